@@ -1,0 +1,49 @@
+// Turns anything a route handler throws into the JSON answers of api.md; unexpected errors become a generic 500.
+import { ZodError } from "zod";
+import { AppError, type ErrorCode, type FieldIssue } from "@/lib/errors";
+
+const status: Record<ErrorCode, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  validation: 400,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+// api.md fixes these three messages word for word: clients match on them.
+const fixedMessages: Partial<Record<ErrorCode, string>> = {
+  unauthorized: "Access token is missing or invalid",
+  forbidden: "Not allowed to perform action",
+  not_found: "The requested resource doesn't exist",
+};
+
+export function zodIssues(error: ZodError, prefix: (string | number)[] = []): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path].map(String).join("."),
+    message: issue.message,
+  }));
+}
+
+export function errorBody(error: AppError): Record<string, unknown> {
+  if (error.code === "validation") return { error: "Validation failed", details: error.details };
+  const fixed = fixedMessages[error.code];
+  if (fixed) return { error: fixed };
+  return { error: error.message };
+}
+
+export function errorResponse(error: unknown, headers: HeadersInit = {}): Response {
+  if (error instanceof ZodError) {
+    return Response.json({ error: "Validation failed", details: zodIssues(error) }, { status: 400, headers });
+  }
+  if (error instanceof AppError) {
+    return Response.json(errorBody(error), { status: status[error.code], headers });
+  }
+  console.error("Unhandled error in API route:", error);
+  return Response.json({ error: "Internal server error" }, { status: 500, headers });
+}
+
+export const httpStatusOf = (code: ErrorCode) => status[code];

@@ -1,0 +1,69 @@
+// The one wrapper for REST route handlers: bearer key → account, rate limit, zod-parsed input, api.md errors.
+import { z, ZodError } from "zod";
+import { appEnv } from "@/lib/config/env";
+import { getDb, type Db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { authenticateApiKey } from "@/lib/api-keys/api-keys";
+import type { Actor } from "@/lib/auth/actor";
+import { errorResponse, zodIssues } from "./errors";
+import { readJsonBody } from "./read-body";
+import { consumeRateLimit, rateLimitHeaders, type RateCost } from "./rate-limit";
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export type ApiContext<P, Q, B> = { actor: Actor; db: Db; request: Request; params: Out<P>; query: Out<Q>; body: Out<B> };
+
+type RouteOptions<P, Q, B> = { cost: RateCost; params?: P; query?: Q; body?: B };
+
+type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/** A handler's answer: a Response as is, or a JSON value (status 200, or the given one). */
+export type ApiResult = Response | { status?: number; json?: unknown };
+
+export function apiRoute<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+  options: RouteOptions<P, Q, B>,
+  handler: (ctx: ApiContext<P, Q, B>) => Promise<ApiResult>,
+) {
+  return async (request: Request, routeContext?: NextRouteContext): Promise<Response> => {
+    let headers: Record<string, string> = {};
+    try {
+      const db = await getDb();
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+      const actor = await authenticateApiKey(db, token);
+      if (!actor) throw new AppError("unauthorized", "Access token is missing or invalid");
+
+      const env = appEnv();
+      const decision = await consumeRateLimit(db, actor.accountId, options.cost, env.VERBATIM_RATE_LIMIT_POINTS);
+      headers = rateLimitHeaders(decision);
+      if (!decision.allowed) {
+        return Response.json(
+          { error: `Rate limit active for throttle key: ${decision.throttleKey}`, data: { msLeft: decision.msLeft } },
+          { status: 429, headers: { ...headers, "Retry-After": String(Math.max(1, Math.ceil(decision.msLeft / 1000))) } },
+        );
+      }
+
+      const params = parse(options.params, (await routeContext?.params) ?? {}, []);
+      const query = parse(options.query, Object.fromEntries(new URL(request.url).searchParams), []);
+      const body = options.body ? parse(options.body, await readJsonBody(request, env.VERBATIM_MAX_BODY_BYTES), []) : undefined;
+
+      const result = await handler({ actor, db, request, params, query, body } as ApiContext<P, Q, B>);
+      if (result instanceof Response) {
+        for (const [k, v] of Object.entries(headers)) result.headers.set(k, v);
+        return result;
+      }
+      const status = result.status ?? 200;
+      if (status === 204 || result.json === undefined) return new Response(null, { status, headers });
+      return Response.json(result.json, { status, headers });
+    } catch (error) {
+      return errorResponse(error, headers);
+    }
+  };
+}
+
+function parse(schema: Schema | undefined, value: unknown, prefix: string[]) {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError("validation", "Validation failed", zodIssues(result.error as ZodError, prefix));
+  return result.data;
+}

@@ -1,0 +1,2 @@
+// The whole schema: one file per domain, re-exported here for drizzle and drizzle-kit.
+export * from "./core";
