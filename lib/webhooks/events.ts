@@ -1,0 +1,114 @@
+// The webhook event types of api.md and the zod schemas of each event's `data`, the single source for building and documenting events.
+import { z } from "zod";
+
+export const WEBHOOK_EVENT_TYPES = [
+  "room.client.joined",
+  "room.client.left",
+  "room.session.started",
+  "room.session.ended",
+  "transcription.started",
+  "transcription.finished",
+  "transcription.failed",
+  "summary.finished",
+  "summary.failed",
+] as const;
+
+export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
+export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>;
+
+export const SUMMARY_TEMPLATES = [
+  "General Bulleted",
+  "General Narrative",
+  "SOAP",
+  "Extended SOAP",
+  "Educational Lecture",
+  "Educational Tutoring",
+] as const;
+
+const id = z.string().min(1);
+// api.md: a roomName starts with "/".
+const roomName = z.string().regex(/^\/./, "must start with /");
+
+const roomClientData = z.strictObject({
+  meetingId: id,
+  roomName,
+  roomSessionId: id,
+  participantId: id,
+  displayName: z.string(),
+  roleName: id,
+  numClients: z.number().int().min(0),
+});
+
+const roomSessionData = z.strictObject({ meetingId: id, roomName, roomSessionId: id });
+
+const transcriptionBase = {
+  roomName,
+  roomSessionId: id,
+  transcriptionId: id,
+  type: z.literal("LIVE_TRANSCRIPTION"),
+};
+
+// Each event fixes its `status`: a "finished" event always reports the state it finished in.
+const transcriptionStartedData = z.strictObject({ ...transcriptionBase, status: z.literal("in_progress") });
+const transcriptionFinishedData = z.strictObject({
+  ...transcriptionBase,
+  status: z.literal("ready"),
+  filename: z.string().min(1),
+  storageType: z.enum(["HOSTED", "SELF_HOSTED"]),
+  durationInSeconds: z.number().int().min(0),
+});
+const transcriptionFailedData = z.strictObject({
+  ...transcriptionBase,
+  status: z.literal("failed"),
+  error: z.string().min(1),
+});
+
+const summaryBase = { summaryId: id, transcriptionId: id, template: z.enum(SUMMARY_TEMPLATES) };
+const summaryFinishedData = z.strictObject({ ...summaryBase, status: z.literal("ready") });
+const summaryFailedData = z.strictObject({ ...summaryBase, status: z.literal("failed") });
+
+export const webhookEventDataSchemas = {
+  "room.client.joined": roomClientData,
+  "room.client.left": roomClientData,
+  "room.session.started": roomSessionData,
+  "room.session.ended": roomSessionData,
+  "transcription.started": transcriptionStartedData,
+  "transcription.finished": transcriptionFinishedData,
+  "transcription.failed": transcriptionFailedData,
+  "summary.finished": summaryFinishedData,
+  "summary.failed": summaryFailedData,
+} as const satisfies Record<WebhookEventType, z.ZodType>;
+
+export type WebhookEventData<T extends WebhookEventType = WebhookEventType> = z.infer<(typeof webhookEventDataSchemas)[T]>;
+
+const envelopeFields = {
+  id: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters"),
+  apiVersion: z.literal("1.0"),
+  createdAt: z.iso.datetime(),
+};
+
+function envelopeOf<T extends WebhookEventType>(type: T) {
+  return z.strictObject({ ...envelopeFields, type: z.literal(type), data: webhookEventDataSchemas[type] });
+}
+
+/** The whole envelope a receiver gets, discriminated on `type` (for parsing, tests and the OpenAPI document). */
+export const webhookEnvelopeSchema = z.discriminatedUnion("type", [
+  envelopeOf("room.client.joined"),
+  envelopeOf("room.client.left"),
+  envelopeOf("room.session.started"),
+  envelopeOf("room.session.ended"),
+  envelopeOf("transcription.started"),
+  envelopeOf("transcription.finished"),
+  envelopeOf("transcription.failed"),
+  envelopeOf("summary.finished"),
+  envelopeOf("summary.failed"),
+]);
+
+export type WebhookEnvelope<T extends WebhookEventType = WebhookEventType> = {
+  [K in T]: { id: string; apiVersion: "1.0"; createdAt: string; type: K; data: WebhookEventData<K> };
+}[T];
+
+/** Validates `data` for `type`; throws a ZodError naming the bad field. */
+export function parseWebhookEventData<T extends WebhookEventType>(type: T, data: unknown): WebhookEventData<T> {
+  return webhookEventDataSchemas[type].parse(data) as WebhookEventData<T>;
+}
