@@ -102,8 +102,7 @@ function embeddedIPv4(address: string): string | null {
 type AddressVerdict = { allowed: true } | { allowed: false; category: string; forbidden: boolean };
 
 function classify(address: string, family: 4 | 6): AddressVerdict {
-  const type = family === 4 ? "ipv4" : "ipv6";
-  for (const [category, list] of forbiddenLists) if (list.check(address, type)) return { allowed: false, category, forbidden: true };
+  // An IPv6 address that reaches an IPv4 host is judged by that host.
   if (family === 6) {
     const inner = embeddedIPv4(address);
     if (inner !== null) {
@@ -111,6 +110,8 @@ function classify(address: string, family: 4 | 6): AddressVerdict {
       return verdict.allowed ? verdict : { ...verdict, category: `${verdict.category}, embedded IPv4 ${inner}` };
     }
   }
+  const type = family === 4 ? "ipv4" : "ipv6";
+  for (const [category, list] of forbiddenLists) if (list.check(address, type)) return { allowed: false, category, forbidden: true };
   for (const [category, list] of privateLists) if (list.check(address, type)) return { allowed: false, category, forbidden: false };
   // Outside 2000::/3 nothing is assigned as global unicast today.
   if (family === 6 && !globalUnicastV6.check(address, "ipv6")) return { allowed: false, category: "reserved", forbidden: false };
