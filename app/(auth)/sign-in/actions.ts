@@ -1,0 +1,21 @@
+"use server";
+import { AuthError } from "next-auth";
+import { signIn } from "@/lib/auth/next-auth";
+import type { ActionState } from "@/lib/auth/action";
+
+// Public by design: signing in is how a visitor gets a session. Auth.js checks the credentials.
+export async function signInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const next = String(form.get("next") ?? "");
+  try {
+    await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      // Only same-site paths, so the form cannot be used to redirect elsewhere.
+      redirectTo: next.startsWith("/") && !next.startsWith("//") ? next : "/transcriptions",
+    });
+    return null;
+  } catch (error) {
+    if (error instanceof AuthError) return { ok: false, error: "The email or password is not right." };
+    throw error; // the redirect after a successful sign-in
+  }
+}

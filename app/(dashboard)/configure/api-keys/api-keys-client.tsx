@@ -1,0 +1,128 @@
+"use client";
+import { useActionState, useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+import { Card, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { KeyIcon } from "@/components/ui/icons";
+import { Field } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { FormattedDate } from "@/components/ui/formatted-date";
+
+type Key = { id: string; name: string; displayPrefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null; createdBy: string | null };
+
+export function ApiKeysClient({ keys, isAdmin }: { keys: Key[]; isAdmin: boolean }) {
+  const router = useRouter();
+  const [created, createAction] = useActionState(createApiKeyAction, null);
+  const [shown, setShown] = useState<{ key: string; name: string } | null>(null);
+  useEffect(() => {
+    if (created?.ok) {
+      setShown(created.data);
+      router.refresh();
+    }
+  }, [created, router]);
+
+  return (
+    <div className="space-y-6">
+      {isAdmin ? (
+        <Card>
+          <CardHeader title="Create a key" description="Name it for where it will be used, such as “Production backend”." />
+          <form action={createAction} className="flex flex-wrap items-end gap-3 px-5 py-4">
+            <Field label="Key name" name="name" required maxLength={80} className="w-72" error={created && !created.ok ? created.fieldErrors?.name : undefined} />
+            <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
+            {created && !created.ok && !created.fieldErrors && <Alert tone="error" className="w-full">{created.error}</Alert>}
+          </form>
+        </Card>
+      ) : (
+        <Alert tone="info">Only account admins can create or revoke API keys.</Alert>
+      )}
+
+      <Dialog open={shown !== null} onOpenChange={(open) => !open && setShown(null)} title="Your new API key" description="Copy it now: it is shown only once, and Verbatim keeps only a hash of it.">
+        <div className="space-y-4">
+          <code data-testid="new-api-key" className="block break-all rounded-md bg-zinc-100 px-3 py-2.5 font-mono text-sm dark:bg-zinc-800">
+            {shown?.key}
+          </code>
+          <div className="flex justify-end gap-2">
+            <CopyButton value={shown?.key ?? ""} />
+            <DialogClose asChild>
+              <Button>Done</Button>
+            </DialogClose>
+          </div>
+        </div>
+      </Dialog>
+
+      <Card>
+        <CardHeader title="Keys" />
+        {keys.length === 0 ? (
+          <EmptyState icon={<KeyIcon />} title="No API keys yet">
+            Keys you create appear here with when they were last used. Send one as <code>Authorization: Bearer &lt;key&gt;</code>; the API is
+            described at <a className="text-brand-600 underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a>.
+          </EmptyState>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr className="border-b border-zinc-200 dark:border-zinc-800">
+                <th className="px-5 py-2.5 font-medium">Name</th>
+                <th className="px-5 py-2.5 font-medium">Key</th>
+                <th className="px-5 py-2.5 font-medium">Created</th>
+                <th className="px-5 py-2.5 font-medium">Last used</th>
+                <th className="px-5 py-2.5 font-medium">Status</th>
+                <th className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/60">
+                  <td className="px-5 py-3 font-medium">{k.name}</td>
+                  <td className="px-5 py-3 font-mono text-xs text-zinc-500">{k.displayPrefix}…</td>
+                  <td className="px-5 py-3 text-zinc-600 dark:text-zinc-400">
+                    <FormattedDate iso={k.createdAt} />
+                    {k.createdBy && <span className="block text-xs text-zinc-400">by {k.createdBy}</span>}
+                  </td>
+                  <td className="px-5 py-3 text-zinc-600 dark:text-zinc-400">{k.lastUsedAt ? <FormattedDate iso={k.lastUsedAt} /> : "Never"}</td>
+                  <td className="px-5 py-3">{k.revokedAt ? <Badge tone="red">Revoked</Badge> : <Badge tone="green">Active</Badge>}</td>
+                  <td className="px-5 py-3 text-right">{isAdmin && !k.revokedAt && <RevokeKey keyId={k.id} name={k.name} />}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function RevokeKey({ keyId, name }: { keyId: string; name: string }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [state, action] = useActionState(revokeApiKeyAction, null);
+  useEffect(() => {
+    if (state?.ok) {
+      setOpen(false);
+      router.refresh();
+    }
+  }, [state, router]);
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={<Button variant="ghost" className="text-red-600 dark:text-red-400">Revoke</Button>}
+      title={`Revoke “${name}”?`}
+      description="Requests with this key will be refused at once. This cannot be undone."
+    >
+      <form action={action} className="flex justify-end gap-2">
+        <input type="hidden" name="keyId" value={keyId} />
+        {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
+        <DialogClose asChild>
+          <Button variant="secondary">Cancel</Button>
+        </DialogClose>
+        <SubmitButton variant="danger" pendingLabel="Revoking…">Revoke key</SubmitButton>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,10 @@
+import { buildOpenApiDocument } from "@/lib/api/openapi";
+import { appEnv } from "@/lib/config/env";
+import "@/lib/api/routes";
+
+export const dynamic = "force-dynamic";
+
+// Public: the API's description holds no account data.
+export function GET() {
+  return Response.json(buildOpenApiDocument(appEnv().publicUrl));
+}

