@@ -1,0 +1,105 @@
+// When transcription starts and stops: the trigger state machine, as a table of rules plus one function.
+
+export type StartTrigger = "none" | "manual" | "automatic" | "automatic-2nd-participant";
+export const START_TRIGGERS: readonly StartTrigger[] = ["none", "manual", "automatic", "automatic-2nd-participant"];
+
+/** Where a room session's transcription is: not running (never started, or stopped by the host), running, or cut at 12 h. */
+export type TranscriptionRunState = "stopped" | "running" | "cut";
+
+export type TriggerEvent =
+  | { type: "join"; participants: number } // participants present after the event
+  | { type: "leave"; participants: number }
+  | { type: "host-start" }
+  | { type: "host-stop" }
+  | { type: "non-host-start" }
+  | { type: "non-host-stop" }
+  | { type: "session-cut" }; // the 12-hour limit was reached
+
+export type TriggerEventType = TriggerEvent["type"];
+export const TRIGGER_EVENT_TYPES: readonly TriggerEventType[] = [
+  "join",
+  "leave",
+  "host-start",
+  "host-stop",
+  "non-host-start",
+  "non-host-stop",
+  "session-cut",
+];
+
+export type TriggerDecision = { action: "start" | "stop" | "none"; refused?: string };
+
+/** The room's effective settings; `enabled: false` is transcription turned off (account or room). */
+export type TriggerSettings = { enabled: boolean; trigger: StartTrigger };
+
+/** The trigger as the table sees it: transcription turned off behaves as its own trigger. */
+type TableTrigger = StartTrigger | "disabled";
+
+export const REFUSALS = {
+  disabled: "Transcription is turned off for this room.",
+  none: "Transcription is not available in this room (start trigger: none).",
+  automatic: "This room's transcription starts and stops automatically; it cannot be started or stopped by hand.",
+  notHost: "Only the host can start or stop transcription.",
+  alreadyRunning: "Transcription is already running.",
+  notRunning: "Transcription is not running.",
+  cut: "This session reached the 12-hour limit; its transcript has been saved.",
+} as const;
+
+type Rule = {
+  triggers: readonly TableTrigger[] | "any";
+  event: TriggerEventType;
+  state: readonly TranscriptionRunState[] | "any";
+  /** Extra condition on the participant count after a join or leave. */
+  participants?: (n: number) => boolean;
+  decision: TriggerDecision;
+};
+
+const AUTOMATIC = ["automatic", "automatic-2nd-participant"] as const;
+const NOTHING: TriggerDecision = { action: "none" };
+
+/** Read top to bottom; the first matching rule decides. Anything unmatched is "none". */
+export const TRIGGER_RULES: readonly Rule[] = [
+  // The last participant leaving ends the session, and with it any transcription, whatever the trigger.
+  { triggers: "any", event: "leave", state: ["running"], participants: (n) => n === 0, decision: { action: "stop" } },
+  { triggers: "any", event: "session-cut", state: ["running"], decision: { action: "stop" } },
+
+  { triggers: ["automatic"], event: "join", state: ["stopped"], participants: (n) => n >= 1, decision: { action: "start" } },
+  {
+    triggers: ["automatic-2nd-participant"],
+    event: "join",
+    state: ["stopped"],
+    participants: (n) => n >= 2,
+    decision: { action: "start" },
+  },
+
+  // Commands by hand. Order matters: the most basic reason to refuse comes first.
+  ...(["host-start", "host-stop", "non-host-start", "non-host-stop"] as const).flatMap((event): Rule[] => [
+    { triggers: ["disabled"], event, state: "any", decision: { action: "none", refused: REFUSALS.disabled } },
+    { triggers: ["none"], event, state: "any", decision: { action: "none", refused: REFUSALS.none } },
+    { triggers: AUTOMATIC, event, state: "any", decision: { action: "none", refused: REFUSALS.automatic } },
+  ]),
+  { triggers: ["manual"], event: "non-host-start", state: "any", decision: { action: "none", refused: REFUSALS.notHost } },
+  { triggers: ["manual"], event: "non-host-stop", state: "any", decision: { action: "none", refused: REFUSALS.notHost } },
+  { triggers: ["manual"], event: "host-start", state: ["cut"], decision: { action: "none", refused: REFUSALS.cut } },
+  { triggers: ["manual"], event: "host-start", state: ["running"], decision: { action: "none", refused: REFUSALS.alreadyRunning } },
+  { triggers: ["manual"], event: "host-start", state: ["stopped"], decision: { action: "start" } },
+  { triggers: ["manual"], event: "host-stop", state: ["running"], decision: { action: "stop" } },
+  { triggers: ["manual"], event: "host-stop", state: ["stopped", "cut"], decision: { action: "none", refused: REFUSALS.notRunning } },
+];
+
+/** What to do with transcription when `event` happens in a room with `settings` while it is in `state`. */
+export function decideTrigger(
+  settings: TriggerSettings,
+  state: TranscriptionRunState,
+  event: TriggerEvent,
+): TriggerDecision {
+  const trigger: TableTrigger = settings.enabled ? settings.trigger : "disabled";
+  const participants = "participants" in event ? event.participants : undefined;
+  for (const rule of TRIGGER_RULES) {
+    if (rule.event !== event.type) continue;
+    if (rule.triggers !== "any" && !rule.triggers.includes(trigger)) continue;
+    if (rule.state !== "any" && !rule.state.includes(state)) continue;
+    if (rule.participants && (participants === undefined || !rule.participants(participants))) continue;
+    return rule.decision;
+  }
+  return NOTHING;
+}
