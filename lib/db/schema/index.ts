@@ -1,2 +1,3 @@
 // The whole schema: one file per domain, re-exported here for drizzle and drizzle-kit.
 export * from "./core";
+export * from "./settings";

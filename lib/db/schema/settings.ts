@@ -1,0 +1,23 @@
+// Account-wide transcription defaults (Configure → Transcription); one row per account, absent until first saved.
+import { boolean, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { accounts, users } from "./core";
+
+export const accountSettings = pgTable("account_settings", {
+  accountId: uuid("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  transcriptionEnabled: boolean("transcription_enabled").notNull().default(true),
+  startTrigger: text("start_trigger", { enum: ["none", "manual", "automatic", "automatic-2nd-participant"] }).notNull().default("manual"),
+  language: text("language").notNull().default("en"),
+  storage: text("storage", { enum: ["hosted", "s3"] }).notNull().default("hosted"),
+  s3Bucket: text("s3_bucket"),
+  s3Region: text("s3_region"),
+  s3AccessKeyId: text("s3_access_key_id"),
+  // Sealed with lib/crypto (AES-256-GCM, key id inside); never sent to a browser or an API client.
+  s3SecretSealed: text("s3_secret_sealed"),
+  s3Endpoint: text("s3_endpoint"),
+  // Transcripts older than this many days are deleted automatically; null keeps them.
+  retentionDays: integer("retention_days"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedByUserId: uuid("updated_by_user_id").references(() => users.id, { onDelete: "set null" }),
+});

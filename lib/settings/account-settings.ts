@@ -1,0 +1,20 @@
+// Reads an account's transcription defaults; an account that never saved any gets the product defaults.
+import { eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { accountSettings } from "@/lib/db/schema";
+import { defaultTranscriptionSettings, type TranscriptionSettings } from "./types";
+import type { TranscriptionLanguage } from "./languages";
+
+export async function getAccountTranscriptionSettings(db: Db, accountId: string): Promise<TranscriptionSettings> {
+  const [row] = await db.select().from(accountSettings).where(eq(accountSettings.accountId, accountId));
+  if (!row) return defaultTranscriptionSettings;
+  return {
+    enabled: row.transcriptionEnabled,
+    startTrigger: row.startTrigger,
+    language: row.language as TranscriptionLanguage,
+    destination:
+      row.storage === "s3" && row.s3Bucket && row.s3Region && row.s3AccessKeyId && row.s3SecretSealed
+        ? { provider: "s3", bucket: row.s3Bucket, region: row.s3Region, accessKeyId: row.s3AccessKeyId, secretSealed: row.s3SecretSealed, endpoint: row.s3Endpoint }
+        : { provider: "hosted" },
+  };
+}

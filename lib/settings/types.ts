@@ -1,0 +1,24 @@
+// The shape of transcription settings: the account's defaults, a room's overrides, and the effective result.
+import type { TranscriptionLanguage } from "./languages";
+
+export const startTriggers = ["none", "manual", "automatic", "automatic-2nd-participant"] as const;
+export type StartTrigger = (typeof startTriggers)[number];
+
+/** Where a transcript is stored. Secrets are kept sealed (lib/crypto) and only opened to talk to the bucket. */
+export type Destination =
+  | { provider: "hosted" }
+  | { provider: "s3"; bucket: string; region: string; accessKeyId: string; secretSealed: string; endpoint?: string | null };
+
+export type TranscriptionSettings = {
+  enabled: boolean;
+  startTrigger: StartTrigger;
+  language: TranscriptionLanguage;
+  destination: Destination;
+};
+
+export const defaultTranscriptionSettings: TranscriptionSettings = {
+  enabled: true,
+  startTrigger: "manual",
+  language: "en",
+  destination: { provider: "hosted" },
+};
