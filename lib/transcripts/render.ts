@@ -1,0 +1,180 @@
+// Renders a session's final segments as the transcript file (Markdown, product.md) and as .txt, .vtt and .json downloads.
+
+export type TranscriptMeta = {
+  roomName: string;
+  roomSessionId: string;
+  startedAt: Date;
+  endedAt: Date;
+  language: string;
+  /** Display names, in the order they should be listed. */
+  participants: string[];
+};
+
+/** A final segment; times are ms from the session start. */
+export type TranscriptSegment = {
+  participantId: string;
+  displayName: string;
+  startMs: number;
+  endMs: number;
+  text: string;
+};
+
+export type TranscriptFormat = "md" | "txt" | "vtt" | "json";
+
+export const TRANSCRIPT_CONTENT_TYPES: Record<TranscriptFormat, string> = {
+  md: "text/markdown; charset=utf-8",
+  txt: "text/plain; charset=utf-8",
+  vtt: "text/vtt; charset=utf-8",
+  json: "application/json; charset=utf-8",
+};
+
+/** api.md: `<roomName without the slash>-<ISO start>.md` (other formats swap the extension). */
+export function transcriptFilename(roomName: string, startedAt: Date, format: TranscriptFormat = "md"): string {
+  return `${roomName.replace(/^\//, "")}-${startedAt.toISOString()}.${format}`;
+}
+
+/** Newlines, tabs and other control or separator characters become single spaces; names and text stay on one line. */
+export function toSingleLine(value: string): string {
+  return value
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+// Backslash-escaping works for every ASCII punctuation character in CommonMark, so anything that could open
+// emphasis, code, links, images, HTML, entities, tables, strikethrough or autolinks is escaped. A "." is only
+// escaped inside a word ("example.com", "www.x"), which defeats autolinks while "Dr. Smith" stays readable.
+const MARKDOWN_SPECIAL = /[\\`*_[\](){}<>#|!~&:@$^+=%]/g;
+
+/** Text safe to place inside a Markdown line: it renders as exactly these characters, never as markup or HTML. */
+export function escapeMarkdownInline(value: string): string {
+  return toSingleLine(value)
+    .replace(MARKDOWN_SPECIAL, "\\$&")
+    .replace(/\.(?=\S)/g, "\\.");
+}
+
+function nameOrPlaceholder(name: string): string {
+  return toSingleLine(name) || "Unnamed participant";
+}
+
+/** h:mm:ss, hours not padded (the header's Duration). */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+/** hh:mm:ss (a segment's timestamp). */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+}
+
+function sessionDurationMs(meta: TranscriptMeta): number {
+  return meta.endedAt.getTime() - meta.startedAt.getTime();
+}
+
+/** Segments in spoken order; empty ones are left out. */
+function orderedSegments(segments: TranscriptSegment[]): TranscriptSegment[] {
+  return segments
+    .filter((s) => toSingleLine(s.text) !== "")
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => a.s.startMs - b.s.startMs || a.s.endMs - b.s.endMs || a.i - b.i)
+    .map(({ s }) => s);
+}
+
+export function renderMarkdown(meta: TranscriptMeta, segments: TranscriptSegment[]): string {
+  const lines = [
+    `# Transcript: ${escapeMarkdownInline(meta.roomName)}`,
+    "",
+    `- Session: ${escapeMarkdownInline(meta.roomSessionId)}`,
+    `- Started: ${meta.startedAt.toISOString()}  Ended: ${meta.endedAt.toISOString()}  Duration: ${formatDuration(sessionDurationMs(meta))}`,
+    `- Language: ${escapeMarkdownInline(meta.language)}`,
+    `- Participants: ${meta.participants.map((p) => escapeMarkdownInline(nameOrPlaceholder(p))).join(", ")}`,
+  ];
+  for (const s of orderedSegments(segments)) {
+    lines.push(
+      "",
+      `**[${formatClock(s.startMs)}] ${escapeMarkdownInline(nameOrPlaceholder(s.displayName))}:** ${escapeMarkdownInline(s.text)}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+export function renderText(meta: TranscriptMeta, segments: TranscriptSegment[]): string {
+  const lines = [
+    `Transcript: ${toSingleLine(meta.roomName)}`,
+    "",
+    `Session: ${toSingleLine(meta.roomSessionId)}`,
+    `Started: ${meta.startedAt.toISOString()}  Ended: ${meta.endedAt.toISOString()}  Duration: ${formatDuration(sessionDurationMs(meta))}`,
+    `Language: ${toSingleLine(meta.language)}`,
+    `Participants: ${meta.participants.map(nameOrPlaceholder).join(", ")}`,
+  ];
+  for (const s of orderedSegments(segments)) {
+    lines.push("", `[${formatClock(s.startMs)}] ${nameOrPlaceholder(s.displayName)}: ${toSingleLine(s.text)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function vttTimestamp(ms: number): string {
+  const t = Math.max(0, Math.round(ms));
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+  const h = Math.floor(t / 3_600_000);
+  const m = Math.floor((t % 3_600_000) / 60_000);
+  const s = Math.floor((t % 60_000) / 1000);
+  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(t % 1000, 3)}`;
+}
+
+/** WebVTT text escaping: &, < and > become entities, so no name or text can open a tag or end a cue ("-->"). */
+function escapeVtt(value: string): string {
+  return toSingleLine(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function renderWebVtt(meta: TranscriptMeta, segments: TranscriptSegment[]): string {
+  const blocks = [`WEBVTT - ${escapeVtt(`Transcript: ${meta.roomName}`)}`];
+  orderedSegments(segments).forEach((s, i) => {
+    // A cue must end after it starts.
+    const endMs = Math.max(s.endMs, s.startMs + 1);
+    blocks.push(
+      `${i + 1}\n${vttTimestamp(s.startMs)} --> ${vttTimestamp(endMs)}\n<v ${escapeVtt(nameOrPlaceholder(s.displayName))}>${escapeVtt(s.text)}`,
+    );
+  });
+  return blocks.join("\n\n") + "\n";
+}
+
+export function renderJson(meta: TranscriptMeta, segments: TranscriptSegment[]): string {
+  const body = {
+    roomName: meta.roomName,
+    roomSessionId: meta.roomSessionId,
+    startDate: meta.startedAt.toISOString(),
+    endDate: meta.endedAt.toISOString(),
+    durationInSeconds: Math.max(0, Math.floor(sessionDurationMs(meta) / 1000)),
+    language: meta.language,
+    participants: meta.participants,
+    segments: orderedSegments(segments).map((s) => ({
+      participantId: s.participantId,
+      displayName: s.displayName,
+      startMs: s.startMs,
+      endMs: s.endMs,
+      text: toSingleLine(s.text),
+    })),
+  };
+  return JSON.stringify(body, null, 2) + "\n";
+}
+
+/** One entry point for downloads. */
+export function renderTranscript(format: TranscriptFormat, meta: TranscriptMeta, segments: TranscriptSegment[]): string {
+  switch (format) {
+    case "md":
+      return renderMarkdown(meta, segments);
+    case "txt":
+      return renderText(meta, segments);
+    case "vtt":
+      return renderWebVtt(meta, segments);
+    case "json":
+      return renderJson(meta, segments);
+  }
+}
