@@ -1,0 +1,156 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { pcmBytesForMs } from "@/lib/pipeline/audio";
+import { createPocketSphinxEngine, POCKETSPHINX_INSTALL_COMMAND } from "@/lib/pipeline/engines/pocketsphinx";
+import { getSpeechEngine, listSpeechEngines, supportedLanguages, UnknownSpeechEngineError } from "@/lib/pipeline/engines/registry";
+import type { EngineSegment, EngineStream } from "@/lib/pipeline/engines/types";
+import { composeSpeech, type ComposedSpeech } from "@/lib/testing/speech";
+
+// Sentences PocketSphinx's generic model gets nearly right from flite voices, with the words each must yield.
+const SCRIPT = [
+  { text: "The weather today is sunny and warm.", keys: ["weather", "sunny", "warm"] },
+  { text: "Please send me the report by Friday.", keys: ["send", "report", "friday"] },
+  { text: "We need three more people for the project.", keys: ["three", "people", "project"] },
+];
+
+async function speechFor(voice: "slt" | "rms"): Promise<ComposedSpeech> {
+  return composeSpeech(SCRIPT.map((s) => ({ text: s.text, voice, pauseAfterMs: 1500 })));
+}
+
+/** Writes all of `pcm` in 100 ms chunks, as fast as the stream takes them; `between` runs after each chunk. */
+async function feed(stream: EngineStream, pcm: Buffer, between?: (writtenBytes: number) => Promise<void>) {
+  const chunk = pcmBytesForMs(100);
+  for (let at = 0; at < pcm.length; at += chunk) {
+    await stream.write(pcm.subarray(at, at + chunk));
+    await between?.(Math.min(pcm.length, at + chunk));
+  }
+}
+
+/** The segments overlapping an utterance's time span. */
+function segmentsFor(segments: EngineSegment[], u: { startMs: number; endMs: number }) {
+  return segments.filter((s) => s.endMs > u.startMs && s.startMs < u.endMs);
+}
+
+function expectRecognized(segments: EngineSegment[], speech: ComposedSpeech, index: number) {
+  const u = speech.utterances[index];
+  const found = segmentsFor(segments, u);
+  const words = found.flatMap((s) => s.text.split(" "));
+  const keys = SCRIPT[index].keys;
+  const hits = keys.filter((k) => words.includes(k));
+  // Accuracy is modest: two of the three key words is the bar.
+  expect(hits.length, `utterance ${index} "${u.text}" heard as "${found.map((s) => s.text).join(" / ")}"`).toBeGreaterThanOrEqual(2);
+  // Times are relative to the first byte and land on the speech, give or take the recognizer's padding.
+  expect(Math.abs(found[0].startMs - u.startMs)).toBeLessThan(400);
+  expect(Math.abs(found[found.length - 1].endMs - u.endMs)).toBeLessThan(400);
+}
+
+/** Our pocketsphinx_continuous children (the recognizer is exec'd, so it is a direct child of this process). */
+function recognizerPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (comm.startsWith("pocketsphinx") && ppid === process.pid) pids.push(Number(entry));
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  return pids;
+}
+
+describe("PocketSphinx engine", () => {
+  it("is the registry's default and declares English only", () => {
+    const engine = getSpeechEngine();
+    expect(engine.id).toBe("pocketsphinx");
+    expect(engine.languages).toEqual(["en"]);
+    expect(supportedLanguages("pocketsphinx")).toEqual(["en"]);
+    expect(listSpeechEngines().map((e) => e.id)).toContain("pocketsphinx");
+    expect(() => getSpeechEngine("no-such-engine")).toThrow(UnknownSpeechEngineError);
+    expect(() => getSpeechEngine("toString")).toThrow(/Known engines: pocketsphinx/);
+    expect(() => engine.open({ language: "fr" })).toThrow(/cannot transcribe language "fr"/);
+  });
+
+  it("check() passes here and names the apt-get command when the binary or the model is missing", async () => {
+    expect(await createPocketSphinxEngine().check()).toEqual({ ok: true });
+    const noBinary = await createPocketSphinxEngine({ binary: "pocketsphinx_continuous_missing" }).check();
+    expect(noBinary).toEqual({
+      ok: false,
+      problem: `pocketsphinx_continuous_missing was not found on PATH. Install it with: ${POCKETSPHINX_INSTALL_COMMAND}`,
+    });
+    const noModel = await createPocketSphinxEngine({ modelDir: "/nonexistent/model" }).check();
+    expect(noModel.ok).toBe(false);
+    expect(!noModel.ok && noModel.problem).toContain("apt-get install -y pocketsphinx pocketsphinx-en-us");
+    expect(!noModel.ok && noModel.problem).toContain("/nonexistent/model");
+  });
+
+  it("recognizes two flite voices with plausible times", async () => {
+    const engine = createPocketSphinxEngine();
+    await Promise.all(
+      (["slt", "rms"] as const).map(async (voice) => {
+        const speech = await speechFor(voice);
+        const stream = engine.open({ language: "en" });
+        const segments: EngineSegment[] = [];
+        stream.onSegment((s) => segments.push(s));
+        stream.onError((e) => segments.push({ startMs: -1, endMs: -1, text: `error: ${e.message}`, final: true }));
+        await feed(stream, speech.pcm);
+        await stream.end();
+        expect(segments.every((s) => s.final && s.endMs > s.startMs)).toBe(true);
+        for (let i = 0; i < SCRIPT.length; i++) expectRecognized(segments, speech, i);
+        // In order, not overlapping.
+        for (let i = 1; i < segments.length; i++) expect(segments[i].startMs).toBeGreaterThanOrEqual(segments[i - 1].endMs);
+      }),
+    );
+  });
+
+  it("restarts a recognizer killed mid-stream; the stream goes on and later speech is still recognized", async () => {
+    const speech = await speechFor("slt");
+    const before = new Set(recognizerPids());
+    const stream = createPocketSphinxEngine().open({ language: "en" });
+    const segments: EngineSegment[] = [];
+    const errors: Error[] = [];
+    stream.onSegment((s) => segments.push(s));
+    stream.onError((e) => errors.push(e));
+    let killed: number | undefined;
+    let replacement: number | undefined;
+    // Kill in the middle of the second utterance, once the first one's final segment is out.
+    const middleOfSecond = pcmBytesForMs((speech.utterances[1].startMs + speech.utterances[1].endMs) / 2);
+    await feed(stream, speech.pcm, async (written) => {
+      if (killed !== undefined) {
+        replacement ??= recognizerPids().find((pid) => pid !== killed && !before.has(pid));
+        return;
+      }
+      if (written < middleOfSecond) return;
+      while (segmentsFor(segments, speech.utterances[0]).length === 0) await new Promise((r) => setTimeout(r, 20));
+      const mine = recognizerPids().filter((pid) => !before.has(pid));
+      expect(mine.length).toBeGreaterThan(0);
+      killed = mine[0];
+      process.kill(killed, "SIGKILL");
+    });
+    await stream.end();
+    expect(killed).toBeDefined();
+    expect(replacement).toBeDefined();
+    expect(errors).toEqual([]);
+    for (let i = 0; i < SCRIPT.length; i++) expectRecognized(segments, speech, i);
+    // The first utterance was final before the kill and is not repeated by the replay.
+    expect(segmentsFor(segments, speech.utterances[0])).toHaveLength(1);
+  });
+
+  it("reports a recognizer that cannot run through onError and refuses audio, without throwing elsewhere", async () => {
+    const stream = createPocketSphinxEngine({ binary: "/bin/false", maxRestartsPerMinute: 2 }).open({ language: "en" });
+    const failure = new Promise<Error>((resolve) => stream.onError(resolve));
+    const error = await failure;
+    expect(error.message).toMatch(/pocketsphinx_continuous keeps stopping \(exit code 1\)/);
+    await expect(stream.write(Buffer.alloc(3200))).rejects.toBe(error);
+    await expect(stream.end()).resolves.toBeUndefined();
+  });
+
+  it("refuses odd-length PCM and writes after end", async () => {
+    const stream = createPocketSphinxEngine().open({ language: "en" });
+    await expect(stream.write(Buffer.alloc(3))).rejects.toThrow(/even number of bytes/);
+    await stream.end();
+    await expect(stream.write(Buffer.alloc(2))).rejects.toThrow(/has ended/);
+  });
+});

@@ -1,0 +1,380 @@
+// The embedded, offline speech engine: Debian's pocketsphinx_continuous (US English) fed raw PCM on stdin.
+import { spawn, type ChildProcess } from "node:child_process";
+import { access, constants } from "node:fs/promises";
+import path from "node:path";
+import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
+import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
+
+export const POCKETSPHINX_INSTALL_COMMAND = "apt-get install -y pocketsphinx pocketsphinx-en-us";
+const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
+
+export type PocketSphinxOptions = {
+  /** Executable name (looked up on PATH) or absolute path. */
+  binary?: string;
+  /** Directory holding en-us/ (acoustic model), en-us.lm.bin and cmudict-en-us.dict. */
+  modelDir?: string;
+  /**
+   * Silence frames (10 ms each) that end an utterance. The tool's default, 50, alone costs 500 ms of latency;
+   * 30 still keeps sentences whole in ordinary speech and brings the final segment in well under 800 ms.
+   */
+  vadPostSpeechFrames?: number;
+  /**
+   * Speech/noise log-ratio for the voice activity detector. The tool's default, 2.0, takes the first second of room
+   * tone for speech; that false utterance skews the live cepstral mean and garbles the real first utterance. 3.0 does not.
+   */
+  vadThreshold?: number;
+  /** More command-line options for pocketsphinx_continuous (they override the ones above). */
+  extraArgs?: string[];
+  /** A process that dies is restarted; more than this many deaths within a minute fail the stream. */
+  maxRestartsPerMinute?: number;
+  /** Audio kept since the last final segment, replayed into a restarted process so the utterance in flight is not lost. */
+  replayLimitMs?: number;
+};
+
+const FRAME_MS = 10; // pocketsphinx's default -frate 100
+const SAMPLES_PER_MS = PCM_SAMPLE_RATE / 1000;
+const FILLER_WORD = /^(<s>|<\/s>|<sil>|\[[A-Z]+\]|\+\+.*\+\+)$/;
+const WORD_TIME_LINE = /^(\S+) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?) (\S+)$/;
+
+async function findExecutable(binary: string): Promise<string | undefined> {
+  const candidates = binary.includes("/")
+    ? [binary]
+    : (process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(path.delimiter).map((d) => path.join(d, binary));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return undefined;
+}
+
+function modelFiles(modelDir: string) {
+  return {
+    hmm: path.join(modelDir, "en-us"),
+    lm: path.join(modelDir, "en-us.lm.bin"),
+    dict: path.join(modelDir, "cmudict-en-us.dict"),
+  };
+}
+
+/**
+ * Node gives a child a socket, not a pipe, as stdin, and open("/dev/stdin") fails on a socket (ENXIO). So bash puts
+ * a `cat` in between to turn it into a pipe, then execs the recognizer: the child's pid is pocketsphinx's own.
+ */
+function spawnRecognizer(binary: string, args: string[]) {
+  return spawn("bash", ["-c", 'exec "$0" "$@" < <(exec cat)', binary, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+}
+
+function commandArgs(
+  opts: Required<Pick<PocketSphinxOptions, "modelDir" | "vadPostSpeechFrames" | "vadThreshold" | "extraArgs">>,
+): string[] {
+  const m = modelFiles(opts.modelDir);
+  return [
+    // The Debian 12 build (5prealpha) has no stdin option but reads raw s16le from any path, in 2048-sample blocks.
+    "-infile", "/dev/stdin",
+    "-time", "yes",
+    "-hmm", m.hmm,
+    "-lm", m.lm,
+    "-dict", m.dict,
+    "-samprate", String(PCM_SAMPLE_RATE),
+    "-vad_postspeech", String(opts.vadPostSpeechFrames),
+    "-vad_threshold", String(opts.vadThreshold),
+    ...opts.extraArgs,
+  ];
+}
+
+export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): SpeechEngine {
+  const resolved = {
+    binary: options.binary ?? "pocketsphinx_continuous",
+    modelDir: options.modelDir ?? DEFAULT_MODEL_DIR,
+    vadPostSpeechFrames: options.vadPostSpeechFrames ?? 30,
+    vadThreshold: options.vadThreshold ?? 3,
+    extraArgs: options.extraArgs ?? [],
+    maxRestartsPerMinute: options.maxRestartsPerMinute ?? 5,
+    replayLimitMs: options.replayLimitMs ?? 30_000,
+  };
+  return {
+    id: "pocketsphinx",
+    label: "PocketSphinx (embedded, offline, US English)",
+    languages: ["en"],
+    check: () => checkPocketSphinx(resolved.binary, resolved.modelDir, commandArgs(resolved)),
+    open({ language }) {
+      if (language !== "en") {
+        throw new Error(`PocketSphinx cannot transcribe language "${language}"; it supports only "en".`);
+      }
+      return new PocketSphinxStream(resolved, commandArgs(resolved));
+    },
+  };
+}
+
+async function checkPocketSphinx(binary: string, modelDir: string, args: string[]): Promise<EngineCheck> {
+  const executable = await findExecutable(binary);
+  if (!executable) {
+    return { ok: false, problem: `${binary} was not found on PATH. Install it with: ${POCKETSPHINX_INSTALL_COMMAND}` };
+  }
+  const m = modelFiles(modelDir);
+  for (const file of [path.join(m.hmm, "mdef"), m.lm, m.dict]) {
+    try {
+      await access(file, constants.R_OK);
+    } catch {
+      return {
+        ok: false,
+        problem: `The PocketSphinx US-English model is missing (${file}). Install it with: ${POCKETSPHINX_INSTALL_COMMAND}`,
+      };
+    }
+  }
+  // Run it once on a moment of silence: catches broken libraries and unreadable models, not just missing files.
+  return new Promise((resolve) => {
+    const child = spawnRecognizer(executable, args);
+    child.stdout.resume();
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.stderr.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
+    child.stdin.on("error", () => {});
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      resolve({ ok: false, problem: `${executable} could not be started: ${e.message}` });
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve({ ok: true });
+      else {
+        const reason = signal ? `was killed (${signal})` : `exited with code ${code}`;
+        resolve({ ok: false, problem: `${executable} ${reason}: ${lastLines(stderr)}` });
+      }
+    });
+    child.stdin.end(Buffer.alloc(PCM_SAMPLE_RATE / 5));
+  });
+}
+
+function lastLines(text: string): string {
+  const lines = text.trim().split("\n").filter((l) => !l.startsWith("INFO:"));
+  return lines.slice(-3).join(" | ") || "(no error output)";
+}
+
+type WordTime = { word: string; startSec: number; endSec: number };
+type Block = { hyp: string; words: WordTime[]; complete: boolean };
+type Proc = { child: ChildProcess; originSample: number; closed: Promise<void>; isClosed: boolean };
+
+class PocketSphinxStream implements EngineStream {
+  private segmentListeners: ((s: EngineSegment) => void)[] = [];
+  private errorListeners: ((e: Error) => void)[] = [];
+  private proc!: Proc;
+  private samplesIn = 0;
+  /** Audio after the last final segment, for replay into a restarted process. Never leaves memory. */
+  private replay: Buffer[] = [];
+  private replayStartSample = 0;
+  private replayBytes = 0;
+  private block: Block | undefined;
+  private blockTimer: NodeJS.Timeout | undefined;
+  private lineRest = "";
+  private stderrTail = "";
+  private deaths: number[] = [];
+  private failure: Error | undefined;
+  private ending = false;
+  private endPromise: Promise<void> | undefined;
+  private writeChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number },
+    private readonly args: string[],
+  ) {
+    this.proc = this.startProcess(0);
+  }
+
+  onSegment(cb: (s: EngineSegment) => void): void {
+    this.segmentListeners.push(cb);
+  }
+
+  onError(cb: (e: Error) => void): void {
+    this.errorListeners.push(cb);
+  }
+
+  write(pcm: Buffer): Promise<void> {
+    if (pcm.length % 2 !== 0) return Promise.reject(new Error("PCM must have an even number of bytes."));
+    if (this.ending) return Promise.reject(new Error("The stream has ended."));
+    // Serialize writes: byte order is time order.
+    const next = this.writeChain.then(() => this.writeNow(pcm));
+    this.writeChain = next.catch(() => {});
+    return next;
+  }
+
+  end(): Promise<void> {
+    this.endPromise ??= this.finish();
+    return this.endPromise;
+  }
+
+  private async writeNow(pcm: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (pcm.length === 0) return;
+    this.replay.push(pcm);
+    this.replayBytes += pcm.length;
+    this.samplesIn += pcm.length / 2;
+    this.trimReplayToLimit();
+    await this.writeTo(this.proc, pcm);
+    if (this.failure) throw this.failure;
+  }
+
+  private async finish(): Promise<void> {
+    this.ending = true;
+    await this.writeChain;
+    // A process that crashes while flushing is restarted (with the replay) and flushed again.
+    while (!this.failure) {
+      const proc = this.proc;
+      proc.child.stdin?.end();
+      await proc.closed;
+      if (this.proc === proc) break;
+    }
+    this.emitBlock();
+  }
+
+  private writeTo(proc: Proc, pcm: Buffer): Promise<void> {
+    return new Promise((resolve) => {
+      const stdin = proc.child.stdin;
+      if (proc.isClosed || !stdin || stdin.destroyed) return resolve();
+      if (stdin.write(pcm)) return resolve();
+      // Backpressure: wait for the pipe to drain, or for the process to die (its audio is then replayed).
+      const done = () => {
+        stdin.off("drain", done);
+        resolve();
+      };
+      stdin.once("drain", done);
+      void proc.closed.then(done);
+    });
+  }
+
+  private startProcess(originSample: number): Proc {
+    const child = spawnRecognizer(this.opts.binary, this.args);
+    let markClosed!: () => void;
+    const proc: Proc = { child, originSample, isClosed: false, closed: new Promise((r) => (markClosed = r)) };
+    this.lineRest = "";
+    child.stdin.on("error", () => {}); // EPIPE when the process died; handled on close
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (text: string) => {
+      if (this.proc === proc) this.onOutput(text);
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString()).slice(-4000);
+    });
+    let spawnError: Error | undefined;
+    child.on("error", (e) => {
+      spawnError = e;
+    });
+    child.on("close", (code, signal) => {
+      proc.isClosed = true;
+      if (this.proc === proc) this.onProcessClosed(proc, code, signal, spawnError);
+      markClosed();
+    });
+    return proc;
+  }
+
+  private onProcessClosed(proc: Proc, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) {
+    if (this.lineRest) this.onOutput("\n");
+    if (this.ending && code === 0) return; // normal end of stream; finish() emits the last block
+    // Died mid-stream: the unfinished utterance is dropped here and recognized again from the replayed audio.
+    this.clearBlock();
+    const now = Date.now();
+    this.deaths = this.deaths.filter((t) => now - t < 60_000);
+    this.deaths.push(now);
+    // 126/127: bash could not run the recognizer at all; restarting would not help.
+    if (this.deaths.length > this.opts.maxRestartsPerMinute || spawnError || code === 126 || code === 127) {
+      const why = spawnError ? spawnError.message : signal ? `killed by ${signal}` : `exit code ${code}`;
+      this.fail(new Error(`pocketsphinx_continuous keeps stopping (${why}): ${lastLines(this.stderrTail)}`));
+      return;
+    }
+    const replacement = this.startProcess(this.replayStartSample);
+    this.proc = replacement;
+    if (this.replayBytes > 0) void this.writeTo(replacement, Buffer.concat(this.replay));
+  }
+
+  private fail(error: Error) {
+    if (this.failure) return;
+    this.failure = error;
+    this.replay = [];
+    this.replayBytes = 0;
+    for (const cb of this.errorListeners) cb(error);
+  }
+
+  private onOutput(text: string) {
+    const lines = (this.lineRest + text).split("\n");
+    this.lineRest = lines.pop() ?? "";
+    for (const raw of lines) {
+      const line = raw.trim();
+      const timed = WORD_TIME_LINE.exec(line);
+      if (timed && this.block) {
+        this.block.words.push({ word: timed[1], startSec: Number(timed[2]), endSec: Number(timed[3]) });
+        if (timed[1] === "</s>") {
+          this.block.complete = true;
+          this.emitBlock();
+        }
+      } else {
+        // A hypothesis line (possibly empty) opens the next utterance's block.
+        this.emitBlock();
+        this.block = { hyp: line, words: [], complete: false };
+      }
+    }
+    // The word list normally ends with </s>; if one ever does not, do not hold the segment back for long.
+    if (this.block && !this.block.complete) {
+      clearTimeout(this.blockTimer);
+      this.blockTimer = setTimeout(() => this.emitBlock(), 250);
+    }
+  }
+
+  private clearBlock() {
+    clearTimeout(this.blockTimer);
+    this.block = undefined;
+  }
+
+  private emitBlock() {
+    clearTimeout(this.blockTimer);
+    const block = this.block;
+    this.block = undefined;
+    if (!block) return;
+    const originMs = this.proc.originSample / SAMPLES_PER_MS;
+    const spoken = block.words.filter((w) => !FILLER_WORD.test(w.word));
+    const text = block.hyp.replace(/\s+/g, " ").trim();
+    const lastFrameEnd = Math.max(0, ...block.words.map((w) => w.endSec));
+    if (block.words.length > 0) {
+      // The audio up to the end of this utterance is settled; a restart need not replay it.
+      this.settleUpTo(this.proc.originSample + Math.round((lastFrameEnd * 1000 + FRAME_MS) * SAMPLES_PER_MS));
+    }
+    if (!text) return;
+    const startMs = spoken.length ? spoken[0].startSec * 1000 : 0;
+    const endMs = spoken.length ? spoken[spoken.length - 1].endSec * 1000 + FRAME_MS : lastFrameEnd * 1000 + FRAME_MS;
+    const segment: EngineSegment = {
+      startMs: Math.round(originMs + startMs),
+      endMs: Math.round(originMs + endMs),
+      text,
+      final: true,
+    };
+    for (const cb of this.segmentListeners) cb(segment);
+  }
+
+  private settleUpTo(sample: number) {
+    let drop = Math.min(sample, this.samplesIn) - this.replayStartSample;
+    while (drop > 0 && this.replay.length > 0) {
+      const first = this.replay[0];
+      const samples = first.length / 2;
+      if (samples <= drop) {
+        this.replay.shift();
+        this.replayBytes -= first.length;
+        this.replayStartSample += samples;
+        drop -= samples;
+      } else {
+        this.replay[0] = first.subarray(drop * 2);
+        this.replayBytes -= drop * 2;
+        this.replayStartSample += drop;
+        drop = 0;
+      }
+    }
+  }
+
+  private trimReplayToLimit() {
+    const limitSamples = this.opts.replayLimitMs * SAMPLES_PER_MS;
+    if (this.samplesIn - this.replayStartSample > limitSamples) this.settleUpTo(this.samplesIn - limitSamples);
+  }
+}
