@@ -18,6 +18,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     trustHost: true,
     session: { strategy: "jwt", maxAge: env.VERBATIM_SESSION_MAX_AGE_HOURS * 3600 },
     pages: { signIn: "/sign-in" },
+    // A wrong password is an expected event, not a server error worth a stack trace.
+    logger: {
+      error(error: Error) {
+        if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") return;
+        console.error("[auth]", error);
+      },
+    },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },

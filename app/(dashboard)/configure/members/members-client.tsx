@@ -123,6 +123,11 @@ function RoleSelect({ member }: { member: Member }) {
           {state.error}
         </span>
       )}
+      {state?.ok && (
+        <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">
+          Saved
+        </span>
+      )}
     </form>
   );
 }

@@ -1,0 +1,34 @@
+import { test, expect } from "@playwright/test";
+import { ADMIN, signIn } from "./fixtures";
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+test("sign-in refuses a wrong password, signs in, navigates the shell and signs out", async ({ page }) => {
+  await page.goto("/transcriptions");
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("The email or password is not right.")).toBeVisible();
+
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const [link, heading, empty] of [
+    ["Rooms", "Rooms", /rooms/i],
+    ["Transcription", "Transcription", /./],
+    ["Webhooks", "Webhooks", /./],
+    ["Members", "Members", /./],
+    ["API keys", "API keys", /./],
+  ] as const) {
+    await nav.getByRole("link", { name: link, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading, exact: true })).toBeVisible();
+    await expect(page.getByRole("main")).toContainText(empty);
+  }
+  await expect(nav.getByRole("link", { name: "API keys" })).toHaveAttribute("aria-current", "page");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/configure/members");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
