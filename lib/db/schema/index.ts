@@ -1,3 +1,4 @@
 // The whole schema: one file per domain, re-exported here for drizzle and drizzle-kit.
 export * from "./core";
 export * from "./settings";
+export * from "./rooms";
