@@ -1,0 +1,50 @@
+// A room's effective transcription settings: the account defaults overridden field by field by the room's own.
+import type { TranscriptionLanguage } from "./languages";
+import type { Destination, StartTrigger, TranscriptionSettings } from "./types";
+
+/** What a room itself says; null means "follow the account default", including its later changes. */
+export type RoomOverrides = {
+  /** Fixed when the room is created: the requested language, or the account default of that moment. */
+  language: TranscriptionLanguage;
+  /** Whether the creator chose the language (true) or it was copied from the account default (false). */
+  languageFromRoom: boolean;
+  startTrigger: StartTrigger | null;
+  destination: Destination | null;
+};
+
+export type SettingsField = "enabled" | "startTrigger" | "language" | "destination";
+export type SettingSource = "room" | "account";
+
+export type ResolvedRoomSettings = {
+  effective: TranscriptionSettings;
+  source: Record<SettingsField, SettingSource>;
+};
+
+/**
+ * Field by field:
+ * - startTrigger: the room's when set, else the account's.
+ * - enabled: a room has no on/off of its own; its start trigger is its switch. A room trigger of "none" makes
+ *   transcription unavailable in the room, any other room trigger makes it available (the creator asked for it in
+ *   the room's liveTranscription block), and a room without a trigger follows the account's on/off.
+ * - language: always the room's, since it is fixed at creation; the source says who chose it.
+ * - destination: the room's when set, else the account's.
+ */
+export function resolveRoomSettings(account: TranscriptionSettings, room: RoomOverrides): ResolvedRoomSettings {
+  const triggerFromRoom = room.startTrigger !== null;
+  const startTrigger = room.startTrigger ?? account.startTrigger;
+  const enabled = triggerFromRoom ? room.startTrigger !== "none" : account.enabled && account.startTrigger !== "none";
+  return {
+    effective: {
+      enabled,
+      startTrigger,
+      language: room.language,
+      destination: room.destination ?? account.destination,
+    },
+    source: {
+      enabled: triggerFromRoom ? "room" : "account",
+      startTrigger: triggerFromRoom ? "room" : "account",
+      language: room.languageFromRoom ? "room" : "account",
+      destination: room.destination ? "room" : "account",
+    },
+  };
+}
