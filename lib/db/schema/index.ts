@@ -2,3 +2,4 @@
 export * from "./core";
 export * from "./settings";
 export * from "./rooms";
+export * from "./sessions";

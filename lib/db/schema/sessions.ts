@@ -1,0 +1,95 @@
+// Live sessions: room sessions with their participants, transcriptions and the final segments they are made of.
+import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { accounts } from "./core";
+import { rooms } from "./rooms";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** Opened by the first join, closed by the last leave. Owned by one app instance at a time through its lease. */
+export const roomSessions = pgTable(
+  "room_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    roomId: uuid("room_id").notNull().references(() => rooms.id, { onDelete: "cascade" }),
+    startedAt: ts("started_at").notNull(),
+    endedAt: ts("ended_at"),
+    // The instance that holds the session's live state (engine streams, interim text) and until when.
+    ownerInstance: text("owner_instance"),
+    leaseExpiresAt: ts("lease_expires_at"),
+  },
+  (t) => [index("room_sessions_room_idx").on(t.roomId, t.startedAt), index("room_sessions_open_idx").on(t.endedAt)],
+);
+
+export const participantRoles = ["host", "guest"] as const;
+
+export const sessionParticipants = pgTable(
+  "session_participants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    roomSessionId: uuid("room_session_id").notNull().references(() => roomSessions.id, { onDelete: "cascade" }),
+    // Chosen by the client (browser or media server); unique within a session.
+    participantId: text("participant_id").notNull(),
+    displayName: text("display_name").notNull(),
+    role: text("role", { enum: participantRoles }).notNull(),
+    // Set while the participant is in a breakout group: that audio is not transcribed.
+    breakoutGroup: text("breakout_group"),
+    joinedAt: ts("joined_at").notNull(),
+    leftAt: ts("left_at"),
+  },
+  (t) => [uniqueIndex("session_participants_key").on(t.roomSessionId, t.participantId)],
+);
+
+export const transcriptionStates = ["in_progress", "ready", "failed"] as const;
+export type TranscriptionState = (typeof transcriptionStates)[number];
+
+export const transcriptions = pgTable(
+  "transcriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    roomId: uuid("room_id").references(() => rooms.id, { onDelete: "set null" }),
+    roomSessionId: uuid("room_session_id").notNull().references(() => roomSessions.id, { onDelete: "cascade" }),
+    // Copied at start so that the transcript keeps its name even if the room goes.
+    roomName: text("room_name").notNull(),
+    language: text("language").notNull(),
+    state: text("state", { enum: transcriptionStates }).notNull().default("in_progress"),
+    startedAt: ts("started_at").notNull(),
+    endedAt: ts("ended_at"),
+    durationSeconds: integer("duration_seconds"),
+    filename: text("filename").notNull(),
+    storageType: text("storage_type", { enum: ["HOSTED", "SELF_HOSTED"] }).notNull(),
+    // The effective destination when transcription started, secrets sealed; used for upload, read-back and delete.
+    destination: text("destination").notNull(),
+    storageKey: text("storage_key"),
+    error: text("error"),
+    uploadAttempts: integer("upload_attempts").notNull().default(0),
+    nextUploadAt: ts("next_upload_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("transcriptions_account_started_idx").on(t.accountId, t.startedAt, t.id),
+    index("transcriptions_session_idx").on(t.roomSessionId),
+    index("transcriptions_state_idx").on(t.state, t.nextUploadAt),
+  ],
+);
+
+/** Final segments, stored as they become final, so a crash loses at most the utterance being spoken. */
+export const transcriptSegments = pgTable(
+  "transcript_segments",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    accountId: uuid("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    transcriptionId: uuid("transcription_id").notNull().references(() => transcriptions.id, { onDelete: "cascade" }),
+    participantId: text("participant_id").notNull(),
+    displayName: text("display_name").notNull(),
+    // Milliseconds from the transcription's start.
+    startMs: integer("start_ms").notNull(),
+    endMs: integer("end_ms").notNull(),
+    text: text("text").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("transcript_segments_transcription_idx").on(t.transcriptionId, t.startMs)],
+);
