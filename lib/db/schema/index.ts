@@ -3,3 +3,4 @@ export * from "./core";
 export * from "./settings";
 export * from "./rooms";
 export * from "./sessions";
+export * from "./webhooks";
