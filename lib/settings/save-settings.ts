@@ -1,0 +1,215 @@
+// Saves an account's transcription defaults from the settings form: admin only, validated, secret sealed, every change audited.
+import { eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { accountSettings } from "@/lib/db/schema";
+import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { recordAudit, listAudit } from "@/lib/audit/audit-log";
+import { AppError } from "@/lib/errors";
+import { appKeyring } from "@/lib/config/keyring";
+import { openSecret, sealSecret } from "@/lib/crypto/seal";
+import { assertLanguageSupported, languageLabel } from "./engine-languages";
+import { settingsFormSchema, s3FieldProblems, startTriggerLabels, type SettingsFormInput } from "./settings.validation";
+import { defaultTranscriptionSettings, type StartTrigger } from "./types";
+
+export const settingsAuditAction = "settings.transcription_updated";
+
+/** What the page may show: every setting except the secret, of which only its presence is told. */
+export type TranscriptionSettingsView = {
+  enabled: boolean;
+  startTrigger: StartTrigger;
+  language: string;
+  storage: "hosted" | "s3";
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  endpoint: string;
+  secretSet: boolean;
+  retentionDays: number | null;
+  updatedAt: string | null;
+};
+
+type Row = typeof accountSettings.$inferSelect;
+
+function toView(row: Row | undefined): TranscriptionSettingsView {
+  if (!row) {
+    const d = defaultTranscriptionSettings;
+    return {
+      enabled: d.enabled, startTrigger: d.startTrigger, language: d.language, storage: "hosted",
+      bucket: "", region: "", accessKeyId: "", endpoint: "", secretSet: false, retentionDays: null, updatedAt: null,
+    };
+  }
+  return {
+    enabled: row.transcriptionEnabled,
+    startTrigger: row.startTrigger,
+    language: row.language,
+    storage: row.storage,
+    bucket: row.s3Bucket ?? "",
+    region: row.s3Region ?? "",
+    accessKeyId: row.s3AccessKeyId ?? "",
+    endpoint: row.s3Endpoint ?? "",
+    secretSet: Boolean(row.s3SecretSealed),
+    retentionDays: row.retentionDays,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The settings form's values for an account (product defaults until first saved); never the secret. */
+export async function getTranscriptionSettingsView(db: Db, accountId: string): Promise<TranscriptionSettingsView> {
+  const [row] = await db.select().from(accountSettings).where(eq(accountSettings.accountId, accountId));
+  return toView(row);
+}
+
+/** The sealed secret's plaintext, for "Test connection" with a blank secret field; undefined when none is stored. */
+export async function openStoredAccountSecret(db: Db, accountId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ sealed: accountSettings.s3SecretSealed })
+    .from(accountSettings)
+    .where(eq(accountSettings.accountId, accountId));
+  if (!row?.sealed) return undefined;
+  // Sealed with the account id as associated data, so a value copied from another account's row cannot be opened.
+  return openSecret(row.sealed, appKeyring(), accountId);
+}
+
+const fieldLabels = {
+  enabled: "Transcription",
+  startTrigger: "Start trigger",
+  language: "Language",
+  storage: "Storage",
+  bucket: "Bucket",
+  region: "Region",
+  accessKeyId: "Access key id",
+  endpoint: "Endpoint",
+  retentionDays: "Delete transcripts after",
+} as const;
+type AuditedField = keyof typeof fieldLabels;
+
+/** One recorded change; the secret is only ever recorded as replaced or removed. */
+export type SettingsChange = { field: AuditedField; from: string | null; to: string | null } | { field: "secretAccessKey"; change: "replaced" | "removed" };
+
+function display(field: AuditedField, view: TranscriptionSettingsView): string | null {
+  switch (field) {
+    case "enabled":
+      return view.enabled ? "On" : "Off";
+    case "startTrigger":
+      return view.startTrigger in startTriggerLabels ? startTriggerLabels[view.startTrigger as keyof typeof startTriggerLabels] : view.startTrigger;
+    case "language":
+      return languageLabel(view.language);
+    case "storage":
+      return view.storage === "s3" ? "Your S3 bucket" : "Hosted";
+    case "retentionDays":
+      return view.retentionDays === null ? null : `${view.retentionDays} days`;
+    default:
+      return view[field] === "" ? null : view[field];
+  }
+}
+
+/**
+ * Validates and stores the form. Admins only. A blank secret keeps the stored one; a new one is sealed with the
+ * account id as associated data. Choosing hosted storage clears the bucket settings and the secret.
+ * Returns the new view (without the secret) and the changes recorded in the audit log.
+ */
+export async function saveAccountSettings(
+  db: Db,
+  actor: Actor,
+  input: SettingsFormInput,
+): Promise<{ settings: TranscriptionSettingsView; changes: SettingsChange[] }> {
+  requireAdmin(actor);
+  const form = settingsFormSchema.parse(input);
+  assertLanguageSupported(form.language);
+  const useS3 = form.storage === "s3";
+  if (useS3) {
+    const problems = s3FieldProblems(form);
+    const details = Object.entries(problems).map(([path, message]) => ({ path, message }));
+    if (details.length) throw new AppError("validation", "Please correct the highlighted fields.", details);
+  }
+
+  return db.transaction(async (tx) => {
+    // Locked so that two admins saving at once record changes against what each really replaced.
+    const [existing] = await tx.select().from(accountSettings).where(eq(accountSettings.accountId, actor.accountId)).for("update");
+    const before = toView(existing);
+
+    let secretSealed: string | null = null;
+    let secretChange: "replaced" | "removed" | undefined;
+    if (useS3) {
+      if (form.secretAccessKey !== undefined) {
+        secretSealed = sealSecret(form.secretAccessKey, appKeyring(), actor.accountId);
+        if (!existing?.s3SecretSealed || !sameSecret(existing.s3SecretSealed, form.secretAccessKey, actor.accountId)) secretChange = "replaced";
+        else secretSealed = existing.s3SecretSealed;
+      } else if (existing?.s3SecretSealed) {
+        secretSealed = existing.s3SecretSealed;
+      } else {
+        throw new AppError("validation", "Please correct the highlighted fields.", [
+          { path: "secretAccessKey", message: "Enter the secret access key that belongs to this access key id" },
+        ]);
+      }
+    } else if (existing?.s3SecretSealed) {
+      secretChange = "removed";
+    }
+
+    const values = {
+      accountId: actor.accountId,
+      transcriptionEnabled: form.enabled,
+      startTrigger: form.startTrigger,
+      language: form.language,
+      storage: form.storage,
+      s3Bucket: useS3 ? form.bucket! : null,
+      s3Region: useS3 ? form.region! : null,
+      s3AccessKeyId: useS3 ? form.accessKeyId! : null,
+      s3SecretSealed: secretSealed,
+      s3Endpoint: useS3 ? (form.endpoint ?? null) : null,
+      retentionDays: form.retentionDays ?? null,
+      updatedAt: new Date(),
+      updatedByUserId: actor.userId,
+    };
+    const [saved] = await tx
+      .insert(accountSettings)
+      .values(values)
+      .onConflictDoUpdate({ target: accountSettings.accountId, set: values })
+      .returning();
+    const after = toView(saved);
+
+    const changes: SettingsChange[] = [];
+    for (const field of Object.keys(fieldLabels) as AuditedField[]) {
+      const from = display(field, before);
+      const to = display(field, after);
+      // A first save records every value it sets, so the log shows the whole configuration from the start.
+      if (from !== to || (!existing && to !== null)) changes.push({ field, from: existing ? from : null, to });
+    }
+    if (secretChange) changes.push({ field: "secretAccessKey", change: secretChange });
+    if (changes.length > 0) {
+      await recordAudit(tx, actor, { action: settingsAuditAction, targetType: "account_settings", targetId: actor.accountId, details: { changes } });
+    }
+    return { settings: after, changes };
+  });
+}
+
+function sameSecret(sealed: string, plaintext: string, accountId: string): boolean {
+  try {
+    return openSecret(sealed, appKeyring(), accountId) === plaintext;
+  } catch {
+    // Unreadable (a lost key, say): the new secret replaces it.
+    return false;
+  }
+}
+
+export type SettingsAuditEntry = { id: string; at: string; actor: string; changes: string[] };
+
+/** The settings changes of an account, newest first, as sentences for the page. */
+export async function listSettingsAudit(db: Db, accountId: string, limit = 20): Promise<SettingsAuditEntry[]> {
+  const rows = await listAudit(db, accountId, { action: settingsAuditAction, limit });
+  return rows.map((row) => ({
+    id: row.id,
+    at: row.createdAt.toISOString(),
+    actor: row.actorLabel,
+    changes: ((row.details.changes ?? []) as SettingsChange[]).map(describeChange),
+  }));
+}
+
+export function describeChange(change: SettingsChange): string {
+  if (change.field === "secretAccessKey") return change.change === "replaced" ? "Secret access key replaced" : "Secret access key removed";
+  const label = fieldLabels[change.field] ?? change.field;
+  if (change.from === null && change.to !== null) return `${label} set to ${change.to}`;
+  if (change.to === null) return `${label} cleared (was ${change.from})`;
+  return `${label}: ${change.from} → ${change.to}`;
+}
+
