@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Checks the system programs the tests use (Chromium, PocketSphinx + its US-English model, flite); installs them
+# when it can (root with apt-get), otherwise fails with the exact command to run. Never skips silently.
+set -euo pipefail
+
+PACKAGES="chromium pocketsphinx pocketsphinx-en-us flite"
+MODEL_DIR="/usr/share/pocketsphinx/model/en-us"
+
+missing() {
+  local problems=()
+  [ -x /usr/bin/chromium ] || problems+=("chromium (/usr/bin/chromium)")
+  command -v pocketsphinx_continuous >/dev/null 2>&1 || problems+=("pocketsphinx_continuous")
+  for f in "$MODEL_DIR/en-us/mdef" "$MODEL_DIR/en-us.lm.bin" "$MODEL_DIR/cmudict-en-us.dict"; do
+    [ -r "$f" ] || { problems+=("the PocketSphinx en-us model ($f)"); break; }
+  done
+  command -v flite >/dev/null 2>&1 || problems+=("flite")
+  if [ ${#problems[@]} -gt 0 ]; then printf '%s\n' "${problems[@]}"; fi
+}
+
+problems="$(missing)"
+if [ -z "$problems" ]; then
+  echo "test prerequisites: chromium, pocketsphinx, pocketsphinx-en-us and flite are installed"
+  exit 0
+fi
+
+echo "test prerequisites missing:"
+echo "$problems" | sed 's/^/  - /'
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing: apt-get update && apt-get install -y $PACKAGES"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y $PACKAGES
+  problems="$(missing)"
+  if [ -z "$problems" ]; then
+    echo "test prerequisites installed"
+    exit 0
+  fi
+  echo "still missing after installing:"
+  echo "$problems" | sed 's/^/  - /'
+  exit 1
+fi
+
+echo
+echo "Install them with:"
+echo "  sudo apt-get update && sudo apt-get install -y $PACKAGES"
+exit 1
