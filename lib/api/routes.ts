@@ -1,2 +1,4 @@
 // Imports every module that registers REST routes with the OpenAPI registry, so the served document lists them all.
+import "@/lib/rooms/api-docs";
+
 export {};
