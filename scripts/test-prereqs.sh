@@ -24,9 +24,9 @@ if [ -z "$problems" ]; then
 fi
 
 echo "test prerequisites missing:"
-echo "$problems" | sed 's/^/  - /'
+while IFS= read -r line; do echo "  - $line"; done <<<"$problems"
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ "$EUID" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing: apt-get update && apt-get install -y $PACKAGES"
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y $PACKAGES
@@ -36,7 +36,7 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     exit 0
   fi
   echo "still missing after installing:"
-  echo "$problems" | sed 's/^/  - /'
+  while IFS= read -r line; do echo "  - $line"; done <<<"$problems"
   exit 1
 fi
 
