@@ -60,14 +60,18 @@ export const createMeetingSchema = z.object({
   endDate: z.iso
     .datetime({ offset: true, error: "Give the end date as an ISO-8601 date and time, such as 2026-12-01T12:00:00Z" })
     // Checked when the request is parsed: a room that has already ended is of no use.
-    .refine((v) => Date.parse(v) > Date.now(), "The end date must be in the future"),
+    .refine((v) => {
+      const time = Date.parse(v);
+      // An unparseable value is already refused by the format check; one message per problem.
+      return Number.isNaN(time) || time > Date.now();
+    }, "The end date must be in the future"),
   roomNamePrefix: z
     .string({ error: "The room name prefix must be a string" })
     .regex(roomNamePrefixPattern, "Use up to 39 lowercase letters and digits")
     .optional(),
   roomMode: z.enum(roomModes, { error: 'Use "normal" or "group"' }).default("normal"),
   isLocked: z.boolean({ error: "Use true or false" }).default(false),
-  fields: z.array(z.enum(meetingFields, { error: 'The only extra field is "hostRoomUrl"' })).max(10).optional(),
+  fields: z.array(z.enum(meetingFields, { error: 'The only extra field is "hostRoomUrl"' })).optional(),
   liveTranscription: liveTranscriptionSchema.nullable().optional(),
 });
 
