@@ -1,0 +1,52 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseEnv } from "./env";
+import { loadOrCreateSecret } from "./secrets";
+
+describe("configuration from the environment", () => {
+  it("applies the documented defaults", () => {
+    const env = parseEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.dataDir).toBe(path.resolve("./data"));
+    expect(env.publicUrl).toBe("http://localhost:3000");
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.VERBATIM_RATE_LIMIT_POINTS).toBe(1000);
+    expect(env.VERBATIM_WEBHOOK_ALLOW_PRIVATE).toBe(false);
+  });
+
+  it("names every bad setting in one clear message", () => {
+    let message = "";
+    try {
+      parseEnv({ PORT: "eighty", DATABASE_URL: "mysql://x", AUTH_SECRET: "short", VERBATIM_PUBLIC_URL: "not a url" });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain("PORT:");
+    expect(message).toContain("DATABASE_URL: must be a postgres:// or postgresql:// URL");
+    expect(message).toContain("AUTH_SECRET: must be at least 32 characters");
+    expect(message).toContain("VERBATIM_PUBLIC_URL:");
+  });
+
+  it("wants all of the hosted S3 settings or none", () => {
+    expect(() => parseEnv({ VERBATIM_HOSTED_S3_BUCKET: "b" })).toThrow(/set all of BUCKET, REGION, ACCESS_KEY_ID and SECRET_ACCESS_KEY, or none/);
+  });
+
+  it("treats an empty DATABASE_URL as unset, and honours PORT, the data dir and the public URL", () => {
+    const env = parseEnv({ DATABASE_URL: "", PORT: "4000", VERBATIM_DATA_DIR: "/tmp/x", VERBATIM_PUBLIC_URL: "https://v.example.com/" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.publicUrl).toBe("https://v.example.com");
+    expect(env.dataDir).toBe("/tmp/x");
+  });
+
+  it("generates a secret once into the data dir, private to the owner, and keeps it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-secrets-"));
+    const first = loadOrCreateSecret(dir, "auth-secret");
+    expect(first.length).toBeGreaterThanOrEqual(43);
+    expect(loadOrCreateSecret(dir, "auth-secret")).toBe(first);
+    expect(fs.statSync(path.join(dir, "secrets", "auth-secret")).mode & 0o777).toBe(0o600);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
