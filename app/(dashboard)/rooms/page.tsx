@@ -1,20 +1,110 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getSessionUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { getAccountTranscriptionSettings } from "@/lib/settings/account-settings";
+import { configuredEngineLanguages } from "@/lib/settings/engine-languages";
+import { languageName } from "@/lib/settings/languages";
+import type { Destination, StartTrigger } from "@/lib/settings/types";
+import { effectiveRoomSettingsFrom, hostRoomUrl, isRoomOpen, listRooms, roomUrl } from "@/lib/rooms/rooms";
+import { countSessionsByRoom } from "@/lib/rooms/session-counts";
 import { PageHeader } from "@/components/ui/page-header";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { RoomIcon } from "@/components/ui/icons";
+import { Alert } from "@/components/ui/alert";
+import { buttonClass } from "@/components/ui/button";
+import { RoomsClient, type RoomView, type CreateOptions } from "./rooms-client";
 
 export const metadata = { title: "Rooms" };
 
-export default function RoomsPage() {
+const PAGE_SIZE = 50;
+
+const triggerLabels: Record<StartTrigger, string> = {
+  none: "None (transcription off)",
+  manual: "Manual",
+  automatic: "Auto-start (1 person)",
+  "automatic-2nd-participant": "Auto-start (2 people)",
+};
+
+const storageLabel = (d: Destination) => (d.provider === "s3" ? `S3: ${d.bucket}` : "Hosted");
+
+export default async function RoomsPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
+  const user = await getSessionUser();
+  if (!user) redirect("/sign-in");
+  const db = await getDb();
+  const { cursor } = await searchParams;
+  let page;
+  try {
+    page = await listRooms(db, user.accountId, { cursor: typeof cursor === "string" ? cursor : undefined, limit: PAGE_SIZE });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    redirect("/rooms");
+  }
+  const account = await getAccountTranscriptionSettings(db, user.accountId);
+  const sessions = await countSessionsByRoom(db, user.accountId, page.rooms.map((r) => r.id));
+  const now = new Date();
+
+  const views: RoomView[] = page.rooms.map((room) => {
+    const { effective, source } = effectiveRoomSettingsFrom(room, account);
+    return {
+      id: room.id,
+      roomName: room.roomName,
+      roomUrl: roomUrl(room),
+      hostRoomUrl: hostRoomUrl(room),
+      endDate: room.endDate.toISOString(),
+      open: isRoomOpen(room, now),
+      sessions: sessions.get(room.id) ?? 0,
+      roomMode: room.roomMode,
+      isLocked: room.isLocked,
+      settings: [
+        { field: "enabled", label: "Transcription", value: effective.enabled ? "On" : "Off", source: source.enabled },
+        { field: "startTrigger", label: "Start", value: triggerLabels[effective.startTrigger], source: source.startTrigger },
+        { field: "language", label: "Language", value: languageName(effective.language), source: source.language },
+        { field: "destination", label: "Storage", value: storageLabel(effective.destination), source: source.destination },
+      ],
+    };
+  });
+
+  let engine: { name: string; languages: readonly string[] };
+  try {
+    const configured = configuredEngineLanguages();
+    engine = { name: configured.engineName, languages: configured.languages };
+  } catch {
+    engine = { name: "the configured speech engine", languages: [] };
+  }
+  const options: CreateOptions = {
+    engineName: engine.name,
+    languages: engine.languages.map((code) => ({ code, name: languageName(code) })),
+    accountDefaults: {
+      language: languageName(account.language),
+      startTrigger: account.enabled ? triggerLabels[account.startTrigger] : "Off",
+      storage: storageLabel(account.destination),
+    },
+  };
+  const isAdmin = user.role === "admin";
+
   return (
     <>
-      <PageHeader title="Rooms" description="Meeting rooms of your account and their transcription settings." />
-      <Card>
-        <EmptyState icon={<RoomIcon />} title="No rooms yet">
-          Rooms you create through the API (POST /api/v1/meetings) appear here with their links, end date, sessions and
-          effective transcription settings.
-        </EmptyState>
-      </Card>
+      <PageHeader title="Rooms" description="Meeting rooms of your account, their links, and the transcription settings each one uses." />
+      {!isAdmin && (
+        <Alert tone="info" className="mb-6">
+          Only account admins can create or delete rooms.
+        </Alert>
+      )}
+      <RoomsClient rooms={views} isAdmin={isAdmin} options={options} />
+      {(cursor || page.nextCursor) && (
+        <nav aria-label="Pages" className="mt-4 flex justify-end gap-2">
+          {cursor && (
+            <Link href="/rooms" className={buttonClass("secondary")}>
+              First page
+            </Link>
+          )}
+          {page.nextCursor && (
+            <Link href={`/rooms?cursor=${encodeURIComponent(page.nextCursor)}`} className={buttonClass("secondary")}>
+              Next page
+            </Link>
+          )}
+        </nav>
+      )}
     </>
   );
 }
