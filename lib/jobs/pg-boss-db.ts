@@ -1,0 +1,62 @@
+// Adapters that let pg-boss run its SQL through our database handle (PostgreSQL or PGlite) or inside a drizzle transaction.
+import { sql, type SQL } from "drizzle-orm";
+import type { DbHandle } from "@/lib/db/client";
+
+/** The `db` shape pg-boss 10 accepts instead of opening its own `pg` pool. */
+export type PgBossDb = { executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
+
+type Executor = { execute(query: SQL): Promise<unknown> };
+
+// pg-boss is written for `pg`, which sends undefined as NULL and a plain object as its JSON text; postgres.js does
+// neither on its own (it refuses undefined and cannot bind an object to a json parameter it has not typed).
+const isPlainObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) && !Buffer.isBuffer(v);
+const asPgParameters = (values: unknown[]) => values.map((v) => (v === undefined ? null : isPlainObject(v) ? JSON.stringify(v) : v));
+
+/**
+ * pg-boss on our handle. Parameterized statements go through `handle.execute`. Statements without values may be
+ * scripts of several statements (its schema creation wraps them in BEGIN … COMMIT), which neither PGlite's `query`
+ * nor a pooled postgres.js connection accepts: PGlite runs them with `exec`, PostgreSQL on one reserved connection
+ * with the simple query protocol.
+ */
+export function pgBossDb(handle: DbHandle): PgBossDb {
+  // drizzle keeps the driver client it was built on; DbHandle only exposes single-statement execution.
+  const client = (handle.db as unknown as { $client: unknown }).$client;
+  return {
+    async executeSql(text, values) {
+      if (values && values.length > 0) return { rows: await handle.execute(text, asPgParameters(values)) };
+      if (handle.kind === "pglite") {
+        const results = await (client as { exec(q: string): Promise<{ rows: Record<string, unknown>[] }[]> }).exec(text);
+        return { rows: results.at(-1)?.rows ?? [] };
+      }
+      const pg = client as { reserve(): Promise<{ unsafe(q: string): { simple(): Promise<Record<string, unknown>[]> }; release(): void }> };
+      const reserved = await pg.reserve();
+      try {
+        return { rows: [...(await reserved.unsafe(text).simple())] };
+      } finally {
+        reserved.release();
+      }
+    },
+  };
+}
+
+/** `$1`-style SQL and values as a drizzle SQL object, so pg-boss statements can run inside a drizzle transaction. */
+function toDrizzleSql(text: string, values: unknown[]): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`));
+  return sql.join(chunks);
+}
+
+/**
+ * pg-boss inside the caller's transaction: a job sent through it exists exactly when that transaction commits.
+ * Only for parameterized single statements (send, insert), which is all a transaction needs.
+ */
+export function pgBossTransaction(tx: Executor): PgBossDb {
+  return {
+    async executeSql(text, values = []) {
+      const result = await tx.execute(toDrizzleSql(text, asPgParameters(values)));
+      // postgres.js answers with an array of rows, PGlite with { rows }.
+      const rows = Array.isArray(result) ? result : ((result as { rows?: Record<string, unknown>[] }).rows ?? []);
+      return { rows: [...rows] as Record<string, unknown>[] };
+    },
+  };
+}

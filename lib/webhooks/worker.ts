@@ -1,0 +1,83 @@
+// The webhook worker of a process: relays the outbox, runs delivery jobs from pg-boss, and wakes deliveries whose job was lost.
+import type { DbHandle } from "@/lib/db/client";
+import { startJobQueue, type PgBoss } from "@/lib/jobs/queue";
+import { DELIVERY_QUEUE, dispatchOutbox, pruneDeliveredEvents, wakeOverdueDeliveries } from "@/lib/webhooks/dispatch";
+import { runDeliveryAttempt, type AttemptOptions } from "@/lib/webhooks/attempt";
+
+/** How the delivery queue is set up in pg-boss. Its own retries only cover a worker dying or the database failing mid-job. */
+export const deliveryQueueDefinition = { name: DELIVERY_QUEUE, retryLimit: 10, retryDelay: 30, expireInSeconds: 60 };
+
+/** Delivery attempts and their log are kept this long, then pruned with their events. */
+export const DELIVERY_LOG_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type WebhookWorkerOptions = AttemptOptions & {
+  /** How often pg-boss looks for due jobs (seconds, at least 0.5). */
+  pollingIntervalSeconds?: number;
+  /** How often the outbox is checked for new events. */
+  dispatchIntervalMs?: number;
+  /** How often overdue deliveries are woken and old events pruned. */
+  sweepIntervalMs?: number;
+  /** Deliveries in several jobs handled at once per poll, so one hanging endpoint does not hold up the others. */
+  batchSize?: number;
+};
+
+export type WebhookWorker = { boss: PgBoss; stop(): Promise<void> };
+
+/** Starts the worker on `handle`; call stop() before closing the database. Used by lib/jobs/start.ts and by tests. */
+export async function startWebhookWorker(handle: DbHandle, options: WebhookWorkerOptions): Promise<WebhookWorker> {
+  // Its own pg-boss instance: stopping it gracefully waits for running attempts and their bookkeeping.
+  const boss = await startJobQueue(handle, [deliveryQueueDefinition]);
+  const db = handle.db;
+  const leaseMs = options.leaseMs;
+  let stopping = false;
+  const running = new Set<Promise<unknown>>();
+
+  // A periodic task that never overlaps itself and whose run is awaited on stop.
+  const every = (ms: number, task: () => Promise<unknown>) => {
+    let busy = false;
+    const tick = () => {
+      if (busy || stopping) return;
+      busy = true;
+      const run = task()
+        .catch((error) => console.error("Webhook worker task failed:", error))
+        .finally(() => {
+          busy = false;
+          running.delete(run);
+        });
+      running.add(run);
+    };
+    tick();
+    return setInterval(tick, ms);
+  };
+
+  await boss.work<{ deliveryId: string }>(
+    DELIVERY_QUEUE,
+    { batchSize: options.batchSize ?? 5, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+    async (jobs) => {
+      // A thrown error fails the batch's jobs and pg-boss retries them; attempts already made are then found not due.
+      await Promise.all(jobs.map((job) => runDeliveryAttempt(db, job.data.deliveryId, options)));
+    },
+  );
+
+  const timers = [
+    every(options.dispatchIntervalMs ?? 1000, async () => {
+      while (!stopping && (await dispatchOutbox(db)) > 0);
+    }),
+    every(options.sweepIntervalMs ?? 60_000, async () => {
+      await wakeOverdueDeliveries(db, (leaseMs ?? 60_000) + 30_000);
+      await pruneDeliveredEvents(db, new Date(Date.now() - DELIVERY_LOG_RETENTION_MS));
+    }),
+  ];
+
+  return {
+    boss,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      timers.forEach(clearInterval);
+      await Promise.allSettled([...running]);
+      // Graceful: waits for attempts in flight (at most the 5 s send timeout) and leaves the database open.
+      await boss.stop({ graceful: true, close: false, wait: true, timeout: 15_000 });
+    },
+  };
+}
