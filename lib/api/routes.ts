@@ -1,4 +1,5 @@
 // Imports every module that registers REST routes with the OpenAPI registry, so the served document lists them all.
 import "@/lib/rooms/api-docs";
+import "@/lib/webhooks/api-docs";
 
 export {};

@@ -11,9 +11,9 @@ const eventsSchema = z
   .max(WEBHOOK_EVENT_TYPES.length)
   .transform((events) => WEBHOOK_EVENT_TYPES.filter((type) => events.includes(type)));
 
-/** POST /api/v1/webhooks. The URL policy (https, no private targets) is checked by createWebhookEndpoint. */
+/** POST /api/v1/webhooks; unknown fields are ignored, as elsewhere in the API. The URL policy (https, no private targets) is checked by createWebhookEndpoint. */
 export const createEndpointBodySchema = z
-  .strictObject({
+  .object({
     url: z.string().trim().min(1, "URL is required").max(2048, "URL is too long"),
     events: eventsSchema,
     description: z.string().trim().max(MAX_DESCRIPTION_LENGTH, `At most ${MAX_DESCRIPTION_LENGTH} characters`).default(""),
