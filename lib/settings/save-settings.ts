@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { appKeyring } from "@/lib/config/keyring";
 import { openSecret, sealSecret } from "@/lib/crypto/seal";
 import { assertLanguageSupported, languageLabel } from "./engine-languages";
-import { settingsFormSchema, s3FieldProblems, startTriggerLabels, type SettingsFormInput } from "./settings.validation";
+import { settingsFormSchema, s3FieldProblems, startTriggerLabels } from "./settings.validation";
 import { defaultTranscriptionSettings, type StartTrigger } from "./types";
 
 export const settingsAuditAction = "settings.transcription_updated";
@@ -111,7 +111,8 @@ function display(field: AuditedField, view: TranscriptionSettingsView): string |
 export async function saveAccountSettings(
   db: Db,
   actor: Actor,
-  input: SettingsFormInput,
+  /** Untrusted form or API input; parsed with settingsFormSchema here. */
+  input: Record<string, unknown>,
 ): Promise<{ settings: TranscriptionSettingsView; changes: SettingsChange[] }> {
   requireAdmin(actor);
   const form = settingsFormSchema.parse(input);

@@ -1,20 +1,81 @@
+import { redirect } from "next/navigation";
+import { getSessionUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { configuredEngineLanguages, type EngineLanguages } from "@/lib/settings/engine-languages";
+import { languageName, transcriptionLanguages } from "@/lib/settings/languages";
+import { getTranscriptionSettingsView, listSettingsAudit } from "@/lib/settings/save-settings";
+import { startTriggerLabels } from "@/lib/settings/settings.validation";
 import { PageHeader } from "@/components/ui/page-header";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { SettingsIcon } from "@/components/ui/icons";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { SettingsAudit } from "./settings-audit";
+import { TranscriptionSettingsClient, type LanguageOption } from "./transcription-settings-client";
 
 export const metadata = { title: "Transcription settings" };
 
-export default function TranscriptionSettingsPage() {
+function engineOrProblem(): EngineLanguages & { problem?: string } {
+  try {
+    return configuredEngineLanguages();
+  } catch (err) {
+    // An unknown VERBATIM_SPEECH_ENGINE should not hide the page; the operator sees why no language is available.
+    return { engineId: "unknown", engineName: "the configured speech engine", languages: [], problem: (err as Error).message };
+  }
+}
+
+export default async function TranscriptionSettingsPage() {
+  const user = await getSessionUser();
+  if (!user) redirect("/sign-in");
+  const db = await getDb();
+  const [settings, audit] = await Promise.all([getTranscriptionSettingsView(db, user.accountId), listSettingsAudit(db, user.accountId)]);
+  const engine = engineOrProblem();
+  const languages: LanguageOption[] = transcriptionLanguages.map((code) => ({
+    code,
+    name: languageName(code),
+    supported: engine.languages.includes(code),
+  }));
+  const isAdmin = user.role === "admin";
+
   return (
     <>
-      <PageHeader title="Transcription" description="Your account's transcription defaults: storage, start trigger and language." />
-      <Card>
-        <EmptyState icon={<SettingsIcon />} title="Defaults apply to every room">
-          Transcription is on, with hosted storage, a manual start and English. Choosing your own S3 bucket, the start
-          trigger and the language will appear here.
-        </EmptyState>
-      </Card>
+      <PageHeader title="Transcription" description="Your account's defaults for every room: whether and when to transcribe, the language, and where transcripts are stored." />
+      {engine.problem && (
+        <Alert tone="error" className="mb-6">
+          {engine.problem}
+        </Alert>
+      )}
+      {isAdmin ? (
+        <TranscriptionSettingsClient initial={settings} languages={languages} engineName={engine.engineName} />
+      ) : (
+        <ReadOnlySummary settings={settings} />
+      )}
+      <SettingsAudit entries={audit} />
     </>
+  );
+}
+
+function ReadOnlySummary({ settings }: { settings: Awaited<ReturnType<typeof getTranscriptionSettingsView>> }) {
+  const rows: [string, React.ReactNode][] = [
+    ["Transcription", settings.enabled ? <Badge tone="green">On</Badge> : <Badge>Off</Badge>],
+    ["Start trigger", startTriggerLabels[settings.startTrigger as keyof typeof startTriggerLabels] ?? settings.startTrigger],
+    ["Language", `${languageName(settings.language)} (${settings.language})`],
+    ["Storage", settings.storage === "s3" ? `Your S3 bucket: ${settings.bucket} (${settings.region})` : "Hosted"],
+    ["Delete transcripts after", settings.retentionDays === null ? "Never" : `${settings.retentionDays} days`],
+  ];
+  return (
+    <div className="space-y-4">
+      <Alert tone="info">Only account admins can change these settings. Ask an admin of your account.</Alert>
+      <Card>
+        <CardHeader title="Current defaults" />
+        <dl className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
+          {rows.map(([label, value]) => (
+            <div key={label} className="grid grid-cols-3 gap-4 px-5 py-3">
+              <dt className="text-zinc-500 dark:text-zinc-400">{label}</dt>
+              <dd className="col-span-2 break-all">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+    </div>
   );
 }

@@ -1,0 +1,315 @@
+"use client";
+import { startTransition, useActionState, useEffect, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
+import type { TranscriptionSettingsView } from "@/lib/settings/save-settings";
+import { saveTranscriptionSettingsAction, testStorageConnectionAction } from "./actions";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Field, SelectField } from "@/components/ui/field";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+
+export type LanguageOption = { code: string; name: string; supported: boolean };
+
+const triggers = [
+  { value: "manual", label: "Manual", description: "The host starts and stops transcription from the room." },
+  { value: "automatic", label: "Auto-start (1 person)", description: "Starts when the first participant joins, ends when the last leaves." },
+  { value: "automatic-2nd-participant", label: "Auto-start (2 people)", description: "Starts when two participants are present, ends when the last leaves." },
+] as const;
+
+const storages = [
+  { value: "hosted", label: "Hosted", description: "Transcripts are kept on this Verbatim server's storage." },
+  { value: "s3", label: "Your S3 bucket", description: "Transcripts are written to your own S3 or S3-compatible bucket." },
+] as const;
+
+function Spinner() {
+  return <span className="size-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" aria-hidden />;
+}
+
+/** A radio card group: the choice and a line that explains it. */
+function Choices<V extends string>({
+  legend, name, value, onChange, options,
+}: { legend: string; name: string; value: V; onChange: (v: V) => void; options: readonly { value: V; label: string; description: string }[] }) {
+  return (
+    <fieldset>
+      <legend className="text-sm font-medium text-zinc-800 dark:text-zinc-200">{legend}</legend>
+      <div className="mt-2 grid gap-2 sm:grid-cols-3">
+        {options.map((o) => (
+          <label
+            key={o.value}
+            className={cn(
+              "flex cursor-pointer gap-2.5 rounded-lg p-3 ring-1 ring-inset transition-colors focus-within:ring-2 focus-within:ring-brand-500",
+              value === o.value
+                ? "bg-brand-50 ring-brand-500 dark:bg-brand-700/20"
+                : "ring-zinc-200 hover:bg-zinc-50 dark:ring-zinc-700 dark:hover:bg-zinc-800/60",
+            )}
+          >
+            <input type="radio" name={name} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} className="mt-0.5 accent-brand-600" />
+            <span>
+              <span className="block text-sm font-medium">{o.label}</span>
+              <span className="mt-0.5 block text-xs text-zinc-500 dark:text-zinc-400">{o.description}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function TranscriptionSettingsClient({
+  initial, languages, engineName,
+}: { initial: TranscriptionSettingsView; languages: LanguageOption[]; engineName: string }) {
+  const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [saveState, saveAction, saving] = useActionState(saveTranscriptionSettingsAction, null);
+  const [testState, testAction, testing] = useActionState(testStorageConnectionAction, null);
+  const [lastRun, setLastRun] = useState<"save" | "test" | null>(null);
+
+  // Controlled fields: they keep their values across saves, tests and switching storage back and forth.
+  const [enabled, setEnabled] = useState(initial.enabled);
+  const [startTrigger, setStartTrigger] = useState(initial.startTrigger === "none" ? "manual" : initial.startTrigger);
+  const [language, setLanguage] = useState(initial.language);
+  const [storage, setStorage] = useState(initial.storage);
+  const [bucket, setBucket] = useState(initial.bucket);
+  const [region, setRegion] = useState(initial.region);
+  const [accessKeyId, setAccessKeyId] = useState(initial.accessKeyId);
+  const [endpoint, setEndpoint] = useState(initial.endpoint);
+  const [secret, setSecret] = useState("");
+  const [replacingSecret, setReplacingSecret] = useState(false);
+  const [retentionDays, setRetentionDays] = useState(initial.retentionDays?.toString() ?? "");
+  const secretSet = saveState?.ok ? saveState.data.secretSet : initial.secretSet;
+
+  useEffect(() => {
+    if (saveState?.ok) {
+      // The secret just saved is not kept in the page; the field goes back to "A secret is set".
+      setSecret("");
+      setReplacingSecret(false);
+      router.refresh();
+    }
+  }, [saveState, router]);
+
+  const current = lastRun === "test" ? testState : saveState;
+  const fieldErrors: Record<string, string> = current && !current.ok ? (current.fieldErrors ?? {}) : {};
+  const err = (name: string) => fieldErrors[name];
+
+  function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    setLastRun("save");
+    startTransition(() => saveAction(data));
+  }
+
+  function testConnection() {
+    if (!formRef.current) return;
+    const data = new FormData(formRef.current);
+    setLastRun("test");
+    startTransition(() => testAction(data));
+  }
+
+  const unsupported = languages.filter((l) => !l.supported).length;
+  const supportedNames = languages.filter((l) => l.supported).map((l) => `${l.name} (${l.code})`);
+
+  return (
+    <form ref={formRef} onSubmit={submit} noValidate className="space-y-6" aria-label="Transcription settings">
+      <Card>
+        <CardHeader title="Transcription" description="Rooms use these defaults unless a room sets its own." />
+        <div className="space-y-6 px-5 py-5">
+          <label className="flex items-start gap-3">
+            <input
+              type="checkbox"
+              name="enabled"
+              checked={enabled}
+              onChange={(e) => setEnabled(e.target.checked)}
+              className="mt-0.5 size-4 rounded accent-brand-600"
+            />
+            <span>
+              <span className="block text-sm font-medium">Transcribe sessions</span>
+              <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                When off, no room of this account is transcribed, whatever its start trigger.
+              </span>
+            </span>
+          </label>
+
+          <Choices legend="Start trigger" name="startTrigger" value={startTrigger} onChange={setStartTrigger} options={triggers} />
+          {err("startTrigger") && <p className="text-xs font-medium text-red-600 dark:text-red-400">{err("startTrigger")}</p>}
+
+          <SelectField
+            label="Main language"
+            name="language"
+            value={language}
+            onChange={(e) => setLanguage(e.target.value)}
+            className="max-w-md"
+            error={err("language")}
+            hint={
+              unsupported > 0
+                ? `The speech engine of this server, ${engineName}, can transcribe ${supportedNames.length ? supportedNames.join(", ") : "no language"}. Other languages need another engine, chosen by the operator.`
+                : "Fixed for a room once it is created."
+            }
+          >
+            {languages.map((l) => (
+              <option key={l.code} value={l.code} disabled={!l.supported}>
+                {l.name} ({l.code}){l.supported ? "" : ` · not supported by ${engineName}`}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+      </Card>
+
+      <Card>
+        <CardHeader title="Storage" description="Where finished transcripts are saved." />
+        <div className="space-y-5 px-5 py-5">
+          <Choices legend="Store transcripts in" name="storage" value={storage} onChange={setStorage} options={storages} />
+
+          {storage === "s3" && (
+            <div className="space-y-4 rounded-lg bg-zinc-50 p-4 ring-1 ring-inset ring-zinc-200 dark:bg-zinc-950/40 dark:ring-zinc-800">
+              <div className="grid gap-4 sm:grid-cols-2">
+                <Field
+                  label="Bucket"
+                  name="bucket"
+                  value={bucket}
+                  onChange={(e) => setBucket(e.target.value)}
+                  placeholder="my-bucket/transcripts"
+                  hint="A prefix may follow a slash: my-bucket/transcripts"
+                  error={err("bucket")}
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+                <Field
+                  label="Region"
+                  name="region"
+                  value={region}
+                  onChange={(e) => setRegion(e.target.value)}
+                  placeholder="eu-west-1"
+                  error={err("region")}
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+                <Field
+                  label="Access key id"
+                  name="accessKeyId"
+                  value={accessKeyId}
+                  onChange={(e) => setAccessKeyId(e.target.value)}
+                  error={err("accessKeyId")}
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+                {secretSet && !replacingSecret ? (
+                  <div className="space-y-1.5">
+                    <span className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">Secret access key</span>
+                    <div className="flex items-center gap-3">
+                      <Badge tone="green">A secret is set</Badge>
+                      <Button variant="secondary" onClick={() => setReplacingSecret(true)}>
+                        Replace secret
+                      </Button>
+                    </div>
+                    <p className="text-xs text-zinc-500 dark:text-zinc-400">Stored encrypted. It is never shown again, only replaced.</p>
+                  </div>
+                ) : (
+                  <div className="space-y-1.5">
+                    <Field
+                      label={secretSet ? "New secret access key" : "Secret access key"}
+                      name="secretAccessKey"
+                      type="password"
+                      value={secret}
+                      onChange={(e) => setSecret(e.target.value)}
+                      error={err("secretAccessKey")}
+                      hint={secretSet ? "Leave empty to keep the stored secret." : "Stored encrypted; never shown again."}
+                      autoComplete="new-password"
+                      spellCheck={false}
+                      autoFocus={replacingSecret}
+                    />
+                    {secretSet && (
+                      <button
+                        type="button"
+                        className="text-xs font-medium text-brand-600 hover:underline dark:text-brand-100"
+                        onClick={() => {
+                          setSecret("");
+                          setReplacingSecret(false);
+                        }}
+                      >
+                        Keep the stored secret
+                      </button>
+                    )}
+                  </div>
+                )}
+                <Field
+                  label="Endpoint (optional)"
+                  name="endpoint"
+                  value={endpoint}
+                  onChange={(e) => setEndpoint(e.target.value)}
+                  placeholder="https://s3.example.com"
+                  hint="Only for S3-compatible stores (MinIO, Ceph, R2…). Leave empty for AWS."
+                  error={err("endpoint")}
+                  className="sm:col-span-2"
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+              </div>
+
+              <div className="flex flex-wrap items-center gap-3">
+                <Button variant="secondary" onClick={testConnection} disabled={testing} aria-disabled={testing}>
+                  {testing ? (
+                    <>
+                      <Spinner /> Testing…
+                    </>
+                  ) : (
+                    "Test connection"
+                  )}
+                </Button>
+                <span className="text-xs text-zinc-500 dark:text-zinc-400">Writes, reads back and deletes a small test object with the settings above.</span>
+              </div>
+              {lastRun === "test" && !testing && testState && (
+                <div data-testid="connection-result">
+                  {testState.ok ? (
+                    <Alert tone={testState.data.ok ? "success" : "error"}>{testState.data.message}</Alert>
+                  ) : (
+                    <Alert tone="error">{testState.error}</Alert>
+                  )}
+                </div>
+              )}
+            </div>
+          )}
+        </div>
+      </Card>
+
+      <Card>
+        <CardHeader title="Retention" />
+        <div className="px-5 py-5">
+          <Field
+            label="Delete transcripts after (days)"
+            name="retentionDays"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            step={1}
+            value={retentionDays}
+            onChange={(e) => setRetentionDays(e.target.value)}
+            hint="Leave empty to keep transcripts until someone deletes them."
+            error={err("retentionDays")}
+            className="max-w-xs"
+          />
+        </div>
+      </Card>
+
+      <div className="flex flex-wrap items-center gap-4">
+        <Button type="submit" disabled={saving} aria-disabled={saving}>
+          {saving ? (
+            <>
+              <Spinner /> Saving…
+            </>
+          ) : (
+            "Save settings"
+          )}
+        </Button>
+        {lastRun === "save" && !saving && current && (
+          current.ok ? (
+            <Alert tone="success">Settings saved.</Alert>
+          ) : (
+            <Alert tone="error">{current.error}</Alert>
+          )
+        )}
+      </div>
+    </form>
+  );
+}
