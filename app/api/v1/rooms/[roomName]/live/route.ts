@@ -1,0 +1,14 @@
+// GET /api/v1/rooms/{roomName}/live: Server-Sent Events with the room's interim and final segments and its transcription state.
+import { roomRoute } from "@/lib/api/participant-route";
+import { liveEventStream } from "@/lib/pipeline/live/live-stream";
+import { roomTranscriptionState } from "@/lib/pipeline/service";
+import { roomParamsSchema } from "@/lib/pipeline/session/validation";
+
+export const dynamic = "force-dynamic";
+
+export const GET = roomRoute({ auth: "public", params: roomParamsSchema }, async ({ db, room, request }) => {
+  const initial = await roomTranscriptionState(db, room);
+  return new Response(liveEventStream(room.id, { transcription: initial }, request.signal), {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+  });
+});

@@ -1,0 +1,16 @@
+// PUT /api/v1/rooms/{roomName}/participants/{participantId}/audio: one long streamed body of 16 kHz mono s16le PCM (a media server's track).
+import { roomRoute } from "@/lib/api/participant-route";
+import { assertPcmContentType } from "@/lib/pipeline/audio-request";
+import { acceptAudioStream, openSessionFor } from "@/lib/pipeline/service";
+import { participantParamsSchema } from "@/lib/pipeline/session/validation";
+import { AppError } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+export const PUT = roomRoute({ auth: "participant", params: participantParamsSchema }, async ({ db, room, caller, params, request }) => {
+  assertPcmContentType(request);
+  if (!request.body) throw new AppError("validation", "Validation failed", [{ path: "", message: "Send the audio as the request body" }]);
+  const session = await openSessionFor(db, room, caller.kind === "participant" ? caller.claims.roomSessionId : undefined);
+  const { receivedBytes } = await acceptAudioStream(db, session, params.participantId, request.body);
+  return { json: { receivedBytes } };
+});

@@ -1,0 +1,50 @@
+// The pipeline's background work in a server process: engine report and session recovery at start, then lease renewal, 12-hour cuts and upload retries.
+import { getDb } from "@/lib/db/client";
+import { reportSpeechEngineAtStartup } from "@/lib/pipeline/engine-status";
+import { LEASE_RENEW_MS } from "@/lib/pipeline/lease";
+import { pipelineSweep, recoverOpenSessions } from "@/lib/pipeline/recovery";
+import { retryDueUploads } from "@/lib/pipeline/finalize";
+
+const UPLOAD_RETRY_TICK_MS = 1_000;
+
+const key = Symbol.for("verbatim.pipeline-jobs");
+type Holder = { [key]?: { stop: () => void } };
+
+/** Starts once per process; returns a stop function (tests, shutdown). Errors are logged, never thrown into the server. */
+export async function startPipelineJobs(): Promise<() => void> {
+  const holder = globalThis as Holder;
+  if (holder[key]) return holder[key].stop;
+  const db = await getDb();
+  await reportSpeechEngineAtStartup();
+  try {
+    const { recovered } = await recoverOpenSessions(db);
+    if (recovered.length) console.log(`Recovered ${recovered.length} session(s) left open by a previous run; waiting for their participants.`);
+  } catch (error) {
+    console.error("Session recovery at start-up failed:", error);
+  }
+  let sweeping = false;
+  let retrying = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    pipelineSweep(db)
+      .catch((error) => console.error("Pipeline sweep failed:", error))
+      .finally(() => (sweeping = false));
+  }, LEASE_RENEW_MS);
+  const uploads = setInterval(() => {
+    if (retrying) return;
+    retrying = true;
+    retryDueUploads(db)
+      .catch((error) => console.error("Transcript upload retry failed:", error))
+      .finally(() => (retrying = false));
+  }, UPLOAD_RETRY_TICK_MS);
+  sweep.unref();
+  uploads.unref();
+  const stop = () => {
+    clearInterval(sweep);
+    clearInterval(uploads);
+    delete holder[key];
+  };
+  holder[key] = { stop };
+  return stop;
+}

@@ -1,0 +1,113 @@
+// Registers the live-session routes (/api/v1/rooms/{roomName}/...) with the OpenAPI document, from the zod schemas the routes validate with.
+import { z } from "zod";
+import { registerApiRoute } from "@/lib/api/openapi";
+import {
+  chunkParamsSchema,
+  hostCommandBodySchema,
+  joinBodySchema,
+  joinResponseSchema,
+  participantParamsSchema,
+  roomParamsSchema,
+  roomStateSchema,
+  transcriptionStateSchema,
+} from "./session/validation";
+
+const tags = ["Live sessions"];
+const auth =
+  "Authenticate with the participant token from the join answer (header `X-Participant-Token`), or with an API key of the room's account (a media server), which may act for any participant.";
+const routing =
+  "Every request for one room must reach the same server instance (route by room name): the instance holding the session's lease answers, another answers 409.";
+const audioError = z.object({ error: z.string(), code: z.string() });
+
+registerApiRoute({
+  method: "get",
+  path: "/rooms/{roomName}",
+  summary: "A room's live state",
+  description: "Public for holders of the room name; no secrets. `roomSessionId` is null when no session is open.",
+  tags,
+  params: roomParamsSchema,
+  responses: { 200: { description: "The room's state", schema: roomStateSchema } },
+});
+
+registerApiRoute({
+  method: "post",
+  path: "/rooms/{roomName}/participants",
+  summary: "Join a room",
+  description:
+    "The first join opens the room session (room.session.started) and every join records room.client.joined; the start trigger applies. The host role needs the room key. Joining again while present is idempotent (same session) and restarts the participant's chunk numbering at 0. A room past its end date plus one hour accepts no new session (409). " +
+    routing,
+  tags,
+  params: roomParamsSchema,
+  body: joinBodySchema,
+  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 409: { description: "The room accepts no new session, or the request reached the wrong instance" } },
+});
+
+registerApiRoute({
+  method: "delete",
+  path: "/rooms/{roomName}/participants/{participantId}",
+  summary: "Leave a room",
+  description: "Idempotent. The last leave ends the session and any transcription, whose transcript is then saved. " + auth,
+  tags,
+  params: participantParamsSchema,
+  responses: { 204: { description: "Left (or was not present)" }, 401: { description: "No token or key" } },
+});
+
+registerApiRoute({
+  method: "put",
+  path: "/rooms/{roomName}/participants/{participantId}/audio",
+  summary: "Stream a participant's audio (media server)",
+  description:
+    "One long request body of 16 kHz mono signed 16-bit little-endian PCM (`Content-Type: audio/L16;rate=16000;channels=1`), read only as fast as the speech engine takes it (backpressure). Answered when the body ends with `{ receivedBytes }`. Audio is never stored; while no transcription runs, or the participant is in a breakout group, it is read and dropped. 400 for an odd byte count, 409 when the participant already streams or sends chunks, 415 for another audio format. " +
+    auth +
+    " " +
+    routing,
+  tags,
+  params: participantParamsSchema,
+  responses: {
+    200: { description: "The body ended", schema: z.object({ receivedBytes: z.number().int() }) },
+    409: { description: "Wrong mode, ended session, or wrong instance", schema: audioError },
+    415: { description: "Not 16 kHz mono L16" },
+  },
+});
+
+registerApiRoute({
+  method: "post",
+  path: "/rooms/{roomName}/participants/{participantId}/audio/chunks/{seq}",
+  summary: "Send one numbered audio chunk (browser)",
+  description:
+    "One chunk (≤ 1 s, ≤ 64 KiB, even byte count; 250 ms = 8000 bytes by convention) of the same PCM; `seq` is 0, 1, 2, … per participant track. A repeated chunk answers 200 `{ duplicate: true }` and is ignored, so a client may retry; a chunk that never arrives is replaced by silence after a short wait. 400 for a malformed chunk or number (the session goes on), 413 for an oversize chunk, 503 when the engine is behind (retry shortly). " +
+    auth,
+  tags,
+  params: chunkParamsSchema,
+  responses: {
+    200: { description: "A repeated chunk, ignored", schema: z.object({ duplicate: z.literal(true) }) },
+    202: { description: "Accepted", schema: z.object({ accepted: z.literal(true), transcribed: z.boolean() }) },
+    413: { description: "Chunk too large", schema: audioError },
+    503: { description: "The engine is behind on this track; retry", schema: audioError },
+  },
+});
+
+for (const action of ["start", "stop"] as const) {
+  registerApiRoute({
+    method: "post",
+    path: `/rooms/{roomName}/transcription/${action}`,
+    summary: `${action === "start" ? "Start" : "Stop"} a manual transcription (host)`,
+    description: `Host only: a host participant token, the room key in the body, or an API key. 403 for a non-host, and for any command under an automatic trigger; 409 when transcription is not available in this room (trigger none or turned off)${action === "start" ? ", already running, or past the 12-hour limit; 503 when the speech engine is not available (the transcription is recorded as failed with the reason)" : " or not running"}.`,
+    tags,
+    params: roomParamsSchema,
+    body: hostCommandBodySchema,
+    responses: { 200: { description: "The transcription state", schema: z.object({ transcription: transcriptionStateSchema }) } },
+  });
+}
+
+registerApiRoute({
+  method: "get",
+  path: "/rooms/{roomName}/live",
+  summary: "Live transcript (Server-Sent Events)",
+  description:
+    "`event: segment` with `{ participantId, displayName, startMs, endMs, text, final }` (times in ms from the transcription's start), `event: state` with `{ transcription }` first and on every change, and a comment heartbeat every 15 s. Public for holders of the room name. " +
+    routing,
+  tags,
+  params: roomParamsSchema,
+  responses: { 200: { description: "text/event-stream" } },
+});

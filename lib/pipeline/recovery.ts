@@ -1,0 +1,95 @@
+// Start-up recovery and the periodic sweep: take over sessions left open by a crash (resume if participants come back, else close and save), renew leases, cut at 12 h.
+import { and, eq, isNull, lte } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { rooms, roomSessions, transcriptions } from "@/lib/db/schema";
+import { mayOwn, renewLeases } from "@/lib/pipeline/lease";
+import { MAX_TRANSCRIPTION_MS, cutTranscription } from "@/lib/pipeline/session/sessions";
+import { leaveParticipant, ownedRuntimes, runtimeFor, trackTask } from "@/lib/pipeline/service";
+import { finalizeTranscription } from "@/lib/pipeline/finalize";
+
+/** How long participants of a recovered session have to come back (any join or audio) before they count as gone. */
+export const RECOVERY_GRACE_MS = 60_000;
+
+export type RecoveryReport = { recovered: string[]; skipped: string[] };
+
+/**
+ * Takes over every open session no live instance holds (this instance's own from before a restart, or a dead
+ * instance's whose lease ran out). Each gets a runtime built from the database; participants who show up within
+ * `graceMs` resume where they were (their in-progress transcription goes on), the others are marked gone, which
+ * ends the session with the last one and saves the transcript from the stored segments.
+ */
+export async function recoverOpenSessions(db: Db, opts: { graceMs?: number; now?: Date } = {}): Promise<RecoveryReport> {
+  const now = opts.now ?? new Date();
+  const graceMs = opts.graceMs ?? RECOVERY_GRACE_MS;
+  const open = await db.select().from(roomSessions).where(isNull(roomSessions.endedAt));
+  const report: RecoveryReport = { recovered: [], skipped: [] };
+  const owned = ownedRuntimes();
+  for (const session of open) {
+    if (owned.has(session.id) || !mayOwn(session, now)) {
+      report.skipped.push(session.id);
+      continue;
+    }
+    try {
+      const rt = await runtimeFor(db, session);
+      report.recovered.push(session.id);
+      clearTimeout(rt.recoveryTimer);
+      rt.recoveryTimer = setTimeout(() => trackTask(expireAbsent(db, session.id, session.roomId)), graceMs);
+      rt.recoveryTimer.unref?.();
+    } catch {
+      report.skipped.push(session.id); // another instance took it first
+    }
+  }
+  return report;
+}
+
+/** After the grace window: everyone who did not come back leaves (with the usual events and triggers). */
+async function expireAbsent(db: Db, sessionId: string, roomId: string) {
+  const rt = ownedRuntimes().get(sessionId);
+  if (!rt || rt.closed) return;
+  const absent = [...rt.participants.values()].filter((p) => !p.active).map((p) => p.participantId);
+  if (absent.length === 0) return;
+  const [room] = await db.select().from(rooms).where(eq(rooms.id, roomId));
+  for (const participantId of absent) await leaveParticipant(db, room, participantId, { sessionId });
+}
+
+/** Cuts this instance's transcriptions that reached 12 hours; each is saved like any stopped one. */
+export async function cutOverdueTranscriptions(db: Db, now = new Date()): Promise<string[]> {
+  const cut: string[] = [];
+  const overdue = await db
+    .select()
+    .from(transcriptions)
+    .where(
+      and(eq(transcriptions.state, "in_progress"), isNull(transcriptions.endedAt), lte(transcriptions.startedAt, new Date(now.getTime() - MAX_TRANSCRIPTION_MS))),
+    );
+  for (const t of overdue) {
+    const [session] = await db.select().from(roomSessions).where(eq(roomSessions.id, t.roomSessionId));
+    if (!session || !mayOwn(session, now)) continue; // the owner's own sweep cuts it
+    const change = await cutTranscription(db, t.id, now);
+    if (!change) continue;
+    cut.push(t.id);
+    const rt = ownedRuntimes().get(session.id);
+    trackTask(
+      (async () => {
+        await rt?.stopRunning(t.id);
+        await finalizeTranscription(db, t.id, { force: true });
+      })(),
+    );
+  }
+  return cut;
+}
+
+/** One sweep: renew this instance's leases, cut 12-hour transcriptions, take over orphaned sessions. */
+export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date } = {}) {
+  const now = opts.now ?? new Date();
+  const owned = ownedRuntimes();
+  const held = new Set(await renewLeases(db, [...owned.keys()], now));
+  for (const [id, rt] of owned) {
+    // Lost the lease (a long pause let another instance take over): stop driving that session here.
+    if (!held.has(id)) {
+      rt.abandon();
+      owned.delete(id);
+    }
+  }
+  await cutOverdueTranscriptions(db, now);
+  return recoverOpenSessions(db, opts);
+}

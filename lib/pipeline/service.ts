@@ -1,0 +1,247 @@
+// The live pipeline as the route handlers use it: join, leave, host commands, audio ingest and room state, tying the database to the owning instance's runtime.
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { getDb, type Db } from "@/lib/db/client";
+import { rooms } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
+import { acquireLease } from "@/lib/pipeline/lease";
+import { configuredSpeechEngine, speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { finalizeTranscription } from "@/lib/pipeline/finalize";
+import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
+import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
+import { SessionRuntime, type ChunkOutcome } from "@/lib/pipeline/session/runtime";
+import {
+  commandTranscription,
+  getOpenSession,
+  joinSession,
+  leaveSession,
+  ownedElsewhere,
+  presentParticipants,
+  runningTranscription,
+  type EngineReadiness,
+  type SessionRow,
+  type TranscriptionChange,
+} from "@/lib/pipeline/session/sessions";
+
+// Kept on globalThis: Next.js may load this module more than once in one server process.
+const key = Symbol.for("verbatim.pipeline-runtime");
+type State = { runtimes: Map<string, SessionRuntime>; tasks: Set<Promise<unknown>>; loading: Map<string, Promise<SessionRuntime>> };
+type Holder = { [key]?: State };
+function state(): State {
+  const holder = globalThis as Holder;
+  holder[key] ??= { runtimes: new Map(), tasks: new Set(), loading: new Map() };
+  return holder[key];
+}
+
+/** Runs background work (flushing tracks, saving transcripts) and keeps it visible to settlePipelineTasks. */
+export function trackTask(work: Promise<unknown>) {
+  const tasks = state().tasks;
+  const settled = work.catch((error) => console.error("Pipeline background task failed:", error));
+  tasks.add(settled);
+  void settled.finally(() => tasks.delete(settled));
+}
+
+/** Resolves when every background task (including ones they start) has finished: for tests, the simulator and shutdown. */
+export async function settlePipelineTasks(): Promise<void> {
+  const tasks = state().tasks;
+  while (tasks.size > 0) await Promise.all([...tasks]);
+}
+
+/** The runtimes this instance holds, by session id (the lease loop renews them). */
+export function ownedRuntimes(): Map<string, SessionRuntime> {
+  return state().runtimes;
+}
+
+/** Drops every runtime without flushing, as a crash would: tests use it to simulate a restart. */
+export function abandonAllRuntimesForTests() {
+  for (const rt of state().runtimes.values()) rt.abandon();
+  state().runtimes.clear();
+  state().loading.clear();
+}
+
+/** Whether the configured engine can take a transcription in `language`; the reason when not. */
+export async function engineReadiness(language: string): Promise<EngineReadiness> {
+  const status = await speechEngineStatus();
+  if (!status.ok) return { ok: false, problem: `The speech engine is not available: ${status.problem}` };
+  if (!status.languages.includes(language)) {
+    return { ok: false, problem: `The speech engine ${status.label} cannot transcribe language "${language}" (it supports ${status.languages.join(", ")}).` };
+  }
+  return { ok: true };
+}
+
+function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "roomName">): SessionRuntime {
+  return new SessionRuntime(session.id, { id: room.id, accountId: room.accountId, roomName: room.roomName }, {
+    db: getDb,
+    engine: () => {
+      const configured = configuredSpeechEngine();
+      if (!configured.engine) throw new Error(configured.problem);
+      return configured.engine;
+    },
+    track: trackTask,
+  });
+}
+
+/**
+ * This instance's runtime for an open session, built from the database when there is none in memory (a restart, or a
+ * lease taken over from a dead instance). Refuses when another live instance holds the lease.
+ */
+export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRuntime> {
+  const s = state();
+  const existing = s.runtimes.get(session.id);
+  if (existing && !existing.closed) return existing;
+  let loading = s.loading.get(session.id);
+  if (!loading) {
+    loading = (async () => {
+      if (!(await acquireLease(db, session.id))) throw ownedElsewhere(session);
+      const [room] = await db.select().from(rooms).where(eq(rooms.id, session.roomId));
+      const rt = newRuntime(session, room);
+      for (const p of await presentParticipants(db, session.id)) {
+        rt.upsertParticipant(p, { rejoin: false });
+        rt.participants.get(p.participantId)!.active = false;
+      }
+      const running = await runningTranscription(db, session.id);
+      if (running) rt.startRunning(running);
+      s.runtimes.set(session.id, rt);
+      return rt;
+    })().finally(() => s.loading.delete(session.id));
+    s.loading.set(session.id, loading);
+  }
+  return loading;
+}
+
+function dropRuntime(sessionId: string) {
+  const rt = state().runtimes.get(sessionId);
+  if (!rt) return;
+  clearTimeout(rt.recoveryTimer);
+  rt.closed = true;
+  state().runtimes.delete(sessionId);
+}
+
+/** What a change means for the live side: start tracks, or stop them and save the transcript in the background. */
+function applyChange(rt: SessionRuntime | undefined, db: Db, change: TranscriptionChange | undefined) {
+  if (!change) return;
+  const t = change.transcription;
+  if (change.kind === "started") rt?.startRunning(t);
+  if (change.kind === "stopped") {
+    trackTask(
+      (async () => {
+        await rt?.stopRunning(t.id);
+        await finalizeTranscription(db, t.id, { force: true });
+      })(),
+    );
+  }
+}
+
+/** The room's transcription state as the room page and GET /rooms/{roomName} show it. */
+export async function roomTranscriptionState(db: Db, room: Room, session?: SessionRow | null): Promise<LiveTranscriptionState> {
+  const settings = await getEffectiveRoomSettings(db, room);
+  const open = session === undefined ? await getOpenSession(db, room.id) : session;
+  const running = open ? await runningTranscription(db, open.id) : undefined;
+  return {
+    state: running ? "in_progress" : "idle",
+    transcriptionId: running?.id ?? null,
+    startTrigger: settings.effective.enabled ? settings.effective.startTrigger : "none",
+    language: settings.effective.language,
+  };
+}
+
+async function publishState(db: Db, room: Room) {
+  publishLive(room.id, { type: "state", data: { transcription: await roomTranscriptionState(db, room) } });
+}
+
+/** GET /rooms/{roomName}: public, no secrets. */
+export async function roomSnapshot(db: Db, room: Room) {
+  const session = (await getOpenSession(db, room.id)) ?? null;
+  const participants = session ? await presentParticipants(db, session.id) : [];
+  return {
+    roomName: room.roomName,
+    roomSessionId: session?.id ?? null,
+    transcription: await roomTranscriptionState(db, room, session),
+    participants: participants.map((p) => ({ participantId: p.participantId, displayName: p.displayName, role: p.role })),
+  };
+}
+
+export type JoinParticipantInput = { participantId?: string; displayName: string; roomKey?: string; breakoutGroup?: string | null };
+
+/** A participant joins the room: opens the session with the first join and applies the trigger. */
+export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput) {
+  const participantId = input.participantId ?? `p-${randomBytes(9).toString("base64url")}`;
+  const role = verifyRoomKey(room, input.roomKey) ? "host" : "guest";
+  const result = await joinSession(db, {
+    room,
+    participantId,
+    displayName: input.displayName,
+    role,
+    breakoutGroup: input.breakoutGroup ?? null,
+    engine: async () => engineReadiness((await getEffectiveRoomSettings(db, room)).effective.language),
+  });
+  const rt = await runtimeFor(db, result.session);
+  rt.upsertParticipant(result.participant, { rejoin: true });
+  applyChange(rt, db, result.change);
+  if (result.change || result.sessionStarted) await publishState(db, room);
+  return {
+    participantId,
+    participantToken: signParticipantToken({ roomId: room.id, roomSessionId: result.session.id, participantId }),
+    roomSessionId: result.session.id,
+    role: result.participant.role,
+    transcription: await roomTranscriptionState(db, room, result.session),
+  };
+}
+
+/** A participant leaves (idempotent); the last leave ends the session and saves its transcript. */
+export async function leaveParticipant(db: Db, room: Room, participantId: string, opts: { sessionId?: string } = {}) {
+  const result = await leaveSession(db, { room, participantId, sessionId: opts.sessionId });
+  if (!result.session) return result;
+  const rt = state().runtimes.get(result.session.id);
+  if (result.left) rt?.participantLeft(participantId);
+  applyChange(rt, db, result.change);
+  if (result.sessionEnded) dropRuntime(result.session.id);
+  if (result.change) await publishState(db, room);
+  return result;
+}
+
+/** The host starts or stops a manual transcription. */
+export async function commandRoomTranscription(db: Db, room: Room, input: { isHost: boolean; action: "start" | "stop" }) {
+  const result = await commandTranscription(db, {
+    room,
+    ...input,
+    engine: async () => engineReadiness((await getEffectiveRoomSettings(db, room)).effective.language),
+  });
+  const rt = await runtimeFor(db, result.session);
+  applyChange(rt, db, result.change);
+  await publishState(db, room);
+  const transcription = await roomTranscriptionState(db, room, result.session);
+  if (result.change?.kind === "failed") {
+    throw new AppError("unavailable", result.change.transcription.error ?? "The transcription could not start.");
+  }
+  return { transcription };
+}
+
+/** The open session a participant call acts on; a token for an ended session must join again. */
+export async function openSessionFor(db: Db, room: Room, tokenSessionId?: string): Promise<SessionRow> {
+  const session = await getOpenSession(db, room.id);
+  if (!session || (tokenSessionId && session.id !== tokenSessionId)) {
+    throw new AppError("conflict", "This participant's session has ended; join the room again.");
+  }
+  return session;
+}
+
+/** One numbered chunk of a participant's audio. */
+export async function acceptAudioChunk(db: Db, session: SessionRow, participantId: string, seq: number, pcm: Buffer): Promise<ChunkOutcome> {
+  const rt = await runtimeFor(db, session);
+  return rt.acceptChunk(participantId, seq, pcm);
+}
+
+/** A participant's long audio stream; resolves when the body ends. */
+export async function acceptAudioStream(db: Db, session: SessionRow, participantId: string, body: ReadableStream<Uint8Array>) {
+  const rt = await runtimeFor(db, session);
+  return rt.acceptStream(participantId, body);
+}
+
+/** Whether a participant of the open session joined as host. */
+export async function participantIsHost(db: Db, room: Room, participantId: string, sessionId: string): Promise<boolean> {
+  const session = await getOpenSession(db, room.id);
+  if (!session || session.id !== sessionId) return false;
+  return (await presentParticipants(db, session.id)).some((p) => p.participantId === participantId && p.role === "host");
+}

@@ -1,0 +1,320 @@
+// The in-memory side of a live session on its owning instance: one engine stream per participant track, segments to the live bus and the database.
+import { AudioFormatError, validatePcmChunk } from "@/lib/pipeline/audio";
+import type { SpeechEngine } from "@/lib/pipeline/engines/types";
+import { IngestError, TrackIngest, type ChunkResult } from "@/lib/pipeline/track-ingest";
+import { publishLive, type LiveSegment } from "@/lib/pipeline/live/live-bus";
+import type { Db } from "@/lib/db/client";
+import { transcriptSegments } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+
+/** The contract's cap on one browser chunk (a chunk is ≤ 1 s; 64 KiB leaves room for a slow timer). */
+export const MAX_CHUNK_BYTES = 64 * 1024;
+
+export type RuntimeRoom = { id: string; accountId: string; roomName: string };
+
+type Track = {
+  mode: "chunks" | "stream";
+  transcriptionId: string;
+  participantId: string;
+  ingest: TrackIngest;
+  /** Where this track's audio starts, in ms from the transcription's start. */
+  offsetMs: number;
+  /** Final segments are written one after another; this settles when all so far are stored. */
+  persisted: Promise<void>;
+  failed?: Error;
+  ended?: Promise<void>;
+};
+
+export type ParticipantAudio = {
+  participantId: string;
+  displayName: string;
+  breakoutGroup: string | null;
+  /** Highest chunk sequence number seen on the current chunk track, whether transcribed or not (-1: none yet). */
+  highestSeq: number;
+  track?: Track;
+  streaming: boolean;
+  /** Seen since this runtime was created by a recovery (a join, audio): the participant came back. */
+  active: boolean;
+};
+
+type Running = { id: string; startedAt: Date; language: string; tracks: Set<Track> };
+
+export type ChunkOutcome = ChunkResult | "not_transcribed";
+
+export type RuntimeDeps = {
+  db: () => Promise<Db>;
+  engine: () => SpeechEngine;
+  /** Background work that tests and shutdown wait for. */
+  track: (work: Promise<unknown>) => void;
+  now?: () => number;
+};
+
+export class SessionRuntime {
+  readonly participants = new Map<string, ParticipantAudio>();
+  running: Running | undefined;
+  recoveryTimer: NodeJS.Timeout | undefined;
+  /** Set when the runtime is dropped (session over, or a simulated crash); audio after that is refused. */
+  closed = false;
+
+  constructor(
+    readonly sessionId: string,
+    readonly room: RuntimeRoom,
+    private readonly deps: RuntimeDeps,
+  ) {}
+
+  private now() {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** Adds or updates a present participant; a join restarts their chunk numbering (a reloaded page starts at 0 again). */
+  upsertParticipant(p: { participantId: string; displayName: string; breakoutGroup: string | null }, opts: { rejoin: boolean }) {
+    const existing = this.participants.get(p.participantId);
+    if (!existing) {
+      this.participants.set(p.participantId, { ...p, highestSeq: -1, streaming: false, active: true });
+      return;
+    }
+    existing.active = true;
+    existing.displayName = p.displayName;
+    const intoBreakout = p.breakoutGroup !== null && existing.breakoutGroup === null;
+    existing.breakoutGroup = p.breakoutGroup;
+    if (opts.rejoin || intoBreakout) {
+      if (existing.track?.mode === "chunks" || intoBreakout) this.detachTrack(existing);
+      if (opts.rejoin) existing.highestSeq = -1;
+    }
+  }
+
+  participantLeft(participantId: string) {
+    const p = this.participants.get(participantId);
+    if (!p) return;
+    this.detachTrack(p);
+    this.participants.delete(participantId);
+  }
+
+  startRunning(t: { id: string; startedAt: Date; language: string }) {
+    if (this.running?.id === t.id) return;
+    this.running = { id: t.id, startedAt: t.startedAt, language: t.language, tracks: new Set() };
+  }
+
+  /** Detaches every track of the transcription and resolves once their last final segments are stored. */
+  async stopRunning(transcriptionId: string): Promise<void> {
+    const running = this.running;
+    if (!running || running.id !== transcriptionId) return;
+    this.running = undefined;
+    for (const p of this.participants.values()) if (p.track?.transcriptionId === transcriptionId) p.track = undefined;
+    await Promise.all([...running.tracks].map((t) => this.endTrack(t)));
+  }
+
+  /** Drops all live state without flushing: what a crash does (tests), or shutdown. */
+  abandon() {
+    this.closed = true;
+    clearTimeout(this.recoveryTimer);
+    const running = this.running;
+    this.running = undefined;
+    for (const t of running?.tracks ?? []) {
+      t.failed = new Error("abandoned");
+      void t.ingest.end().catch(() => {});
+    }
+    this.participants.clear();
+  }
+
+  /** One numbered chunk from a browser. */
+  async acceptChunk(participantId: string, seq: number, pcm: Buffer): Promise<ChunkOutcome> {
+    const p = this.present(participantId);
+    p.active = true;
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new IngestError("bad_sequence", `The chunk sequence number must be a whole number ≥ 0, got ${seq}.`);
+    validatePcmChunk(pcm, { maxBytes: MAX_CHUNK_BYTES });
+    if (p.streaming || p.track?.mode === "stream") {
+      throw new IngestError("wrong_mode", "This participant's audio arrives as a stream; do not also send numbered chunks.");
+    }
+    if (!this.running || p.breakoutGroup !== null) {
+      // Not transcribed (no transcription running, or a breakout group): the audio is dropped at once, never kept.
+      if (seq <= p.highestSeq) return "duplicate";
+      p.highestSeq = seq;
+      return "not_transcribed";
+    }
+    let track = p.track;
+    if (track?.failed) {
+      this.detachTrack(p);
+      track = undefined;
+    }
+    track ??= this.openTrack(p, "chunks", p.highestSeq + 1);
+    const result = await track.ingest.acceptChunk(seq, pcm);
+    if (result === "accepted" || result === "held") p.highestSeq = Math.max(p.highestSeq, seq);
+    return result;
+  }
+
+  /**
+   * One long body of PCM from a media server. Read only as fast as the engine takes it (backpressure); while nothing
+   * is transcribed (no transcription, breakout group) the audio is read and dropped. A transcription that starts
+   * mid-stream picks the stream up from there.
+   */
+  async acceptStream(participantId: string, body: ReadableStream<Uint8Array>): Promise<{ receivedBytes: number; transcribedBytes: number }> {
+    const p = this.present(participantId);
+    p.active = true;
+    if (p.streaming) throw new IngestError("wrong_mode", "This participant is already sending a stream.");
+    if (p.track && p.track.mode === "chunks" && !p.track.failed) {
+      throw new IngestError("wrong_mode", "This participant's audio arrives as numbered chunks; do not also send a stream.");
+    }
+    p.streaming = true;
+    const reader = body.getReader();
+    let carry: Buffer | undefined;
+    let receivedBytes = 0;
+    let transcribedBytes = 0;
+    let pending: Buffer | undefined;
+    let finished = false;
+    // Whole samples only, so a stream can move from one track to the next at any piece.
+    const take = async (): Promise<Buffer | undefined> => {
+      if (pending) {
+        const piece = pending;
+        pending = undefined;
+        return piece;
+      }
+      while (!finished) {
+        const { done, value } = await reader.read();
+        if (done) {
+          finished = true;
+          return undefined;
+        }
+        receivedBytes += value.byteLength;
+        let buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+        if (carry) {
+          buf = Buffer.concat([carry, buf]);
+          carry = undefined;
+        }
+        if (buf.length % 2 === 1) {
+          carry = Buffer.from(buf.subarray(buf.length - 1));
+          buf = buf.subarray(0, buf.length - 1);
+        }
+        if (buf.length > 0) return buf;
+      }
+      return undefined;
+    };
+    try {
+      for (;;) {
+        if (this.closed) throw new AppError("unavailable", "The session's live state was dropped on this instance; send the stream again.");
+        const piece = await take();
+        if (!piece) break;
+        if (!this.running || p.breakoutGroup !== null || !this.participants.has(participantId)) continue;
+        let track = p.track;
+        if (track?.failed) {
+          this.detachTrack(p);
+          track = undefined;
+        }
+        const current = track ?? this.openTrack(p, "stream", 0);
+        pending = piece;
+        const participants = this.participants;
+        async function* feed() {
+          for (;;) {
+            if (p.track !== current || current.failed || !participants.has(participantId)) return;
+            const next = await take();
+            if (!next) return;
+            yield next;
+          }
+        }
+        try {
+          transcribedBytes += (await current.ingest.pipeStream(feed())).bytes;
+        } catch (error) {
+          if (error instanceof IngestError && error.code === "ended") continue;
+          if (error instanceof IngestError || error instanceof AudioFormatError) throw error;
+          // The engine gave up on this track; the next piece opens a fresh stream.
+          current.failed ??= error as Error;
+        }
+      }
+      if (carry) throw new AudioFormatError("odd_length", `The audio stream ended after ${receivedBytes} bytes; 16-bit PCM needs an even number.`);
+      return { receivedBytes, transcribedBytes };
+    } finally {
+      p.streaming = false;
+      await reader.cancel().catch(() => {});
+      // The track ends with its stream, so the last utterance is recognized now rather than at the next stream.
+      if (p.track?.mode === "stream") this.detachTrack(p);
+    }
+  }
+
+  private present(participantId: string): ParticipantAudio {
+    if (this.closed) throw new AppError("unavailable", "The session's live state was dropped on this instance; join again.");
+    const p = this.participants.get(participantId);
+    if (!p) throw new AppError("not_found", `Participant "${participantId}" is not in this room's session; join first.`);
+    return p;
+  }
+
+  private openTrack(p: ParticipantAudio, mode: Track["mode"], firstSeq: number): Track {
+    const running = this.running!;
+    let stream;
+    try {
+      stream = this.deps.engine().open({ language: running.language });
+    } catch (error) {
+      throw new AppError("unavailable", `The speech engine could not open a stream: ${(error as Error).message}`);
+    }
+    const track: Track = {
+      mode,
+      transcriptionId: running.id,
+      participantId: p.participantId,
+      ingest: new TrackIngest(stream, mode === "chunks" ? { firstSeq, maxChunkBytes: MAX_CHUNK_BYTES } : {}),
+      offsetMs: Math.max(0, this.now() - running.startedAt.getTime()),
+      persisted: Promise.resolve(),
+    };
+    const displayName = p.displayName;
+    stream.onSegment((s) => {
+      const segment: LiveSegment = {
+        participantId: p.participantId,
+        displayName,
+        startMs: Math.round(track.offsetMs + s.startMs),
+        endMs: Math.round(track.offsetMs + s.endMs),
+        text: s.text,
+        final: s.final,
+      };
+      publishLive(this.room.id, { type: "segment", data: segment });
+      if (s.final) track.persisted = track.persisted.then(() => this.persistSegment(track.transcriptionId, segment));
+    });
+    stream.onError((error) => {
+      track.failed ??= error;
+      console.error(`Speech engine stream failed for participant ${p.participantId} in session ${this.sessionId}: ${error.message}`);
+    });
+    running.tracks.add(track);
+    p.track = track;
+    return track;
+  }
+
+  private detachTrack(p: ParticipantAudio) {
+    const track = p.track;
+    p.track = undefined;
+    if (track) this.deps.track(this.endTrack(track));
+  }
+
+  private endTrack(track: Track): Promise<void> {
+    track.ended ??= (async () => {
+      try {
+        await track.ingest.end();
+      } catch (error) {
+        if (!track.failed) console.error(`Ending a speech track failed (session ${this.sessionId}): ${(error as Error).message}`);
+      }
+      await track.persisted;
+    })();
+    return track.ended;
+  }
+
+  /** Stores a final segment at once (a crash loses at most the utterance being spoken); retried briefly on a database hiccup. */
+  private async persistSegment(transcriptionId: string, s: LiveSegment): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const db = await this.deps.db();
+        await db.insert(transcriptSegments).values({
+          accountId: this.room.accountId,
+          transcriptionId,
+          participantId: s.participantId,
+          displayName: s.displayName,
+          startMs: Math.max(0, s.startMs),
+          endMs: Math.max(0, s.endMs),
+          text: s.text,
+        });
+        return;
+      } catch (error) {
+        if (attempt >= 5) {
+          console.error(`Could not store a final segment of transcription ${transcriptionId} after ${attempt} attempts:`, error);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,355 @@
+// Room sessions in the database: join and leave, the triggers, and transcription records, each change with its webhook events in one transaction.
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { rooms, roomSessions, sessionParticipants, transcriptions } from "@/lib/db/schema";
+import { AppError, conflict, forbidden } from "@/lib/errors";
+import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
+import { decideTrigger, REFUSALS, type TranscriptionRunState, type TriggerEvent } from "@/lib/pipeline/triggers";
+import { instanceId, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
+import { transcriptFilename } from "@/lib/transcripts/render";
+import { enqueueEvent } from "@/lib/webhooks/outbox";
+import type { Destination } from "@/lib/settings/types";
+
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type SessionRow = typeof roomSessions.$inferSelect;
+export type ParticipantRow = typeof sessionParticipants.$inferSelect;
+export type TranscriptionRow = typeof transcriptions.$inferSelect;
+export type ParticipantRole = "host" | "guest";
+
+/** A session is transcribed for at most this long, then cut and saved (product.md). */
+export const MAX_TRANSCRIPTION_MS = 12 * 3600_000;
+/** After a stop, the owner has this long to flush the engines and save before the retry loop takes over. */
+export const FINALIZE_CLAIM_MS = 60_000;
+
+/** What the sealed destination column holds: the effective destination at start, and what its secret was sealed with. */
+export type StoredDestination = { destination: Destination; sealedFor: string };
+
+/** Whether the speech engine can take this transcription; a problem makes a started transcription fail at once, with the reason. */
+export type EngineReadiness = { ok: true } | { ok: false; problem: string };
+
+export type TranscriptionChange =
+  | { kind: "started"; transcription: TranscriptionRow }
+  | { kind: "failed"; transcription: TranscriptionRow }
+  | { kind: "stopped"; transcription: TranscriptionRow };
+
+/** Where the room's transcription is for a session: running, stopped, or cut at the 12-hour limit. */
+async function runState(tx: Tx, sessionId: string): Promise<{ state: TranscriptionRunState; running?: TranscriptionRow }> {
+  const rows = await tx.select().from(transcriptions).where(eq(transcriptions.roomSessionId, sessionId)).orderBy(asc(transcriptions.startedAt));
+  const running = rows.find((t) => t.state === "in_progress" && t.endedAt === null);
+  if (running) return { state: "running", running };
+  const cut = rows.some((t) => t.endedAt && t.endedAt.getTime() - t.startedAt.getTime() >= MAX_TRANSCRIPTION_MS);
+  return { state: cut ? "cut" : "stopped" };
+}
+
+async function lockRoom(tx: Tx, roomId: string) {
+  // Serializes every session change of one room, on PostgreSQL as on PGlite.
+  await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for("update");
+}
+
+async function openSessionOf(tx: Tx, roomId: string): Promise<SessionRow | undefined> {
+  const [row] = await tx.select().from(roomSessions).where(and(eq(roomSessions.roomId, roomId), isNull(roomSessions.endedAt)));
+  return row;
+}
+
+/** The misrouting answer: another live instance holds this session. */
+export function ownedElsewhere(session: SessionRow): AppError {
+  return new AppError(
+    "conflict",
+    `This room's session is live on another server instance (${session.ownerInstance}); send every request for a room to the same instance (route by room name).`,
+  );
+}
+
+function assertMayDrive(session: SessionRow, now: Date) {
+  if (!mayOwn(session, now)) throw ownedElsewhere(session);
+}
+
+async function presentCount(tx: Tx, sessionId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessionParticipants)
+    .where(and(eq(sessionParticipants.roomSessionId, sessionId), isNull(sessionParticipants.leftAt)));
+  return Number(row?.n ?? 0);
+}
+
+function clientEventData(room: Room, session: SessionRow, p: ParticipantRow, numClients: number) {
+  return {
+    meetingId: room.id,
+    roomName: room.roomName,
+    roomSessionId: session.id,
+    participantId: p.participantId,
+    displayName: p.displayName,
+    roleName: p.role,
+    numClients,
+  };
+}
+
+function transcriptionEventBase(t: TranscriptionRow) {
+  return { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const };
+}
+
+/** Creates the transcription record (in_progress, with its started event); fails it at once when the engine cannot run. */
+async function startTranscriptionRecord(
+  tx: Tx,
+  room: Room,
+  session: SessionRow,
+  settings: EffectiveRoomSettings,
+  engine: EngineReadiness,
+  now: Date,
+): Promise<TranscriptionChange> {
+  const destination = settings.effective.destination;
+  const stored: StoredDestination = { destination, sealedFor: settings.destinationSealedFor };
+  const [created] = await tx
+    .insert(transcriptions)
+    .values({
+      accountId: room.accountId,
+      roomId: room.id,
+      roomSessionId: session.id,
+      roomName: room.roomName,
+      language: settings.effective.language,
+      state: "in_progress",
+      startedAt: now,
+      filename: transcriptFilename(room.roomName, now),
+      storageType: destination.provider === "hosted" ? "HOSTED" : "SELF_HOSTED",
+      destination: JSON.stringify(stored),
+    })
+    .returning();
+  await enqueueEvent(tx, { accountId: room.accountId, type: "transcription.started", data: { ...transcriptionEventBase(created), status: "in_progress" } });
+  if (engine.ok) return { kind: "started", transcription: created };
+  const [failed] = await tx
+    .update(transcriptions)
+    .set({ state: "failed", endedAt: now, durationSeconds: 0, error: engine.problem, updatedAt: now })
+    .where(eq(transcriptions.id, created.id))
+    .returning();
+  await enqueueEvent(tx, {
+    accountId: room.accountId,
+    type: "transcription.failed",
+    data: { ...transcriptionEventBase(failed), status: "failed", error: engine.problem },
+  });
+  return { kind: "failed", transcription: failed };
+}
+
+/** Marks a running transcription stopped at `endedAt` (still in_progress until finalize saves it) and gives the owner time to save it. */
+export async function stopTranscriptionRecord(tx: Tx, t: TranscriptionRow, endedAt: Date, now = endedAt): Promise<TranscriptionChange> {
+  const [stopped] = await tx
+    .update(transcriptions)
+    .set({ endedAt, nextUploadAt: new Date(now.getTime() + FINALIZE_CLAIM_MS), updatedAt: now })
+    .where(and(eq(transcriptions.id, t.id), isNull(transcriptions.endedAt)))
+    .returning();
+  return { kind: "stopped", transcription: stopped ?? t };
+}
+
+async function applyTrigger(
+  tx: Tx,
+  room: Room,
+  session: SessionRow,
+  settings: EffectiveRoomSettings,
+  engine: () => Promise<EngineReadiness>,
+  event: TriggerEvent,
+  now: Date,
+): Promise<{ change?: TranscriptionChange; refused?: string }> {
+  const { state, running } = await runState(tx, session.id);
+  const decision = decideTrigger({ enabled: settings.effective.enabled, trigger: settings.effective.startTrigger }, state, event);
+  if (decision.refused) return { refused: decision.refused };
+  if (decision.action === "start") return { change: await startTranscriptionRecord(tx, room, session, settings, await engine(), now) };
+  if (decision.action === "stop" && running) return { change: await stopTranscriptionRecord(tx, running, now) };
+  return {};
+}
+
+export type JoinInput = {
+  room: Room;
+  participantId: string;
+  displayName: string;
+  role: ParticipantRole;
+  breakoutGroup: string | null;
+  /** Checked only when a transcription is about to start. */
+  engine: () => Promise<EngineReadiness>;
+  now?: Date;
+};
+
+export type JoinResult = {
+  session: SessionRow;
+  participant: ParticipantRow;
+  /** False when the participant was already present (a repeated join): no event, same session. */
+  joined: boolean;
+  sessionStarted: boolean;
+  numClients: number;
+  change?: TranscriptionChange;
+};
+
+/** A participant joins: opens the session at the first join, records the events, applies the trigger. */
+export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult> {
+  const now = input.now ?? new Date();
+  const { room } = input;
+  const settings = await getEffectiveRoomSettings(db, room);
+  return db.transaction(async (tx) => {
+    await lockRoom(tx, room.id);
+    let session = await openSessionOf(tx, room.id);
+    let sessionStarted = false;
+    if (session) {
+      assertMayDrive(session, now);
+    } else {
+      assertRoomOpen(room, now);
+      [session] = await tx
+        .insert(roomSessions)
+        .values({ accountId: room.accountId, roomId: room.id, startedAt: now, ownerInstance: instanceId(), leaseExpiresAt: leaseExpiry(now) })
+        .returning();
+      sessionStarted = true;
+      await enqueueEvent(tx, {
+        accountId: room.accountId,
+        type: "room.session.started",
+        data: { meetingId: room.id, roomName: room.roomName, roomSessionId: session.id },
+      });
+    }
+    const [existing] = await tx
+      .select()
+      .from(sessionParticipants)
+      .where(and(eq(sessionParticipants.roomSessionId, session.id), eq(sessionParticipants.participantId, input.participantId)));
+    if (existing && existing.leftAt === null) {
+      // A repeated join (a retry, a reloaded page): same session, no event; a new name or breakout group is taken.
+      const [participant] = await tx
+        .update(sessionParticipants)
+        .set({ displayName: input.displayName, breakoutGroup: input.breakoutGroup, role: existing.role === "host" ? "host" : input.role })
+        .where(eq(sessionParticipants.id, existing.id))
+        .returning();
+      return { session, participant, joined: false, sessionStarted, numClients: await presentCount(tx, session.id) };
+    }
+    const [participant] = existing
+      ? await tx
+          .update(sessionParticipants)
+          .set({ displayName: input.displayName, role: input.role, breakoutGroup: input.breakoutGroup, leftAt: null })
+          .where(eq(sessionParticipants.id, existing.id))
+          .returning()
+      : await tx
+          .insert(sessionParticipants)
+          .values({
+            accountId: room.accountId,
+            roomSessionId: session.id,
+            participantId: input.participantId,
+            displayName: input.displayName,
+            role: input.role,
+            breakoutGroup: input.breakoutGroup,
+            joinedAt: now,
+          })
+          .returning();
+    const numClients = await presentCount(tx, session.id);
+    await enqueueEvent(tx, { accountId: room.accountId, type: "room.client.joined", data: clientEventData(room, session, participant, numClients) });
+    const { change } = await applyTrigger(tx, room, session, settings, input.engine, { type: "join", participants: numClients }, now);
+    return { session, participant, joined: true, sessionStarted, numClients, change };
+  });
+}
+
+export type LeaveResult = {
+  session?: SessionRow;
+  participant?: ParticipantRow;
+  /** False when the participant was not present (a repeated leave). */
+  left: boolean;
+  sessionEnded: boolean;
+  numClients: number;
+  change?: TranscriptionChange;
+};
+
+/** A participant leaves: records the event, applies the trigger, and closes the session with the last leave. */
+export async function leaveSession(
+  db: Db,
+  input: { room: Room; participantId: string; now?: Date; sessionId?: string; ignoreLease?: boolean },
+): Promise<LeaveResult> {
+  const now = input.now ?? new Date();
+  const { room } = input;
+  const settings = await getEffectiveRoomSettings(db, room);
+  return db.transaction(async (tx) => {
+    await lockRoom(tx, room.id);
+    const session = await openSessionOf(tx, room.id);
+    if (!session || (input.sessionId && session.id !== input.sessionId)) return { left: false, sessionEnded: false, numClients: 0 };
+    if (!input.ignoreLease) assertMayDrive(session, now);
+    const [present] = await tx
+      .select()
+      .from(sessionParticipants)
+      .where(
+        and(
+          eq(sessionParticipants.roomSessionId, session.id),
+          eq(sessionParticipants.participantId, input.participantId),
+          isNull(sessionParticipants.leftAt),
+        ),
+      );
+    if (!present) return { session, left: false, sessionEnded: false, numClients: await presentCount(tx, session.id) };
+    const [participant] = await tx.update(sessionParticipants).set({ leftAt: now }).where(eq(sessionParticipants.id, present.id)).returning();
+    const numClients = await presentCount(tx, session.id);
+    await enqueueEvent(tx, { accountId: room.accountId, type: "room.client.left", data: clientEventData(room, session, participant, numClients) });
+    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: true }), { type: "leave", participants: numClients }, now);
+    let sessionEnded = false;
+    if (numClients === 0) {
+      await tx.update(roomSessions).set({ endedAt: now, ownerInstance: null, leaseExpiresAt: null }).where(eq(roomSessions.id, session.id));
+      await enqueueEvent(tx, {
+        accountId: room.accountId,
+        type: "room.session.ended",
+        data: { meetingId: room.id, roomName: room.roomName, roomSessionId: session.id },
+      });
+      sessionEnded = true;
+    }
+    return { session, participant, left: true, sessionEnded, numClients, change };
+  });
+}
+
+/** The host's start or stop. Refusals: 403 for a non-host or an automatic trigger, 409 when unavailable or already so. */
+export async function commandTranscription(
+  db: Db,
+  input: { room: Room; isHost: boolean; action: "start" | "stop"; engine: () => Promise<EngineReadiness>; now?: Date },
+): Promise<{ session: SessionRow; change?: TranscriptionChange }> {
+  const now = input.now ?? new Date();
+  const { room } = input;
+  const settings = await getEffectiveRoomSettings(db, room);
+  return db.transaction(async (tx) => {
+    await lockRoom(tx, room.id);
+    const session = await openSessionOf(tx, room.id);
+    // Checked before "no session": a guest learns nothing from the refusal, and a room without transcription says so.
+    const event: TriggerEvent = { type: `${input.isHost ? "host" : "non-host"}-${input.action}` } as TriggerEvent;
+    if (!session) {
+      const dry = decideTrigger({ enabled: settings.effective.enabled, trigger: settings.effective.startTrigger }, "stopped", event);
+      if (dry.refused && dry.refused !== REFUSALS.notRunning) throw refusal(dry.refused);
+      throw conflict("No session is open in this room: join it first.");
+    }
+    assertMayDrive(session, now);
+    const { change, refused } = await applyTrigger(tx, room, session, settings, input.engine, event, now);
+    if (refused) throw refusal(refused);
+    return { session, change };
+  });
+}
+
+function refusal(reason: string): AppError {
+  return reason === REFUSALS.notHost || reason === REFUSALS.automatic ? forbidden(reason) : conflict(reason);
+}
+
+/** Stops a transcription that reached the 12-hour limit, at exactly its limit. */
+export async function cutTranscription(db: Db, transcriptionId: string, now = new Date()): Promise<TranscriptionChange | undefined> {
+  return db.transaction(async (tx) => {
+    const [t] = await tx.select().from(transcriptions).where(eq(transcriptions.id, transcriptionId));
+    if (!t || t.endedAt || t.state !== "in_progress") return undefined;
+    const limit = new Date(t.startedAt.getTime() + MAX_TRANSCRIPTION_MS);
+    if (limit > now) return undefined;
+    return stopTranscriptionRecord(tx, t, limit, now);
+  });
+}
+
+/** The open session of a room, if any. */
+export async function getOpenSession(db: Db, roomId: string): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(roomSessions).where(and(eq(roomSessions.roomId, roomId), isNull(roomSessions.endedAt)));
+  return row;
+}
+
+/** Who is present in a session, in join order. */
+export async function presentParticipants(db: Db, sessionId: string): Promise<ParticipantRow[]> {
+  return db
+    .select()
+    .from(sessionParticipants)
+    .where(and(eq(sessionParticipants.roomSessionId, sessionId), isNull(sessionParticipants.leftAt)))
+    .orderBy(asc(sessionParticipants.joinedAt), asc(sessionParticipants.participantId));
+}
+
+/** The session's running transcription (in_progress, not stopped), if any. */
+export async function runningTranscription(db: Db, sessionId: string): Promise<TranscriptionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(transcriptions)
+    .where(and(eq(transcriptions.roomSessionId, sessionId), eq(transcriptions.state, "in_progress"), isNull(transcriptions.endedAt)));
+  return row;
+}

@@ -1,0 +1,49 @@
+// Zod schemas of the live-session routes (/api/v1/rooms/{roomName}/...): the single source for validation and the OpenAPI document.
+import { z } from "zod";
+
+export const participantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, _ or -");
+
+export const roomParamsSchema = z.object({
+  roomName: z.string().min(1).max(200).describe('The room name without its leading "/"'),
+});
+export const participantParamsSchema = roomParamsSchema.extend({ participantId: participantIdSchema });
+export const chunkParamsSchema = participantParamsSchema.extend({
+  seq: z.string().describe("The chunk's sequence number on this participant's track: 0, 1, 2, ..."),
+});
+
+export const joinBodySchema = z.object({
+  participantId: participantIdSchema.optional().describe("Chosen by the client; a fresh one is made when absent"),
+  displayName: z.string().trim().min(1, "Give a display name").max(80, "At most 80 characters"),
+  roomKey: z.string().max(200).optional().describe("The host key from hostRoomUrl: grants the host role"),
+  breakoutGroup: z.string().max(100).nullable().optional().describe("Set while in a breakout group, whose audio is not transcribed"),
+});
+export type JoinBody = z.infer<typeof joinBodySchema>;
+
+export const hostCommandBodySchema = z.object({ roomKey: z.string().max(200).optional() });
+
+export const transcriptionStateSchema = z.object({
+  state: z.enum(["idle", "in_progress"]),
+  transcriptionId: z.string().nullable(),
+  startTrigger: z.enum(["none", "manual", "automatic", "automatic-2nd-participant"]),
+  language: z.string(),
+});
+
+export const roomStateSchema = z.object({
+  roomName: z.string(),
+  roomSessionId: z.string().nullable(),
+  transcription: transcriptionStateSchema,
+  participants: z.array(z.object({ participantId: z.string(), displayName: z.string(), role: z.enum(["host", "guest"]) })),
+});
+
+export const joinResponseSchema = z.object({
+  participantId: z.string(),
+  participantToken: z.string().describe("Send as X-Participant-Token on this participant's later calls"),
+  roomSessionId: z.string(),
+  role: z.enum(["host", "guest"]),
+  transcription: transcriptionStateSchema,
+});
+
+/** Chunk numbers are plain decimals; anything else is a malformed request (400), not a missing resource. */
+export function parseSeq(value: string): number | undefined {
+  return /^\d{1,9}$/.test(value) ? Number(value) : undefined;
+}
