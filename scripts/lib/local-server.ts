@@ -1,0 +1,192 @@
+// A private Verbatim for the simulator and the benchmark: a fresh embedded database with an admin and an API key, served by `npm start` on a free port.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createAccountWithAdmin } from "@/lib/accounts/accounts";
+import { createApiKey } from "@/lib/api-keys/api-keys";
+import { openDatabase } from "@/lib/db/client";
+import { runMigrations } from "@/lib/db/migrate";
+
+export type LocalServer = {
+  url: string;
+  apiKey: string;
+  adminEmail: string;
+  adminPassword: string;
+  dataDir: string;
+  /** The pid of the `npm start` process (it serves, or its child does). */
+  pid: number;
+  /** Pids of the server's Node processes, for CPU accounting (Linux /proc). */
+  nodePids(): number[];
+  /** The server's own log, for error messages. */
+  logTail(): string;
+  stop(): Promise<void>;
+};
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** A TCP port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Creates the account and key in the embedded database before the server opens it: PGlite is single-process,
+ * so this process must have closed it by the time the server starts.
+ */
+async function provision(dataDir: string): Promise<{ apiKey: string; email: string; password: string }> {
+  const handle = await openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
+  try {
+    await runMigrations(handle);
+    const email = "simulator@example.com";
+    const password = randomBytes(18).toString("base64url");
+    const { account, user } = await createAccountWithAdmin(
+      handle.db,
+      { accountName: "Simulator", name: "Simulator", email, password },
+      { onlyIfEmpty: true, via: "cli" },
+    );
+    const created = await createApiKey(
+      handle.db,
+      { accountId: account.id, userId: user.id, role: "admin", label: "operator CLI", via: "cli" },
+      "simulator",
+    );
+    return { apiKey: created.key, email, password };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Pids of `rootPid` and its descendants whose command is node (the engine processes are not counted). */
+export function nodeProcessTree(rootPid: number): number[] {
+  const children = new Map<number, number[]>();
+  const names = new Map<number, string>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // comm is in parentheses and may contain spaces; the fields after the last ")" are fixed.
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      names.set(Number(entry), comm);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    if (/node|next/i.test(names.get(pid) ?? "")) out.push(pid);
+    for (const child of children.get(pid) ?? []) walk(child);
+  };
+  walk(rootPid);
+  return out;
+}
+
+/** CPU time (user + system, ms) used so far by these processes; Linux only. */
+export function processCpuMs(pids: number[]): number {
+  const tick = 100; // USER_HZ is 100 on every Linux Node supports
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / tick; // utime, stime
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+export async function startLocalServer(opts: { log?: (line: string) => void; readyTimeoutMs?: number } = {}): Promise<LocalServer> {
+  const log = opts.log ?? (() => {});
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-sim-"));
+  let child: ChildProcess | undefined;
+  try {
+    log(`Fresh embedded database in ${dataDir}`);
+    const { apiKey, email, password } = await provision(dataDir);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const logFile = path.join(dataDir, "server.log");
+    const out = fs.openSync(logFile, "a");
+    log(`Starting Verbatim on ${url} (the first run builds the app, which takes a few minutes)…`);
+    child = spawn(process.execPath, [path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs"), path.join(repoRoot, "scripts", "start.ts")], {
+      cwd: repoRoot,
+      // Its own process group, so that stop() ends the server and everything it started, and nothing else.
+      detached: true,
+      stdio: ["ignore", out, out],
+      env: { ...process.env, PORT: String(port), VERBATIM_DATA_DIR: dataDir, VERBATIM_PUBLIC_URL: url, DATABASE_URL: "" },
+    });
+    fs.closeSync(out);
+    const started = child;
+    const logTail = () => {
+      try {
+        return fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n");
+      } catch {
+        return "";
+      }
+    };
+    let exited: string | undefined;
+    started.once("exit", (code, signal) => (exited = signal ? `killed by ${signal}` : `exited with code ${code}`));
+    const deadline = Date.now() + (opts.readyTimeoutMs ?? 15 * 60_000);
+    for (;;) {
+      if (exited) throw new Error(`The Verbatim server ${exited} before it was ready:\n${logTail()}`);
+      if (Date.now() > deadline) throw new Error(`The Verbatim server was not ready in time:\n${logTail()}`);
+      try {
+        const res = await fetch(`${url}/api/v1/openapi.json`, { signal: AbortSignal.timeout(5000) });
+        if (res.status < 500) {
+          await res.body?.cancel();
+          break;
+        }
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    log("Server ready.");
+    const pid = started.pid!;
+    return {
+      url,
+      apiKey,
+      adminEmail: email,
+      adminPassword: password,
+      dataDir,
+      pid,
+      nodePids: () => nodeProcessTree(pid),
+      logTail,
+      stop: () => stopProcessGroup(started).finally(() => fs.rmSync(dataDir, { recursive: true, force: true })),
+    };
+  } catch (error) {
+    if (child) await stopProcessGroup(child);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup("SIGTERM");
+  const timer = setTimeout(() => signalGroup("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+  // The group may outlive its leader for a moment (next's workers, engines): make sure none is left.
+  signalGroup("SIGKILL");
+}

@@ -1,0 +1,98 @@
+// `npm run simulate`: a room with participants streaming WAV files as their audio, through the public API; the demo and the load generator.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseSimulateArgs, parseParticipantSpec, SIMULATE_USAGE, UsageError, type SimulateParticipant } from "./lib/simulate-args";
+import { writeDemoConversation } from "./lib/demo-conversation";
+import { loadWavAsPcm } from "./lib/wav-input";
+import { startLocalServer, type LocalServer } from "./lib/local-server";
+import { pacedPcmStream } from "./lib/paced-audio";
+import { ApiError, roomKeyFrom, VerbatimClient, type Transcription, type TranscriptionState } from "./lib/verbatim-client";
+import { runSession, waitForTranscription } from "./lib/session-runner";
+
+async function main(argv: string[]): Promise<number> {
+  const opts = parseSimulateArgs(argv);
+  if (opts.help) {
+    console.log(SIMULATE_USAGE);
+    return 0;
+  }
+  // Progress goes to stderr; stdout carries the transcript (and, with --json, the JSON line last).
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+
+  let participants: SimulateParticipant[] = opts.participants;
+  if (participants.length === 0 && opts.generateDir !== null) {
+    const dir = opts.generateDir || fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-demo-"));
+    say(`Synthesizing a two-voice demo conversation with flite into ${dir}…`);
+    const demo = await writeDemoConversation(dir);
+    participants = demo.specs.map(parseParticipantSpec);
+  }
+  const tracks = await Promise.all(
+    participants.map(async (p) => ({ ...p, ...(await loadWavAsPcm(p.wavPath)) })),
+  );
+  for (const t of tracks) say(`${t.displayName}: ${t.wavPath} (${t.seconds.toFixed(1)} s)`);
+
+  let own: LocalServer | undefined;
+  const stopOwn = () => void own?.stop();
+  process.once("SIGINT", stopOwn);
+  try {
+    if (!opts.server) own = await startLocalServer({ log: say });
+    const server = opts.server ?? { url: own!.url, apiKey: own!.apiKey };
+    const client = new VerbatimClient(server.url, server.apiKey);
+
+    const meeting = await client.createMeeting({ startTrigger: opts.trigger, roomNamePrefix: "sim" });
+    say(`Room ${meeting.roomName} (trigger ${opts.trigger}): ${meeting.roomUrl}`);
+
+    const session = await runSession(client, {
+      roomName: meeting.roomName,
+      roomKey: roomKeyFrom(meeting.hostRoomUrl),
+      manual: opts.trigger === "manual",
+      participants: tracks.map((t) => ({ participantId: t.participantId, displayName: t.displayName, audio: () => pacedPcmStream(t.pcm, { speed: opts.speed }) })),
+      onSegment: (s) => {
+        if (s.final) say(`  [${formatMs(s.startMs)}] ${s.displayName}: ${s.text}`);
+      },
+      onState: (t: TranscriptionState) => say(`Transcription ${t.state}${t.transcriptionId ? ` (${t.transcriptionId})` : ""}`),
+      log: say,
+    });
+
+    if (!session.transcriptionId) {
+      const why = opts.trigger === "none" ? "the room's start trigger is none" : "the server reported none";
+      say(`No transcription was made: ${why}.`);
+      emit(opts.json, { transcriptionId: null, state: null, filename: null, markdown: null, roomName: meeting.roomName });
+      return opts.trigger === "none" ? 0 : 1;
+    }
+    say(`Waiting for the transcript (${session.transcriptionId})…`);
+    const finished: Transcription = await waitForTranscription(client, session.transcriptionId, { timeoutMs: opts.timeoutMs, roomName: meeting.roomName });
+    say(`Transcription ${finished.state} ${Date.now() - session.lastLeftAt} ms after the last participant left.`);
+    const markdown = finished.state === "ready" ? await client.transcriptMarkdown(finished.transcriptionId) : null;
+    if (!opts.json) {
+      if (markdown) console.log(markdown);
+      else console.log(`Transcription ${finished.transcriptionId} is ${finished.state}${finished.error ? `: ${String(finished.error)}` : ""}.`);
+    }
+    emit(opts.json, { transcriptionId: finished.transcriptionId, state: finished.state, filename: finished.filename, markdown, roomName: meeting.roomName });
+    return finished.state === "ready" ? 0 : 1;
+  } finally {
+    process.off("SIGINT", stopOwn);
+    if (own) {
+      say("Stopping the private server…");
+      await own.stop();
+    }
+  }
+}
+
+function emit(json: boolean, result: Record<string, unknown>) {
+  if (json) console.log(JSON.stringify(result));
+}
+
+function formatMs(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((error) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${SIMULATE_USAGE}`);
+    else if (error instanceof ApiError) console.error(`Error: ${error.message}`);
+    else console.error(error instanceof Error ? `Error: ${error.message}` : error);
+    process.exit(1);
+  });
