@@ -52,6 +52,10 @@ function senderBoss(): PgBoss {
  * Adds a job in the caller's drizzle transaction, so it exists exactly when the transaction's other writes commit.
  * The queue must exist (startJobQueue creates it when the server process starts).
  */
-export async function sendJobInTransaction(tx: Executor, name: string, data: object, options: { startAfter?: Date } = {}): Promise<string | null> {
-  return senderBoss().send(name, data, { ...options, db: pgBossTransaction(tx) } as PgBoss.SendOptions);
+export async function sendJobInTransaction(tx: Executor, name: string, data: object, options: { startAfter?: Date } = {}): Promise<string> {
+  const id = await senderBoss().send(name, data, { ...options, db: pgBossTransaction(tx) } as PgBoss.SendOptions);
+  // pg-boss inserts nothing (and answers null) for a queue that does not exist; a silently dropped job is the one
+  // outcome we cannot have, so the caller's transaction fails instead.
+  if (!id) throw new Error(`Job queue "${name}" does not exist: start the job queue (lib/jobs/start.ts) before sending jobs`);
+  return id;
 }
