@@ -4,3 +4,5 @@ export * from "./settings";
 export * from "./rooms";
 export * from "./sessions";
 export * from "./webhooks";
+export * from "./transcripts";
+export * from "./summaries";

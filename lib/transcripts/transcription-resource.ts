@@ -1,0 +1,43 @@
+// The API's transcription object (api.md, Transcriptions), from a transcriptions row.
+import type { transcriptions } from "@/lib/db/schema";
+
+export type TranscriptionRow = typeof transcriptions.$inferSelect;
+
+export type TranscriptionJson = {
+  transcriptionId: string;
+  roomSessionId: string;
+  roomName: string;
+  filename: string;
+  startDate: string;
+  /** null while in progress */
+  endDate: string | null;
+  createdAt: string;
+  state: "in_progress" | "ready" | "failed";
+  /** null while in progress */
+  durationInSeconds: number | null;
+  type: "LIVE_TRANSCRIPTION";
+  storageType: "HOSTED" | "SELF_HOSTED";
+  language: string;
+};
+
+type Fields = Pick<
+  TranscriptionRow,
+  "id" | "roomSessionId" | "roomName" | "filename" | "startedAt" | "endedAt" | "createdAt" | "state" | "durationSeconds" | "storageType" | "language"
+>;
+
+export function transcriptionJson(row: Fields): TranscriptionJson {
+  return {
+    transcriptionId: row.id,
+    roomSessionId: row.roomSessionId,
+    roomName: row.roomName,
+    filename: row.filename,
+    startDate: row.startedAt.toISOString(),
+    endDate: row.endedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    state: row.state,
+    durationInSeconds: row.durationSeconds ?? null,
+    type: "LIVE_TRANSCRIPTION",
+    storageType: row.storageType,
+    language: row.language,
+  };
+}
