@@ -1,0 +1,95 @@
+// Posts a participant's audio as numbered chunks, in order, retrying a failed chunk with the same number (the server ignores repeats).
+
+export type UploaderStatus = { queued: number; retrying: boolean; lastError: string | null };
+
+export type ChunkUploaderOptions = {
+  chunkUrl: (seq: number) => string;
+  headers: () => Record<string, string>;
+  onStatus?: (status: UploaderStatus) => void;
+  /** The server will not take this participant's audio any more (session ended, token refused, room gone). */
+  onFatal?: (message: string) => void;
+};
+
+/** Audio waiting beyond this (2 minutes of 250 ms chunks) is dropped oldest first: a client must not hold unbounded memory. */
+const MAX_QUEUED = 480;
+
+export class ChunkUploader {
+  private seq = 0;
+  private queue: { seq: number; body: Uint8Array }[] = [];
+  private sending = false;
+  private stopped = false;
+  private failures = 0;
+
+  constructor(private readonly opts: ChunkUploaderOptions) {}
+
+  push(pcm: Uint8Array) {
+    if (this.stopped || pcm.byteLength === 0) return;
+    this.queue.push({ seq: this.seq++, body: pcm });
+    if (this.queue.length > MAX_QUEUED) this.queue.splice(0, this.queue.length - MAX_QUEUED);
+    void this.pump();
+  }
+
+  stop() {
+    this.stopped = true;
+    this.queue = [];
+  }
+
+  private status(lastError: string | null) {
+    this.opts.onStatus?.({ queued: this.queue.length, retrying: this.failures > 0, lastError });
+  }
+
+  private async pump() {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (!this.stopped && this.queue.length > 0) {
+        const chunk = this.queue[0];
+        let outcome: "done" | "retry" | "fatal" = "retry";
+        let message: string | null = null;
+        try {
+          const res = await fetch(this.opts.chunkUrl(chunk.seq), {
+            method: "POST",
+            headers: { "Content-Type": "audio/L16;rate=16000;channels=1", ...this.opts.headers() },
+            body: chunk.body as BodyInit,
+          });
+          if (res.ok) outcome = "done";
+          else {
+            message = await errorMessage(res);
+            // 401/403/404/409: the token, the room or the session is gone; retrying cannot help.
+            if ([401, 403, 404, 409].includes(res.status)) outcome = "fatal";
+            // Any other 4xx means this chunk is bad; skip it rather than block the audio after it.
+            else if (res.status >= 400 && res.status < 500 && res.status !== 429) outcome = "done";
+          }
+        } catch (error) {
+          message = `Network error: ${(error as Error).message}`;
+        }
+        if (outcome === "fatal") {
+          this.stop();
+          this.opts.onFatal?.(message ?? "The server refused the audio.");
+          return;
+        }
+        if (outcome === "done") {
+          this.queue.shift();
+          this.failures = 0;
+          this.status(message);
+          continue;
+        }
+        this.failures++;
+        this.status(message);
+        // Backoff 250 ms, 500 ms, … up to 4 s, then the same chunk number again.
+        await new Promise((r) => setTimeout(r, Math.min(4000, 250 * 2 ** (this.failures - 1))));
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+}
+
+async function errorMessage(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: string };
+    return body.error ?? `HTTP ${res.status}`;
+  } catch {
+    return `HTTP ${res.status}`;
+  }
+}

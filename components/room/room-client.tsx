@@ -1,0 +1,315 @@
+"use client";
+// The room page's island: join with a name, stream the microphone as numbered chunks, follow the live transcript, leave.
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+import { MicIcon } from "@/components/ui/icons";
+import { cn } from "@/components/ui/cn";
+import { ChunkUploader, type UploaderStatus } from "./chunk-uploader";
+import { LiveTranscript } from "./live-transcript";
+import { MicrophoneError, startMicrophone, type Microphone } from "./microphone";
+import { TranscribingIndicator } from "./transcribing-indicator";
+import { useLiveRoom } from "./use-live-room";
+
+type Joined = { participantId: string; participantToken: string; role: "host" | "guest"; displayName: string };
+type MicState = { kind: "off" } | { kind: "starting" } | { kind: "on" } | { kind: "problem"; problem: string; message: string };
+
+const NAME_KEY = "verbatim.displayName";
+
+async function apiError(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: string; details?: { message: string }[] };
+    return body.details?.[0]?.message ?? body.error ?? `The server answered ${res.status}.`;
+  } catch {
+    return `The server answered ${res.status}.`;
+  }
+}
+
+export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, initial }: {
+  roomName: string;
+  displayRoomName: string;
+  roomKey: string | null;
+  hostKeyValid: boolean;
+  initial: LiveTranscriptionState;
+}) {
+  const live = useLiveRoom(roomName, initial);
+  const available = live.transcription.startTrigger !== "none";
+  const transcribing = live.transcription.state === "in_progress";
+  const base = `/api/v1/rooms/${encodeURIComponent(roomName)}`;
+
+  const [name, setName] = useState("");
+  const [nameError, setNameError] = useState<string>();
+  const [joining, setJoining] = useState(false);
+  const [joinError, setJoinError] = useState<string>();
+  const [joined, setJoined] = useState<Joined | null>(null);
+  const [left, setLeft] = useState<string | null>(null);
+  const [mic, setMic] = useState<MicState>({ kind: "off" });
+  const [level, setLevel] = useState(0);
+  const [upload, setUpload] = useState<UploaderStatus>({ queued: 0, retrying: false, lastError: null });
+  const [commandError, setCommandError] = useState<string>();
+  const [commandBusy, setCommandBusy] = useState(false);
+  const micRef = useRef<Microphone | null>(null);
+  const uploaderRef = useRef<ChunkUploader | null>(null);
+  const joinedRef = useRef<Joined | null>(null);
+
+  useEffect(() => {
+    setName(localStorage.getItem(NAME_KEY) ?? "");
+  }, []);
+
+  const stopAudio = useCallback(() => {
+    micRef.current?.stop();
+    micRef.current = null;
+    uploaderRef.current?.stop();
+    uploaderRef.current = null;
+    setLevel(0);
+  }, []);
+
+  /** Leaves the room; `keepalive` lets the request outlive the page when it is closing. */
+  const leave = useCallback(
+    (reason: string | null, opts: { keepalive?: boolean } = {}) => {
+      const me = joinedRef.current;
+      stopAudio();
+      joinedRef.current = null;
+      setJoined(null);
+      setMic({ kind: "off" });
+      if (reason !== null) setLeft(reason);
+      if (!me) return;
+      void fetch(`${base}/participants/${encodeURIComponent(me.participantId)}`, {
+        method: "DELETE",
+        headers: { "X-Participant-Token": me.participantToken },
+        keepalive: opts.keepalive ?? false,
+      }).catch(() => {});
+    },
+    [base, stopAudio],
+  );
+
+  const startAudio = useCallback(
+    async (me: Joined) => {
+      setMic({ kind: "starting" });
+      const uploader = new ChunkUploader({
+        chunkUrl: (seq) => `${base}/participants/${encodeURIComponent(me.participantId)}/audio/chunks/${seq}`,
+        headers: () => ({ "X-Participant-Token": me.participantToken }),
+        onStatus: setUpload,
+        onFatal: (message) => {
+          stopAudio();
+          setMic({ kind: "problem", problem: "server", message: `Your audio is no longer accepted: ${message}` });
+        },
+      });
+      uploaderRef.current = uploader;
+      try {
+        const microphone = await startMicrophone((pcm, lvl) => {
+          uploader.push(pcm);
+          setLevel(lvl);
+        });
+        if (joinedRef.current !== me) {
+          microphone.stop();
+          return;
+        }
+        micRef.current = microphone;
+        setMic({ kind: "on" });
+      } catch (error) {
+        uploader.stop();
+        uploaderRef.current = null;
+        if (error instanceof MicrophoneError) setMic({ kind: "problem", problem: error.problem, message: error.message });
+        else setMic({ kind: "problem", problem: "failed", message: (error as Error).message });
+      }
+    },
+    [base, stopAudio],
+  );
+
+  // Closing the tab or navigating away leaves the room, so the session can end and the transcript be saved.
+  useEffect(() => {
+    const onPageHide = () => leave(null, { keepalive: true });
+    window.addEventListener("pagehide", onPageHide);
+    return () => window.removeEventListener("pagehide", onPageHide);
+  }, [leave]);
+  useEffect(() => () => stopAudio(), [stopAudio]);
+
+  async function join(event: React.FormEvent) {
+    event.preventDefault();
+    const displayName = name.trim();
+    if (!displayName) return setNameError("Enter your name so others know who is speaking");
+    if (displayName.length > 80) return setNameError("Use at most 80 characters");
+    setNameError(undefined);
+    setJoinError(undefined);
+    setLeft(null);
+    setJoining(true);
+    try {
+      const res = await fetch(`${base}/participants`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ displayName, ...(roomKey ? { roomKey } : {}) }),
+      });
+      if (!res.ok) {
+        setJoinError(res.status === 404 ? "This room no longer exists." : await apiError(res));
+        return;
+      }
+      const answer = (await res.json()) as { participantId: string; participantToken: string; role: "host" | "guest" };
+      localStorage.setItem(NAME_KEY, displayName);
+      const me: Joined = { ...answer, displayName };
+      joinedRef.current = me;
+      setJoined(me);
+      if (available) void startAudio(me);
+    } catch (error) {
+      setJoinError(`Could not reach the server: ${(error as Error).message}`);
+    } finally {
+      setJoining(false);
+    }
+  }
+
+  async function command(action: "start" | "stop") {
+    const me = joinedRef.current;
+    if (!me) return;
+    setCommandBusy(true);
+    setCommandError(undefined);
+    try {
+      const res = await fetch(`${base}/transcription/${action}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Participant-Token": me.participantToken },
+        body: JSON.stringify(roomKey ? { roomKey } : {}),
+      });
+      if (!res.ok) setCommandError(await apiError(res));
+    } catch (error) {
+      setCommandError(`Could not reach the server: ${(error as Error).message}`);
+    } finally {
+      setCommandBusy(false);
+    }
+  }
+
+  const trigger = live.transcription.startTrigger;
+  const isHost = joined?.role === "host";
+
+  return (
+    <div className="mx-auto w-full max-w-3xl space-y-5 px-4 py-8">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="min-w-0">
+          <p className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Room</p>
+          <h1 className="truncate font-mono text-lg font-semibold" title={displayRoomName}>
+            {displayRoomName}
+          </h1>
+        </div>
+        <TranscribingIndicator active={transcribing} available={available} />
+      </div>
+
+      {!available && (
+        <Alert tone="info">Transcription is not available in this room. You can still join; nothing you say is transcribed.</Alert>
+      )}
+      {live.connection === "reconnecting" && <Alert tone="info">Reconnecting to the live transcript…</Alert>}
+
+      {!joined ? (
+        <Card className="p-6">
+          <form onSubmit={join} className="space-y-4" noValidate>
+            <div>
+              <h2 className="text-base font-semibold">Join the room</h2>
+              <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+                {available
+                  ? "Your microphone is streamed for live transcription and never recorded. Others in the room see what you say, under your name."
+                  : "Enter the name others will see."}
+              </p>
+            </div>
+            {roomKey && (
+              hostKeyValid ? (
+                <p className="text-sm"><Badge tone="brand">Host</Badge> <span className="text-zinc-600 dark:text-zinc-400">You join with the host link{trigger === "manual" ? " and can start and stop the transcription." : "."}</span></p>
+              ) : (
+                <Alert tone="error">This host link&apos;s key is not valid for this room; you will join as a guest.</Alert>
+              )
+            )}
+            {left && <Alert tone="success">{left}</Alert>}
+            <Field label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoFocus />
+            {joinError && <Alert tone="error">{joinError}</Alert>}
+            <Button type="submit" disabled={joining} className="w-full sm:w-auto">
+              {joining ? "Joining…" : "Join"}
+            </Button>
+          </form>
+        </Card>
+      ) : (
+        <Card>
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-3 border-b border-zinc-200 px-5 py-4 dark:border-zinc-800">
+            <div className="flex min-w-0 items-center gap-2">
+              <span className="truncate font-medium" data-testid="me">{joined.displayName}</span>
+              {isHost ? <Badge tone="brand">Host</Badge> : <Badge>Guest</Badge>}
+            </div>
+            <MicStatus mic={mic} level={level} available={available} upload={upload} onRetry={() => void startAudio(joined)} />
+            <div className="ml-auto flex items-center gap-2">
+              {isHost && trigger === "manual" && (
+                transcribing ? (
+                  <Button variant="secondary" disabled={commandBusy} onClick={() => void command("stop")}>Stop transcription</Button>
+                ) : (
+                  <Button disabled={commandBusy} onClick={() => void command("start")}>Start transcription</Button>
+                )
+              )}
+              <Button variant="danger" onClick={() => leave("You left the room. Your part of the transcript is kept.")}>Leave</Button>
+            </div>
+          </div>
+          {(commandError || (isHost && trigger !== "manual" && available)) && (
+            <div className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
+              {commandError ? (
+                <Alert tone="error">{commandError}</Alert>
+              ) : (
+                <p className="text-xs text-zinc-500 dark:text-zinc-400">
+                  {trigger === "automatic"
+                    ? "Transcription starts when the first person joins and stops when the last one leaves."
+                    : "Transcription starts when two people are present and stops when the last one leaves."}
+                </p>
+              )}
+            </div>
+          )}
+          {mic.kind === "problem" && (
+            <div className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
+              <Alert tone="error">
+                <span className="font-semibold">{mic.problem === "denied" ? "Microphone denied. " : mic.problem === "server" ? "" : "Microphone problem. "}</span>
+                {mic.message}
+              </Alert>
+            </div>
+          )}
+          <LiveTranscript
+            finals={live.finals}
+            interims={live.interims}
+            placeholder={
+              !available
+                ? "Transcription is not available in this room."
+                : transcribing
+                  ? "Listening… the words appear here as people speak."
+                  : trigger === "manual"
+                    ? isHost
+                      ? "Start the transcription when everyone is ready."
+                      : "Waiting for the host to start the transcription."
+                    : trigger === "automatic-2nd-participant"
+                      ? "Transcription starts when a second person joins."
+                      : "Transcription is not running."
+            }
+          />
+        </Card>
+      )}
+    </div>
+  );
+}
+
+function MicStatus({ mic, level, available, upload, onRetry }: { mic: MicState; level: number; available: boolean; upload: UploaderStatus; onRetry: () => void }) {
+  if (!available) return <span className="text-sm text-zinc-500">Microphone not used</span>;
+  if (mic.kind === "starting") return <span className="text-sm text-zinc-500">Starting the microphone…</span>;
+  if (mic.kind === "problem") {
+    return mic.problem === "server" ? null : (
+      <Button variant="secondary" onClick={onRetry}>
+        <MicIcon className="size-4" /> Try the microphone again
+      </Button>
+    );
+  }
+  if (mic.kind === "off") return null;
+  // Loudness on a log scale, so ordinary speech fills the meter visibly.
+  const pct = Math.max(0, Math.min(100, ((20 * Math.log10(level + 1e-6) + 60) / 60) * 100));
+  return (
+    <div className="flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-300" data-testid="mic-on">
+      <MicIcon className="size-4 text-emerald-600 dark:text-emerald-400" />
+      <span>Microphone on</span>
+      <span className="h-1.5 w-16 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-700" role="meter" aria-label="Microphone level" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)}>
+        <span className={cn("block h-full rounded-full bg-emerald-500 transition-[width] duration-200")} style={{ width: `${pct}%` }} />
+      </span>
+      {upload.retrying && <span className="text-xs text-amber-700 dark:text-amber-300">Connection trouble, retrying…</span>}
+    </div>
+  );
+}

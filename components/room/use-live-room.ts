@@ -1,0 +1,55 @@
+"use client";
+// The room's live events (SSE): transcription state, final segments appended, the latest interim per speaker.
+import { useEffect, useRef, useState } from "react";
+import type { LiveSegment, LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
+
+export type LiveConnection = "connecting" | "open" | "reconnecting";
+
+export type LiveRoom = {
+  transcription: LiveTranscriptionState;
+  finals: (LiveSegment & { key: string })[];
+  interims: LiveSegment[];
+  connection: LiveConnection;
+};
+
+const MAX_FINALS = 500;
+
+export function useLiveRoom(roomName: string, initial: LiveTranscriptionState): LiveRoom {
+  const [transcription, setTranscription] = useState(initial);
+  const [finals, setFinals] = useState<LiveRoom["finals"]>([]);
+  const [interims, setInterims] = useState<Record<string, LiveSegment>>({});
+  const [connection, setConnection] = useState<LiveConnection>("connecting");
+  const seen = useRef(new Set<string>());
+
+  useEffect(() => {
+    const source = new EventSource(`/api/v1/rooms/${encodeURIComponent(roomName)}/live`);
+    source.onopen = () => setConnection("open");
+    // EventSource reconnects by itself; say so meanwhile.
+    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "reconnecting" : "reconnecting");
+    source.addEventListener("state", (event) => {
+      const data = JSON.parse((event as MessageEvent<string>).data) as { transcription: LiveTranscriptionState };
+      setTranscription(data.transcription);
+    });
+    source.addEventListener("segment", (event) => {
+      const segment = JSON.parse((event as MessageEvent<string>).data) as LiveSegment;
+      if (!segment.final) {
+        setInterims((all) => ({ ...all, [segment.participantId]: segment }));
+        return;
+      }
+      const key = `${segment.participantId}:${segment.startMs}:${segment.endMs}`;
+      setInterims((all) => {
+        if (!all[segment.participantId]) return all;
+        const next = { ...all };
+        delete next[segment.participantId];
+        return next;
+      });
+      // A reconnect may replay a segment; show it once.
+      if (seen.current.has(key)) return;
+      seen.current.add(key);
+      setFinals((all) => [...all, { ...segment, key }].slice(-MAX_FINALS));
+    });
+    return () => source.close();
+  }, [roomName]);
+
+  return { transcription, finals, interims: Object.values(interims), connection };
+}
