@@ -1,7 +1,7 @@
 // Test factory: rooms, sessions, participants, transcriptions, segments and stored files, written directly, as the
 // live pipeline would leave them. For tests and the benchmark only.
 import { randomBytes, randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments, type TranscriptionState } from "@/lib/db/schema";
 import type { Destination } from "@/lib/settings/types";
@@ -49,9 +49,13 @@ export async function createTestRoom(db: Db, accountId: string, roomName = `/tes
 
 /** Creates one transcription the way the pipeline leaves it, and returns its row. */
 export async function createTestTranscript(db: Db, accountId: string, input: FactoryTranscript = {}): Promise<TranscriptionRow> {
-  const room = input.roomId
-    ? (await db.select({ id: rooms.id, roomName: rooms.roomName }).from(rooms).where(eq(rooms.id, input.roomId)))[0]
-    : await createTestRoom(db, accountId, input.roomName);
+  // A named room is reused when the account already has it (room names are unique).
+  const [existing] = input.roomId
+    ? await db.select({ id: rooms.id, roomName: rooms.roomName }).from(rooms).where(eq(rooms.id, input.roomId))
+    : input.roomName
+      ? await db.select({ id: rooms.id, roomName: rooms.roomName }).from(rooms).where(and(eq(rooms.accountId, accountId), eq(rooms.roomName, input.roomName)))
+      : [];
+  const room = existing ?? (await createTestRoom(db, accountId, input.roomName));
   const roomName = input.roomName ?? room.roomName;
   const state = input.state ?? "ready";
   const startedAt = input.startedAt ?? new Date(Math.floor(Date.now() / 1000) * 1000 - 3600_000);
