@@ -3,5 +3,6 @@ import "@/lib/rooms/api-docs";
 import "@/lib/transcripts/api-docs";
 import "@/lib/webhooks/api-docs";
 import "@/lib/pipeline/api-docs";
+import "@/lib/summaries/api-docs";
 
 export {};

@@ -1,0 +1,122 @@
+// Reads summaries of one account together with their transcription (room, session, dates), and pages them with an opaque cursor.
+import { and, asc, desc, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { summaries, transcriptions, transcriptSegments, type SummaryRow } from "@/lib/db/schema";
+import { invalid } from "@/lib/errors";
+import type { TranscriptSegment } from "@/lib/summaries/engines/types";
+import type { SummarySort } from "./service-schemas";
+
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A live summary with what api.md's object shows of its transcription. */
+export type SummaryView = SummaryRow & {
+  roomSessionId: string;
+  roomName: string;
+  startDate: Date;
+  endDate: Date | null;
+};
+
+const viewColumns = {
+  row: summaries,
+  roomSessionId: transcriptions.roomSessionId,
+  roomName: transcriptions.roomName,
+  startDate: transcriptions.startedAt,
+  endDate: transcriptions.endedAt,
+};
+
+type ViewRecord = { row: SummaryRow; roomSessionId: string; roomName: string; startDate: Date; endDate: Date | null };
+const toView = (r: ViewRecord): SummaryView => ({ ...r.row, roomSessionId: r.roomSessionId, roomName: r.roomName, startDate: r.startDate, endDate: r.endDate });
+
+function selectViews(db: Db) {
+  return db.select(viewColumns).from(summaries).innerJoin(transcriptions, eq(transcriptions.id, summaries.transcriptionId));
+}
+
+/** The account's live summary with this id, or undefined (malformed, unknown, deleted and other accounts' ids alike). */
+export async function findSummary(db: Db, accountId: string, summaryId: string): Promise<SummaryView | undefined> {
+  if (!uuidPattern.test(summaryId)) return undefined;
+  const [r] = await selectViews(db).where(and(eq(summaries.id, summaryId), eq(summaries.accountId, accountId), isNull(summaries.deletedAt)));
+  return r ? toView(r) : undefined;
+}
+
+/** The live summary of a transcription of the account, if it has one. */
+export async function findSummaryOfTranscription(db: Db, accountId: string, transcriptionId: string): Promise<SummaryView | undefined> {
+  if (!uuidPattern.test(transcriptionId)) return undefined;
+  const [r] = await selectViews(db).where(
+    and(eq(summaries.transcriptionId, transcriptionId), eq(summaries.accountId, accountId), isNull(summaries.deletedAt)),
+  );
+  return r ? toView(r) : undefined;
+}
+
+// Dates are compared at millisecond precision: the cursor carries milliseconds, the database keeps microseconds.
+const sortKeys = {
+  createdAt: sql<Date>`date_trunc('milliseconds', ${summaries.createdAt})`,
+  startDate: sql<Date>`date_trunc('milliseconds', ${transcriptions.startedAt})`,
+  roomName: sql<string>`${transcriptions.roomName}`,
+};
+
+type Cursor = { key: string | number; id: string };
+
+export function encodeSummaryCursor(sort: SummarySort, view: SummaryView): string {
+  const key = sort.field === "roomName" ? view.roomName : sort.field === "startDate" ? view.startDate.getTime() : view.createdAt.getTime();
+  return Buffer.from(JSON.stringify([sort.field, sort.direction, key, view.id])).toString("base64url");
+}
+
+/** Reads a cursor handed out for the same sort order; anything else is a 400 on `cursor`. */
+export function decodeSummaryCursor(value: string, sort: SummarySort): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+  } catch {
+    parsed = null;
+  }
+  if (Array.isArray(parsed) && parsed.length === 4) {
+    const [field, direction, key, id] = parsed as unknown[];
+    if (field !== sort.field || direction !== sort.direction) {
+      // A cursor of another order would silently skip or repeat rows.
+      throw invalid("cursor", "This cursor belongs to a different sortBy; page with the sortBy it was given with, or start again without a cursor");
+    }
+    const keyOk = field === "roomName" ? typeof key === "string" && key.length <= 300 : Number.isSafeInteger(key);
+    if (keyOk && typeof id === "string" && uuidPattern.test(id)) return { key: key as string | number, id: id.toLowerCase() };
+  }
+  throw invalid("cursor", "The cursor is not valid; use the cursor of the previous page, or leave it out for the first page");
+}
+
+/** One page of the account's live summaries in the given order; `nextCursor` is null on the last page. */
+export async function listSummaryViews(
+  db: Db,
+  accountId: string,
+  page: { cursor?: string; limit: number; sortBy: SummarySort },
+): Promise<{ views: SummaryView[]; nextCursor: string | null }> {
+  const { field, direction } = page.sortBy;
+  const after = page.cursor ? decodeSummaryCursor(page.cursor, page.sortBy) : undefined;
+  const key = sortKeys[field];
+  const past = direction === "desc" ? lt : gt;
+  let afterFilter: SQL | undefined;
+  if (after) {
+    const value = field === "roomName" ? sql`${after.key}` : sql`${new Date(after.key as number).toISOString()}::timestamptz`;
+    afterFilter = or(past(key, value), and(eq(key, value), past(summaries.id, after.id)));
+  }
+  const order = direction === "desc" ? desc : asc;
+  const rows = await selectViews(db)
+    .where(and(eq(summaries.accountId, accountId), isNull(summaries.deletedAt), afterFilter))
+    .orderBy(order(key), order(summaries.id))
+    .limit(page.limit + 1);
+  const views = rows.slice(0, page.limit).map(toView);
+  const last = views.at(-1);
+  return { views, nextCursor: rows.length > page.limit && last ? encodeSummaryCursor(page.sortBy, last) : null };
+}
+
+/** The transcript's final segments in speaking order, as the summary engines take them. */
+export async function loadTranscriptSegments(db: Db, accountId: string, transcriptionId: string): Promise<TranscriptSegment[]> {
+  return db
+    .select({
+      participantId: transcriptSegments.participantId,
+      displayName: transcriptSegments.displayName,
+      startMs: transcriptSegments.startMs,
+      endMs: transcriptSegments.endMs,
+      text: transcriptSegments.text,
+    })
+    .from(transcriptSegments)
+    .where(and(eq(transcriptSegments.accountId, accountId), eq(transcriptSegments.transcriptionId, transcriptionId)))
+    .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
+}
