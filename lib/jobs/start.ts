@@ -2,6 +2,7 @@
 import { appEnv } from "@/lib/config/env";
 import { getDbHandle } from "@/lib/db/client";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
+import { startRetentionJob } from "@/lib/jobs/retention";
 import { startSummaryWorker } from "@/lib/jobs/summaries";
 
 // On globalThis: Next.js may load this module more than once in one process, and the workers must start once.
@@ -14,6 +15,7 @@ export async function startBackgroundWork(): Promise<void> {
   holder[key] = (async () => {
     const handle = await getDbHandle();
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
+    startRetentionJob(handle.db);
     await startSummaryWorker(handle, { releaseOnSignals: true });
     const stop = async () => {
       await webhooks.stop();
