@@ -140,3 +140,28 @@ export function summaryJson(view: SummaryView): SummaryObject {
     summary: view.state === "ready" ? (view.summary ?? null) : null,
   };
 }
+
+/** What the dashboard's summary panel shows: the summary object's state and content, plus the failure reason. */
+export type SummaryPanelData = {
+  summaryId: string;
+  template: SummaryTemplate;
+  state: SummaryView["state"];
+  summary: Record<string, unknown> | null;
+  /** Why it failed, for the admin to act on; null unless failed. */
+  error: string | null;
+  createdAt: string;
+  modifiedAt: string;
+};
+
+export function summaryPanelData(view: SummaryView): SummaryPanelData {
+  const json = summaryJson(view);
+  return {
+    summaryId: json.summaryId,
+    template: json.template,
+    state: json.state,
+    summary: json.summary,
+    error: view.state === "failed" ? view.error : null,
+    createdAt: json.createdAt,
+    modifiedAt: json.modifiedAt,
+  };
+}
