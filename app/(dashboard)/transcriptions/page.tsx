@@ -1,20 +1,34 @@
+import { redirect } from "next/navigation";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { getSessionUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { rooms } from "@/lib/db/schema";
 import { PageHeader } from "@/components/ui/page-header";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { TranscriptIcon } from "@/components/ui/icons";
+import { dashboardTranscriptionPage } from "@/lib/transcripts/dashboard-list";
+import { transcriptionListFiltersSchema } from "@/lib/transcripts/validation";
+import { TranscriptionsClient } from "./transcriptions-client";
 
 export const metadata = { title: "Transcriptions" };
+export const dynamic = "force-dynamic";
 
-export default function TranscriptionsPage() {
+export default async function TranscriptionsPage() {
+  const user = await getSessionUser();
+  if (!user) redirect("/sign-in");
+  const db = await getDb();
+  const [firstPage, roomNames] = await Promise.all([
+    dashboardTranscriptionPage(db, user.accountId, transcriptionListFiltersSchema.parse({})),
+    // For the room filter's suggestions.
+    db
+      .select({ roomName: rooms.roomName })
+      .from(rooms)
+      .where(and(eq(rooms.accountId, user.accountId), isNull(rooms.deletedAt)))
+      .orderBy(asc(rooms.roomName))
+      .limit(500),
+  ]);
   return (
     <>
-      <PageHeader title="Transcriptions" description="Every transcribed session of your account." />
-      <Card>
-        <EmptyState icon={<TranscriptIcon />} title="No transcriptions yet">
-          When a session in one of your rooms is transcribed, its transcript appears here while people talk, and is saved
-          when the session ends. You can then read, download, summarize or delete it.
-        </EmptyState>
-      </Card>
+      <PageHeader title="Transcriptions" description="Every transcribed session of your account: search, read, download or delete." />
+      <TranscriptionsClient initialPage={firstPage} roomNames={roomNames.map((r) => r.roomName)} />
     </>
   );
 }
