@@ -32,10 +32,12 @@ async function main(argv: string[]): Promise<number> {
   for (const t of tracks) say(`${t.displayName}: ${t.wavPath} (${t.seconds.toFixed(1)} s)`);
 
   let own: LocalServer | undefined;
-  const stopOwn = () => void own?.stop();
+  // Ctrl-C: stop the private server (and its engines) before exiting, so nothing is left running.
+  const stopOwn = () => void (own ? own.stop() : Promise.resolve()).finally(() => process.exit(130));
   process.once("SIGINT", stopOwn);
+  process.once("SIGTERM", stopOwn);
   try {
-    if (!opts.server) own = await startLocalServer({ log: say });
+    if (!opts.server) own = await startLocalServer({ log: say, databaseUrl: opts.databaseUrl });
     const server = opts.server ?? { url: own!.url, apiKey: own!.apiKey };
     const client = new VerbatimClient(server.url, server.apiKey);
 
@@ -62,16 +64,30 @@ async function main(argv: string[]): Promise<number> {
     }
     say(`Waiting for the transcript (${session.transcriptionId})…`);
     const finished: Transcription = await waitForTranscription(client, session.transcriptionId, { timeoutMs: opts.timeoutMs, roomName: meeting.roomName });
+    session.stopLive();
     say(`Transcription ${finished.state} ${Date.now() - session.lastLeftAt} ms after the last participant left.`);
-    const markdown = finished.state === "ready" ? await client.transcriptMarkdown(finished.transcriptionId) : null;
+    let markdown: string | null = null;
+    if (finished.state === "ready") {
+      try {
+        markdown = await client.transcriptMarkdown(finished.transcriptionId);
+      } catch (error) {
+        say(`The transcript is ready but could not be downloaded: ${(error as Error).message}`);
+        if (own && error instanceof ApiError && error.status >= 500) say(`Server log (last lines):\n${own.logTail()}`);
+      }
+    }
     if (!opts.json) {
       if (markdown) console.log(markdown);
       else console.log(`Transcription ${finished.transcriptionId} is ${finished.state}${finished.error ? `: ${String(finished.error)}` : ""}.`);
     }
     emit(opts.json, { transcriptionId: finished.transcriptionId, state: finished.state, filename: finished.filename, markdown, roomName: meeting.roomName });
-    return finished.state === "ready" ? 0 : 1;
+    return finished.state === "ready" && markdown !== null ? 0 : 1;
+  } catch (error) {
+    // A server error of our own private server: its log says why.
+    if (own && error instanceof ApiError && error.status >= 500) say(`Server log (last lines):\n${own.logTail()}`);
+    throw error;
   } finally {
     process.off("SIGINT", stopOwn);
+    process.off("SIGTERM", stopOwn);
     if (own) {
       say("Stopping the private server…");
       await own.stop();

@@ -43,16 +43,17 @@ export function freePort(): Promise<number> {
  * Creates the account and key in the embedded database before the server opens it: PGlite is single-process,
  * so this process must have closed it by the time the server starts.
  */
-async function provision(dataDir: string): Promise<{ apiKey: string; email: string; password: string }> {
-  const handle = await openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
+async function provision(dataDir: string, databaseUrl?: string): Promise<{ apiKey: string; email: string; password: string }> {
+  const handle = await openDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: path.join(dataDir, "pglite") });
   try {
     await runMigrations(handle);
-    const email = "simulator@example.com";
+    // A fresh account every time, so a shared PostgreSQL database may already hold others.
+    const email = `simulator-${randomBytes(6).toString("hex")}@example.com`;
     const password = randomBytes(18).toString("base64url");
     const { account, user } = await createAccountWithAdmin(
       handle.db,
       { accountName: "Simulator", name: "Simulator", email, password },
-      { onlyIfEmpty: true, via: "cli" },
+      { onlyIfEmpty: false, via: "cli" },
     );
     const created = await createApiKey(
       handle.db,
@@ -108,13 +109,13 @@ export function processCpuMs(pids: number[]): number {
   return total;
 }
 
-export async function startLocalServer(opts: { log?: (line: string) => void; readyTimeoutMs?: number } = {}): Promise<LocalServer> {
+export async function startLocalServer(opts: { log?: (line: string) => void; readyTimeoutMs?: number; databaseUrl?: string | null } = {}): Promise<LocalServer> {
   const log = opts.log ?? (() => {});
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-sim-"));
   let child: ChildProcess | undefined;
   try {
-    log(`Fresh embedded database in ${dataDir}`);
-    const { apiKey, email, password } = await provision(dataDir);
+    log(opts.databaseUrl ? "Database: PostgreSQL (--database-url)" : `Fresh embedded database in ${dataDir}`);
+    const { apiKey, email, password } = await provision(dataDir, opts.databaseUrl ?? undefined);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const logFile = path.join(dataDir, "server.log");
@@ -125,7 +126,7 @@ export async function startLocalServer(opts: { log?: (line: string) => void; rea
       // Its own process group, so that stop() ends the server and everything it started, and nothing else.
       detached: true,
       stdio: ["ignore", out, out],
-      env: { ...process.env, PORT: String(port), VERBATIM_DATA_DIR: dataDir, VERBATIM_PUBLIC_URL: url, DATABASE_URL: "" },
+      env: { ...process.env, PORT: String(port), VERBATIM_DATA_DIR: dataDir, VERBATIM_PUBLIC_URL: url, DATABASE_URL: opts.databaseUrl ?? "" },
     });
     fs.closeSync(out);
     const started = child;

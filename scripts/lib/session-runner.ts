@@ -10,7 +10,7 @@ export type SessionParticipant = {
 
 export type SessionRun = {
   transcriptionId: string | null;
-  /** Date.now() when the last participant's leave was answered. */
+  /** Date.now() when the last participant's leave was sent (the moment "after the last leave" counts from). */
   lastLeftAt: number;
   /** Every live segment with performance.now() at arrival. */
   segments: { segment: LiveSegment; at: number }[];
@@ -67,6 +67,7 @@ export async function runSession(client: VerbatimClient, opts: SessionOptions): 
     })();
   }
   const joined: string[] = [];
+  let lastLeftAt = Date.now();
   try {
     for (const [i, p] of opts.participants.entries()) {
       const answer = await client.join(opts.roomName, {
@@ -86,10 +87,10 @@ export async function runSession(client: VerbatimClient, opts: SessionOptions): 
     if (opts.manual) note(transcriptionIdIn(await client.stopTranscription(opts.roomName)));
   } finally {
     for (const id of joined) {
+      lastLeftAt = Date.now();
       await client.leave(opts.roomName, id).catch((e: Error) => log(`Leave of ${id} failed: ${e.message}`));
     }
   }
-  const lastLeftAt = Date.now();
   if (!transcriptionId) {
     const list = await client.transcriptionsOfRoom(opts.roomName).catch(() => null);
     note(list?.[0]?.transcriptionId ?? null);

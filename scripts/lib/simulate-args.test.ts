@@ -59,3 +59,12 @@ describe("simulator arguments", () => {
     expect(parseParticipantSpec(" Ana = a.wav ", 0)).toMatchObject({ displayName: "Ana", wavPath: "a.wav" });
   });
 });
+
+describe("simulator database option", () => {
+  it("takes a PostgreSQL URL for the private server only", () => {
+    expect(parseSimulateArgs(["--participant", "A=a.wav", "--database-url", "postgres://u@127.0.0.1/x"]).databaseUrl).toBe("postgres://u@127.0.0.1/x");
+    expect(parseSimulateArgs(["--participant", "A=a.wav"]).databaseUrl).toBeNull();
+    expect(() => parseSimulateArgs(["--participant", "A=a.wav", "--database-url", "mysql://x"])).toThrow(/postgres:\/\//);
+    expect(() => parseSimulateArgs(["--participant", "A=a.wav", "--database-url", "postgres://x/y", "--url", "http://h", "--api-key", "k"])).toThrow(/does not go with --url/);
+  });
+});

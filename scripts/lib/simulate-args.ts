@@ -12,6 +12,7 @@ Options:
   --trigger T                    start trigger of the room: ${startTriggers.join(" | ")} (default automatic)
   --speed N                      stream N times faster than real time (default 1)
   --url URL --api-key KEY        use a running Verbatim; without them a private server is started on a fresh database
+  --database-url URL             serve the private server from this (empty) PostgreSQL database instead
   --generate                     synthesize a two-voice demo conversation with flite and use it when no
                                  --participant is given (--generate-dir DIR keeps the WAV files in DIR)
   --timeout SECONDS              how long to wait for the transcript after the last leave (default 120)
@@ -32,6 +33,8 @@ export type SimulateOptions = {
   trigger: StartTrigger;
   speed: number;
   server: { url: string; apiKey: string } | null;
+  /** PostgreSQL for the private server; null = a fresh embedded database. */
+  databaseUrl: string | null;
   /** Set when --generate was given: the directory for demo WAVs, or "" for a temp dir. */
   generateDir: string | null;
   timeoutMs: number;
@@ -75,6 +78,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
         speed: { type: "string" },
         url: { type: "string" },
         "api-key": { type: "string" },
+        "database-url": { type: "string" },
         generate: { type: "boolean" },
         "generate-dir": { type: "string" },
         timeout: { type: "string" },
@@ -109,6 +113,9 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--url "${v.url}" must be http:// or https://`);
     server = { url: url.origin + url.pathname.replace(/\/+$/, ""), apiKey: v["api-key"]! };
   }
+  const databaseUrl = v["database-url"] ?? null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError("--database-url must be a postgres:// URL");
+  if (databaseUrl !== null && server) throw new UsageError("--database-url is for the private server; it does not go with --url");
   const generateDir = v.generate || v["generate-dir"] !== undefined ? (v["generate-dir"] ?? "") : null;
   const participants = (v.participant ?? []).map(parseParticipantSpec);
   if (!help && participants.length === 0 && generateDir === null) {
@@ -120,5 +127,5 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
     if (names.has(p.displayName.toLowerCase())) throw new UsageError(`Two participants are called "${p.displayName}"`);
     names.add(p.displayName.toLowerCase());
   }
-  return { participants, trigger, speed, server, generateDir, timeoutMs: timeoutSec * 1000, json: Boolean(v.json), help };
+  return { participants, trigger, speed, server, databaseUrl, generateDir, timeoutMs: timeoutSec * 1000, json: Boolean(v.json), help };
 }

@@ -54,7 +54,9 @@ export class VerbatimClient {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(opts.json);
     }
-    const init: RequestInit & { duplex?: "half" } = { method, headers, body, signal: opts.signal };
+    // A short request that hangs is an error, not a silent wait; a streamed body may take as long as its audio.
+    const signal = opts.signal ?? (body instanceof ReadableStream ? undefined : AbortSignal.timeout(60_000));
+    const init: RequestInit & { duplex?: "half" } = { method, headers, body, signal };
     // A streamed request body must be sent half-duplex (fetch's rule for ReadableStream bodies).
     if (body instanceof ReadableStream) init.duplex = "half";
     const res = await fetch(this.baseUrl + path, init);

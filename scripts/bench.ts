@@ -1,0 +1,231 @@
+// `npm run bench`: issue 5's pipeline figures (latency, real-time streams, CPU, ready after leave, WER) plus summary and list timings, in one run.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { PCM_BYTES_PER_SECOND } from "@/lib/pipeline/audio";
+import { writeWav, wordErrorRate, type ComposedSpeech } from "@/lib/testing/speech";
+import { makeLongTranscript } from "@/lib/summaries/fixtures/long-transcript";
+import { summarizeExtractively } from "@/lib/summaries/engines/extractive";
+import { BENCH_USAGE, parseBenchArgs, rampLevels } from "./lib/bench-args";
+import { benchTrack } from "./lib/bench-speech";
+import { startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
+import { recognizeFileOffline } from "./lib/offline-recognition";
+import { pacedPcmStream } from "./lib/paced-audio";
+import { runSession, waitForTranscription } from "./lib/session-runner";
+import { UsageError } from "./lib/simulate-args";
+import { percentile, roundOrNull } from "./lib/stats";
+import { matchUtterances, type SentMark } from "./lib/utterance-latency";
+import { VerbatimClient } from "./lib/verbatim-client";
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** A stream count is held in real time when finals keep pace: p95 end-of-utterance → final within this, and few missed. */
+const HELD_P95_MS = 2000;
+const HELD_MAX_MISSED = 0.1;
+
+type TrackResult = { participantId: string; speech: ComposedSpeech; latenciesMs: number[]; missed: number; streamedText: string };
+type SessionResult = { tracks: TrackResult[]; readyAfterLeaveMs: number; serverCpuMs: number | null; wallMs: number; audioMs: number };
+
+let runCounter = 0;
+
+/** One room session over HTTP: every track streamed at real time at once, finals timed on arrival, then leave → ready. */
+async function benchSession(client: VerbatimClient, server: LocalServer | null, speeches: ComposedSpeech[]): Promise<SessionResult> {
+  const run = ++runCounter;
+  const meeting = await client.createMeeting({ startTrigger: "automatic", roomNamePrefix: "bench" });
+  const marks = new Map<string, SentMark[]>();
+  const participants = speeches.map((speech, i) => {
+    const participantId = `bench-${run}-${i}`;
+    const list: SentMark[] = [];
+    marks.set(participantId, list);
+    return {
+      participantId,
+      displayName: `Speaker ${i + 1}`,
+      audio: () => pacedPcmStream(speech.pcm, { onPiece: (audioEndMs, sentAt) => list.push({ audioEndMs, sentAt }) }),
+    };
+  });
+  const cpuBefore = server ? processCpuMs(server.nodePids()) : null;
+  const started = performance.now();
+  const session = await runSession(client, { roomName: meeting.roomName, manual: false, participants });
+  const wallMs = performance.now() - started;
+  const cpuAfter = server ? processCpuMs(server.nodePids()) : null;
+  if (!session.transcriptionId) throw new Error(`Room ${meeting.roomName}: no transcription started`);
+  const leftAt = session.lastLeftAt;
+  const finished = await waitForTranscription(client, session.transcriptionId, { timeoutMs: 120_000, pollMs: 20 });
+  const readyAfterLeaveMs = Date.now() - leftAt;
+  session.stopLive();
+  if (finished.state !== "ready") throw new Error(`Transcription ${finished.transcriptionId} ended ${finished.state}: ${String(finished.error ?? "")}`);
+  const tracks = participants.map((p, i) => {
+    const finals = session.segments.filter((s) => s.segment.final && s.segment.participantId === p.participantId);
+    const m = matchUtterances(speeches[i].utterances, finals.map((f) => ({ startMs: f.segment.startMs, endMs: f.segment.endMs, at: f.at })), marks.get(p.participantId)!);
+    const streamedText = [...finals].sort((a, b) => a.segment.startMs - b.segment.startMs).map((f) => f.segment.text).join(" ");
+    return { participantId: p.participantId, speech: speeches[i], latenciesMs: m.latenciesMs, missed: m.missed, streamedText };
+  });
+  const audioMs = speeches.reduce((sum, s) => sum + (s.pcm.length / PCM_BYTES_PER_SECOND) * 1000, 0);
+  return { tracks, readyAfterLeaveMs, serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, wallMs, audioMs };
+}
+
+/** CPU the idle server uses per ms (timers, job polling), subtracted so the figure is the pipeline's alone. */
+async function idleCpuRate(server: LocalServer): Promise<number> {
+  const before = processCpuMs(server.nodePids());
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, 5000));
+  return (processCpuMs(server.nodePids()) - before) / (performance.now() - t0);
+}
+
+async function offlineWer(speeches: ComposedSpeech[]): Promise<{ reference: string; offline: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-bench-"));
+  try {
+    const texts: string[] = [];
+    for (const [i, speech] of speeches.entries()) {
+      const file = path.join(dir, `track-${i}.wav`);
+      await writeWav(file, speech.pcm);
+      texts.push(await recognizeFileOffline(file));
+    }
+    return { reference: speeches.map((s) => s.utterances.map((u) => u.text).join(" ")).join(" "), offline: texts.join(" ") };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The transcriptions list figures, from the transcripts module's own seeding and timing, on a private in-memory database. */
+async function listFigures(rows: number): Promise<{ list_rows: number; list_page_p95_ms: number; search_p95_ms: number } | null> {
+  // Hook: present since the transcriptions list landed (lib/transcripts/bench.ts); absent modules skip these keys.
+  let bench: typeof import("@/lib/transcripts/bench");
+  try {
+    bench = await import("@/lib/transcripts/bench");
+  } catch {
+    return null;
+  }
+  const { openDatabase } = await import("@/lib/db/client");
+  const { runMigrations } = await import("@/lib/db/migrate");
+  const { createAccountWithAdmin } = await import("@/lib/accounts/accounts");
+  const handle = await openDatabase({ pgliteMemory: true });
+  try {
+    await runMigrations(handle);
+    const { account } = await createAccountWithAdmin(handle.db, { accountName: "Bench", name: "Bench", email: "bench@example.com", password: "bench passphrase 1" }, { onlyIfEmpty: true, via: "cli" });
+    await bench.seedTranscriptions(handle.db, account.id, rows);
+    return await bench.measureListQueries(handle.db, account.id);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const opts = parseBenchArgs(argv);
+  if (opts.help) {
+    console.log(BENCH_USAGE);
+    return;
+  }
+  const benchStarted = performance.now();
+  say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}`);
+  say("Synthesizing speech with flite…");
+  const rampMax = rampLevels(opts.maxStreams).at(-1)!;
+  const latencySpeech = await Promise.all([benchTrack(0, 8), benchTrack(1, 8)]);
+  const rampSpeech = await Promise.all(Array.from({ length: rampMax }, (_, i) => benchTrack(i + 2, 4)));
+  const readySpeech = await Promise.all(Array.from({ length: 4 }, (_, i) => benchTrack(i + 5, 2)));
+
+  let own: LocalServer | null = null;
+  const stopOwn = () => void (own ? own.stop() : Promise.resolve()).finally(() => process.exit(130));
+  process.once("SIGINT", stopOwn);
+  process.once("SIGTERM", stopOwn);
+  const figures: Record<string, number | null> = {};
+  try {
+    if (!opts.server) own = await startLocalServer({ log: say, databaseUrl: opts.databaseUrl });
+    const server: LocalServer | null = own;
+    const client = opts.server ? new VerbatimClient(opts.server.url, opts.server.apiKey) : new VerbatimClient(own!.url, own!.apiKey);
+    const idleRate = server ? await idleCpuRate(server) : 0;
+
+    // 1. Latency and WER: a two-person conversation at real time.
+    say("Latency and WER: two speakers, 8 sentences each, at real time…");
+    const conversation = await benchSession(client, server, latencySpeech);
+    const latencies = conversation.tracks.flatMap((t) => t.latenciesMs);
+    figures.eou_final_p50_ms = roundOrNull(percentile(latencies, 50));
+    figures.eou_final_p95_ms = roundOrNull(percentile(latencies, 95));
+    const missed = conversation.tracks.reduce((n, t) => n + t.missed, 0);
+    say(`  ${latencies.length} utterances timed, ${missed} missed; p50 ${figures.eou_final_p50_ms} ms, p95 ${figures.eou_final_p95_ms} ms`);
+
+    const { reference, offline } = await offlineWer(latencySpeech);
+    const streamed = conversation.tracks.map((t) => t.streamedText).join(" ");
+    const werStream = wordErrorRate(reference, streamed);
+    const werOffline = wordErrorRate(reference, offline);
+    figures.wer_stream = roundOrNull(werStream, 3);
+    figures.wer_offline = roundOrNull(werOffline, 3);
+    figures.wer_ratio_stream_vs_offline = werOffline > 0 ? roundOrNull(werStream / werOffline, 2) : werStream === 0 ? 1 : null;
+    say(`  WER streamed ${figures.wer_stream}, offline ${figures.wer_offline} (pocketsphinx_continuous -infile), ratio ${figures.wer_ratio_stream_vs_offline}`);
+
+    // 2. Ready after the last leave: short sessions, one after the other.
+    say("Ready after leave: 5 sessions…");
+    const readyTimes = [conversation.readyAfterLeaveMs];
+    for (const speech of readySpeech) readyTimes.push((await benchSession(client, server, [speech])).readyAfterLeaveMs);
+    figures.ready_after_leave_p95_ms = roundOrNull(percentile(readyTimes, 95));
+    say(`  ${readyTimes.map((t) => Math.round(t)).join(", ")} ms → p95 ${figures.ready_after_leave_p95_ms} ms`);
+
+    // 3. Ramp: N concurrent speaker streams at real time until finals fall behind.
+    say(`Real-time streams: ramp up to ${rampMax} (held = p95 ≤ ${HELD_P95_MS} ms and ≤ ${HELD_MAX_MISSED * 100}% missed)…`);
+    let held = 0;
+    let cpuMs = 0;
+    let cpuAudioMs = 0;
+    for (const n of rampLevels(opts.maxStreams)) {
+      const result = await benchSession(client, server, rampSpeech.slice(0, n));
+      const lat = result.tracks.flatMap((t) => t.latenciesMs);
+      const total = result.tracks.reduce((sum, t) => sum + t.speech.utterances.length, 0);
+      const missedN = result.tracks.reduce((sum, t) => sum + t.missed, 0);
+      const p95 = percentile(lat, 95);
+      const ok = missedN / total <= HELD_MAX_MISSED && p95 <= HELD_P95_MS;
+      if (result.serverCpuMs !== null) {
+        const pipelineMs = Math.max(0, result.serverCpuMs - idleRate * result.wallMs);
+        say(`  ${String(n).padStart(3)} streams: p95 ${Math.round(p95)} ms, missed ${missedN}/${total}, server CPU ${((pipelineMs / result.audioMs) * 100).toFixed(2)}% of a core per stream — ${ok ? "held" : "behind"}`);
+        if (ok) {
+          cpuMs += pipelineMs;
+          cpuAudioMs += result.audioMs;
+        }
+      } else {
+        say(`  ${String(n).padStart(3)} streams: p95 ${Math.round(p95)} ms, missed ${missedN}/${total} — ${ok ? "held" : "behind"}`);
+      }
+      if (!ok) break;
+      held = n;
+    }
+    figures.realtime_streams = held;
+    // Node processes of the server only: the engines are separate processes and are not counted.
+    figures.pipeline_cpu_pct_per_stream = server && cpuAudioMs > 0 ? roundOrNull((cpuMs / cpuAudioMs) * 100, 3) : null;
+  } finally {
+    process.off("SIGINT", stopOwn);
+    process.off("SIGTERM", stopOwn);
+    if (own) await (own as LocalServer).stop();
+  }
+
+  // 4. Summary of a one-hour meeting with the embedded extractive engine.
+  const segments = makeLongTranscript(60);
+  summarizeExtractively({ segments: makeLongTranscript(5), template: "General Bulleted", language: "en" }); // warm-up
+  const t0 = performance.now();
+  summarizeExtractively({ segments, template: "General Bulleted", language: "en" });
+  figures.summary_1h_ms = roundOrNull(performance.now() - t0);
+  say(`Extractive summary of a 1-hour transcript (${segments.length} segments): ${figures.summary_1h_ms} ms`);
+
+  // 5. The transcriptions list and search, when that module is present.
+  if (opts.listRows > 0) {
+    say(`Transcriptions list: seeding ${opts.listRows} rows in an in-memory database…`);
+    const list = await listFigures(opts.listRows);
+    if (list) {
+      Object.assign(figures, list);
+      say(`  ${list.list_rows} rows: list page p95 ${list.list_page_p95_ms} ms, search p95 ${list.search_p95_ms} ms`);
+    } else say("  (no transcriptions list module; skipped)");
+  }
+
+  say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s.`);
+  const lines = Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`);
+  if (!opts.json) console.log(lines.join("\n"));
+  else {
+    console.log(lines.join("\n"));
+    console.log(JSON.stringify(figures));
+  }
+}
+
+main(process.argv.slice(2))
+  .then(() => process.exit(0))
+  .catch((error) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${BENCH_USAGE}`);
+    else console.error(error instanceof Error ? `Error: ${error.message}` : error);
+    process.exit(1);
+  });

@@ -1,0 +1,73 @@
+// Command-line options of `npm run bench`.
+import { parseArgs } from "node:util";
+import { UsageError } from "./simulate-args";
+
+export const BENCH_USAGE = `Usage: npm run bench -- [--json] [--url URL --api-key KEY | --database-url URL] [--max-streams N] [--list-rows N]
+
+Prints issue 5's figures (latency, real-time streams, pipeline CPU, ready after leave, WER) and the summary and list
+timings. Without --url it starts a private server on a fresh embedded database (or on --database-url).
+  --max-streams N   highest number of concurrent speaker streams to try (default 24)
+  --list-rows N     transcriptions seeded for the list/search timings (default 100000; 0 skips them)
+  --json            one JSON object with every figure on the last line`;
+
+export type BenchOptions = {
+  json: boolean;
+  server: { url: string; apiKey: string } | null;
+  databaseUrl: string | null;
+  maxStreams: number;
+  listRows: number;
+  help: boolean;
+};
+
+function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} "${raw}" must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        json: { type: "boolean" },
+        url: { type: "string" },
+        "api-key": { type: "string" },
+        "database-url": { type: "string" },
+        "max-streams": { type: "string" },
+        "list-rows": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (Boolean(values.url) !== Boolean(values["api-key"])) throw new UsageError("--url and --api-key go together");
+  if (values.url && values["database-url"]) throw new UsageError("--database-url is for the private server; it does not go with --url");
+  if (values["database-url"] && !/^postgres(ql)?:\/\//.test(values["database-url"])) throw new UsageError("--database-url must be a postgres:// URL");
+  let server: BenchOptions["server"] = null;
+  if (values.url) {
+    if (!URL.canParse(values.url)) throw new UsageError(`--url "${values.url}" is not an absolute URL`);
+    server = { url: values.url.replace(/\/+$/, ""), apiKey: values["api-key"]! };
+  }
+  return {
+    json: Boolean(values.json),
+    server,
+    databaseUrl: values["database-url"] ?? null,
+    maxStreams: wholeNumber("max-streams", values["max-streams"], 24, 1, 200),
+    listRows: wholeNumber("list-rows", values["list-rows"], 100_000, 0, 10_000_000),
+    help: Boolean(values.help),
+  };
+}
+
+/** The stream counts the ramp tries, in order: fine steps where machines differ most, coarser above. */
+export function rampLevels(maxStreams: number): number[] {
+  const levels: number[] = [];
+  for (const n of [1, 2, 4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 100, 128, 160, 200]) if (n <= maxStreams) levels.push(n);
+  if (levels.at(-1) !== maxStreams) levels.push(maxStreams);
+  return levels;
+}
