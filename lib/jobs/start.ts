@@ -16,9 +16,9 @@ export async function startBackgroundWork(): Promise<void> {
     const handle = await getDbHandle();
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
     startRetentionJob(handle.db);
-    await startSummaryWorker(handle, { releaseOnSignals: true });
+    const summaries = await startSummaryWorker(handle, { releaseOnSignals: true });
     const stop = async () => {
-      await webhooks.stop();
+      await Promise.all([webhooks.stop(), summaries.stop()]);
     };
     // Finish attempts in flight (at most the 5 s send timeout) before the process exits; the rest waits in the database.
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
