@@ -60,7 +60,7 @@ export async function seedTranscriptions(db: Db, accountId: string, n: number): 
              s.started_at, s.started_at + s.duration * interval '1 second', s.duration,
              substr(r.room_name, 2) || '-' || to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '.md',
              case when s.i % 7 = 0 then 'SELF_HOSTED' else 'HOSTED' end,
-             '{"provider":"hosted"}', null
+             '{"destination":{"provider":"hosted"},"sealedFor":' || to_json(${accountId}::text)::text || '}', null
         from bench_seed s join bench_rooms r on r.idx = s.i % (select count(*) from bench_rooms)`);
     // Words are drawn per row: the "s.i" reference keeps the subquery correlated (evaluated for every row).
     await tx.execute(sql`

@@ -5,14 +5,7 @@ import type { Destination } from "@/lib/settings/types";
 import type { ObjectStorage } from "@/lib/storage/object-storage";
 import { storageForDestination } from "@/lib/storage-config/storage-for";
 
-/**
- * A destination as the pipeline copies it when transcription starts: the effective Destination plus `sealedFor`,
- * the associated data its secret was sealed with (the account id for account settings, the room's id for a
- * room's own bucket; EffectiveRoomSettings.destinationSealedFor).
- */
-export type StoredDestination = { provider: "hosted" } | (Extract<Destination, { provider: "s3" }> & { sealedFor: string });
-
-const storedDestinationSchema = z.union([
+const destinationSchema = z.union([
   z.object({ provider: z.literal("hosted") }),
   z.object({
     provider: z.literal("s3"),
@@ -21,24 +14,31 @@ const storedDestinationSchema = z.union([
     accessKeyId: z.string().min(1),
     secretSealed: z.string().min(1),
     endpoint: z.string().nullish(),
-    sealedFor: z.string().optional(),
   }),
 ]);
 
-/** The column value for a destination; the secret stays sealed. */
+/**
+ * The column as the pipeline writes it when transcription starts (lib/pipeline/session/sessions.ts,
+ * StoredDestination): the effective destination, secret sealed, and `sealedFor`, the associated data it was sealed
+ * with (the account id for account settings, the room's id for a room's own bucket).
+ */
+const storedDestinationSchema = z.object({ destination: destinationSchema, sealedFor: z.string().min(1) });
+type Parsed = z.output<typeof storedDestinationSchema>;
+
+/** The column value for a destination; the secret stays sealed. Same shape as the pipeline's. */
 export function encodeStoredDestination(destination: Destination, sealedFor: string): string {
-  if (destination.provider === "hosted") return JSON.stringify({ provider: "hosted" });
-  return JSON.stringify({ ...destination, endpoint: destination.endpoint ?? null, sealedFor });
+  return JSON.stringify({ destination, sealedFor });
 }
 
 /** Where a stored transcript lives, for people: "Hosted" or "s3://bucket/prefix". Never includes a secret. */
 export function describeStoredDestination(value: string): string {
   const parsed = parseStoredDestination(value);
   if (!parsed) return "unknown storage";
-  return parsed.provider === "hosted" ? "Hosted storage" : `s3://${parsed.bucket}${parsed.endpoint ? ` at ${parsed.endpoint}` : ""}`;
+  const d = parsed.destination;
+  return d.provider === "hosted" ? "Hosted storage" : `s3://${d.bucket}${d.endpoint ? ` at ${d.endpoint}` : ""}`;
 }
 
-function parseStoredDestination(value: string): z.output<typeof storedDestinationSchema> | null {
+function parseStoredDestination(value: string): Parsed | null {
   try {
     const result = storedDestinationSchema.safeParse(JSON.parse(value));
     return result.success ? result.data : null;
@@ -47,23 +47,9 @@ function parseStoredDestination(value: string): z.output<typeof storedDestinatio
   }
 }
 
-/**
- * The storage holding a transcription's file. A self-hosted secret is opened with `sealedFor` when the row
- * carries it, else with the room's id and then the account's id (the two ways secrets are sealed).
- */
-export function storageForTranscription(row: { destination: string; accountId: string; roomId: string | null }): ObjectStorage {
+/** The storage holding a transcription's file; throws when its settings cannot be read or its secret opened. */
+export function storageForTranscription(row: { destination: string }): ObjectStorage {
   const parsed = parseStoredDestination(row.destination);
   if (!parsed) throw new Error("This transcription's storage settings are unreadable");
-  if (parsed.provider === "hosted") return storageForDestination({ provider: "hosted" }, row.accountId);
-  const { sealedFor, ...destination } = parsed;
-  const candidates = sealedFor ? [sealedFor] : [row.roomId, row.accountId].filter((v): v is string => Boolean(v));
-  let lastError: unknown;
-  for (const candidate of candidates) {
-    try {
-      return storageForDestination(destination, candidate);
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
+  return storageForDestination(parsed.destination as Destination, parsed.sealedFor);
 }

@@ -17,6 +17,7 @@ import { startLocalS3Server, type LocalS3Server } from "@/lib/storage/local-s3-s
 import { fileLinkSigningKey, hostedStorage } from "@/lib/storage-config/storage-for";
 import { serveFileLink } from "@/lib/storage-config/serve-file-link";
 import { createTestRoom, createTestTranscript } from "./testing";
+import { encodeStoredDestination } from "./stored-destination";
 import { listTranscriptions, type TranscriptionListOptions } from "./list";
 import { createAccessLink, deleteTranscriptions, getTranscription } from "./transcriptions";
 import { loadSegments, readStoredTranscript, transcriptDownload } from "./transcript-content";
@@ -248,7 +249,7 @@ describeEachDatabase("transcripts: list, search, read, download, delete", (handl
     // A bucket that stopped answering: read-back reports it; the segments are still in the database.
     const gone = { ...destination, endpoint: "http://127.0.0.1:9" };
     const t2 = await createTestTranscript(db(), admin.accountId, { roomId: room.id, destination, sealedFor: room.id, segments: [{ speaker: "Cy", atSeconds: 1, text: "Kept." }] });
-    await db().update(transcriptions).set({ destination: JSON.stringify({ ...gone, sealedFor: room.id }) }).where(eq(transcriptions.id, t2.id));
+    await db().update(transcriptions).set({ destination: encodeStoredDestination(gone, room.id) }).where(eq(transcriptions.id, t2.id));
     const unreachable = await readStoredTranscript(await getTranscription(db(), admin.accountId, t2.id));
     expect(unreachable.status).toBe("unavailable");
     expect(unreachable.status === "unavailable" && unreachable.location).toBe("s3://customer-bucket/verbatim at http://127.0.0.1:9");
