@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useEffect } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { redeliverEventAction } from "../actions";
 import { SendTestEvent } from "../webhooks-client";
@@ -101,7 +101,7 @@ export function DeliveryLogClient({ webhookId, enabled, deliveries }: { webhookI
                     <tr key={a.attemptNumber} className="border-t border-zinc-100 align-top dark:border-zinc-800/60" data-testid="attempt">
                       <td className="py-1.5 pr-3 text-zinc-500">{a.attemptNumber}</td>
                       <td className="whitespace-nowrap py-1.5 pr-3">
-                        <FormattedDate iso={a.startedAt} />
+                        <AttemptTime iso={a.startedAt} />
                       </td>
                       <td className="py-1.5 pr-3">
                         <AttemptStatus attempt={a} />
@@ -134,6 +134,13 @@ export function DeliveryLogClient({ webhookId, enabled, deliveries }: { webhookI
       )}
     </Card>
   );
+}
+
+/** Attempts can be seconds apart, so the log shows seconds; the ISO value until hydrated, as FormattedDate does. */
+function AttemptTime({ iso }: { iso: string }) {
+  const [text, setText] = useState(iso.slice(0, 19).replace("T", " ") + " UTC");
+  useEffect(() => setText(new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" })), [iso]);
+  return <time dateTime={iso}>{text}</time>;
 }
 
 function AttemptStatus({ attempt: a }: { attempt: Attempt }) {
