@@ -168,13 +168,14 @@ export type JoinParticipantInput = { participantId?: string; displayName: string
 export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput) {
   const participantId = input.participantId ?? `p-${randomBytes(9).toString("base64url")}`;
   const role = verifyRoomKey(room, input.roomKey) ? "host" : "guest";
+  await speechEngineStatus(); // warm the cached check here, not inside the transaction that holds the room's lock
   const result = await joinSession(db, {
     room,
     participantId,
     displayName: input.displayName,
     role,
     breakoutGroup: input.breakoutGroup ?? null,
-    engine: async () => engineReadiness((await getEffectiveRoomSettings(db, room)).effective.language),
+    engine: engineReadiness,
   });
   const rt = await runtimeFor(db, result.session);
   rt.upsertParticipant(result.participant, { rejoin: true });
@@ -206,7 +207,7 @@ export async function commandRoomTranscription(db: Db, room: Room, input: { isHo
   const result = await commandTranscription(db, {
     room,
     ...input,
-    engine: async () => engineReadiness((await getEffectiveRoomSettings(db, room)).effective.language),
+    engine: engineReadiness,
   });
   const rt = await runtimeFor(db, result.session);
   applyChange(rt, db, result.change);

@@ -143,14 +143,14 @@ async function applyTrigger(
   room: Room,
   session: SessionRow,
   settings: EffectiveRoomSettings,
-  engine: () => Promise<EngineReadiness>,
+  engine: (language: string) => Promise<EngineReadiness>,
   event: TriggerEvent,
   now: Date,
 ): Promise<{ change?: TranscriptionChange; refused?: string }> {
   const { state, running } = await runState(tx, session.id);
   const decision = decideTrigger({ enabled: settings.effective.enabled, trigger: settings.effective.startTrigger }, state, event);
   if (decision.refused) return { refused: decision.refused };
-  if (decision.action === "start") return { change: await startTranscriptionRecord(tx, room, session, settings, await engine(), now) };
+  if (decision.action === "start") return { change: await startTranscriptionRecord(tx, room, session, settings, await engine(settings.effective.language), now) };
   if (decision.action === "stop" && running) return { change: await stopTranscriptionRecord(tx, running, now) };
   return {};
 }
@@ -161,8 +161,8 @@ export type JoinInput = {
   displayName: string;
   role: ParticipantRole;
   breakoutGroup: string | null;
-  /** Checked only when a transcription is about to start. */
-  engine: () => Promise<EngineReadiness>;
+  /** Checked only when a transcription is about to start; must not use the database (it runs inside the transaction). */
+  engine: (language: string) => Promise<EngineReadiness>;
   now?: Date;
 };
 
@@ -293,7 +293,7 @@ export async function leaveSession(
 /** The host's start or stop. Refusals: 403 for a non-host or an automatic trigger, 409 when unavailable or already so. */
 export async function commandTranscription(
   db: Db,
-  input: { room: Room; isHost: boolean; action: "start" | "stop"; engine: () => Promise<EngineReadiness>; now?: Date },
+  input: { room: Room; isHost: boolean; action: "start" | "stop"; engine: (language: string) => Promise<EngineReadiness>; now?: Date },
 ): Promise<{ session: SessionRow; change?: TranscriptionChange }> {
   const now = input.now ?? new Date();
   const { room } = input;
