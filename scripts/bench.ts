@@ -118,7 +118,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const benchStarted = performance.now();
-  say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}`);
+  const load = () => os.loadavg()[0].toFixed(1);
+  say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, load average ${load()}`);
+  // Every figure here is a share of this machine's CPU: other work running meanwhile lowers them all.
+  if (os.loadavg()[0] > os.cpus().length / 2) say(`  Note: the machine is busy (load ${load()} on ${os.cpus().length} cores); figures will be lower than on an idle machine.`);
   say("Synthesizing speech with flite…");
   const rampMax = rampLevels(opts.maxStreams).at(-1)!;
   const latencySpeech = await Promise.all([benchTrack(0, 8), benchTrack(1, 8)]);
@@ -213,7 +216,7 @@ async function main(argv: string[]): Promise<void> {
     } else say("  (no transcriptions list module; skipped)");
   }
 
-  say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s.`);
+  say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
   const lines = Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`);
   if (!opts.json) console.log(lines.join("\n"));
   else {

@@ -1,0 +1,92 @@
+// The room page in a real browser: Chromium's fake microphone plays flite speech, the page streams it as numbered chunks,
+// the red dot and the live words appear, and after leaving the transcript is saved.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, expect, test } from "@playwright/test";
+import { composeSpeech, roomTone, writeWav } from "../lib/testing/speech";
+import { createApiKeyInDashboard } from "./fixtures";
+
+const SENTENCES = ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."];
+
+test("a participant joins a room with an automatic trigger, is transcribed live with the red dot, leaves, and the transcript is saved", async ({ page, request, baseURL }) => {
+  test.setTimeout(180_000);
+  const key = await createApiKeyInDashboard(page, "Room page e2e");
+  const auth = { Authorization: `Bearer ${key}` };
+
+  const created = await request.post("/api/v1/meetings", {
+    headers: auth,
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: "e2e", liveTranscription: { startTrigger: "automatic" } },
+  });
+  expect(created.status()).toBe(201);
+  const meeting = (await created.json()) as { roomName: string; roomUrl: string };
+
+  // The fake microphone's audio: 16-bit mono speech, padded with room tone on both sides (played once, then silence).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-room-e2e-"));
+  const wav = path.join(dir, "speech.wav");
+  const speech = await composeSpeech(SENTENCES.map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 1500 })), { leadMs: 1500 });
+  await writeWav(wav, Buffer.concat([speech.pcm, roomTone(3000, { seed: 99 })]));
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-audio-capture=${wav}%noloop`,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  try {
+    // A participant is nobody's user: a fresh context, no dashboard session.
+    const context = await browser.newContext({ baseURL });
+    const room = await context.newPage();
+    await room.goto(meeting.roomUrl);
+    await expect(room.getByRole("heading", { level: 1, name: meeting.roomName })).toBeVisible();
+    await expect(room.getByRole("heading", { name: "Join the room" })).toBeVisible();
+
+    await room.getByLabel("Your name").fill("Ana Participant");
+    await room.getByRole("button", { name: "Join" }).click();
+
+    // Automatic trigger: the first join starts the transcription, and the page says so with the red dot.
+    await expect(room.getByTestId("red-dot")).toBeVisible();
+    await expect(room.getByTestId("transcription-status")).toHaveText("Transcribing");
+    await expect(room.getByTestId("mic-on")).toBeVisible();
+
+    // The words come back live, under the speaker's name.
+    const transcript = room.getByRole("log", { name: "Live transcript" });
+    await expect(transcript.getByTestId("final-segment").first()).toBeVisible({ timeout: 45_000 });
+    await expect(transcript.getByTestId("final-segment").first()).toContainText("Ana Participant:");
+    await expect(transcript).toContainText(/budget|morning|report|friday/i, { timeout: 45_000 });
+    await room.screenshot({ path: "/tmp/room.png", fullPage: true });
+
+    await room.getByRole("button", { name: "Leave" }).click();
+    await expect(room.getByText("You left the room.")).toBeVisible();
+    await expect(room.getByTestId("transcription-status")).toHaveText("Not transcribing", { timeout: 15_000 });
+    await context.close();
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  // The last leave stopped the transcription; the transcript is saved and names the speaker.
+  let transcription: { transcriptionId: string; state: string } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get(`/api/v1/transcriptions?roomName=${encodeURIComponent(meeting.roomName)}`, { headers: auth });
+        transcription = ((await res.json()) as { results: { transcriptionId: string; state: string }[] }).results[0];
+        return transcription?.state;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe("ready");
+  const link = await request.get(`/api/v1/transcriptions/${transcription!.transcriptionId}/access-link`, { headers: auth });
+  expect(link.status()).toBe(200);
+  const markdown = await (await request.get((await link.json()).accessLink)).text();
+  expect(markdown).toContain(`# Transcript: ${meeting.roomName}`);
+  expect(markdown).toContain("Ana Participant:");
+  expect(markdown.toLowerCase()).toMatch(/budget|morning|report|friday/);
+});
