@@ -95,11 +95,15 @@ export async function openRoute(method: string, urlPath: string, opts: CallOptio
 
 export const PCM_TYPE = "audio/L16;rate=16000;channels=1";
 
-/** A ReadableStream of `pcm` in pieces of `pieceBytes` (odd sizes on purpose are allowed: the server re-aligns samples). */
-export function pcmStream(pcm: Buffer, pieceBytes = 16_000): ReadableStream<Uint8Array> {
+/**
+ * A ReadableStream of `pcm` in pieces of `pieceBytes` (odd sizes on purpose are allowed: the server re-aligns samples);
+ * with `realTime`, each piece waits for its duration, as a live track would.
+ */
+export function pcmStream(pcm: Buffer, pieceBytes = 16_000, opts: { realTime?: boolean } = {}): ReadableStream<Uint8Array> {
   let at = 0;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
+      if (opts.realTime && at > 0) await new Promise((r) => setTimeout(r, (pieceBytes / 32_000) * 1000));
       if (at >= pcm.length) {
         controller.close();
         return;
