@@ -1,12 +1,16 @@
-// The seam for the list's "Summary" column: summaries (lib/summaries, another team) fill this in once their table exists.
+// The list's "Summary" column: the state of each transcription's live summary (lib/summaries owns the table).
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
+import { summaries, type SummaryState } from "@/lib/db/schema";
 
-export type SummaryState = "in_progress" | "ready" | "failed";
+export type { SummaryState };
 
-/**
- * The latest summary state per transcription id. Until summaries are stored there is none, and the list shows
- * "—". To connect summaries, answer from their table here (one query for all ids); nothing else changes.
- */
-export async function summaryStatesFor(_db: Db, _accountId: string, _transcriptionIds: string[]): Promise<Map<string, SummaryState>> {
-  return new Map();
+/** The live (not deleted) summary's state per transcription id; a transcription without one is absent ("—"). */
+export async function summaryStatesFor(db: Db, accountId: string, transcriptionIds: string[]): Promise<Map<string, SummaryState>> {
+  if (transcriptionIds.length === 0) return new Map();
+  const rows = await db
+    .select({ transcriptionId: summaries.transcriptionId, state: summaries.state })
+    .from(summaries)
+    .where(and(eq(summaries.accountId, accountId), inArray(summaries.transcriptionId, transcriptionIds), isNull(summaries.deletedAt)));
+  return new Map(rows.map((r) => [r.transcriptionId, r.state]));
 }

@@ -11,7 +11,7 @@ import { AppError } from "@/lib/errors";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { appKeyring, resetAppKeyringForTests } from "@/lib/config/keyring";
 import { sealSecret } from "@/lib/crypto/seal";
-import { auditEvents, transcriptionDeletions, transcriptions, transcriptSegments } from "@/lib/db/schema";
+import { auditEvents, summaries, transcriptionDeletions, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { hostedDirectory } from "@/lib/storage/hosted";
 import { startLocalS3Server, type LocalS3Server } from "@/lib/storage/local-s3-server";
 import { fileLinkSigningKey, hostedStorage } from "@/lib/storage-config/storage-for";
@@ -22,7 +22,8 @@ import { listTranscriptions, type TranscriptionListOptions } from "./list";
 import { createAccessLink, deleteTranscriptions, getTranscription } from "./transcriptions";
 import { loadSegments, readStoredTranscript, transcriptDownload } from "./transcript-content";
 import { measureListQueries, seedTranscriptions } from "./bench";
-import { parseTranscriptionSort } from "./validation";
+import { parseTranscriptionSort, transcriptionListFiltersSchema } from "./validation";
+import { dashboardTranscriptionPage } from "./dashboard-list";
 
 const password = "correct horse battery";
 const savedEnv = { ...process.env };
@@ -325,6 +326,16 @@ describeEachDatabase("transcripts: list, search, read, download, delete", (handl
     expect(err.code).toBe("conflict");
     expect(err.message).toMatch(/\/running is still in progress/);
     expect(await getTranscription(db(), admin.accountId, running.id)).toBeTruthy();
+  });
+
+  it("shows each row's summary state, and none where there is no summary", async () => {
+    const withSummary = await createTestTranscript(db(), admin.accountId, { roomName: "/summed" });
+    const without = await createTestTranscript(db(), admin.accountId, { roomName: "/unsummed" });
+    await db().insert(summaries).values({ accountId: admin.accountId, transcriptionId: withSummary.id, template: "General Bulleted", state: "ready" });
+    const page = await dashboardTranscriptionPage(db(), admin.accountId, transcriptionListFiltersSchema.parse({ limit: "100" }));
+    const byRoom = Object.fromEntries(page.items.filter((i) => i.roomName.endsWith("summed")).map((i) => [i.roomName, i.summaryState]));
+    expect(byRoom).toEqual({ "/summed": "ready", "/unsummed": null });
+    expect(without.id).toBeTruthy();
   });
 
   it("seeds and measures for the benchmark", async () => {
