@@ -1,0 +1,137 @@
+// A customer's bucket that fails, then recovers (a real s3rver started late on the configured port), on both databases:
+// retries with backoff, visible attempts and error, `failed` after the last retry, and an admin's retry from kept segments.
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import S3rver from "s3rver";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { describeEachDatabase } from "@/lib/db/testing";
+import { transcriptions, transcriptSegments } from "@/lib/db/schema";
+import { createS3Storage } from "@/lib/storage/s3";
+import { retryDueUploads, retryTranscriptUpload } from "@/lib/pipeline/finalize";
+import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { callRoute, newAccount, newRoom, outboxOf, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
+
+let env: ReturnType<typeof setUpPipelineEnv>;
+const servers: { close(): Promise<void>; dir: string }[] = [];
+beforeAll(() => {
+  env = setUpPipelineEnv();
+});
+afterAll(async () => {
+  for (const s of servers) {
+    await s.close();
+    fs.rmSync(s.dir, { recursive: true, force: true });
+  }
+  env.cleanup();
+});
+
+/** A loopback port with nothing listening on it (yet). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function startS3rverOn(port: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-s3rver-late-"));
+  const server = new S3rver({ address: "127.0.0.1", port, silent: true, directory: dir, configureBuckets: [{ name: "customer" }] });
+  await server.run();
+  servers.push({
+    dir,
+    close: async () => {
+      server.httpServer?.closeAllConnections();
+      await server.close();
+    },
+  });
+}
+
+describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
+  const db = () => handle().db;
+  let acct: TestAccount;
+  beforeAll(async () => {
+    acct = await newAccount(db());
+  });
+
+  const bucketRoom = (port: number) =>
+    newRoom(db(), acct, {
+      startTrigger: "automatic",
+      destination: {
+        provider: "s3",
+        bucket: "customer/meetings",
+        region: "us-east-1",
+        accessKeyId: "S3RVER",
+        accessKeySecret: "S3RVER",
+        endpoint: `http://127.0.0.1:${port}`,
+      },
+    });
+
+  /** A session with one stored final segment, ended: its upload is attempted once at the end. */
+  async function endedSession(name: string) {
+    const ana = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ana", displayName: "Ana" } });
+    const transcriptionId = ana.json.transcription.transcriptionId as string;
+    await db()
+      .insert(transcriptSegments)
+      .values({ accountId: acct.admin.accountId, transcriptionId, participantId: "ana", displayName: "Ana", startMs: 1200, endMs: 2500, text: "the budget is approved" });
+    await callRoute("DELETE", `/rooms/${name}/participants/ana`, { token: ana.json.participantToken });
+    await settlePipelineTasks();
+    return transcriptionId;
+  }
+  const row = async (id: string) => (await db().select().from(transcriptions).where(eq(transcriptions.id, id)))[0];
+
+  it("retries with backoff while the bucket is down, then saves it when it comes up", async () => {
+    const port = await closedPort();
+    const { name } = await bucketRoom(port);
+    const id = await endedSession(name);
+    let t = await row(id);
+    expect(t).toMatchObject({ state: "in_progress", uploadAttempts: 1, storageType: "SELF_HOSTED" });
+    expect(t.error).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}|reach|connect`, "i"));
+    expect(t.nextUploadAt!.getTime()).toBeGreaterThan(Date.now());
+
+    // Not due yet: nothing happens.
+    expect(await retryDueUploads(db())).toEqual([]);
+    await retryDueUploads(db(), { now: () => new Date(t.nextUploadAt!.getTime() + 1) });
+    t = await row(id);
+    expect(t).toMatchObject({ state: "in_progress", uploadAttempts: 2 });
+
+    await startS3rverOn(port);
+    const [saved] = await retryDueUploads(db(), { now: () => new Date(t.nextUploadAt!.getTime() + 1) });
+    expect(saved).toMatchObject({ id, state: "ready", error: null, storageKey: t.filename });
+    const storage = createS3Storage({ kind: "self_hosted", bucket: "customer/meetings", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", endpoint: `http://127.0.0.1:${port}` });
+    const md = (await storage.get(t.filename)).toString("utf8");
+    expect(md).toContain("**[00:00:01] Ana:** the budget is approved");
+    const events = (await outboxOf(db(), acct.admin.accountId)).filter((e) => e.data.transcriptionId === id);
+    expect(events.map((e) => e.type)).toEqual(["transcription.started", "transcription.finished"]);
+    expect(events[1].data).toMatchObject({ status: "ready", storageType: "SELF_HOSTED", filename: t.filename });
+  });
+
+  it("after the last retry it is failed with the reason, the text is kept, and an admin's retry saves it", async () => {
+    const port = await closedPort();
+    const { name } = await bucketRoom(port);
+    const id = await endedSession(name);
+    const far = () => new Date(Date.now() + 3600_000);
+    await retryDueUploads(db(), { now: far, backoffMs: [1, 1] });
+    expect((await row(id)).state).toBe("in_progress");
+    await retryDueUploads(db(), { now: () => new Date(far().getTime() + 10), backoffMs: [1, 1] });
+    const failed = await row(id);
+    expect(failed.state).toBe("failed");
+    expect(failed.uploadAttempts).toBe(3);
+    expect(failed.error).toMatch(/could not be saved after 3 attempts/);
+    const events = (await outboxOf(db(), acct.admin.accountId)).filter((e) => e.data.transcriptionId === id);
+    expect(events.map((e) => e.type)).toEqual(["transcription.started", "transcription.failed"]);
+    expect(events[1].data.error).toBe(failed.error);
+    expect(await db().select().from(transcriptSegments).where(eq(transcriptSegments.transcriptionId, id))).toHaveLength(1);
+
+    const member = { ...acct.admin, role: "member" as const };
+    await expect(retryTranscriptUpload(db(), member, id)).rejects.toThrow(/Only account admins/);
+    await expect(retryTranscriptUpload(db(), acct.admin, "not-a-uuid")).rejects.toThrow(/doesn't exist/);
+
+    await startS3rverOn(port);
+    const ready = await retryTranscriptUpload(db(), acct.admin, id);
+    expect(ready).toMatchObject({ state: "ready", error: null });
+    await expect(retryTranscriptUpload(db(), acct.admin, id)).rejects.toThrow(/already saved/);
+  });
+});
