@@ -2,6 +2,7 @@
 import { appEnv } from "@/lib/config/env";
 import { getDbHandle } from "@/lib/db/client";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
+import { startPipelineJobs } from "@/lib/jobs/pipeline-jobs";
 import { startRetentionJob } from "@/lib/jobs/retention";
 import { startSummaryWorker } from "@/lib/jobs/summaries";
 
@@ -15,6 +16,7 @@ export async function startBackgroundWork(): Promise<void> {
   holder[key] = (async () => {
     const handle = await getDbHandle();
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
+    await startPipelineJobs();
     startRetentionJob(handle.db);
     const summaries = await startSummaryWorker(handle, { releaseOnSignals: true });
     const stop = async () => {
