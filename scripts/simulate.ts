@@ -20,8 +20,10 @@ async function main(argv: string[]): Promise<number> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   let participants: SimulateParticipant[] = opts.participants;
+  let tempDemoDir: string | undefined;
   if (participants.length === 0 && opts.generateDir !== null) {
-    const dir = opts.generateDir || fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-demo-"));
+    // A temp dir is removed at the end; --generate-dir keeps the files.
+    const dir = opts.generateDir || (tempDemoDir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-demo-")));
     say(`Synthesizing a two-voice demo conversation with flite into ${dir}…`);
     const demo = await writeDemoConversation(dir);
     participants = demo.specs.map(parseParticipantSpec);
@@ -88,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     process.off("SIGINT", stopOwn);
     process.off("SIGTERM", stopOwn);
+    if (tempDemoDir) fs.rmSync(tempDemoDir, { recursive: true, force: true });
     if (own) {
       say("Stopping the private server…");
       await own.stop();
