@@ -3,11 +3,14 @@ import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { NavLinks } from "@/components/shell/nav-links";
 import { LogoMark } from "@/components/ui/icons";
+import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { Alert } from "@/components/ui/alert";
 import { signOutAction } from "./actions";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
+  const engine = await speechEngineStatus();
   return (
     <div className="flex min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -36,7 +39,15 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </div>
       </aside>
       <main id="main" className="min-w-0 flex-1 px-8 py-8">
-        <div className="mx-auto max-w-6xl">{children}</div>
+        <div className="mx-auto max-w-6xl">
+          {!engine.ok && (
+            <Alert tone="error" className="mb-6">
+              <strong>Speech engine unavailable: {engine.label}.</strong> New sessions cannot be transcribed until it is fixed.{" "}
+              {user.role === "admin" ? engine.problem : "Ask your Verbatim operator to fix it."}
+            </Alert>
+          )}
+          {children}
+        </div>
       </main>
     </div>
   );

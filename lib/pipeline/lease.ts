@@ -1,4 +1,5 @@
 // Session ownership: one app instance at a time holds a room session's live state, through a renewed lease row in the database.
+import { appEnv } from "@/lib/config/env";
 import os from "node:os";
 import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
@@ -18,7 +19,7 @@ let configuredId: string | undefined;
  * Two live processes cannot share a host and a port, so the default is unique among live instances.
  */
 export function instanceId(): string {
-  configuredId ??= process.env.VERBATIM_INSTANCE_ID || `${os.hostname()}:${process.env.PORT || "3000"}`;
+  configuredId ??= appEnv().VERBATIM_INSTANCE_ID || `${os.hostname()}:${process.env.PORT || "3000"}`;
   return configuredId;
 }
 
