@@ -1,5 +1,5 @@
 "use client";
-import { startTransition, useActionState, useEffect, useRef, useState } from "react";
+import { startTransition, useActionState, useEffect, useId, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { TranscriptionSettingsView } from "@/lib/settings/save-settings";
 import { saveTranscriptionSettingsAction, testStorageConnectionAction } from "./actions";
@@ -31,6 +31,7 @@ function Spinner() {
 function Choices<V extends string>({
   legend, name, value, onChange, options,
 }: { legend: string; name: string; value: V; onChange: (v: V) => void; options: readonly { value: V; label: string; description: string }[] }) {
+  const id = useId();
   return (
     <fieldset>
       <legend className="text-sm font-medium text-zinc-800 dark:text-zinc-200">{legend}</legend>
@@ -45,10 +46,20 @@ function Choices<V extends string>({
                 : "ring-zinc-200 hover:bg-zinc-50 dark:ring-zinc-700 dark:hover:bg-zinc-800/60",
             )}
           >
-            <input type="radio" name={name} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} className="mt-0.5 accent-brand-600" />
+            {/* Named by its label alone; the explanation is its description, so "Bucket" does not also match "Your S3 bucket". */}
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={value === o.value}
+              onChange={() => onChange(o.value)}
+              aria-labelledby={`${id}-${o.value}-label`}
+              aria-describedby={`${id}-${o.value}-description`}
+              className="mt-0.5 accent-brand-600"
+            />
             <span>
-              <span className="block text-sm font-medium">{o.label}</span>
-              <span className="mt-0.5 block text-xs text-zinc-500 dark:text-zinc-400">{o.description}</span>
+              <span id={`${id}-${o.value}-label`} className="block text-sm font-medium">{o.label}</span>
+              <span id={`${id}-${o.value}-description`} className="mt-0.5 block text-xs text-zinc-500 dark:text-zinc-400">{o.description}</span>
             </span>
           </label>
         ))}
@@ -91,12 +102,15 @@ export function TranscriptionSettingsClient({
 
   const current = lastRun === "test" ? testState : saveState;
   const fieldErrors: Record<string, string> = current && !current.ok ? (current.fieldErrors ?? {}) : {};
-  const err = (name: string) => fieldErrors[name];
+  // A field's error stays until that field is edited, so a corrected field stops looking wrong before the next save.
+  const [editedSinceRun, setEditedSinceRun] = useState<ReadonlySet<string>>(new Set());
+  const err = (name: string) => (editedSinceRun.has(name) ? undefined : fieldErrors[name]);
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     setLastRun("save");
+    setEditedSinceRun(new Set());
     startTransition(() => saveAction(data));
   }
 
@@ -104,6 +118,7 @@ export function TranscriptionSettingsClient({
     if (!formRef.current) return;
     const data = new FormData(formRef.current);
     setLastRun("test");
+    setEditedSinceRun(new Set());
     startTransition(() => testAction(data));
   }
 
@@ -111,7 +126,14 @@ export function TranscriptionSettingsClient({
   const supportedNames = languages.filter((l) => l.supported).map((l) => `${l.name} (${l.code})`);
 
   return (
-    <form ref={formRef} onSubmit={submit} noValidate className="space-y-6" aria-label="Transcription settings">
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      onChange={(e) => {
+        const name = (e.target as unknown as HTMLInputElement).name;
+        if (name && !editedSinceRun.has(name)) setEditedSinceRun(new Set(editedSinceRun).add(name));
+      }}
+      noValidate className="space-y-6" aria-label="Transcription settings">
       <Card>
         <CardHeader title="Transcription" description="Rooms use these defaults unless a room sets its own." />
         <div className="space-y-6 px-5 py-5">
