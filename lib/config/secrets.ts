@@ -30,8 +30,3 @@ export function loadOrCreateSecret(dataDir: string, name: string, bytes = 32): s
 export function authSecret(env: { AUTH_SECRET?: string; dataDir: string }): string {
   return env.AUTH_SECRET ?? loadOrCreateSecret(env.dataDir, "auth-secret");
 }
-
-/** Signs links to hosted transcript files served by the app. */
-export function linkSigningKey(env: { dataDir: string }): Buffer {
-  return Buffer.from(loadOrCreateSecret(env.dataDir, "link-signing-key"), "base64url");
-}
