@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useEffect, useState } from "react";
+import { startTransition, useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { createRoomAction, deleteRoomAction } from "./actions";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -60,7 +60,7 @@ export function RoomsClient({ rooms, isAdmin, options }: { rooms: RoomView[]; is
               <Dialog
                 open={createOpen}
                 onOpenChange={setCreateOpen}
-                trigger={<Button>Create room</Button>}
+                trigger={<Button className="shrink-0 whitespace-nowrap">Create room</Button>}
                 title="Create a room"
                 description="Like POST /api/v1/meetings. Leave an override on “Account default” to follow your account’s settings."
               >
@@ -124,14 +124,12 @@ function RoomRow({ room, isAdmin }: { room: RoomView; isAdmin: boolean }) {
         </div>
       </td>
       <td className="px-5 py-3">
-        <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
+        <dl className="grid min-w-72 grid-cols-[auto_1fr_auto] items-baseline gap-x-3 gap-y-1.5">
           {room.settings.map((s) => (
-            <div key={s.field} className="contents">
+            <div key={s.field} data-testid={`setting-${s.field}`} data-source={s.source} className="contents">
               <dt className="text-zinc-500 dark:text-zinc-400">{s.label}</dt>
-              <dd className="flex flex-wrap items-center gap-1.5">
-                <span className="break-all">{s.value}</span>
-                {s.source === "room" ? <Badge tone="brand">Room</Badge> : <Badge>Account</Badge>}
-              </dd>
+              <dd className="[overflow-wrap:anywhere]">{s.value}</dd>
+              <dd>{s.source === "room" ? <Badge tone="brand">Room</Badge> : <Badge>Account</Badge>}</dd>
             </div>
           ))}
         </dl>
@@ -163,11 +161,33 @@ function toIso(local: string): string {
   return Number.isNaN(time) ? "" : new Date(time).toISOString();
 }
 
+const emptyForm = {
+  roomNamePrefix: "",
+  roomMode: "normal",
+  isLocked: false,
+  language: "",
+  startTrigger: "",
+  destination: "",
+  bucket: "",
+  region: "",
+  accessKeyId: "",
+  accessKeySecret: "",
+  endpoint: "",
+};
+type FormValues = typeof emptyForm;
+type TextField = Exclude<keyof FormValues, "isLocked">;
+
 function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCreated: (roomName: string) => void }) {
   const router = useRouter();
-  const [state, action] = useActionState(createRoomAction, null);
+  const [state, action, pending] = useActionState(createRoomAction, null);
   const [endLocal, setEndLocal] = useState(defaultEndLocal);
-  const [storage, setStorage] = useState("");
+  // Controlled fields, so that a refused form keeps what was typed.
+  const [values, setValues] = useState<FormValues>(emptyForm);
+  const bind = (name: TextField) => ({
+    name,
+    value: values[name],
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
+  });
   useEffect(() => {
     if (state?.ok) {
       onCreated(state.data.roomName);
@@ -182,85 +202,102 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
   const otherErrors = Object.entries(errors).filter(([path]) => !shownPaths.includes(path));
 
   return (
-    <form action={action} className="max-h-[70vh] space-y-4 overflow-y-auto px-0.5 pb-0.5">
-      <Field
-        label="End date"
-        name="endDateLocal"
-        id="field-endDate"
-        type="datetime-local"
-        required
-        value={endLocal}
-        onChange={(e) => setEndLocal(e.target.value)}
-        hint="The room accepts new sessions until one hour after this time."
-        error={err("endDate")}
-      />
-      <input type="hidden" name="endDate" value={toIso(endLocal)} />
-      <Field
-        label="Room name prefix (optional)"
-        name="roomNamePrefix"
-        maxLength={39}
-        pattern="[a-z0-9]{0,39}"
-        placeholder="sales"
-        hint="Up to 39 lowercase letters and digits; a random part always follows."
-        error={err("roomNamePrefix")}
-      />
-      <div className="grid grid-cols-2 gap-3">
-        <SelectField label="Room mode" name="roomMode" defaultValue="normal" error={err("roomMode")}>
-          <option value="normal">Normal</option>
-          <option value="group">Group</option>
-        </SelectField>
-        <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium text-zinc-800 dark:text-zinc-200">
-          <input type="checkbox" name="isLocked" className="size-4 rounded border-zinc-300 text-brand-600 focus:ring-brand-500" />
-          Locked
-        </label>
-      </div>
-
-      <fieldset className="space-y-3 rounded-lg p-3 ring-1 ring-zinc-200 dark:ring-zinc-800">
-        <legend className="px-1 text-sm font-semibold">Transcription override</legend>
-        <SelectField
-          label="Language"
-          name="language"
-          defaultValue=""
-          hint={`Fixed once the room is created. ${options.engineName} supports: ${options.languages.map((l) => l.name).join(", ") || "no language"}.`}
-          error={err("liveTranscription.language")}
-        >
-          <option value="">Account default ({options.accountDefaults.language})</option>
-          {options.languages.map((l) => (
-            <option key={l.code} value={l.code}>
-              {l.name} ({l.code})
-            </option>
-          ))}
-        </SelectField>
-        <SelectField label="Start trigger" name="startTrigger" defaultValue="" error={err("liveTranscription.startTrigger")}>
-          <option value="">Account default ({options.accountDefaults.startTrigger})</option>
-          <option value="manual">Manual: the host starts and stops</option>
-          <option value="automatic">Auto-start, 1 person</option>
-          <option value="automatic-2nd-participant">Auto-start, 2 people</option>
-          <option value="none">None: no transcription in this room</option>
-        </SelectField>
-        <SelectField label="Storage" name="destination" value={storage} onChange={(e) => setStorage(e.target.value)} error={err(`${d}provider`)}>
-          <option value="">Account default ({options.accountDefaults.storage})</option>
-          <option value="hosted">Hosted</option>
-          <option value="s3">Your S3 bucket</option>
-        </SelectField>
-        {storage === "s3" && (
-          <div className="space-y-3">
-            <Field label="Bucket" name="bucket" required placeholder="my-bucket/optional/prefix" error={err(`${d}bucket`)} />
-            <Field label="Region" name="region" required placeholder="eu-west-1" error={err(`${d}region`)} />
-            <Field label="Access key id" name="accessKeyId" required autoComplete="off" error={err(`${d}accessKeyId`)} />
-            <Field
-              label="Secret access key"
-              name="accessKeySecret"
-              type="password"
-              required
-              autoComplete="new-password"
-              hint="Stored encrypted; never shown again."
-              error={err(`${d}accessKeySecret`)}
+    <form
+      // Submitted by hand rather than with action={...}: React resets a form after its action, and would empty the
+      // selects of a refused form even though they are controlled.
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="space-y-4"
+    >
+      {/* The fields scroll on short screens; the buttons below stay in view. */}
+      <div className="-mx-1 max-h-[60vh] space-y-4 overflow-y-auto px-1 pb-1">
+        <Field
+          label="End date"
+          name="endDateLocal"
+          id="field-endDate"
+          type="datetime-local"
+          required
+          value={endLocal}
+          onChange={(e) => setEndLocal(e.target.value)}
+          hint="The room accepts new sessions until one hour after this time."
+          error={err("endDate")}
+        />
+        <input type="hidden" name="endDate" value={toIso(endLocal)} />
+        <Field
+          label="Room name prefix (optional)"
+          {...bind("roomNamePrefix")}
+          maxLength={39}
+          pattern="[a-z0-9]{0,39}"
+          placeholder="sales"
+          hint="Up to 39 lowercase letters and digits; a random part always follows."
+          error={err("roomNamePrefix")}
+        />
+        <div className="grid grid-cols-2 gap-3">
+          <SelectField label="Room mode" {...bind("roomMode")} error={err("roomMode")}>
+            <option value="normal">Normal</option>
+            <option value="group">Group</option>
+          </SelectField>
+          <label className="flex items-center gap-2 self-end pb-2 text-sm font-medium text-zinc-800 dark:text-zinc-200">
+            <input
+              type="checkbox"
+              name="isLocked"
+              checked={values.isLocked}
+              onChange={(e) => setValues((v) => ({ ...v, isLocked: e.target.checked }))}
+              className="size-4 rounded border-zinc-300 text-brand-600 focus:ring-brand-500"
             />
-            <Field label="Endpoint (optional)" name="endpoint" placeholder="https://s3.example.com" hint="For S3-compatible stores; empty for AWS." error={err(`${d}endpoint`)} />
-          </div>
-        )}
-      </fieldset>
+            Locked
+          </label>
+        </div>
+
+        <fieldset className="space-y-3 rounded-lg p-3 ring-1 ring-zinc-200 dark:ring-zinc-800">
+          <legend className="px-1 text-sm font-semibold">Transcription override</legend>
+          <SelectField
+            label="Language"
+            {...bind("language")}
+            hint={`Fixed once the room is created. ${options.engineName} supports: ${options.languages.map((l) => l.name).join(", ") || "no language"}.`}
+            error={err("liveTranscription.language")}
+          >
+            <option value="">Account default ({options.accountDefaults.language})</option>
+            {options.languages.map((l) => (
+              <option key={l.code} value={l.code}>
+                {l.name} ({l.code})
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label="Start trigger" {...bind("startTrigger")} error={err("liveTranscription.startTrigger")}>
+            <option value="">Account default ({options.accountDefaults.startTrigger})</option>
+            <option value="manual">Manual: the host starts and stops</option>
+            <option value="automatic">Auto-start, 1 person</option>
+            <option value="automatic-2nd-participant">Auto-start, 2 people</option>
+            <option value="none">None: no transcription in this room</option>
+          </SelectField>
+          <SelectField label="Storage" {...bind("destination")} error={err(`${d}provider`)}>
+            <option value="">Account default ({options.accountDefaults.storage})</option>
+            <option value="hosted">Hosted</option>
+            <option value="s3">Your S3 bucket</option>
+          </SelectField>
+          {values.destination === "s3" && (
+            <div className="space-y-3">
+              <Field label="Bucket" {...bind("bucket")} required placeholder="my-bucket/optional/prefix" error={err(`${d}bucket`)} />
+              <Field label="Region" {...bind("region")} required placeholder="eu-west-1" error={err(`${d}region`)} />
+              <Field label="Access key id" {...bind("accessKeyId")} required autoComplete="off" error={err(`${d}accessKeyId`)} />
+              <Field
+                label="Secret access key"
+                {...bind("accessKeySecret")}
+                type="password"
+                required
+                autoComplete="new-password"
+                hint="Stored encrypted; never shown again."
+                error={err(`${d}accessKeySecret`)}
+              />
+              <Field label="Endpoint (optional)" {...bind("endpoint")} placeholder="https://s3.example.com" hint="For S3-compatible stores; empty for AWS." error={err(`${d}endpoint`)} />
+            </div>
+          )}
+        </fieldset>
+      </div>
 
       {state && !state.ok && (!state.fieldErrors || otherErrors.length > 0) && (
         <Alert tone="error">{otherErrors.length > 0 ? otherErrors.map(([, message]) => message).join(" ") : state.error}</Alert>
@@ -269,7 +306,9 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
         <DialogClose asChild>
           <Button variant="secondary">Cancel</Button>
         </DialogClose>
-        <SubmitButton pendingLabel="Creating…">Create room</SubmitButton>
+        <Button type="submit" disabled={pending} aria-disabled={pending}>
+          {pending ? "Creating…" : "Create room"}
+        </Button>
       </div>
     </form>
   );
@@ -290,9 +329,13 @@ function DeleteRoom({ roomId, roomName }: { roomId: string; roomName: string }) 
       open={open}
       onOpenChange={setOpen}
       trigger={
-        <Button variant="ghost" className="text-red-600 dark:text-red-400" aria-label={`Delete ${roomName}`}>
+        <button
+          type="button"
+          aria-label={`Delete ${roomName}`}
+          className="rounded-md px-3 py-1.5 text-sm font-medium text-red-600 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-red-500 dark:text-red-400 dark:hover:bg-red-950/40"
+        >
           Delete
-        </Button>
+        </button>
       }
       title="Delete this room?"
       description={
