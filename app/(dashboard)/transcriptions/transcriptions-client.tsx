@@ -199,15 +199,14 @@ export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: 
                       }
                     />
                   </th>
-                  <th className="px-3 py-2.5 font-medium">Room</th>
-                  <th className="px-3 py-2.5 font-medium">Started</th>
-                  <th className="px-3 py-2.5 font-medium">Duration</th>
-                  <th className="px-3 py-2.5 font-medium">Participants</th>
-                  <th className="px-3 py-2.5 font-medium">Language</th>
-                  <th className="px-3 py-2.5 font-medium">Storage</th>
-                  <th className="px-3 py-2.5 font-medium">State</th>
-                  <th className="px-3 py-2.5 font-medium">Summary</th>
-                  <th className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
+                  <th className="px-2.5 py-2.5 font-medium">Room</th>
+                  <th className="px-2.5 py-2.5 font-medium">Started</th>
+                  <th className="px-2.5 py-2.5 font-medium">Duration</th>
+                  <th className="px-2.5 py-2.5 font-medium">Participants</th>
+                  <th className="px-2.5 py-2.5 font-medium">Language</th>
+                  <th className="px-2.5 py-2.5 font-medium">Storage</th>
+                  <th className="px-2.5 py-2.5 font-medium">State</th>
+                  <th className="py-2.5 pl-2.5 pr-5 font-medium">Summary</th>
                 </tr>
               </thead>
               <tbody>
@@ -245,35 +244,30 @@ function Row({ t, checked, onToggle }: { t: DashboardTranscription; checked: boo
           onChange={onToggle}
         />
       </td>
-      <td className="max-w-56 px-3 py-3">
-        <Link href={`/transcriptions/${t.id}`} className="block truncate font-medium text-brand-700 hover:underline dark:text-brand-100" title={t.roomName}>
+      <td className="max-w-52 px-2.5 py-3">
+        <Link href={`/transcriptions/${t.id}`} className="block truncate font-medium text-brand-700 hover:underline dark:text-brand-100" title={`View ${t.roomName}`}>
           {t.roomName}
         </Link>
       </td>
-      <td className="whitespace-nowrap px-3 py-3 text-zinc-600 dark:text-zinc-400">
+      <td className="whitespace-nowrap px-2.5 py-3 text-zinc-600 dark:text-zinc-400">
         <FormattedDate iso={t.startDate} />
       </td>
-      <td className="whitespace-nowrap px-3 py-3 tabular-nums text-zinc-600 dark:text-zinc-400">{running ? "—" : formatSeconds(t.durationInSeconds)}</td>
-      <td className="max-w-48 px-3 py-3 text-zinc-600 dark:text-zinc-400">
+      <td className="whitespace-nowrap px-2.5 py-3 tabular-nums text-zinc-600 dark:text-zinc-400">{running ? "—" : formatSeconds(t.durationInSeconds)}</td>
+      <td className="max-w-40 px-2.5 py-3 text-zinc-600 dark:text-zinc-400">
         <span className="line-clamp-2" title={t.participants.join(", ")}>
           {t.participants.length ? t.participants.join(", ") : "—"}
         </span>
       </td>
-      <td className="whitespace-nowrap px-3 py-3 text-zinc-600 dark:text-zinc-400">{languageName(t.language)}</td>
-      <td className="whitespace-nowrap px-3 py-3 text-zinc-600 dark:text-zinc-400">{storageLabel[t.storageType]}</td>
-      <td className="px-3 py-3">
+      <td className="whitespace-nowrap px-2.5 py-3 text-zinc-600 dark:text-zinc-400">{languageName(t.language)}</td>
+      <td className="whitespace-nowrap px-2.5 py-3 text-zinc-600 dark:text-zinc-400">{storageLabel[t.storageType]}</td>
+      <td className="px-2.5 py-3">
         <Badge tone={stateTone[t.state]}>
           {running && <span className="size-1.5 animate-pulse rounded-full bg-red-500" aria-hidden />}
           {stateLabel[t.state]}
         </Badge>
         {t.state === "failed" && t.error && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
       </td>
-      <td className="whitespace-nowrap px-3 py-3 text-zinc-600 dark:text-zinc-400">{t.summaryState ? summaryLabel[t.summaryState] : "—"}</td>
-      <td className="whitespace-nowrap px-5 py-3 text-right">
-        <Link href={`/transcriptions/${t.id}`} className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-100">
-          View<span className="sr-only"> {t.roomName}</span>
-        </Link>
-      </td>
+      <td className="whitespace-nowrap py-3 pl-2.5 pr-5 text-zinc-600 dark:text-zinc-400">{t.summaryState ? summaryLabel[t.summaryState] : "—"}</td>
     </tr>
   );
 }

@@ -84,7 +84,8 @@ export function TranscriptMarkdown({ markdown, highlight = "" }: { markdown: str
   return (
     <div className="transcript-markdown">
       {/* No rehype-raw: HTML in the text stays text. skipHtml drops any raw HTML node outright. */}
-      <ReactMarkdown skipHtml rehypePlugins={[rehypeTimestampAnchors, rehypeHighlight(highlight)]}>
+      {/* Headings move one level down: the page's own h1 names the transcript. */}
+      <ReactMarkdown skipHtml rehypePlugins={[rehypeTimestampAnchors, rehypeHighlight(highlight)]} components={{ h1: "h2", h2: "h3", h3: "h4" }}>
         {markdown}
       </ReactMarkdown>
     </div>

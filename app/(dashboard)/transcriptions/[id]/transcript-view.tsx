@@ -36,7 +36,7 @@ type Meta = { roomName: string; roomSessionId: string; startedAt: string; endedA
 const LIVE_POLL_MS = 2000;
 
 const markdownStyles =
-  "text-[15px] leading-7 text-zinc-800 dark:text-zinc-200 [&_h1]:mb-3 [&_h1]:text-xl [&_h1]:font-semibold [&_h1]:tracking-tight [&_ul]:mb-5 [&_ul]:space-y-0.5 [&_ul]:text-sm [&_ul]:text-zinc-500 dark:[&_ul]:text-zinc-400 [&_p]:my-2.5 [&_p]:scroll-mt-24 [&_p]:rounded-md [&_p]:px-2 [&_p]:-mx-2 [&_p:target]:bg-brand-50 dark:[&_p:target]:bg-brand-700/20 [&_strong]:font-semibold [&_.transcript-time]:font-mono [&_.transcript-time]:text-xs [&_.transcript-time]:text-brand-700 [&_.transcript-time]:hover:underline dark:[&_.transcript-time]:text-brand-100 [&_mark]:rounded-sm [&_mark]:bg-amber-200 [&_mark]:px-0.5 [&_mark]:text-zinc-900 [&_mark[data-current]]:bg-orange-400";
+  "text-[15px] leading-7 text-zinc-800 dark:text-zinc-200 [&_h2]:mb-3 [&_h2]:text-xl [&_h2]:font-semibold [&_h2]:tracking-tight [&_ul]:mb-5 [&_ul]:space-y-0.5 [&_ul]:text-sm [&_ul]:text-zinc-500 dark:[&_ul]:text-zinc-400 [&_p]:my-2.5 [&_p]:scroll-mt-24 [&_p]:rounded-md [&_p]:px-2 [&_p]:-mx-2 [&_p:target]:bg-brand-50 dark:[&_p:target]:bg-brand-700/20 [&_strong]:font-semibold [&_.transcript-time]:font-mono [&_.transcript-time]:text-xs [&_.transcript-time]:text-brand-700 [&_.transcript-time]:hover:underline dark:[&_.transcript-time]:text-brand-100 [&_mark]:rounded-sm [&_mark]:bg-amber-200 [&_mark]:px-0.5 [&_mark]:text-zinc-900 [&_mark[data-current]]:bg-orange-400";
 
 /** "1:05", "01:02:05" or "65" (seconds) → seconds; null for anything else. */
 export function parseClock(value: string): number | null {
@@ -229,7 +229,7 @@ export function TranscriptView(props: {
         <Card>
           <CardHeader title="Session" />
           <dl className="space-y-2.5 px-5 py-4 text-sm">
-            <Detail label="Room">{t.roomName}</Detail>
+            <Detail label="Room"><span className="break-all">{t.roomName}</span></Detail>
             <Detail label="Started"><FormattedDate iso={t.startDate} /></Detail>
             <Detail label="Ended">{t.endDate ? <FormattedDate iso={t.endDate} /> : "Not yet"}</Detail>
             <Detail label="Duration">{t.state === "in_progress" ? "—" : formatSeconds(t.durationInSeconds)}</Detail>
