@@ -111,7 +111,7 @@ function RevokeKey({ keyId, name }: { keyId: string; name: string }) {
     <Dialog
       open={open}
       onOpenChange={setOpen}
-      trigger={<Button variant="ghost" className="text-red-600 dark:text-red-400">Revoke</Button>}
+      trigger={<Button variant="dangerGhost">Revoke</Button>}
       title={`Revoke “${name}”?`}
       description="Requests with this key will be refused at once. This cannot be undone."
     >

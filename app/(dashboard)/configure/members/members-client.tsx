@@ -140,7 +140,7 @@ function RemoveMember({ member }: { member: Member }) {
     <Dialog
       open={open}
       onOpenChange={setOpen}
-      trigger={<Button variant="ghost" className="text-red-600 dark:text-red-400">Remove</Button>}
+      trigger={<Button variant="dangerGhost">Remove</Button>}
       title={`Remove ${member.name}?`}
       description={`${member.email} will lose access to this account at once.`}
     >

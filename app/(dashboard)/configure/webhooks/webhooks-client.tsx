@@ -239,7 +239,7 @@ function DeleteEndpoint({ webhookId, url }: { webhookId: string; url: string }) 
     <Dialog
       open={open}
       onOpenChange={setOpen}
-      trigger={<Button variant="ghost" className="text-red-600 dark:text-red-400">Delete</Button>}
+      trigger={<Button variant="dangerGhost">Delete</Button>}
       title="Delete this endpoint?"
       description={<>{url} will get no more events, pending retries stop, and its delivery log is deleted. This cannot be undone.</>}
     >
