@@ -35,6 +35,10 @@ const envSchema = z.object({
   VERBATIM_OPENAI_BASE_URL: z.url().optional(),
   VERBATIM_OPENAI_API_KEY: z.string().optional(),
   VERBATIM_SUMMARY_MODEL: z.string().optional(),
+  // Read again by lib/summaries/engines/registry.ts from process.env; validated here so a typo stops the start.
+  VERBATIM_SUMMARY_CONTEXT_TOKENS: z.coerce.number().int().min(1000).optional(),
+  VERBATIM_SUMMARY_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(100).optional(),
+  VERBATIM_SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
 });
 
 export type AppEnv = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };
