@@ -1,54 +1,18 @@
 // Transcriptions in a real browser: two sessions transcribed through the real pipeline HTTP routes (flite speech
 // streamed as PCM with an API key), then search, view, download every format, and bulk delete with the dialog.
 import fs from "node:fs";
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { composeSpeech, roomTone } from "../lib/testing/speech";
+import { expect, test } from "@playwright/test";
 import { createApiKeyInDashboard } from "./fixtures";
-
-type Meeting = { roomName: string };
-type Transcription = { transcriptionId: string; roomName: string; state: string; filename: string };
+import { transcribeSession } from "./speech-session";
 
 const SPEAKER = "Ana <b>Bold</b> *star*";
-
-/** Creates a room with an automatic trigger, speaks into it as one participant, leaves, and waits for the saved transcript. */
-async function transcribeSession(request: APIRequestContext, auth: Record<string, string>, prefix: string, sentences: string[]): Promise<Transcription> {
-  const created = await request.post("/api/v1/meetings", {
-    headers: auth,
-    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: prefix, liveTranscription: { startTrigger: "automatic" } },
-  });
-  expect(created.status()).toBe(201);
-  const { roomName } = (await created.json()) as Meeting;
-  const name = roomName.slice(1);
-  const joined = await request.post(`/api/v1/rooms/${name}/participants`, { headers: auth, data: { participantId: "ana", displayName: SPEAKER } });
-  expect(joined.status()).toBe(201);
-  const speech = await composeSpeech(sentences.map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 1200 })), { leadMs: 800 });
-  const audio = await request.put(`/api/v1/rooms/${name}/participants/ana/audio`, {
-    headers: { ...auth, "Content-Type": "audio/L16;rate=16000;channels=1" },
-    data: Buffer.concat([speech.pcm, roomTone(1500, { seed: 7 })]),
-    timeout: 120_000,
-  });
-  expect(audio.status()).toBe(200);
-  expect((await request.delete(`/api/v1/rooms/${name}/participants/ana`, { headers: auth })).status()).toBe(204);
-  let found: Transcription | undefined;
-  await expect
-    .poll(
-      async () => {
-        const res = await request.get(`/api/v1/transcriptions?roomName=${encodeURIComponent(roomName)}`, { headers: auth });
-        found = ((await res.json()) as { results: Transcription[] }).results[0];
-        return found?.state;
-      },
-      { timeout: 90_000, intervals: [500, 1000] },
-    )
-    .toBe("ready");
-  return found!;
-}
 
 test("search, view, download every format, and bulk delete transcripts", async ({ page, request }) => {
   test.setTimeout(300_000);
   const key = await createApiKeyInDashboard(page, "Transcriptions e2e");
   const auth = { Authorization: `Bearer ${key}` };
-  const alpha = await transcribeSession(request, auth, "alphaplan", ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."]);
-  const beta = await transcribeSession(request, auth, "betareview", ["Thank you all for coming today."]);
+  const alpha = await transcribeSession(request, auth, "alphaplan", ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."], SPEAKER);
+  const beta = await transcribeSession(request, auth, "betareview", ["Thank you all for coming today."], SPEAKER);
 
   // The list shows both, with their details.
   await page.goto("/transcriptions");

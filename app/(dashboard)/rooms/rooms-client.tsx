@@ -6,12 +6,12 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RoomIcon } from "@/components/ui/icons";
 import { Field, SelectField } from "@/components/ui/field";
-import { SubmitButton } from "@/components/ui/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 export type SettingView = { field: string; label: string; value: string; source: "room" | "account" };
@@ -315,27 +315,14 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
 }
 
 function DeleteRoom({ roomId, roomName }: { roomId: string; roomName: string }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const [state, action] = useActionState(deleteRoomAction, null);
-  useEffect(() => {
-    if (state?.ok) {
-      setOpen(false);
-      router.refresh();
-    }
-  }, [state, router]);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={setOpen}
+    <ConfirmActionDialog
+      action={deleteRoomAction}
+      fields={{ roomId }}
       trigger={
-        <button
-          type="button"
-          aria-label={`Delete ${roomName}`}
-          className="rounded-md px-3 py-1.5 text-sm font-medium text-red-600 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-red-500 dark:text-red-400 dark:hover:bg-red-950/40"
-        >
+        <Button variant="dangerGhost" aria-label={`Delete ${roomName}`}>
           Delete
-        </button>
+        </Button>
       }
       title="Delete this room?"
       description={
@@ -343,21 +330,8 @@ function DeleteRoom({ roomId, roomName }: { roomId: string; roomName: string }) 
           <span className="break-all font-mono">{roomName}</span> will accept no new sessions and its links stop working. Transcripts of past sessions stay.
         </>
       }
-    >
-      <form action={action} className="flex flex-wrap justify-end gap-2">
-        <input type="hidden" name="roomId" value={roomId} />
-        {state && !state.ok && (
-          <Alert tone="error" className="w-full">
-            {state.error}
-          </Alert>
-        )}
-        <DialogClose asChild>
-          <Button variant="secondary">Cancel</Button>
-        </DialogClose>
-        <SubmitButton variant="danger" pendingLabel="Deleting…">
-          Delete room
-        </SubmitButton>
-      </form>
-    </Dialog>
+      confirmLabel="Delete room"
+      pendingLabel="Deleting…"
+    />
   );
 }

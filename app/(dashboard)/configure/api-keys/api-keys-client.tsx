@@ -12,6 +12,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 type Key = { id: string; name: string; displayPrefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null; createdBy: string | null };
@@ -98,31 +99,15 @@ export function ApiKeysClient({ keys, isAdmin }: { keys: Key[]; isAdmin: boolean
 }
 
 function RevokeKey({ keyId, name }: { keyId: string; name: string }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const [state, action] = useActionState(revokeApiKeyAction, null);
-  useEffect(() => {
-    if (state?.ok) {
-      setOpen(false);
-      router.refresh();
-    }
-  }, [state, router]);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={setOpen}
+    <ConfirmActionDialog
+      action={revokeApiKeyAction}
+      fields={{ keyId }}
       trigger={<Button variant="dangerGhost">Revoke</Button>}
       title={`Revoke “${name}”?`}
       description="Requests with this key will be refused at once. This cannot be undone."
-    >
-      <form action={action} className="flex justify-end gap-2">
-        <input type="hidden" name="keyId" value={keyId} />
-        {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
-        <DialogClose asChild>
-          <Button variant="secondary">Cancel</Button>
-        </DialogClose>
-        <SubmitButton variant="danger" pendingLabel="Revoking…">Revoke key</SubmitButton>
-      </form>
-    </Dialog>
+      confirmLabel="Revoke key"
+      pendingLabel="Revoking…"
+    />
   );
 }

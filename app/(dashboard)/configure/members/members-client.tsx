@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect } from "react";
 import { useRouter } from "next/navigation";
 import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "./actions";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -9,7 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 type Member = { id: string; email: string; name: string; role: "admin" | "member"; createdAt: string };
@@ -133,28 +133,16 @@ function RoleSelect({ member }: { member: Member }) {
 }
 
 function RemoveMember({ member }: { member: Member }) {
-  const [open, setOpen] = useState(false);
-  const [state, action] = useActionState(removeMemberAction, null);
-  useRefreshOnSuccess(state, () => setOpen(false));
   return (
-    <Dialog
-      open={open}
-      onOpenChange={setOpen}
+    <ConfirmActionDialog
+      action={removeMemberAction}
+      fields={{ userId: member.id }}
       trigger={<Button variant="dangerGhost">Remove</Button>}
       title={`Remove ${member.name}?`}
       description={`${member.email} will lose access to this account at once.`}
-    >
-      <form action={action} className="space-y-3">
-        <input type="hidden" name="userId" value={member.id} />
-        {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
-        <div className="flex justify-end gap-2">
-          <DialogClose asChild>
-            <Button variant="secondary">Cancel</Button>
-          </DialogClose>
-          <SubmitButton variant="danger" pendingLabel="Removing…">Remove member</SubmitButton>
-        </div>
-      </form>
-    </Dialog>
+      confirmLabel="Remove member"
+      pendingLabel="Removing…"
+    />
   );
 }
 

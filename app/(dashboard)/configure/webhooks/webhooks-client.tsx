@@ -13,6 +13,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 export type EndpointView = {
@@ -226,31 +227,15 @@ function RotateSecret({ webhookId, url }: { webhookId: string; url: string }) {
 }
 
 function DeleteEndpoint({ webhookId, url }: { webhookId: string; url: string }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const [state, action] = useActionState(deleteWebhookAction, null);
-  useEffect(() => {
-    if (state?.ok) {
-      setOpen(false);
-      router.refresh();
-    }
-  }, [state, router]);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={setOpen}
+    <ConfirmActionDialog
+      action={deleteWebhookAction}
+      fields={{ webhookId }}
       trigger={<Button variant="dangerGhost">Delete</Button>}
       title="Delete this endpoint?"
       description={<>{url} will get no more events, pending retries stop, and its delivery log is deleted. This cannot be undone.</>}
-    >
-      <form action={action} className="flex justify-end gap-2">
-        <input type="hidden" name="webhookId" value={webhookId} />
-        {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
-        <DialogClose asChild>
-          <Button variant="secondary">Cancel</Button>
-        </DialogClose>
-        <SubmitButton variant="danger" pendingLabel="Deleting…">Delete endpoint</SubmitButton>
-      </form>
-    </Dialog>
+      confirmLabel="Delete endpoint"
+      pendingLabel="Deleting…"
+    />
   );
 }

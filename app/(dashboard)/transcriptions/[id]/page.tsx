@@ -7,6 +7,8 @@ import { getTranscription } from "@/lib/transcripts/transcriptions";
 import { loadSegments, readStoredTranscript, transcriptMeta } from "@/lib/transcripts/transcript-content";
 import { renderMarkdown } from "@/lib/transcripts/render";
 import { describeStoredDestination } from "@/lib/transcripts/stored-destination";
+import { getSummaryOfTranscription, summaryPanelData } from "@/lib/summaries/service";
+import { SummaryPanel } from "@/components/summaries/summary-panel";
 import { TranscriptView } from "./transcript-view";
 
 export const dynamic = "force-dynamic";
@@ -30,6 +32,8 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
   // the same Markdown is rendered from the segments kept in the database.
   const stored = await readStoredTranscript(row);
   const markdown = stored.status === "ok" ? stored.body.toString("utf8") : renderMarkdown(meta, segments);
+
+  const summary = await getSummaryOfTranscription(db, user.accountId, row.id);
 
   const speakers = new Map<string, number>();
   for (const s of segments) speakers.set(s.displayName, (speakers.get(s.displayName) ?? 0) + 1);
@@ -63,6 +67,7 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
         segments={segments}
         speakers={[...speakers.entries()].map(([name, count]) => ({ name, count }))}
         participants={meta.participants}
+        summary={<SummaryPanel transcriptionId={row.id} transcriptionState={row.state} initialSummary={summary ? summaryPanelData(summary) : null} />}
       />
     </>
   );

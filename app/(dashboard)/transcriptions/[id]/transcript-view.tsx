@@ -54,6 +54,8 @@ export function TranscriptView(props: {
   segments: StoredSegment[];
   speakers: { name: string; count: number }[];
   participants: string[];
+  /** The summary panel, rendered beside the transcript. */
+  summary?: React.ReactNode;
 }) {
   const t = props.transcription;
   const router = useRouter();
@@ -212,6 +214,7 @@ export function TranscriptView(props: {
       </div>
 
       <aside className="space-y-4">
+        {props.summary}
         <Card>
           <CardHeader title="Download" />
           <div className="grid grid-cols-2 gap-2 px-5 py-4">
