@@ -62,6 +62,13 @@ test("an admin stores transcripts in their own S3 bucket, tests it, and the secr
   await page.getByLabel("Region", { exact: true }).fill(s3.region);
   await expect(page.getByText("Enter the bucket's region, such as eu-west-1")).toHaveCount(0);
 
+  // Back to hosted storage: the bucket settings and the secret are dropped, and later tests' rooms store as hosted.
+  await page.getByLabel("Hosted", { exact: true }).check();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Hosted", { exact: true })).toBeChecked();
+  await expect(page.getByTestId("settings-audit")).toContainText("Secret access key removed");
 
   // No page, server action answer or RSC payload carried the secret.
   for (const body of await Promise.all(bodies)) expect(body).not.toContain(secret);

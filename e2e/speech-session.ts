@@ -16,7 +16,7 @@ export async function transcribeSession(
 ): Promise<Transcription> {
   const created = await request.post("/api/v1/meetings", {
     headers: auth,
-    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: prefix, liveTranscription: { startTrigger: "automatic" } },
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: prefix, liveTranscription: { startTrigger: "automatic", destination: { provider: "hosted" } } },
   });
   expect(created.status()).toBe(201);
   const { roomName } = (await created.json()) as Meeting;

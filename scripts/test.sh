@@ -16,22 +16,22 @@ if ! node -e '
   exit 1
 fi
 
-mkdir -p test-results
+mkdir -p .test-reports
 echo "== Type check"
 npx tsc --noEmit -p . || { echo "Type check failed"; echo "0 passed, 1 failed"; exit 1; }
 
 echo "== Unit and integration tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
 vitest_status=$?
 
 echo "== Browser tests (playwright, Debian chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json
+PLAYWRIGHT_JSON_OUTPUT_NAME=.test-reports/playwright.json npx playwright test --reporter=list,json
 playwright_status=$?
 
 node -e '
   const fs = require("fs");
   const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
-  const v = read("test-results/vitest.json"), p = read("test-results/playwright.json");
+  const v = read(".test-reports/vitest.json"), p = read(".test-reports/playwright.json");
   let passed = 0, failed = 0;
   if (v) { passed += v.numPassedTests; failed += v.numFailedTests; } else failed += 1;
   if (p) { passed += p.stats.expected; failed += p.stats.unexpected + (p.stats.flaky || 0); } else failed += 1;
