@@ -18,7 +18,8 @@ data="$(mktemp -d)"
 port=3411
 PATH="$(dirname "$NODE24"):$PATH" VERBATIM_DATA_DIR="$data" PORT=$port "$NODE24" node_modules/tsx/dist/cli.mjs scripts/start.ts >"$data/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; pkill -f "next start -p $port" 2>/dev/null; rm -rf "$data"' EXIT
+cleanup() { set +e; kill $pid 2>/dev/null; pkill -f "next start -p $port" 2>/dev/null; rm -rf "$data"; return 0; }
+trap cleanup EXIT
 for _ in $(seq 1 200); do
   curl -sf -o /dev/null "http://127.0.0.1:$port/sign-in" && break
   kill -0 $pid 2>/dev/null || { cat "$data/server.log"; exit 1; }
@@ -27,3 +28,4 @@ done
 curl -sf "http://127.0.0.1:$port/setup" | grep -q "Set up Verbatim" || { echo "setup page did not render on Node 24"; cat "$data/server.log"; exit 1; }
 curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" | grep -q '"openapi"' || { echo "OpenAPI document missing on Node 24"; exit 1; }
 echo "Node 24: app serves the setup page and the OpenAPI document"
+exit 0
