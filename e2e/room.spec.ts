@@ -90,3 +90,39 @@ test("a participant joins a room with an automatic trigger, is transcribed live 
   expect(markdown).toContain("Ana Participant:");
   expect(markdown.toLowerCase()).toMatch(/budget|morning|report|friday/);
 });
+
+test("a participant the server let go (a long loss of connection) is told so and can join again", async ({ page, request, browser, baseURL }) => {
+  const key = await createApiKeyInDashboard(page, "Room heartbeat e2e");
+  const auth = { Authorization: `Bearer ${key}` };
+  const created = await request.post("/api/v1/meetings", {
+    headers: auth,
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: "e2e", liveTranscription: { startTrigger: "manual" } },
+  });
+  const meeting = (await created.json()) as { roomName: string; roomUrl: string };
+
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const room = await context.newPage();
+  await room.clock.install(); // the page's heartbeat timer runs on this clock
+  await room.goto(meeting.roomUrl);
+  await room.getByLabel("Your name").fill("Ben Away");
+  await room.getByRole("button", { name: "Join" }).click();
+  await expect(room.getByTestId("me")).toHaveText("Ben Away");
+
+  // While the page beats, the server keeps Ben present.
+  await room.clock.fastForward(21_000);
+  const present = await request.get(`/api/v1/rooms/${meeting.roomName.slice(1)}`);
+  expect(((await present.json()) as { participants: { displayName: string }[] }).participants.map((p) => p.displayName)).toEqual(["Ben Away"]);
+
+  // The server lets Ben go, as its idle timeout does for a client it has not heard from; the next beat learns of it.
+  const snapshot = (await present.json()) as { participants: { participantId: string }[] };
+  const kicked = await request.delete(`/api/v1/rooms/${meeting.roomName.slice(1)}/participants/${snapshot.participants[0].participantId}`, { headers: auth });
+  expect(kicked.status()).toBe(204);
+  await room.clock.fastForward(21_000);
+  await expect(room.getByRole("alert").filter({ hasText: "disconnected" })).toHaveText("You were disconnected from the room for too long. Join again to continue.");
+  await expect(room.getByRole("heading", { name: "Join the room" })).toBeVisible();
+  await room.screenshot({ path: "/tmp/room-disconnected.png", fullPage: true });
+
+  await room.getByRole("button", { name: "Join" }).click();
+  await expect(room.getByTestId("me")).toHaveText("Ben Away");
+  await context.close();
+});

@@ -19,6 +19,8 @@ type Joined = { participantId: string; participantToken: string; role: "host" | 
 type MicState = { kind: "off" } | { kind: "starting" } | { kind: "on" } | { kind: "problem"; problem: string; message: string };
 
 const NAME_KEY = "verbatim.displayName";
+/** Well inside the server's idle timeout (VERBATIM_PARTICIPANT_IDLE_SECONDS, 90 s by default). */
+const HEARTBEAT_MS = 20_000;
 
 async function apiError(res: Response): Promise<string> {
   try {
@@ -46,7 +48,7 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string>();
   const [joined, setJoined] = useState<Joined | null>(null);
-  const [left, setLeft] = useState<string | null>(null);
+  const [left, setLeft] = useState<{ text: string; tone: "success" | "error" } | null>(null);
   const [mic, setMic] = useState<MicState>({ kind: "off" });
   const [level, setLevel] = useState(0);
   const [upload, setUpload] = useState<UploaderStatus>({ queued: 0, retrying: false, lastError: null });
@@ -76,7 +78,7 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
       joinedRef.current = null;
       setJoined(null);
       setMic({ kind: "off" });
-      if (reason !== null) setLeft(reason);
+      if (reason !== null) setLeft({ text: reason, tone: "success" });
       if (!me) return;
       void fetch(`${base}/participants/${encodeURIComponent(me.participantId)}`, {
         method: "DELETE",
@@ -128,6 +130,30 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
     return () => window.removeEventListener("pagehide", onPageHide);
   }, [leave]);
   useEffect(() => () => stopAudio(), [stopAudio]);
+
+  // "Still here", so a participant who is muted or has no microphone is not taken for a vanished one. When the server
+  // has already let us go (asleep laptop, long network loss) or the session ended, say so and offer to join again.
+  useEffect(() => {
+    if (!joined) return;
+    const timer = setInterval(async () => {
+      try {
+        const res = await fetch(`${base}/participants/${encodeURIComponent(joined.participantId)}/heartbeat`, {
+          method: "POST",
+          headers: { "X-Participant-Token": joined.participantToken },
+        });
+        if ((res.status === 404 || res.status === 409) && joinedRef.current === joined) {
+          stopAudio();
+          joinedRef.current = null;
+          setJoined(null);
+          setMic({ kind: "off" });
+          setLeft({ text: "You were disconnected from the room for too long. Join again to continue.", tone: "error" });
+        }
+      } catch {
+        // Offline for a moment: the next beat, or the audio, tries again.
+      }
+    }, HEARTBEAT_MS);
+    return () => clearInterval(timer);
+  }, [joined, base, stopAudio]);
 
   async function join(event: React.FormEvent) {
     event.preventDefault();
@@ -218,7 +244,7 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
                 <Alert tone="error">This host link&apos;s key is not valid for this room; you will join as a guest.</Alert>
               )
             )}
-            {left && <Alert tone="success">{left}</Alert>}
+            {left && <Alert tone={left.tone}>{left.text}</Alert>}
             <Field label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoFocus />
             {joinError && <Alert tone="error">{joinError}</Alert>}
             <Button type="submit" disabled={joining} className="w-full sm:w-auto">

@@ -3,7 +3,7 @@ import { appEnv } from "@/lib/config/env";
 import { getDbHandle } from "@/lib/db/client";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
 import { startPipelineJobs } from "@/lib/jobs/pipeline-jobs";
-import { startRetentionJob } from "@/lib/jobs/retention";
+import { startRetentionJob, stopRetentionJob } from "@/lib/jobs/retention";
 import { startSummaryWorker } from "@/lib/jobs/summaries";
 
 // On globalThis: Next.js may load this module more than once in one process, and the workers must start once.
@@ -16,10 +16,12 @@ export async function startBackgroundWork(): Promise<void> {
   holder[key] = (async () => {
     const handle = await getDbHandle();
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
-    await startPipelineJobs();
+    const stopPipelineJobs = await startPipelineJobs();
     startRetentionJob(handle.db);
     const summaries = await startSummaryWorker(handle, { releaseOnSignals: true });
     const stop = async () => {
+      stopPipelineJobs();
+      stopRetentionJob();
       await Promise.all([webhooks.stop(), summaries.stop()]);
     };
     // Finish attempts in flight (at most the 5 s send timeout) before the process exits; the rest waits in the database.

@@ -53,6 +53,23 @@ registerApiRoute({
 });
 
 registerApiRoute({
+  method: "post",
+  path: "/rooms/{roomName}/participants/{participantId}/heartbeat",
+  summary: "Say a participant is still present",
+  description:
+    "A participant not heard from for VERBATIM_PARTICIPANT_IDLE_SECONDS (default 90) is taken to have left without saying so (a crashed browser, a lost network) and leaves, with the usual events and triggers. Audio chunks and an open audio stream count as signs of life; a client that sends no audio for a while (muted, no microphone, a media server between streams) calls this every 30 s or so. 404 when the participant is not in the session (for example after an idle timeout: join again), 409 when the session has ended. " +
+    auth,
+  tags,
+  params: participantParamsSchema,
+  responses: {
+    204: { description: "Noted" },
+    401: { description: "No token or key" },
+    404: { description: "The participant is not in the room's session; join again" },
+    409: { description: "The session has ended, or the request reached the wrong instance" },
+  },
+});
+
+registerApiRoute({
   method: "put",
   path: "/rooms/{roomName}/participants/{participantId}/audio",
   summary: "Stream a participant's audio (media server)",

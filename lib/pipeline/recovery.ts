@@ -1,5 +1,6 @@
 // Start-up recovery and the periodic sweep: take over sessions left open by a crash (resume if participants come back, else close and save), renew leases, cut at 12 h.
 import { and, eq, isNull, lte } from "drizzle-orm";
+import { appEnv } from "@/lib/config/env";
 import type { Db } from "@/lib/db/client";
 import { rooms, roomSessions, transcriptions } from "@/lib/db/schema";
 import { mayOwn, renewLeases } from "@/lib/pipeline/lease";
@@ -47,9 +48,32 @@ async function expireAbsent(db: Db, sessionId: string, roomId: string) {
   const rt = ownedRuntimes().get(sessionId);
   if (!rt || rt.closed) return;
   const absent = [...rt.participants.values()].filter((p) => !p.active).map((p) => p.participantId);
-  if (absent.length === 0) return;
+  await leaveGone(db, sessionId, roomId, absent);
+}
+
+async function leaveGone(db: Db, sessionId: string, roomId: string, participantIds: string[]) {
+  if (participantIds.length === 0) return;
   const [room] = await db.select().from(rooms).where(eq(rooms.id, roomId));
-  for (const participantId of absent) await leaveParticipant(db, room, participantId, { sessionId });
+  if (!room) return;
+  for (const participantId of participantIds) await leaveParticipant(db, room, participantId, { sessionId });
+}
+
+/**
+ * Participants of this instance's sessions not heard from for `idleMs` leave, as if their client had said so: a
+ * browser that crashed or lost its network cannot send the leave, and would otherwise hold the session open (and its
+ * transcription running) until the 12-hour cut. Returns the participant ids that were made to leave, by session.
+ */
+export async function expireIdleParticipants(db: Db, idleMs: number, now = Date.now()): Promise<Map<string, string[]>> {
+  const expired = new Map<string, string[]>();
+  if (idleMs <= 0) return expired;
+  for (const [sessionId, rt] of ownedRuntimes()) {
+    if (rt.closed) continue;
+    const idle = rt.idleParticipants(idleMs, now);
+    if (idle.length === 0) continue;
+    expired.set(sessionId, idle);
+    await leaveGone(db, sessionId, rt.room.id, idle);
+  }
+  return expired;
 }
 
 /** Cuts this instance's transcriptions that reached 12 hours; each is saved like any stopped one. */
@@ -78,8 +102,8 @@ export async function cutOverdueTranscriptions(db: Db, now = new Date()): Promis
   return cut;
 }
 
-/** One sweep: renew this instance's leases, cut 12-hour transcriptions, take over orphaned sessions. */
-export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date } = {}) {
+/** One sweep: renew this instance's leases, let idle participants go, cut 12-hour transcriptions, take over orphaned sessions. */
+export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date; idleMs?: number } = {}) {
   const now = opts.now ?? new Date();
   const owned = ownedRuntimes();
   const held = new Set(await renewLeases(db, [...owned.keys()], now));
@@ -90,6 +114,7 @@ export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date
       owned.delete(id);
     }
   }
+  await expireIdleParticipants(db, opts.idleMs ?? appEnv().VERBATIM_PARTICIPANT_IDLE_SECONDS * 1000);
   await cutOverdueTranscriptions(db, now);
   return recoverOpenSessions(db, opts);
 }

@@ -234,6 +234,12 @@ export async function acceptAudioChunk(db: Db, session: SessionRow, participantI
   return rt.acceptChunk(participantId, seq, pcm);
 }
 
+/** A sign of life from a participant who sends no audio right now; keeps the idle timeout from counting them gone. */
+export async function participantHeartbeat(db: Db, session: SessionRow, participantId: string): Promise<void> {
+  const rt = await runtimeFor(db, session);
+  rt.heartbeat(participantId);
+}
+
 /** A participant's long audio stream; resolves when the body ends. */
 export async function acceptAudioStream(db: Db, session: SessionRow, participantId: string, body: ReadableStream<Uint8Array>) {
   const rt = await runtimeFor(db, session);

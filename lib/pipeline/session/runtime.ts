@@ -35,6 +35,8 @@ export type ParticipantAudio = {
   streaming: boolean;
   /** Seen since this runtime was created by a recovery (a join, audio): the participant came back. */
   active: boolean;
+  /** When the participant was last heard from (join, audio, heartbeat), by this runtime's clock. */
+  lastSeenMs: number;
 };
 
 type Running = { id: string; startedAt: Date; language: string; tracks: Set<Track> };
@@ -70,10 +72,10 @@ export class SessionRuntime {
   upsertParticipant(p: { participantId: string; displayName: string; breakoutGroup: string | null }, opts: { rejoin: boolean }) {
     const existing = this.participants.get(p.participantId);
     if (!existing) {
-      this.participants.set(p.participantId, { ...p, highestSeq: -1, streaming: false, active: true });
+      this.participants.set(p.participantId, { ...p, highestSeq: -1, streaming: false, active: true, lastSeenMs: this.now() });
       return;
     }
-    existing.active = true;
+    this.markSeen(existing);
     existing.displayName = p.displayName;
     const intoBreakout = p.breakoutGroup !== null && existing.breakoutGroup === null;
     existing.breakoutGroup = p.breakoutGroup;
@@ -81,6 +83,25 @@ export class SessionRuntime {
       if (existing.track?.mode === "chunks" || intoBreakout) this.detachTrack(existing);
       if (opts.rejoin) existing.highestSeq = -1;
     }
+  }
+
+  /** A sign of life without audio (a muted browser, a media server between streams). */
+  heartbeat(participantId: string) {
+    this.markSeen(this.present(participantId));
+  }
+
+  /**
+   * Participants not heard from for `idleMs`: their client vanished without leaving (a crashed browser, a lost
+   * network). One who is sending a stream is never idle: the open request is the sign of life.
+   */
+  idleParticipants(idleMs: number, now = this.now()): string[] {
+    const cutoff = now - idleMs;
+    return [...this.participants.values()].filter((p) => !p.streaming && p.lastSeenMs <= cutoff).map((p) => p.participantId);
+  }
+
+  private markSeen(p: ParticipantAudio) {
+    p.active = true;
+    p.lastSeenMs = this.now();
   }
 
   participantLeft(participantId: string) {
@@ -120,7 +141,7 @@ export class SessionRuntime {
   /** One numbered chunk from a browser. */
   async acceptChunk(participantId: string, seq: number, pcm: Buffer): Promise<ChunkOutcome> {
     const p = this.present(participantId);
-    p.active = true;
+    this.markSeen(p);
     if (!Number.isSafeInteger(seq) || seq < 0) throw new IngestError("bad_sequence", `The chunk sequence number must be a whole number ≥ 0, got ${seq}.`);
     validatePcmChunk(pcm, { maxBytes: MAX_CHUNK_BYTES });
     if (p.streaming || p.track?.mode === "stream") {
@@ -150,7 +171,7 @@ export class SessionRuntime {
    */
   async acceptStream(participantId: string, body: ReadableStream<Uint8Array>): Promise<{ receivedBytes: number; transcribedBytes: number }> {
     const p = this.present(participantId);
-    p.active = true;
+    this.markSeen(p);
     if (p.streaming) throw new IngestError("wrong_mode", "This participant is already sending a stream.");
     if (p.track && p.track.mode === "chunks" && !p.track.failed) {
       throw new IngestError("wrong_mode", "This participant's audio arrives as numbered chunks; do not also send a stream.");
@@ -224,6 +245,7 @@ export class SessionRuntime {
       return { receivedBytes, transcribedBytes };
     } finally {
       p.streaming = false;
+      p.lastSeenMs = this.now(); // idle time counts from the end of the stream
       await reader.cancel().catch(() => {});
       // The track ends with its stream, so the last utterance is recognized now rather than at the next stream.
       if (p.track?.mode === "stream") this.detachTrack(p);

@@ -18,6 +18,7 @@ import * as roomRoute from "./[roomName]/route";
 import * as participantsRoute from "./[roomName]/participants/route";
 import * as participantRoute from "./[roomName]/participants/[participantId]/route";
 import * as audioRoute from "./[roomName]/participants/[participantId]/audio/route";
+import * as heartbeatRoute from "./[roomName]/participants/[participantId]/heartbeat/route";
 import * as chunkRoute from "./[roomName]/participants/[participantId]/audio/chunks/[seq]/route";
 import * as startRoute from "./[roomName]/transcription/start/route";
 import * as stopRoute from "./[roomName]/transcription/stop/route";
@@ -44,6 +45,7 @@ function resolve(method: string, urlPath: string): { handler: Handler; params: R
     [/^participants$/, participantsRoute, []],
     [/^participants\/[^/]+$/, participantRoute, ["participantId"]],
     [/^participants\/[^/]+\/audio$/, audioRoute, ["participantId"]],
+    [/^participants\/[^/]+\/heartbeat$/, heartbeatRoute, ["participantId"]],
     [/^participants\/[^/]+\/audio\/chunks\/[^/]+$/, chunkRoute, ["participantId", "seq"]],
     [/^transcription\/start$/, startRoute, []],
     [/^transcription\/stop$/, stopRoute, []],

@@ -1,0 +1,12 @@
+// POST /api/v1/rooms/{roomName}/participants/{participantId}/heartbeat: "still here" from a participant sending no audio.
+import { roomRoute } from "@/lib/api/participant-route";
+import { openSessionFor, participantHeartbeat } from "@/lib/pipeline/service";
+import { participantParamsSchema } from "@/lib/pipeline/session/validation";
+
+export const dynamic = "force-dynamic";
+
+export const POST = roomRoute({ auth: "participant", params: participantParamsSchema }, async ({ db, room, caller, params }) => {
+  const session = await openSessionFor(db, room, caller.kind === "participant" ? caller.claims.roomSessionId : undefined);
+  await participantHeartbeat(db, session, params.participantId);
+  return { status: 204 };
+});
