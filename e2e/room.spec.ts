@@ -55,11 +55,13 @@ test("a participant joins a room with an automatic trigger, is transcribed live 
     await expect(room.getByTestId("transcription-status")).toHaveText("Transcribing");
     await expect(room.getByTestId("mic-on")).toBeVisible();
 
-    // The words come back live, under the speaker's name.
+    // The words come back live, under the speaker's name: interim text while the sentence is spoken, then final.
     const transcript = room.getByRole("log", { name: "Live transcript" });
+    await expect(transcript.getByTestId("interim-segment").first()).toBeVisible({ timeout: 45_000 });
+    await room.screenshot({ path: "/tmp/room-interim.png", fullPage: true });
     await expect(transcript.getByTestId("final-segment").first()).toBeVisible({ timeout: 45_000 });
     await expect(transcript.getByTestId("final-segment").first()).toContainText("Ana Participant:");
-    await expect(transcript).toContainText(/budget|morning|report|friday/i, { timeout: 45_000 });
+    await expect(transcript.getByTestId("final-segment").filter({ hasText: /budget|morning|report|friday/i }).first()).toBeVisible({ timeout: 45_000 });
     await room.screenshot({ path: "/tmp/room.png", fullPage: true });
 
     await room.getByRole("button", { name: "Leave" }).click();

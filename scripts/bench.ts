@@ -15,7 +15,7 @@ import { pacedPcmStream } from "./lib/paced-audio";
 import { runSession, waitForTranscription } from "./lib/session-runner";
 import { UsageError } from "./lib/simulate-args";
 import { percentile, roundOrNull } from "./lib/stats";
-import { matchUtterances, type SentMark } from "./lib/utterance-latency";
+import { matchInterims, matchUtterances, type InterimMatch, type SentMark } from "./lib/utterance-latency";
 import { VerbatimClient } from "./lib/verbatim-client";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -24,7 +24,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const HELD_P95_MS = 2000;
 const HELD_MAX_MISSED = 0.1;
 
-type TrackResult = { participantId: string; speech: ComposedSpeech; latenciesMs: number[]; missed: number; streamedText: string };
+type TrackResult = { participantId: string; speech: ComposedSpeech; latenciesMs: number[]; missed: number; streamedText: string; interim: InterimMatch };
 type SessionResult = { tracks: TrackResult[]; readyAfterLeaveMs: number; serverCpuMs: number | null; wallMs: number; audioMs: number };
 
 let runCounter = 0;
@@ -57,12 +57,29 @@ async function benchSession(client: VerbatimClient, server: LocalServer | null, 
   if (finished.state !== "ready") throw new Error(`Transcription ${finished.transcriptionId} ended ${finished.state}: ${String(finished.error ?? "")}`);
   const tracks = participants.map((p, i) => {
     const finals = session.segments.filter((s) => s.segment.final && s.segment.participantId === p.participantId);
-    const m = matchUtterances(speeches[i].utterances, finals.map((f) => ({ startMs: f.segment.startMs, endMs: f.segment.endMs, at: f.at })), marks.get(p.participantId)!);
+    const received = finals.map((f) => ({ startMs: f.segment.startMs, endMs: f.segment.endMs, at: f.at }));
+    const m = matchUtterances(speeches[i].utterances, received, marks.get(p.participantId)!);
+    const interims = session.segments
+      .filter((s) => !s.segment.final && s.segment.text && s.segment.participantId === p.participantId)
+      .map((f) => ({ startMs: f.segment.startMs, endMs: f.segment.endMs, at: f.at }));
+    const interim = matchInterims(speeches[i].utterances, received, interims, marks.get(p.participantId)!);
     const streamedText = [...finals].sort((a, b) => a.segment.startMs - b.segment.startMs).map((f) => f.segment.text).join(" ");
-    return { participantId: p.participantId, speech: speeches[i], latenciesMs: m.latenciesMs, missed: m.missed, streamedText };
+    return { participantId: p.participantId, speech: speeches[i], latenciesMs: m.latenciesMs, missed: m.missed, streamedText, interim };
   });
   const audioMs = speeches.reduce((sum, s) => sum + (s.pcm.length / PCM_BYTES_PER_SECOND) * 1000, 0);
   return { tracks, readyAfterLeaveMs, serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, wallMs, audioMs };
+}
+
+/** Interim text over a session's tracks: the share of utterances that had some before their final, and how soon. */
+function interimFigures(tracks: TrackResult[]) {
+  const covered = tracks.reduce((n, t) => n + t.interim.covered, 0);
+  const timed = tracks.reduce((n, t) => n + t.interim.timed, 0);
+  const firstText = tracks.flatMap((t) => t.interim.firstTextMs);
+  return {
+    coverage: timed > 0 ? roundOrNull(covered / timed, 2) : null,
+    firstTextP50: roundOrNull(percentile(firstText, 50)),
+    label: `${covered}/${timed} utterances`,
+  };
 }
 
 /** CPU the idle server uses per ms (timers, job polling), subtracted so the figure is the pipeline's alone. */
@@ -147,6 +164,10 @@ async function main(argv: string[]): Promise<void> {
     figures.eou_final_p95_ms = roundOrNull(percentile(latencies, 95));
     const missed = conversation.tracks.reduce((n, t) => n + t.missed, 0);
     say(`  ${latencies.length} utterances timed, ${missed} missed; p50 ${figures.eou_final_p50_ms} ms, p95 ${figures.eou_final_p95_ms} ms`);
+    const interim = interimFigures(conversation.tracks);
+    figures.interim_coverage = interim.coverage;
+    figures.interim_first_text_p50_ms = interim.firstTextP50;
+    say(`  Interim text before the final for ${interim.label}; first text p50 ${interim.firstTextP50 ?? "n/a"} ms after the utterance began`);
 
     const { reference, offline } = await offlineWer(latencySpeech);
     const streamed = conversation.tracks.map((t) => t.streamedText).join(" ");
@@ -178,7 +199,7 @@ async function main(argv: string[]): Promise<void> {
       const ok = missedN / total <= HELD_MAX_MISSED && p95 <= HELD_P95_MS;
       if (result.serverCpuMs !== null) {
         const pipelineMs = Math.max(0, result.serverCpuMs - idleRate * result.wallMs);
-        say(`  ${String(n).padStart(3)} streams: p95 ${Math.round(p95)} ms, missed ${missedN}/${total}, server CPU ${((pipelineMs / result.audioMs) * 100).toFixed(2)}% of a core per stream — ${ok ? "held" : "behind"}`);
+        say(`  ${String(n).padStart(3)} streams: p95 ${Math.round(p95)} ms, missed ${missedN}/${total}, interim text for ${interimFigures(result.tracks).label}, server CPU ${((pipelineMs / result.audioMs) * 100).toFixed(2)}% of a core per stream — ${ok ? "held" : "behind"}`);
         if (ok) {
           cpuMs += pipelineMs;
           cpuAudioMs += result.audioMs;

@@ -33,7 +33,13 @@ export function useLiveRoom(roomName: string, initial: LiveTranscriptionState): 
     source.addEventListener("segment", (event) => {
       const segment = JSON.parse((event as MessageEvent<string>).data) as LiveSegment;
       if (!segment.final) {
-        setInterims((all) => ({ ...all, [segment.participantId]: segment }));
+        // An empty interim withdraws the speaker's interim text (it was noise; no final follows).
+        setInterims((all) => {
+          if (segment.text) return { ...all, [segment.participantId]: segment };
+          const next = { ...all };
+          delete next[segment.participantId];
+          return next;
+        });
         return;
       }
       const key = `${segment.participantId}:${segment.startMs}:${segment.endMs}`;

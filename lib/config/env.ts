@@ -24,6 +24,11 @@ const envSchema = z.object({
   VERBATIM_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   VERBATIM_WEBHOOK_ALLOW_PRIVATE: booleanFlag,
   VERBATIM_SPEECH_ENGINE: z.string().min(1).default("pocketsphinx"),
+  // Interim text from a second PocketSphinx recognizer (about twice the engine CPU); 0 sends final segments only.
+  VERBATIM_POCKETSPHINX_INTERIM: z
+    .enum(["0", "1", "true", "false", ""])
+    .optional()
+    .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.

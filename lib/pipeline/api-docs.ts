@@ -122,7 +122,7 @@ registerApiRoute({
   path: "/rooms/{roomName}/live",
   summary: "Live transcript (Server-Sent Events)",
   description:
-    "`event: segment` with `{ participantId, displayName, startMs, endMs, text, final }` (times in ms from the transcription's start), `event: state` with `{ transcription }` first and on every change, and a comment heartbeat every 15 s. Public for holders of the room name. " +
+    "`event: segment` with `{ participantId, displayName, startMs, endMs, text, final }` (times in ms from the transcription's start). While someone speaks, interim segments (`final: false`) carry the utterance so far, each replacing the speaker's previous one; the final segment replaces them all, and an interim with empty `text` withdraws the speaker's interim text (it was noise). `event: state` with `{ transcription }` first and on every change, and a comment heartbeat every 15 s. Public for holders of the room name. " +
     routing,
   tags,
   params: roomParamsSchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estimateOffset, matchUtterances, sentAtFor, type SentMark } from "./utterance-latency";
+import { estimateOffset, matchInterims, matchUtterances, sentAtFor, type SentMark } from "./utterance-latency";
 
 // Audio sent in 100 ms pieces, piece i leaving at wall time 5000 + i × 100.
 const marks: SentMark[] = Array.from({ length: 200 }, (_, i) => ({ audioEndMs: (i + 1) * 100, sentAt: 5000 + i * 100 }));
@@ -58,5 +58,32 @@ describe("end-of-utterance → final latency matching", () => {
     ];
     expect(estimateOffset(utterances, finals)).toBe(700);
     expect(estimateOffset([], finals)).toBe(0);
+  });
+});
+
+describe("interim text matching", () => {
+  const utterances = [
+    { startMs: 1000, endMs: 3000 },
+    { startMs: 5000, endMs: 7000 },
+  ];
+  // Audio sent in real time from clock 10 000: audio ms t was sent at 10 000 + t.
+  const marks: SentMark[] = Array.from({ length: 90 }, (_, i) => ({ audioEndMs: (i + 1) * 100, sentAt: 10_000 + (i + 1) * 100 }));
+
+  it("counts an utterance as covered when interim text overlapping it arrived before its final, timed from its first sample", () => {
+    const finals = [
+      { startMs: 1000, endMs: 3000, at: 13_400 },
+      { startMs: 5000, endMs: 7000, at: 17_400 },
+    ];
+    const interims = [
+      { startMs: 1000, endMs: 1900, at: 12_300 },
+      { startMs: 1000, endMs: 2900, at: 13_200 },
+      // The second utterance's interim came only after its final: not live.
+      { startMs: 5000, endMs: 6000, at: 17_500 },
+    ];
+    expect(matchInterims(utterances, finals, interims, marks)).toEqual({ covered: 1, timed: 2, firstTextMs: [1300] });
+  });
+
+  it("has nothing timed when no final came back", () => {
+    expect(matchInterims(utterances, [], [{ startMs: 1000, endMs: 2000, at: 12_000 }], marks)).toEqual({ covered: 0, timed: 0, firstTextMs: [] });
   });
 });

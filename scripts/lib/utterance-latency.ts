@@ -58,3 +58,41 @@ export function matchUtterances(utterances: readonly SpokenUtterance[], finals: 
   }
   return { latenciesMs, missed, offsetMs };
 }
+
+/** An interim segment as received (non-empty text only), on the same clocks as ReceivedFinal. */
+export type ReceivedInterim = ReceivedFinal;
+
+export type InterimMatch = {
+  /** Utterances with interim text before their final segment, out of `timed` (those a final covered). */
+  covered: number;
+  timed: number;
+  /** For each covered utterance: from sending its first speech sample to the arrival of its first interim text. */
+  firstTextMs: number[];
+};
+
+/**
+ * How live the interim text is: for each utterance a final covered, whether interim text overlapping it arrived before
+ * that final, and how long after the utterance began the first did.
+ */
+export function matchInterims(
+  utterances: readonly SpokenUtterance[],
+  finals: readonly ReceivedFinal[],
+  interims: readonly ReceivedInterim[],
+  marks: readonly SentMark[],
+): InterimMatch {
+  const offsetMs = estimateOffset(utterances, finals);
+  const byArrival = [...finals].sort((a, b) => a.at - b.at);
+  const interimsByArrival = [...interims].sort((a, b) => a.at - b.at);
+  const result: InterimMatch = { covered: 0, timed: 0, firstTextMs: [] };
+  for (const u of utterances) {
+    const final = byArrival.find((f) => f.endMs - offsetMs >= u.endMs - END_SLACK_MS && f.startMs - offsetMs <= u.endMs);
+    const startedAt = sentAtFor(marks, u.startMs);
+    if (!final || startedAt === undefined) continue;
+    result.timed++;
+    const first = interimsByArrival.find((i) => i.at <= final.at && i.startMs - offsetMs <= u.endMs && i.endMs - offsetMs >= u.startMs);
+    if (!first) continue;
+    result.covered++;
+    result.firstTextMs.push(Math.max(0, first.at - startedAt));
+  }
+  return result;
+}

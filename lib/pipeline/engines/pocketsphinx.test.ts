@@ -93,16 +93,58 @@ describe("PocketSphinx engine", () => {
         const speech = await speechFor(voice);
         const stream = engine.open({ language: "en" });
         const segments: EngineSegment[] = [];
-        stream.onSegment((s) => segments.push(s));
+        stream.onSegment((s) => s.final && segments.push(s));
         stream.onError((e) => segments.push({ startMs: -1, endMs: -1, text: `error: ${e.message}`, final: true }));
         await feed(stream, speech.pcm);
         await stream.end();
-        expect(segments.every((s) => s.final && s.endMs > s.startMs)).toBe(true);
+        expect(segments.every((s) => s.endMs > s.startMs)).toBe(true);
         for (let i = 0; i < SCRIPT.length; i++) expectRecognized(segments, speech, i);
         // In order, not overlapping.
         for (let i = 1; i < segments.length; i++) expect(segments[i].startMs).toBeGreaterThanOrEqual(segments[i - 1].endMs);
       }),
     );
+  });
+
+  it("sends interim text while an utterance is spoken, each replaced by the utterance's final segment", async () => {
+    const speech = await speechFor("slt");
+    const stream = createPocketSphinxEngine().open({ language: "en" });
+    const events: EngineSegment[] = [];
+    stream.onSegment((s) => events.push(s));
+    // At twice real time, so the preview has the pace of a live track rather than a file.
+    await feed(stream, speech.pcm, () => new Promise((r) => setTimeout(r, 50)));
+    await stream.end();
+    const settledAt = events.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.length, "nothing after end()").toBe(settledAt);
+
+    const finals = events.filter((s) => s.final);
+    for (let i = 0; i < SCRIPT.length; i++) {
+      const u = speech.utterances[i];
+      const final = segmentsFor(finals, u)[0];
+      const finalAt = events.indexOf(final);
+      // Before the final, interim text of this utterance: growing, inside it, with some of its words.
+      const interims = events.slice(0, finalAt).filter((s) => !s.final && s.text && s.startMs < u.endMs + 300 && s.endMs > u.startMs);
+      expect(interims.length, `interims of "${u.text}"`).toBeGreaterThan(0);
+      for (const s of interims) {
+        expect(s.startMs).toBeGreaterThanOrEqual(u.startMs - 400);
+        expect(s.endMs).toBeLessThanOrEqual(u.endMs + 400);
+      }
+      const heard = interims.flatMap((s) => s.text.split(" "));
+      expect(SCRIPT[i].keys.some((k) => heard.includes(k)), `interims "${interims.map((s) => s.text).join(" / ")}"`).toBe(true);
+      // After the final, no interim for this utterance again.
+      expect(events.slice(finalAt + 1).filter((s) => !s.final && s.text && s.startMs < final.endMs)).toEqual([]);
+    }
+  });
+
+  it("with interim text off, sends final segments only", async () => {
+    const speech = await speechFor("rms");
+    const stream = createPocketSphinxEngine({ interim: false }).open({ language: "en" });
+    const events: EngineSegment[] = [];
+    stream.onSegment((s) => events.push(s));
+    await feed(stream, speech.pcm.subarray(0, pcmBytesForMs(speech.utterances[0].endMs + 1000)));
+    await stream.end();
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((s) => s.final)).toBe(true);
   });
 
   it("restarts a recognizer killed mid-stream; the stream goes on and later speech is still recognized", async () => {
@@ -111,7 +153,7 @@ describe("PocketSphinx engine", () => {
     const stream = createPocketSphinxEngine().open({ language: "en" });
     const segments: EngineSegment[] = [];
     const errors: Error[] = [];
-    stream.onSegment((s) => segments.push(s));
+    stream.onSegment((s) => s.final && segments.push(s));
     stream.onError((e) => errors.push(e));
     let killed: number | undefined;
     let replacement: number | undefined;
@@ -119,12 +161,13 @@ describe("PocketSphinx engine", () => {
     const middleOfSecond = pcmBytesForMs((speech.utterances[1].startMs + speech.utterances[1].endMs) / 2);
     await feed(stream, speech.pcm, async (written) => {
       if (killed !== undefined) {
-        replacement ??= recognizerPids().find((pid) => pid !== killed && !before.has(pid));
+        replacement ??= recognizerPids().find((pid) => pid !== killed && !before.has(pid) && !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("-fwdflat"));
         return;
       }
       if (written < middleOfSecond) return;
       while (segmentsFor(segments, speech.utterances[0]).length === 0) await new Promise((r) => setTimeout(r, 20));
-      const mine = recognizerPids().filter((pid) => !before.has(pid));
+      // The main recognizer, not the interim one (which runs with -fwdflat no).
+      const mine = recognizerPids().filter((pid) => !before.has(pid) && !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("-fwdflat"));
       expect(mine.length).toBeGreaterThan(0);
       killed = mine[0];
       process.kill(killed, "SIGKILL");

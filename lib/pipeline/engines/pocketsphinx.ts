@@ -4,6 +4,7 @@ import { access, constants } from "node:fs/promises";
 import path from "node:path";
 import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
 import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
+import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/pipeline/engines/pocketsphinx-preview";
 
 export const POCKETSPHINX_INSTALL_COMMAND = "apt-get install -y pocketsphinx pocketsphinx-en-us";
 const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
@@ -23,12 +24,17 @@ export type PocketSphinxOptions = {
    * tone for speech; that false utterance skews the live cepstral mean and garbles the real first utterance. 3.0 does not.
    */
   vadThreshold?: number;
-  /** More command-line options for pocketsphinx_continuous (they override the ones above). */
+  /** More command-line options for pocketsphinx_continuous, as `-flag value` pairs (they override the ones above). */
   extraArgs?: string[];
   /** A process that dies is restarted; more than this many deaths within a minute fail the stream. */
   maxRestartsPerMinute?: number;
   /** Audio kept since the last final segment, replayed into a restarted process so the utterance in flight is not lost. */
   replayLimitMs?: number;
+  /**
+   * Interim segments while someone speaks, from a second, lighter recognizer on the same audio (pocketsphinx-preview.ts).
+   * It costs about half as much CPU again as the main one. Default on.
+   */
+  interim?: boolean;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -69,9 +75,10 @@ function spawnRecognizer(binary: string, args: string[]) {
 
 function commandArgs(
   opts: Required<Pick<PocketSphinxOptions, "modelDir" | "vadPostSpeechFrames" | "vadThreshold" | "extraArgs">>,
+  overrides: string[] = [],
 ): string[] {
   const m = modelFiles(opts.modelDir);
-  return [
+  const base = [
     // The Debian 12 build (5prealpha) has no stdin option but reads raw s16le from any path, in 2048-sample blocks.
     "-infile", "/dev/stdin",
     "-time", "yes",
@@ -81,8 +88,17 @@ function commandArgs(
     "-samprate", String(PCM_SAMPLE_RATE),
     "-vad_postspeech", String(opts.vadPostSpeechFrames),
     "-vad_threshold", String(opts.vadThreshold),
-    ...opts.extraArgs,
   ];
+  return mergeFlags(base, opts.extraArgs, overrides);
+}
+
+/** `-flag value` lists, later ones winning: the tool refuses a flag given twice. */
+export function mergeFlags(...lists: string[][]): string[] {
+  const flags = new Map<string, string>();
+  for (const list of lists) {
+    for (let i = 0; i + 1 < list.length; i += 2) flags.set(list[i], list[i + 1]);
+  }
+  return [...flags].flat();
 }
 
 export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): SpeechEngine {
@@ -94,6 +110,7 @@ export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): Spe
     extraArgs: options.extraArgs ?? [],
     maxRestartsPerMinute: options.maxRestartsPerMinute ?? 5,
     replayLimitMs: options.replayLimitMs ?? 30_000,
+    interim: options.interim ?? true,
   };
   return {
     id: "pocketsphinx",
@@ -104,7 +121,7 @@ export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): Spe
       if (language !== "en") {
         throw new Error(`PocketSphinx cannot transcribe language "${language}"; it supports only "en".`);
       }
-      return new PocketSphinxStream(resolved, commandArgs(resolved));
+      return new PocketSphinxStream(resolved, commandArgs(resolved), resolved.interim ? commandArgs(resolved, PREVIEW_ARGS) : null);
     },
   };
 }
@@ -178,12 +195,25 @@ class PocketSphinxStream implements EngineStream {
   private ending = false;
   private endPromise: Promise<void> | undefined;
   private writeChain: Promise<void> = Promise.resolve();
+  private preview: PocketSphinxPreview | undefined;
+  /** What the latest preview heard of the utterance in progress (a phrase per short pause): the interim text. */
+  private pieces: PreviewPiece[] = [];
+  /** Where the last final segment ended (samples): preview phrases before it are already settled. */
+  private settledSample = 0;
 
   constructor(
     private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number },
     private readonly args: string[],
+    previewArgs: string[] | null,
   ) {
     this.proc = this.startProcess(0);
+    if (previewArgs) {
+      this.preview = new PocketSphinxPreview({
+        spawn: () => spawnRecognizer(opts.binary, previewArgs),
+        onPiece: (piece) => this.onPreviewPiece(piece),
+        onDisabled: (reason) => console.error(`Interim text is off for one track: ${reason}.`),
+      });
+    }
   }
 
   onSegment(cb: (s: EngineSegment) => void): void {
@@ -215,6 +245,7 @@ class PocketSphinxStream implements EngineStream {
     this.replayBytes += pcm.length;
     this.samplesIn += pcm.length / 2;
     this.trimReplayToLimit();
+    this.preview?.write(pcm);
     await this.writeTo(this.proc, pcm);
     if (this.failure) throw this.failure;
   }
@@ -222,6 +253,7 @@ class PocketSphinxStream implements EngineStream {
   private async finish(): Promise<void> {
     this.ending = true;
     await this.writeChain;
+    this.stopPreview(); // the last final segment comes next; no interim after it
     // A process that crashes while flushing is restarted (with the replay) and flushed again.
     while (!this.failure) {
       const proc = this.proc;
@@ -293,6 +325,7 @@ class PocketSphinxStream implements EngineStream {
 
   private fail(error: Error) {
     if (this.failure) return;
+    this.stopPreview();
     this.failure = error;
     this.replay = [];
     this.replayBytes = 0;
@@ -340,9 +373,15 @@ class PocketSphinxStream implements EngineStream {
     const lastFrameEnd = Math.max(0, ...block.words.map((w) => w.endSec));
     if (block.words.length > 0) {
       // The audio up to the end of this utterance is settled; a restart need not replay it.
-      this.settleUpTo(this.proc.originSample + Math.round((lastFrameEnd * 1000 + FRAME_MS) * SAMPLES_PER_MS));
+      const endSample = this.proc.originSample + Math.round((lastFrameEnd * 1000 + FRAME_MS) * SAMPLES_PER_MS);
+      this.settleUpTo(endSample);
+      this.settledSample = Math.max(this.settledSample, endSample);
+      this.preview?.settle(this.settledSample);
     }
-    if (!text) return;
+    if (!text) {
+      this.republishInterim(false);
+      return;
+    }
     const startMs = spoken.length ? spoken[0].startSec * 1000 : 0;
     const endMs = spoken.length ? spoken[spoken.length - 1].endSec * 1000 + FRAME_MS : lastFrameEnd * 1000 + FRAME_MS;
     const segment: EngineSegment = {
@@ -350,6 +389,52 @@ class PocketSphinxStream implements EngineStream {
       endMs: Math.round(originMs + endMs),
       text,
       final: true,
+    };
+    for (const cb of this.segmentListeners) cb(segment);
+    this.republishInterim(true);
+  }
+
+  private stopPreview() {
+    this.preview?.stop();
+    this.preview = undefined;
+    this.pieces = [];
+  }
+
+  private onPreviewPiece(piece: PreviewPiece) {
+    // A phrase of an utterance whose final segment is out already: the final has said it better. (The next utterance
+    // begins after the final one's closing silence, so it starts after where that final ends.)
+    if (!this.preview || piece.startSample < this.settledSample) return;
+    const current = this.pieces[0]?.tick ?? 0;
+    if (piece.tick < current) return; // a late answer to an older preview
+    if (piece.tick > current) this.pieces = [];
+    this.pieces.push(piece);
+    this.publishInterim();
+  }
+
+  /**
+   * After an utterance ends: phrases it covered go; the rest (the next utterance, begun already) is said again, since
+   * a listener drops a speaker's interim text when their final segment arrives.
+   */
+  private republishInterim(finalSent: boolean) {
+    const before = this.pieces.length;
+    this.pieces = this.pieces.filter((p) => p.startSample >= this.settledSample);
+    if (this.pieces.length > 0 ? finalSent || this.pieces.length !== before : !finalSent && before > 0) this.publishInterim();
+  }
+
+  /** The interim text so far; an empty one withdraws text that turned out to be noise (no final replaces it). */
+  private publishInterim() {
+    if (this.pieces.length === 0) {
+      const at = Math.round(this.settledSample / SAMPLES_PER_MS);
+      for (const cb of this.segmentListeners) cb({ startMs: at, endMs: at, text: "", final: false });
+      return;
+    }
+    const first = this.pieces[0];
+    const last = this.pieces[this.pieces.length - 1];
+    const segment: EngineSegment = {
+      startMs: Math.round(first.startSample / SAMPLES_PER_MS),
+      endMs: Math.round(Math.max(first.startSample, last.endSample) / SAMPLES_PER_MS),
+      text: this.pieces.map((p) => p.text).join(" "),
+      final: false,
     };
     for (const cb of this.segmentListeners) cb(segment);
   }

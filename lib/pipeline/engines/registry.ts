@@ -1,9 +1,10 @@
 // Which speech engines exist and which one the operator chose (VERBATIM_SPEECH_ENGINE); add an engine here.
+import { appEnv } from "@/lib/config/env";
 import { createPocketSphinxEngine } from "@/lib/pipeline/engines/pocketsphinx";
 import type { SpeechEngine } from "@/lib/pipeline/engines/types";
 
 const factories: Record<string, () => SpeechEngine> = {
-  pocketsphinx: () => createPocketSphinxEngine(),
+  pocketsphinx: () => createPocketSphinxEngine({ interim: appEnv().VERBATIM_POCKETSPHINX_INTERIM }),
 };
 
 const instances = new Map<string, SpeechEngine>();

@@ -1,0 +1,88 @@
+// A media server's view, over real HTTP against the production server: one long streaming PUT of a participant's
+// audio at real time, while the live transcript (SSE) shows interim text and then final segments before the body ends.
+import { expect, test } from "@playwright/test";
+import { composeSpeech, roomTone } from "../lib/testing/speech";
+import { pacedPcmStream } from "../scripts/lib/paced-audio";
+import { createApiKeyInDashboard } from "./fixtures";
+
+type LiveSegment = { participantId: string; displayName: string; startMs: number; endMs: number; text: string; final: boolean };
+
+/** Reads `event: segment` messages of an SSE response until it is aborted. */
+async function collectSegments(body: ReadableStream<Uint8Array>, into: { segment: LiveSegment; at: number }[]) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(message)?.[1];
+        const data = /^data: (.*)$/m.exec(message)?.[1];
+        if (event === "segment" && data) into.push({ segment: JSON.parse(data) as LiveSegment, at: Date.now() });
+      }
+    }
+  } catch {
+    // aborted at the end of the test
+  }
+}
+
+test("a media server streams a participant's audio in one long PUT; interim and final text arrive live, before the stream ends", async ({ page, request, baseURL }) => {
+  test.setTimeout(120_000);
+  const key = await createApiKeyInDashboard(page, "Streaming e2e");
+  const auth = { Authorization: `Bearer ${key}` };
+  const created = await request.post("/api/v1/meetings", {
+    headers: auth,
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: "stream", liveTranscription: { startTrigger: "automatic" } },
+  });
+  const { roomName } = (await created.json()) as { roomName: string };
+  const name = roomName.slice(1);
+  expect((await request.post(`/api/v1/rooms/${name}/participants`, { headers: auth, data: { participantId: "ana", displayName: "Ana Stream" } })).status()).toBe(201);
+
+  const live = new AbortController();
+  const sse = await fetch(`${baseURL}/api/v1/rooms/${name}/live`, { signal: live.signal });
+  expect(sse.headers.get("content-type")).toContain("text/event-stream");
+  const segments: { segment: LiveSegment; at: number }[] = [];
+  const reading = collectSegments(sse.body!, segments);
+
+  const speech = await composeSpeech(
+    ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."].map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 1500 })),
+    { leadMs: 800 },
+  );
+  const pcm = Buffer.concat([speech.pcm, roomTone(1000, { seed: 3 })]);
+  const put = await fetch(`${baseURL}/api/v1/rooms/${name}/participants/ana/audio`, {
+    method: "PUT",
+    headers: { ...auth, "Content-Type": "audio/L16;rate=16000;channels=1" },
+    body: pacedPcmStream(pcm),
+    duplex: "half",
+  } as RequestInit & { duplex: "half" });
+  const answeredAt = Date.now();
+  expect(put.status).toBe(200);
+  expect(await put.json()).toEqual({ receivedBytes: pcm.length });
+
+  // The first utterance was transcribed while the body was still streaming: live, not after the upload.
+  const finals = segments.filter((s) => s.segment.final);
+  expect(finals.length).toBeGreaterThan(0);
+  expect(finals[0].at).toBeLessThan(answeredAt - 1000);
+  expect(finals[0].segment).toMatchObject({ participantId: "ana", displayName: "Ana Stream" });
+  expect(finals.map((s) => s.segment.text).join(" ")).toMatch(/budget|morning|report|friday/);
+  // Interim text came first, under the same speaker.
+  const firstFinal = segments.indexOf(finals[0]);
+  const interims = segments.slice(0, firstFinal).filter((s) => !s.segment.final && s.segment.text);
+  expect(interims.length).toBeGreaterThan(0);
+  expect(interims[0].segment.participantId).toBe("ana");
+
+  expect((await request.delete(`/api/v1/rooms/${name}/participants/ana`, { headers: auth })).status()).toBe(204);
+  live.abort();
+  await reading;
+  await expect
+    .poll(async () => {
+      const res = await request.get(`/api/v1/transcriptions?roomName=${encodeURIComponent(roomName)}`, { headers: auth });
+      return ((await res.json()) as { results: { state: string }[] }).results[0]?.state;
+    }, { timeout: 60_000 })
+    .toBe("ready");
+});
