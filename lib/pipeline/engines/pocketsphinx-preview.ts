@@ -4,6 +4,7 @@
 // utterance so far, so the interim text grows and firms up, and the main recognizer's final segment replaces it.
 import type { ChildProcess } from "node:child_process";
 import os from "node:os";
+import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
 import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
 
 /** What the preview heard of the utterance in progress, in samples of the stream's own timeline. */
@@ -29,8 +30,6 @@ const AWAIT_LIMIT_MS = 1500;
 const MIN_SPEECH_SAMPLES = (PCM_SAMPLE_RATE * 7) / 10;
 /** Audio before the first loud frame that is previewed too: a word's soft onset. */
 const LEAD_SAMPLES = (PCM_SAMPLE_RATE * 3) / 10;
-const WORD_TIME_LINE = /^(\S+) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?) (\S+)$/;
-const FILLER_WORD = /^(<s>|<\/s>|<sil>|\[[A-Z]+\]|\+\+.*\+\+)$/;
 /**
  * Four of the recognizer's 2048-sample reads of faint noise (512 ms): longer than its end-of-utterance pause (30 frames)
  * wherever the read boundaries fall. Not exact zeros, which its voice-activity detector mistakes.
@@ -88,8 +87,6 @@ export class PocketSphinxPreview {
   private tickIds = 0;
   private partial = Buffer.alloc(0);
   private readonly gate = new LoudnessGate();
-  private lineRest = "";
-  private block: { hyp: string; words: { word: string; startSec: number; endSec: number }[] } | undefined;
   private deaths: number[] = [];
   private stopped = false;
   private readonly everySamples: number;
@@ -207,13 +204,12 @@ export class PocketSphinxPreview {
       }
     }
     const proc: Proc = { child, samples: 0, ticks: [], closed: false };
-    this.lineRest = "";
-    this.block = undefined;
+    const output = new HypothesisReader((h) => this.onHypothesis(proc, h));
     child.stdin?.on("error", () => {}); // EPIPE after a death; handled on close
     child.stderr?.resume();
     child.stdout?.setEncoding("utf8");
     child.stdout?.on("data", (text: string) => {
-      if (this.proc === proc && !this.stopped) this.onOutput(proc, text);
+      if (this.proc === proc && !this.stopped) output.push(text);
     });
     child.on("error", () => {});
     child.on("close", () => {
@@ -232,26 +228,8 @@ export class PocketSphinxPreview {
     return proc;
   }
 
-  private onOutput(proc: Proc, text: string) {
-    const lines = (this.lineRest + text).split("\n");
-    this.lineRest = lines.pop() ?? "";
-    for (const raw of lines) {
-      const line = raw.trim();
-      const timed = WORD_TIME_LINE.exec(line);
-      if (timed && this.block) {
-        this.block.words.push({ word: timed[1], startSec: Number(timed[2]), endSec: Number(timed[3]) });
-        if (timed[1] === "</s>") this.emit(proc);
-      } else {
-        this.emit(proc);
-        this.block = { hyp: line, words: [] };
-      }
-    }
-  }
-
-  private emit(proc: Proc) {
-    const block = this.block;
-    this.block = undefined;
-    if (!block) return;
+  private onHypothesis(proc: Proc, block: Hypothesis) {
+    if (this.proc !== proc || this.stopped) return;
     // Any answer, even an empty one, means the recognizer got through the preview before it.
     const lastWord = block.words[block.words.length - 1];
     if (this.awaiting && lastWord) {
@@ -259,8 +237,8 @@ export class PocketSphinxPreview {
       const awaited = proc.ticks.find((t) => t.id === this.awaiting!.tick);
       if (!awaited || endSample >= awaited.previewStart) this.awaiting = undefined;
     }
-    const text = block.hyp.replace(/\s+/g, " ").trim();
-    const spoken = block.words.filter((w) => !FILLER_WORD.test(w.word));
+    const text = hypothesisText(block);
+    const spoken = spokenWords(block);
     if (!text || spoken.length === 0) return;
     const first = Math.round(spoken[0].startSec * PCM_SAMPLE_RATE);
     const tick = proc.ticks.find((t) => t.previewStart <= first && first < t.previewEnd);

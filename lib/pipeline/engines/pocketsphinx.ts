@@ -5,6 +5,7 @@ import path from "node:path";
 import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
 import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/pipeline/engines/pocketsphinx-preview";
+import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
 
 export const POCKETSPHINX_INSTALL_COMMAND = "apt-get install -y pocketsphinx pocketsphinx-en-us";
 const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
@@ -39,8 +40,6 @@ export type PocketSphinxOptions = {
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
 const SAMPLES_PER_MS = PCM_SAMPLE_RATE / 1000;
-const FILLER_WORD = /^(<s>|<\/s>|<sil>|\[[A-Z]+\]|\+\+.*\+\+)$/;
-const WORD_TIME_LINE = /^(\S+) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?) (\S+)$/;
 
 async function findExecutable(binary: string): Promise<string | undefined> {
   const candidates = binary.includes("/")
@@ -173,8 +172,6 @@ function lastLines(text: string): string {
   return lines.slice(-3).join(" | ") || "(no error output)";
 }
 
-type WordTime = { word: string; startSec: number; endSec: number };
-type Block = { hyp: string; words: WordTime[]; complete: boolean };
 type Proc = { child: ChildProcess; originSample: number; closed: Promise<void>; isClosed: boolean };
 
 class PocketSphinxStream implements EngineStream {
@@ -186,9 +183,8 @@ class PocketSphinxStream implements EngineStream {
   private replay: Buffer[] = [];
   private replayStartSample = 0;
   private replayBytes = 0;
-  private block: Block | undefined;
-  private blockTimer: NodeJS.Timeout | undefined;
-  private lineRest = "";
+  private readonly output = new HypothesisReader((h) => this.emitHypothesis(h));
+  private outputTimer: NodeJS.Timeout | undefined;
   private stderrTail = "";
   private deaths: number[] = [];
   private failure: Error | undefined;
@@ -261,7 +257,7 @@ class PocketSphinxStream implements EngineStream {
       await proc.closed;
       if (this.proc === proc) break;
     }
-    this.emitBlock();
+    this.flushOutput();
   }
 
   private writeTo(proc: Proc, pcm: Buffer): Promise<void> {
@@ -283,7 +279,7 @@ class PocketSphinxStream implements EngineStream {
     const child = spawnRecognizer(this.opts.binary, this.args);
     let markClosed!: () => void;
     const proc: Proc = { child, originSample, isClosed: false, closed: new Promise((r) => (markClosed = r)) };
-    this.lineRest = "";
+    this.output.reset();
     child.stdin.on("error", () => {}); // EPIPE when the process died; handled on close
     child.stdout.setEncoding("utf8");
     child.stdout.on("data", (text: string) => {
@@ -305,10 +301,11 @@ class PocketSphinxStream implements EngineStream {
   }
 
   private onProcessClosed(proc: Proc, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) {
-    if (this.lineRest) this.onOutput("\n");
-    if (this.ending && code === 0) return; // normal end of stream; finish() emits the last block
+    this.output.completeLine();
+    if (this.ending && code === 0) return; // normal end of stream; finish() emits the last hypothesis
     // Died mid-stream: the unfinished utterance is dropped here and recognized again from the replayed audio.
-    this.clearBlock();
+    clearTimeout(this.outputTimer);
+    this.output.reset();
     const now = Date.now();
     this.deaths = this.deaths.filter((t) => now - t < 60_000);
     this.deaths.push(now);
@@ -333,43 +330,24 @@ class PocketSphinxStream implements EngineStream {
   }
 
   private onOutput(text: string) {
-    const lines = (this.lineRest + text).split("\n");
-    this.lineRest = lines.pop() ?? "";
-    for (const raw of lines) {
-      const line = raw.trim();
-      const timed = WORD_TIME_LINE.exec(line);
-      if (timed && this.block) {
-        this.block.words.push({ word: timed[1], startSec: Number(timed[2]), endSec: Number(timed[3]) });
-        if (timed[1] === "</s>") {
-          this.block.complete = true;
-          this.emitBlock();
-        }
-      } else {
-        // A hypothesis line (possibly empty) opens the next utterance's block.
-        this.emitBlock();
-        this.block = { hyp: line, words: [], complete: false };
-      }
-    }
+    this.output.push(text);
     // The word list normally ends with </s>; if one ever does not, do not hold the segment back for long.
-    if (this.block && !this.block.complete) {
-      clearTimeout(this.blockTimer);
-      this.blockTimer = setTimeout(() => this.emitBlock(), 250);
+    if (this.output.pending) {
+      clearTimeout(this.outputTimer);
+      this.outputTimer = setTimeout(() => this.flushOutput(), 250);
     }
   }
 
-  private clearBlock() {
-    clearTimeout(this.blockTimer);
-    this.block = undefined;
+  private flushOutput() {
+    clearTimeout(this.outputTimer);
+    this.output.flush();
   }
 
-  private emitBlock() {
-    clearTimeout(this.blockTimer);
-    const block = this.block;
-    this.block = undefined;
-    if (!block) return;
+  private emitHypothesis(block: Hypothesis) {
+    clearTimeout(this.outputTimer);
     const originMs = this.proc.originSample / SAMPLES_PER_MS;
-    const spoken = block.words.filter((w) => !FILLER_WORD.test(w.word));
-    const text = block.hyp.replace(/\s+/g, " ").trim();
+    const spoken = spokenWords(block);
+    const text = hypothesisText(block);
     const lastFrameEnd = Math.max(0, ...block.words.map((w) => w.endSec));
     if (block.words.length > 0) {
       // The audio up to the end of this utterance is settled; a restart need not replay it.
