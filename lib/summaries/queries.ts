@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { summaries, transcriptions, transcriptSegments, type SummaryRow } from "@/lib/db/schema";
-import { invalid } from "@/lib/errors";
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from "@/lib/api/keyset-cursor";
 import type { TranscriptSegment } from "@/lib/summaries/engines/types";
 import type { SummarySort } from "./service-schemas";
 
@@ -54,31 +54,16 @@ const sortKeys = {
   roomName: sql<string>`${transcriptions.roomName}`,
 };
 
-type Cursor = { key: string | number; id: string };
+type Cursor = KeysetPosition;
 
 export function encodeSummaryCursor(sort: SummarySort, view: SummaryView): string {
   const key = sort.field === "roomName" ? view.roomName : sort.field === "startDate" ? view.startDate.getTime() : view.createdAt.getTime();
-  return Buffer.from(JSON.stringify([sort.field, sort.direction, key, view.id])).toString("base64url");
+  return encodeKeysetCursor(sort, { key, id: view.id });
 }
 
 /** Reads a cursor handed out for the same sort order; anything else is a 400 on `cursor`. */
 export function decodeSummaryCursor(value: string, sort: SummarySort): Cursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-  } catch {
-    parsed = null;
-  }
-  if (Array.isArray(parsed) && parsed.length === 4) {
-    const [field, direction, key, id] = parsed as unknown[];
-    if (field !== sort.field || direction !== sort.direction) {
-      // A cursor of another order would silently skip or repeat rows.
-      throw invalid("cursor", "This cursor belongs to a different sortBy; page with the sortBy it was given with, or start again without a cursor");
-    }
-    const keyOk = field === "roomName" ? typeof key === "string" && key.length <= 300 : Number.isSafeInteger(key);
-    if (keyOk && typeof id === "string" && uuidPattern.test(id)) return { key: key as string | number, id: id.toLowerCase() };
-  }
-  throw invalid("cursor", "The cursor is not valid; use the cursor of the previous page, or leave it out for the first page");
+  return decodeKeysetCursor(value, sort, (key) => (sort.field === "roomName" ? typeof key === "string" && key.length <= 300 : Number.isSafeInteger(key)));
 }
 
 /** One page of the account's live summaries in the given order; `nextCursor` is null on the last page. */
