@@ -14,6 +14,11 @@ export type DbHandle = {
   url?: string;
   /** Runs raw SQL with $1-style parameters; for the few places (job queue, tests) that need it. */
   execute(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /**
+   * Runs a script of several statements without parameters (the simple query protocol, as psql does), on one
+   * connection, so a BEGIN … COMMIT in it holds; returns the last statement's rows.
+   */
+  executeScript(text: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 };
 
@@ -29,6 +34,17 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
       kind: "postgres",
       url: target.url,
       execute: async (text, params = []) => [...(await client.unsafe(text, params as never[]))],
+      executeScript: async (text) => {
+        const reserved = await client.reserve();
+        try {
+          // One statement answers with its rows; several with one result (an array of rows) per statement.
+          const result: unknown[] = await reserved.unsafe(text).simple();
+          const last = result.length > 0 && Array.isArray(result[0]) ? (result.at(-1) as unknown[]) : result;
+          return [...last] as Record<string, unknown>[];
+        } finally {
+          reserved.release();
+        }
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -47,6 +63,7 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     db: drizzle(client, { schema }) as unknown as Db,
     kind: "pglite",
     execute: async (text, params = []) => (await client.query<Record<string, unknown>>(text, params)).rows,
+    executeScript: async (text) => ((await client.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[],
     close: async () => {
       await client.close();
       releaseLock();

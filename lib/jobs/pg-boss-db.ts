@@ -13,28 +13,14 @@ const isPlainObject = (v: unknown) => typeof v === "object" && v !== null && !Ar
 const asPgParameters = (values: unknown[]) => values.map((v) => (v === undefined ? null : isPlainObject(v) ? JSON.stringify(v) : v));
 
 /**
- * pg-boss on our handle. Parameterized statements go through `handle.execute`. Statements without values may be
- * scripts of several statements (its schema creation wraps them in BEGIN … COMMIT), which neither PGlite's `query`
- * nor a pooled postgres.js connection accepts: PGlite runs them with `exec`, PostgreSQL on one reserved connection
- * with the simple query protocol.
+ * pg-boss on our handle. Statements without values may be scripts of several statements (its schema creation wraps
+ * them in BEGIN … COMMIT), which only the simple query protocol takes.
  */
 export function pgBossDb(handle: DbHandle): PgBossDb {
-  // drizzle keeps the driver client it was built on; DbHandle only exposes single-statement execution.
-  const client = (handle.db as unknown as { $client: unknown }).$client;
   return {
     async executeSql(text, values) {
       if (values && values.length > 0) return { rows: await handle.execute(text, asPgParameters(values)) };
-      if (handle.kind === "pglite") {
-        const results = await (client as { exec(q: string): Promise<{ rows: Record<string, unknown>[] }[]> }).exec(text);
-        return { rows: results.at(-1)?.rows ?? [] };
-      }
-      const pg = client as { reserve(): Promise<{ unsafe(q: string): { simple(): Promise<Record<string, unknown>[]> }; release(): void }> };
-      const reserved = await pg.reserve();
-      try {
-        return { rows: [...(await reserved.unsafe(text).simple())] };
-      } finally {
-        reserved.release();
-      }
+      return { rows: await handle.executeScript(text) };
     },
   };
 }
