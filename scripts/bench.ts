@@ -9,7 +9,7 @@ import { makeLongTranscript } from "@/lib/summaries/fixtures/long-transcript";
 import { summarizeExtractively } from "@/lib/summaries/engines/extractive";
 import { BENCH_USAGE, parseBenchArgs, rampLevels } from "./lib/bench-args";
 import { benchTrack } from "./lib/bench-speech";
-import { startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
+import { exitedChildrenCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
 import { pacedPcmStream } from "./lib/paced-audio";
 import { runSession, waitForTranscription } from "./lib/session-runner";
@@ -25,7 +25,7 @@ const HELD_P95_MS = 2000;
 const HELD_MAX_MISSED = 0.1;
 
 type TrackResult = { participantId: string; speech: ComposedSpeech; latenciesMs: number[]; missed: number; streamedText: string; interim: InterimMatch };
-type SessionResult = { tracks: TrackResult[]; readyAfterLeaveMs: number; serverCpuMs: number | null; wallMs: number; audioMs: number };
+type SessionResult = { tracks: TrackResult[]; readyAfterLeaveMs: number; serverCpuMs: number | null; engineCpuMs: number | null; wallMs: number; audioMs: number };
 
 let runCounter = 0;
 
@@ -45,6 +45,7 @@ async function benchSession(client: VerbatimClient, server: LocalServer | null, 
     };
   });
   const cpuBefore = server ? processCpuMs(server.nodePids()) : null;
+  const engineBefore = server ? exitedChildrenCpuMs(server.nodePids()) : null;
   const started = performance.now();
   const session = await runSession(client, { roomName: meeting.roomName, manual: false, participants });
   const wallMs = performance.now() - started;
@@ -54,6 +55,9 @@ async function benchSession(client: VerbatimClient, server: LocalServer | null, 
   const finished = await waitForTranscription(client, session.transcriptionId, { timeoutMs: 120_000, pollMs: 20 });
   const readyAfterLeaveMs = Date.now() - leftAt;
   session.stopLive();
+  // The engines end with their tracks; their CPU reaches the server's account once they have exited.
+  await new Promise((r) => setTimeout(r, 300));
+  const engineAfter = server ? exitedChildrenCpuMs(server.nodePids()) : null;
   if (finished.state !== "ready") throw new Error(`Transcription ${finished.transcriptionId} ended ${finished.state}: ${String(finished.error ?? "")}`);
   const tracks = participants.map((p, i) => {
     const finals = session.segments.filter((s) => s.segment.final && s.segment.participantId === p.participantId);
@@ -67,7 +71,14 @@ async function benchSession(client: VerbatimClient, server: LocalServer | null, 
     return { participantId: p.participantId, speech: speeches[i], latenciesMs: m.latenciesMs, missed: m.missed, streamedText, interim };
   });
   const audioMs = speeches.reduce((sum, s) => sum + (s.pcm.length / PCM_BYTES_PER_SECOND) * 1000, 0);
-  return { tracks, readyAfterLeaveMs, serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, wallMs, audioMs };
+  return {
+    tracks,
+    readyAfterLeaveMs,
+    serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+    engineCpuMs: engineBefore === null || engineAfter === null ? null : engineAfter - engineBefore,
+    wallMs,
+    audioMs,
+  };
 }
 
 /** Interim text over a session's tracks: the share of utterances that had some before their final, and how soon. */
@@ -189,6 +200,7 @@ async function main(argv: string[]): Promise<void> {
     say(`Real-time streams: ramp up to ${rampMax} (held = p95 ≤ ${HELD_P95_MS} ms and ≤ ${HELD_MAX_MISSED * 100}% missed)…`);
     let held = 0;
     let cpuMs = 0;
+    let engineMs = 0;
     let cpuAudioMs = 0;
     for (const n of rampLevels(opts.maxStreams)) {
       const result = await benchSession(client, server, rampSpeech.slice(0, n));
@@ -199,9 +211,11 @@ async function main(argv: string[]): Promise<void> {
       const ok = missedN / total <= HELD_MAX_MISSED && p95 <= HELD_P95_MS;
       if (result.serverCpuMs !== null) {
         const pipelineMs = Math.max(0, result.serverCpuMs - idleRate * result.wallMs);
-        say(`  ${String(n).padStart(3)} streams: p95 ${Math.round(p95)} ms, missed ${missedN}/${total}, interim text for ${interimFigures(result.tracks).label}, server CPU ${((pipelineMs / result.audioMs) * 100).toFixed(2)}% of a core per stream — ${ok ? "held" : "behind"}`);
+        const engine = result.engineCpuMs ?? 0;
+        say(`  ${String(n).padStart(3)} streams: p95 ${Math.round(p95)} ms, missed ${missedN}/${total}, interim text for ${interimFigures(result.tracks).label}, per stream: server ${((pipelineMs / result.audioMs) * 100).toFixed(2)}% and engine ${((engine / result.audioMs) * 100).toFixed(1)}% of a core — ${ok ? "held" : "behind"}`);
         if (ok) {
           cpuMs += pipelineMs;
+          engineMs += engine;
           cpuAudioMs += result.audioMs;
         }
       } else {
@@ -213,6 +227,8 @@ async function main(argv: string[]): Promise<void> {
     figures.realtime_streams = held;
     // Node processes of the server only: the engines are separate processes and are not counted.
     figures.pipeline_cpu_pct_per_stream = server && cpuAudioMs > 0 ? roundOrNull((cpuMs / cpuAudioMs) * 100, 3) : null;
+    // The speech engine processes (final and interim recognizers), for comparison: what actually limits the streams.
+    figures.engine_cpu_pct_per_stream = server && cpuAudioMs > 0 ? roundOrNull((engineMs / cpuAudioMs) * 100, 1) : null;
   } finally {
     process.off("SIGINT", stopOwn);
     process.off("SIGTERM", stopOwn);

@@ -95,13 +95,25 @@ export function nodeProcessTree(rootPid: number): number[] {
 
 /** CPU time (user + system, ms) used so far by these processes; Linux only. */
 export function processCpuMs(pids: number[]): number {
+  return statCpuMs(pids, 11); // utime, stime
+}
+
+/**
+ * CPU of the processes' children that have exited (and were waited for): the speech engines, which the server spawns
+ * per track and which end with their track.
+ */
+export function exitedChildrenCpuMs(pids: number[]): number {
+  return statCpuMs(pids, 13); // cutime, cstime
+}
+
+function statCpuMs(pids: number[], field: number): number {
   const tick = 100; // USER_HZ is 100 on every Linux Node supports
   let total = 0;
   for (const pid of pids) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / tick; // utime, stime
+      total += ((Number(fields[field]) + Number(fields[field + 1])) * 1000) / tick;
     } catch {
       // gone
     }
