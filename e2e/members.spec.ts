@@ -17,6 +17,7 @@ test("an admin invites a member, who joins once with the link and cannot do admi
   await expect(ben.getByRole("heading", { name: /Join Acme Health/ })).toBeVisible();
   await ben.getByLabel("Your name").fill("Ben Member");
   await ben.getByLabel("Choose a password").fill("ben's long passphrase");
+  await ben.screenshot({ path: "test-results/screenshots/invite.png", fullPage: true });
   await ben.getByRole("button", { name: "Join" }).click();
   await expect(ben.getByRole("heading", { level: 1, name: "Transcriptions" })).toBeVisible();
   await expect(ben.getByText("Acme Health · Member")).toBeVisible();

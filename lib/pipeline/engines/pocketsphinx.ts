@@ -32,8 +32,8 @@ export type PocketSphinxOptions = {
   /** Audio kept since the last final segment, replayed into a restarted process so the utterance in flight is not lost. */
   replayLimitMs?: number;
   /**
-   * Interim segments while someone speaks, from a second, lighter recognizer on the same audio (pocketsphinx-preview.ts).
-   * It costs about half as much CPU again as the main one. Default on.
+   * Interim segments while someone speaks, from a second recognizer that previews the utterance in progress
+   * (pocketsphinx-preview.ts) at the lowest CPU priority. It about doubles the engine's CPU. Default on.
    */
   interim?: boolean;
 };
@@ -92,7 +92,7 @@ function commandArgs(
 }
 
 /** `-flag value` lists, later ones winning: the tool refuses a flag given twice. */
-export function mergeFlags(...lists: string[][]): string[] {
+function mergeFlags(...lists: string[][]): string[] {
   const flags = new Map<string, string>();
   for (const list of lists) {
     for (let i = 0; i + 1 < list.length; i += 2) flags.set(list[i], list[i + 1]);
@@ -192,7 +192,7 @@ class PocketSphinxStream implements EngineStream {
   private endPromise: Promise<void> | undefined;
   private writeChain: Promise<void> = Promise.resolve();
   private preview: PocketSphinxPreview | undefined;
-  /** What the latest preview heard of the utterance in progress (a phrase per short pause): the interim text. */
+  /** What the latest preview heard of the utterance in progress (a hypothesis per pause in it): the interim text. */
   private pieces: PreviewPiece[] = [];
   /** Where the last final segment ended (samples): preview phrases before it are already settled. */
   private settledSample = 0;
