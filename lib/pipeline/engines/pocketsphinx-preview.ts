@@ -17,6 +17,8 @@ export type PreviewOptions = {
   everyMs?: number;
   /** The longest utterance previewed whole; of a longer one, the latest part only. */
   maxWindowMs?: number;
+  /** Run the recognizer at the lowest CPU priority (default), so that on a busy machine finals come first. */
+  lowPriority?: boolean;
   /** More deaths than this within a minute turn the preview off for the stream (finals are unaffected). */
   maxRestartsPerMinute?: number;
   onDisabled?: (reason: string) => void;
@@ -45,8 +47,9 @@ const PAUSE = (() => {
 })();
 
 /**
- * The preview recognizer's options on top of the engine's. The same search as the final one: a lighter one (no second
- * pass, a 100 ms pause) was cheaper but its previews were mostly wrong words, which is worse than none.
+ * The preview recognizer's options on top of the engine's: the same search as the final one (a lighter one, without
+ * the second pass and with a 100 ms pause, was cheaper but its previews were mostly wrong words), and an
+ * end-of-utterance pause that PAUSE always covers, whatever the operator set for the final recognizer.
  */
 export const PREVIEW_ARGS = ["-vad_postspeech", "30"];
 
@@ -196,7 +199,7 @@ export class PocketSphinxPreview {
     const child = this.opts.spawn();
     this.awaiting = undefined;
     // The lowest CPU priority: on a busy machine the final segments come first and previews get what is left.
-    if (child.pid) {
+    if (child.pid && this.opts.lowPriority !== false) {
       try {
         os.setPriority(child.pid, 19);
       } catch {

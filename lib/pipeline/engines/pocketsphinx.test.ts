@@ -61,6 +61,12 @@ function recognizerPids(): number[] {
   return pids;
 }
 
+/** A process's nice value (field 19 of /proc/PID/stat). */
+function niceOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
+
 describe("PocketSphinx engine", () => {
   it("is the registry's default and declares English only", () => {
     const engine = getSpeechEngine();
@@ -107,11 +113,18 @@ describe("PocketSphinx engine", () => {
 
   it("sends interim text while an utterance is spoken, each replaced by the utterance's final segment", async () => {
     const speech = await speechFor("slt");
+    const before = new Set(recognizerPids());
     const stream = createPocketSphinxEngine().open({ language: "en" });
     const events: EngineSegment[] = [];
     stream.onSegment((s) => events.push(s));
     // At real time, as a live track: previews run about once a second of speech.
-    await feed(stream, speech.pcm, () => new Promise((r) => setTimeout(r, 100)));
+    let nices: number[] = [];
+    await feed(stream, speech.pcm, async (written) => {
+      if (written === pcmBytesForMs(1000)) nices = recognizerPids().filter((pid) => !before.has(pid)).map(niceOf).sort();
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    // Two recognizers on the track: the final one at normal priority, the interim one at the lowest.
+    expect(nices).toEqual([0, 19]);
     await stream.end();
     const settledAt = events.length;
     await new Promise((r) => setTimeout(r, 300));
@@ -166,13 +179,13 @@ describe("PocketSphinx engine", () => {
     const middleOfSecond = pcmBytesForMs((speech.utterances[1].startMs + speech.utterances[1].endMs) / 2);
     await feed(stream, speech.pcm, async (written) => {
       if (killed !== undefined) {
-        replacement ??= recognizerPids().find((pid) => pid !== killed && !before.has(pid) && !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("-fwdflat"));
+        replacement ??= recognizerPids().find((pid) => pid !== killed && !before.has(pid) && niceOf(pid) === 0);
         return;
       }
       if (written < middleOfSecond) return;
       while (segmentsFor(segments, speech.utterances[0]).length === 0) await new Promise((r) => setTimeout(r, 20));
-      // The main recognizer, not the interim one (which runs with -fwdflat no).
-      const mine = recognizerPids().filter((pid) => !before.has(pid) && !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("-fwdflat"));
+      // The main recognizer, not the interim one (which runs at nice 19).
+      const mine = recognizerPids().filter((pid) => !before.has(pid) && niceOf(pid) === 0);
       expect(mine.length).toBeGreaterThan(0);
       killed = mine[0];
       process.kill(killed, "SIGKILL");
