@@ -47,11 +47,11 @@ const PAUSE = (() => {
 })();
 
 /**
- * The preview recognizer's options on top of the engine's: the same search as the final one (a lighter one, without
- * the second pass and with a 100 ms pause, was cheaper but its previews were mostly wrong words), and an
- * end-of-utterance pause that PAUSE always covers, whatever the operator set for the final recognizer.
+ * The preview recognizer's options on top of the engine's. No second (flat) search pass: a fifth less CPU, previews as
+ * good. A 30-frame end-of-utterance pause, which PAUSE always covers whatever the operator set for the final recognizer;
+ * a short one (100 ms) cut the preview into phrases recognized without their context, mostly wrong words.
  */
-export const PREVIEW_ARGS = ["-vad_postspeech", "30"];
+export const PREVIEW_ARGS = ["-vad_postspeech", "30", "-fwdflat", "no"];
 
 /** One preview: which stream samples it heard and where they sit in what the recognizer heard. */
 type Tick = { id: number; previewStart: number; previewEnd: number; realStart: number };
