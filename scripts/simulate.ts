@@ -9,6 +9,7 @@ import { startLocalServer, type LocalServer } from "./lib/local-server";
 import { pacedPcmStream } from "./lib/paced-audio";
 import { ApiError, roomKeyFrom, VerbatimClient, type Transcription, type TranscriptionState } from "./lib/verbatim-client";
 import { runSession, waitForTranscription } from "./lib/session-runner";
+import { InterimLine } from "./lib/interim-line";
 
 async function main(argv: string[]): Promise<number> {
   const opts = parseSimulateArgs(argv);
@@ -16,8 +17,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(SIMULATE_USAGE);
     return 0;
   }
-  // Progress goes to stderr; stdout carries the transcript (and, with --json, the JSON line last).
-  const say = (line: string) => process.stderr.write(`${line}\n`);
+  // Progress goes to stderr; stdout carries the transcript (and, with --json, the JSON line last). On a terminal, a
+  // last line shows what each speaker is saying right now (interim text).
+  const live = process.stderr.isTTY ? new InterimLine(process.stderr) : null;
+  const say = (line: string) => (live ? live.print(line) : process.stderr.write(`${line}\n`));
 
   let participants: SimulateParticipant[] = opts.participants;
   let tempDemoDir: string | undefined;
@@ -52,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
       manual: opts.trigger === "manual",
       participants: tracks.map((t) => ({ participantId: t.participantId, displayName: t.displayName, audio: () => pacedPcmStream(t.pcm, { speed: opts.speed }) })),
       onSegment: (s) => {
+        live?.update(s);
         if (s.final) say(`  [${formatMs(s.startMs)}] ${s.displayName}: ${s.text}`);
       },
       onState: (t: TranscriptionState) => say(`Transcription ${t.state}${t.transcriptionId ? ` (${t.transcriptionId})` : ""}`),
