@@ -86,3 +86,48 @@ test("a media server streams a participant's audio in one long PUT; interim and 
     }, { timeout: 60_000 })
     .toBe("ready");
 });
+
+test("staff watch a session live in the dashboard: interim text while a sentence is spoken, then the settled lines", async ({ page, request, baseURL }) => {
+  test.setTimeout(120_000);
+  const key = await createApiKeyInDashboard(page, "Dashboard live e2e");
+  const auth = { Authorization: `Bearer ${key}` };
+  const created = await request.post("/api/v1/meetings", {
+    headers: auth,
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: "watch", liveTranscription: { startTrigger: "automatic" } },
+  });
+  const { roomName } = (await created.json()) as { roomName: string };
+  const name = roomName.slice(1);
+  expect((await request.post(`/api/v1/rooms/${name}/participants`, { headers: auth, data: { participantId: "ana", displayName: "Ana Watched" } })).status()).toBe(201);
+  const listed = await request.get(`/api/v1/transcriptions?roomName=${encodeURIComponent(roomName)}`, { headers: auth });
+  const transcription = ((await listed.json()) as { results: { transcriptionId: string; state: string }[] }).results[0];
+  expect(transcription.state).toBe("in_progress");
+
+  // The view is open before anyone speaks.
+  await page.goto(`/transcriptions/${transcription.transcriptionId}`);
+  await expect(page.getByText(/Live: what people say appears as they speak/)).toBeVisible();
+
+  const speech = await composeSpeech(
+    ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."].map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 1500 })),
+    { leadMs: 800 },
+  );
+  const streaming = fetch(`${baseURL}/api/v1/rooms/${name}/participants/ana/audio`, {
+    method: "PUT",
+    headers: { ...auth, "Content-Type": "audio/L16;rate=16000;channels=1" },
+    body: pacedPcmStream(Buffer.concat([speech.pcm, roomTone(1000, { seed: 4 })])),
+    duplex: "half",
+  } as RequestInit & { duplex: "half" });
+
+  const speakingNow = page.getByRole("list", { name: "Speaking now" });
+  await expect(speakingNow.getByTestId("interim-line").first()).toContainText("Ana Watched:", { timeout: 30_000 });
+  await page.screenshot({ path: "test-results/screenshots/dashboard-live.png", fullPage: true });
+  const transcript = page.getByTestId("transcript");
+  await expect(transcript).toContainText(/budget|morning|report|friday/i, { timeout: 30_000 });
+  await expect(transcript).toContainText("Ana Watched:");
+
+  expect((await streaming).status).toBe(200);
+  expect((await request.delete(`/api/v1/rooms/${name}/participants/ana`, { headers: auth })).status()).toBe(204);
+  // The session is over: the view turns into the saved transcript.
+  await expect(page.getByText(/Live: what people say/)).toHaveCount(0, { timeout: 30_000 });
+  await expect(speakingNow).toHaveCount(0);
+  await expect(transcript).toContainText(/budget|morning|report|friday/i);
+});

@@ -38,6 +38,33 @@ const LIVE_POLL_MS = 2000;
 const markdownStyles =
   "text-[15px] leading-7 text-zinc-800 dark:text-zinc-200 [&_h2]:mb-3 [&_h2]:text-xl [&_h2]:font-semibold [&_h2]:tracking-tight [&_ul]:mb-5 [&_ul]:space-y-0.5 [&_ul]:text-sm [&_ul]:text-zinc-500 dark:[&_ul]:text-zinc-400 [&_p]:my-2.5 [&_p]:scroll-mt-24 [&_p]:rounded-md [&_p]:px-2 [&_p]:-mx-2 [&_p:target]:bg-brand-50 dark:[&_p:target]:bg-brand-700/20 [&_strong]:font-semibold [&_.transcript-time]:font-mono [&_.transcript-time]:text-xs [&_.transcript-time]:text-brand-700 [&_.transcript-time]:hover:underline dark:[&_.transcript-time]:text-brand-100 [&_mark]:rounded-sm [&_mark]:bg-amber-200 [&_mark]:px-0.5 [&_mark]:text-zinc-900 [&_mark[data-current]]:bg-orange-400";
 
+type Interim = { participantId: string; displayName: string; text: string; final: boolean };
+
+/** Each speaker's interim text while the transcription runs, from its live events (Server-Sent Events). */
+function useInterims(transcriptionId: string, inProgress: boolean, onFinal: () => void): Interim[] {
+  const [interims, setInterims] = useState<Record<string, Interim>>({});
+  const onFinalRef = useRef(onFinal);
+  useEffect(() => {
+    onFinalRef.current = onFinal;
+  });
+  useEffect(() => {
+    if (!inProgress) return;
+    const source = new EventSource(`/transcriptions/${transcriptionId}/live-events`);
+    source.addEventListener("segment", (event) => {
+      const s = JSON.parse((event as MessageEvent<string>).data) as Interim;
+      setInterims((all) => {
+        const next = { ...all };
+        if (s.final || !s.text) delete next[s.participantId];
+        else next[s.participantId] = s;
+        return next;
+      });
+      if (s.final) onFinalRef.current();
+    });
+    return () => source.close();
+  }, [transcriptionId, inProgress]);
+  return inProgress ? Object.values(interims) : [];
+}
+
 /** "1:05", "01:02:05" or "65" (seconds) → seconds; null for anything else. */
 export function parseClock(value: string): number | null {
   const parts = value.trim().split(":");
@@ -84,6 +111,10 @@ export function TranscriptView(props: {
     if (live.data.segments.length) setLiveSegments((prev) => [...prev, ...live.data.segments.filter((s) => s.id > lastId)]);
     if (live.data.state !== "in_progress") router.refresh();
   }, [live.data, lastId, router]);
+
+  // What people are saying right now (interim text), pushed by the room's live events; a final segment fetches the
+  // stored lines at once instead of waiting for the next poll.
+  const interims = useInterims(t.id, t.state === "in_progress", live.refetch);
 
   const markdown = useMemo(() => {
     if (t.state !== "in_progress") return props.markdown;
@@ -145,7 +176,8 @@ export function TranscriptView(props: {
         )}
         {t.state === "in_progress" && (
           <Alert tone="info">
-            Live: new lines appear as people finish speaking. The transcript file is saved when the session ends.
+            Live: what people say appears as they speak, in grey until each sentence is settled. The transcript file is saved
+            when the session ends.
             {live.isError && " (Reconnecting…)"}
           </Alert>
         )}
@@ -210,6 +242,15 @@ export function TranscriptView(props: {
           <article ref={articleRef} className={markdownStyles} aria-label="Transcript" data-testid="transcript">
             <TranscriptMarkdown markdown={markdown} highlight={find} />
           </article>
+          {interims.length > 0 && (
+            <ul className="mt-2 space-y-1 border-t border-dashed border-zinc-200 pt-3 dark:border-zinc-800" aria-label="Speaking now">
+              {interims.map((s) => (
+                <li key={s.participantId} className="text-[15px] italic leading-7 text-zinc-400 dark:text-zinc-500" data-testid="interim-line">
+                  <span className="font-semibold">{s.displayName}:</span> {s.text}
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
       </div>
 
