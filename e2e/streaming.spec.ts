@@ -105,6 +105,7 @@ test("staff watch a session live in the dashboard: interim text while a sentence
   // The view is open before anyone speaks.
   await page.goto(`/transcriptions/${transcription.transcriptionId}`);
   await expect(page.getByText(/Live: what people say appears as they speak/)).toBeVisible();
+  await expect(page.getByTestId("transcript")).toContainText("Ended: not yet (in progress)");
 
   const speech = await composeSpeech(
     ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."].map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 1500 })),

@@ -120,10 +120,12 @@ export function TranscriptView(props: {
     if (t.state !== "in_progress") return props.markdown;
     const segments: TranscriptSegment[] = liveSegments;
     const names = [...new Set([...props.meta.participants, ...segments.map((s) => s.displayName)])];
-    return renderMarkdown(
+    const rendered = renderMarkdown(
       { ...props.meta, participants: names, startedAt: new Date(props.meta.startedAt), endedAt: new Date() },
       segments,
     );
+    // The file's header line, for a session that has not ended: no end time or duration yet.
+    return rendered.replace(/ {2}Ended: \S+ {2}Duration: \S+/, "  Ended: not yet (in progress)");
   }, [t.state, props.markdown, props.meta, liveSegments]);
 
   // Count the highlighted words and keep the current one in view.
