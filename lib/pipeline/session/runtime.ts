@@ -31,6 +31,11 @@ export type ParticipantAudio = {
   breakoutGroup: string | null;
   /** Highest chunk sequence number seen on the current chunk track, whether transcribed or not (-1: none yet). */
   highestSeq: number;
+  /**
+   * Whether highestSeq is this client's numbering: false for a runtime rebuilt from the database (a restart, a lease
+   * taken over), where a browser goes on from its own next number, which its first chunk tells.
+   */
+  seqKnown: boolean;
   track?: Track;
   streaming: boolean;
   /** Seen since this runtime was created by a recovery (a join, audio): the participant came back. */
@@ -72,7 +77,7 @@ export class SessionRuntime {
   upsertParticipant(p: { participantId: string; displayName: string; breakoutGroup: string | null }, opts: { rejoin: boolean }) {
     const existing = this.participants.get(p.participantId);
     if (!existing) {
-      this.participants.set(p.participantId, { ...p, highestSeq: -1, streaming: false, active: true, lastSeenMs: this.now() });
+      this.participants.set(p.participantId, { ...p, highestSeq: -1, seqKnown: opts.rejoin, streaming: false, active: true, lastSeenMs: this.now() });
       return;
     }
     this.markSeen(existing);
@@ -81,7 +86,10 @@ export class SessionRuntime {
     existing.breakoutGroup = p.breakoutGroup;
     if (opts.rejoin || intoBreakout) {
       if (existing.track?.mode === "chunks" || intoBreakout) this.detachTrack(existing);
-      if (opts.rejoin) existing.highestSeq = -1;
+      if (opts.rejoin) {
+        existing.highestSeq = -1;
+        existing.seqKnown = true;
+      }
     }
   }
 
@@ -151,6 +159,7 @@ export class SessionRuntime {
       // Not transcribed (no transcription running, or a breakout group): the audio is dropped at once, never kept.
       if (seq <= p.highestSeq) return "duplicate";
       p.highestSeq = seq;
+      p.seqKnown = true;
       return "not_transcribed";
     }
     let track = p.track;
@@ -158,7 +167,8 @@ export class SessionRuntime {
       this.detachTrack(p);
       track = undefined;
     }
-    track ??= this.openTrack(p, "chunks", p.highestSeq + 1);
+    track ??= this.openTrack(p, "chunks", p.seqKnown ? p.highestSeq + 1 : seq);
+    p.seqKnown = true;
     const result = await track.ingest.acceptChunk(seq, pcm);
     if (result === "accepted" || result === "held") p.highestSeq = Math.max(p.highestSeq, seq);
     return result;

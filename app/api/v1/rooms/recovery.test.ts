@@ -65,6 +65,32 @@ describeEachDatabase("restart in the middle of a session", (handle) => {
     expect(events.filter((e) => e.type === "room.session.ended")).toHaveLength(1);
   });
 
+  it("after a restart, takes a browser's chunks in its own numbering (not from 0 again), without silence put in", async () => {
+    const s = await sessionWithOneUtterance();
+    abandonAllRuntimesForTests();
+    await recoverOpenSessions(db(), { graceMs: 60_000 });
+    // Ben's page had sent 300 chunks before the crash; it goes on from there.
+    for (let seq = 300, at = 0; at < second.length; seq++, at += 8000) {
+      const res = await callRoute("POST", `/rooms/${s.name}/participants/ben/audio/chunks/${seq}`, {
+        token: s.ben.json.participantToken,
+        body: new Uint8Array(second.subarray(at, at + 8000)),
+        contentType: PCM_TYPE,
+      });
+      expect(res.status).toBe(202);
+      expect(res.json).toEqual({ accepted: true, transcribed: true });
+    }
+    await callRoute("DELETE", `/rooms/${s.name}/participants/ben`, { key: acct.key });
+    await callRoute("DELETE", `/rooms/${s.name}/participants/ana`, { key: acct.key });
+    await settlePipelineTasks();
+    const t = await transcription(s.transcriptionId);
+    expect(t.state).toBe("ready");
+    const md = fs.readFileSync(path.join(env.dataDir, "transcripts", t.storageKey!), "utf8");
+    // Recognized, and placed when it was said: not 300 × 250 ms of made-up silence later.
+    const line = /\*\*\[(\d\d):(\d\d):(\d\d)\] Ben:\*\* .*(report|friday)/.exec(md);
+    expect(line, md).not.toBeNull();
+    expect(Number(line![1]) * 3600 + Number(line![2]) * 60 + Number(line![3])).toBeLessThan(30);
+  });
+
   it("resumes when participants come back: the transcript holds speech from before and after the restart", async () => {
     const s = await sessionWithOneUtterance();
     abandonAllRuntimesForTests();
