@@ -110,8 +110,10 @@ test("a participant the server let go (a long loss of connection) is told so and
   await room.getByRole("button", { name: "Join" }).click();
   await expect(room.getByTestId("me")).toHaveText("Ben Away");
 
-  // While the page beats, the server keeps Ben present.
+  // The page says "still here" every 20 s, and the server takes it.
+  const beat = room.waitForResponse((r) => r.url().endsWith("/heartbeat") && r.request().method() === "POST");
   await room.clock.fastForward(21_000);
+  expect((await beat).status()).toBe(204);
   const present = await request.get(`/api/v1/rooms/${meeting.roomName.slice(1)}`);
   expect(((await present.json()) as { participants: { displayName: string }[] }).participants.map((p) => p.displayName)).toEqual(["Ben Away"]);
 

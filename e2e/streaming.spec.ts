@@ -102,8 +102,10 @@ test("staff watch a session live in the dashboard: interim text while a sentence
   const transcription = ((await listed.json()) as { results: { transcriptionId: string; state: string }[] }).results[0];
   expect(transcription.state).toBe("in_progress");
 
-  // The view is open before anyone speaks.
+  // The view is open, and listening to the room's live events, before anyone speaks.
+  const listening = page.waitForResponse((r) => r.url().includes("/live-events") && r.status() === 200);
   await page.goto(`/transcriptions/${transcription.transcriptionId}`);
+  await listening;
   await expect(page.getByText(/Live: what people say appears as they speak/)).toBeVisible();
   await expect(page.getByTestId("transcript")).toContainText("Ended: not yet (in progress)");
 
@@ -124,6 +126,8 @@ test("staff watch a session live in the dashboard: interim text while a sentence
   const transcript = page.getByTestId("transcript");
   await expect(transcript).toContainText(/budget|morning|report|friday/i, { timeout: 30_000 });
   await expect(transcript).toContainText("Ana Watched:");
+  // The Speakers card follows the live lines too.
+  await expect(page.getByTestId("speakers")).toContainText(/Ana Watched\s*\d+ lines?/);
 
   expect((await streaming).status).toBe(200);
   expect((await request.delete(`/api/v1/rooms/${name}/participants/ana`, { headers: auth })).status()).toBe(204);

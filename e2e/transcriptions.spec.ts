@@ -11,8 +11,10 @@ test("search, view, download every format, and bulk delete transcripts", async (
   test.setTimeout(300_000);
   const key = await createApiKeyInDashboard(page, "Transcriptions e2e");
   const auth = { Authorization: `Bearer ${key}` };
-  const alpha = await transcribeSession(request, auth, "alphaplan", ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."], SPEAKER);
-  const beta = await transcribeSession(request, auth, "betareview", ["Thank you all for coming today."], SPEAKER);
+  // Unique per run: a database kept from an earlier (failed) run may still hold the last run's transcripts.
+  const run = Date.now().toString(36);
+  const alpha = await transcribeSession(request, auth, `alphaplan${run}`, ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."], SPEAKER);
+  const beta = await transcribeSession(request, auth, `betareview${run}`, ["Thank you all for coming today."], SPEAKER);
 
   // The list shows both, with their details.
   await page.goto("/transcriptions");
@@ -26,7 +28,7 @@ test("search, view, download every format, and bulk delete transcripts", async (
 
   // Search by room name, then by a word that was actually recognized in alpha's speech.
   const search = page.getByLabel("Search");
-  await search.fill("alphaplan");
+  await search.fill(`alphaplan${run}`);
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(alpha.roomName);
   const json = await (await request.get(`/transcriptions/${alpha.transcriptionId}/download/json`)).json();

@@ -28,12 +28,12 @@ function toneFor(id: string): string {
 }
 
 export function LiveTranscript({ finals, interims, placeholder }: { finals: (LiveSegment & { key: string })[]; interims: LiveSegment[]; placeholder: string }) {
-  const end = useRef<HTMLDivElement>(null);
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
-    // Follow new text only when the reader is already near the end (do not yank someone reading back).
-    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 120) end.current?.scrollIntoView({ block: "end" });
+    // Follow new text only when the reader is already near the end (do not yank someone reading back). Only the box
+    // scrolls: scrollIntoView would move the page too, away from the buttons above.
+    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 120) el.scrollTop = el.scrollHeight;
   }, [finals.length, interims]);
 
   return (
@@ -60,7 +60,6 @@ export function LiveTranscript({ finals, interims, placeholder }: { finals: (Liv
           ))}
         </ol>
       )}
-      <div ref={end} />
     </div>
   );
 }

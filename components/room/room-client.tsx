@@ -225,6 +225,7 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
         <Alert tone="info">Transcription is not available in this room. You can still join; nothing you say is transcribed.</Alert>
       )}
       {live.connection === "reconnecting" && <Alert tone="info">Reconnecting to the live transcript…</Alert>}
+      {live.connection === "closed" && <Alert tone="error">The live transcript is not available any more (the room may have been deleted). Reload the page to try again.</Alert>}
 
       {!joined ? (
         <Card className="p-6">

@@ -1,9 +1,10 @@
 "use client";
 // The room's live events (SSE): transcription state, final segments appended, the latest interim per speaker.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { LiveSegment, LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 
-export type LiveConnection = "connecting" | "open" | "reconnecting";
+/** "closed": the server refused the stream (the room is gone); EventSource does not retry that. */
+export type LiveConnection = "connecting" | "open" | "reconnecting" | "closed";
 
 export type LiveRoom = {
   transcription: LiveTranscriptionState;
@@ -25,7 +26,7 @@ export function useLiveRoom(roomName: string, initial: LiveTranscriptionState): 
     const source = new EventSource(`/api/v1/rooms/${encodeURIComponent(roomName)}/live`);
     source.onopen = () => setConnection("open");
     // EventSource reconnects by itself; say so meanwhile.
-    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "reconnecting" : "reconnecting");
+    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
     source.addEventListener("state", (event) => {
       const data = JSON.parse((event as MessageEvent<string>).data) as { transcription: LiveTranscriptionState };
       setTranscription(data.transcription);
@@ -57,5 +58,7 @@ export function useLiveRoom(roomName: string, initial: LiveTranscriptionState): 
     return () => source.close();
   }, [roomName]);
 
-  return { transcription, finals, interims: Object.values(interims), connection };
+  // A stable list between interim changes, so the transcript box does not redo its work on every render.
+  const interimList = useMemo(() => Object.values(interims), [interims]);
+  return { transcription, finals, interims: interimList, connection };
 }

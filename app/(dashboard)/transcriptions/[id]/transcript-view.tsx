@@ -128,13 +128,25 @@ export function TranscriptView(props: {
     return rendered.replace(/ {2}Ended: \S+ {2}Duration: \S+/, "  Ended: not yet (in progress)");
   }, [t.state, props.markdown, props.meta, liveSegments]);
 
-  // Count the highlighted words and keep the current one in view.
+  // Count the highlighted words (again as live lines arrive) and mark the current one.
   useEffect(() => {
     const marks = articleRef.current?.querySelectorAll<HTMLElement>("mark[data-hit]") ?? [];
     setHits(marks.length);
     marks.forEach((m, i) => (i === current ? m.setAttribute("data-current", "") : m.removeAttribute("data-current")));
-    if (marks.length && find.trim()) marks[Math.min(current, marks.length - 1)]?.scrollIntoView({ block: "center", behavior: "smooth" });
   }, [find, current, markdown]);
+  // Bring the current one into view when the search or the chosen match changes, not with every new live line.
+  useEffect(() => {
+    const marks = articleRef.current?.querySelectorAll<HTMLElement>("mark[data-hit]") ?? [];
+    if (marks.length && find.trim()) marks[Math.min(current, marks.length - 1)]?.scrollIntoView({ block: "center", behavior: "smooth" });
+  }, [find, current]);
+
+  // Who spoke, and how much: from the live lines while the session runs.
+  const speakers = useMemo(() => {
+    if (t.state !== "in_progress") return { names: props.participants, counts: new Map(props.speakers.map((x) => [x.name, x.count])) };
+    const counts = new Map<string, number>();
+    for (const seg of liveSegments) counts.set(seg.displayName, (counts.get(seg.displayName) ?? 0) + 1);
+    return { names: [...new Set([...props.participants, ...counts.keys()])], counts };
+  }, [t.state, props.participants, props.speakers, liveSegments]);
 
   const goTo = (e: React.FormEvent) => {
     e.preventDefault();
@@ -292,9 +304,9 @@ export function TranscriptView(props: {
         <Card>
           <CardHeader title="Speakers" />
           <ul className="space-y-1.5 px-5 py-4 text-sm" data-testid="speakers">
-            {props.participants.length === 0 && <li className="text-zinc-500">Nobody yet</li>}
-            {props.participants.map((name) => {
-              const count = props.speakers.find((s) => s.name === name)?.count ?? 0;
+            {speakers.names.length === 0 && <li className="text-zinc-500">Nobody yet</li>}
+            {speakers.names.map((name) => {
+              const count = speakers.counts.get(name) ?? 0;
               return (
                 <li key={name} className="flex items-center justify-between gap-2">
                   <span className="truncate">{name}</span>

@@ -36,15 +36,32 @@ type Delivery = {
 const statusBadge = { pending: <Badge tone="amber">Retrying</Badge>, delivered: <Badge tone="green">Delivered</Badge>, failed: <Badge tone="red">Failed</Badge> };
 const reasonLabel = { event: null, redeliver: <Badge tone="brand">Redelivery</Badge>, test: <Badge tone="brand">Test</Badge> };
 
+function nextAttemptDue(deliveries: Delivery[]): number | null {
+  let due: number | null = null;
+  for (const d of deliveries) {
+    if (d.status !== "pending") continue;
+    const at = d.attempts.some((a) => !a.finishedAt) || !d.nextAttemptAt ? 0 : Date.parse(d.nextAttemptAt);
+    due = due === null ? at : Math.min(due, at);
+  }
+  return due;
+}
+
 export function DeliveryLogClient({ webhookId, enabled, deliveries }: { webhookId: string; enabled: boolean; deliveries: Delivery[] }) {
   const router = useRouter();
-  const waiting = deliveries.some((d) => d.status === "pending");
-  // While something is on its way, refresh so new attempts appear without a reload.
+  // When the next attempt is due (0: one is running or overdue); null when nothing is pending.
+  const nextDueAt = nextAttemptDue(deliveries);
+  // New attempts appear without a reload: every 2 s while one is running or due soon, else once when the next is due
+  // (retries back off to hours apart; a page left open must not reload every 2 s for a day).
   useEffect(() => {
-    if (!waiting) return;
-    const timer = setInterval(() => router.refresh(), 2000);
-    return () => clearInterval(timer);
-  }, [waiting, router]);
+    if (nextDueAt === null) return;
+    const wait = nextDueAt - Date.now();
+    if (wait <= 10_000) {
+      const timer = setInterval(() => router.refresh(), 2000);
+      return () => clearInterval(timer);
+    }
+    const timer = setTimeout(() => router.refresh(), Math.min(wait + 1000, 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [nextDueAt, router]);
 
   return (
     <Card>
