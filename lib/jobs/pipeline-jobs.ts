@@ -15,7 +15,8 @@ export async function startPipelineJobs(): Promise<() => void> {
   const holder = globalThis as Holder;
   if (holder[key]) return holder[key].stop;
   const db = await getDb();
-  await reportSpeechEngineAtStartup();
+  // Not awaited: the check runs the recognizer once (up to 15 s); the first join waits for its cached answer instead.
+  void reportSpeechEngineAtStartup().catch((error) => console.error("Speech engine check failed:", error));
   try {
     const { recovered } = await recoverOpenSessions(db);
     if (recovered.length) console.log(`Recovered ${recovered.length} session(s) left open by a previous run; waiting for their participants.`);

@@ -106,10 +106,13 @@ export async function cutOverdueTranscriptions(db: Db, now = new Date()): Promis
 export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date; idleMs?: number } = {}) {
   const now = opts.now ?? new Date();
   const owned = ownedRuntimes();
-  const held = new Set(await renewLeases(db, [...owned.keys()], now));
-  for (const [id, rt] of owned) {
+  // Only the sessions asked about: one opened while the renewal ran has a fresh lease of its own.
+  const ids = [...owned.keys()];
+  const held = new Set(await renewLeases(db, ids, now));
+  for (const id of ids) {
+    const rt = owned.get(id);
     // Lost the lease (a long pause let another instance take over): stop driving that session here.
-    if (!held.has(id)) {
+    if (rt && !held.has(id)) {
       rt.abandon();
       owned.delete(id);
     }

@@ -321,6 +321,8 @@ export class SessionRuntime {
         if (!track.failed) console.error(`Ending a speech track failed (session ${this.sessionId}): ${(error as Error).message}`);
       }
       await track.persisted;
+      // Done: the transcription no longer needs it (a long session would otherwise keep every ended track).
+      if (this.running?.id === track.transcriptionId) this.running.tracks.delete(track);
     })();
     return track.ended;
   }

@@ -22,8 +22,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const [room] = row.roomId ? await db.select().from(rooms).where(eq(rooms.id, row.roomId)) : [];
     // Over, or its room deleted: nothing will happen live any more (the view polls the stored state).
     if (row.state !== "in_progress" || !room) throw new AppError("conflict", "This transcription is not in progress");
-    const initial = await roomTranscriptionState(db, room);
-    return new Response(liveEventStream(room.id, { transcription: initial }, request.signal), {
+    return new Response(liveEventStream(room.id, () => roomTranscriptionState(db, room), request.signal), {
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "private, no-cache, no-transform", "x-accel-buffering": "no" },
     });
   } catch (error) {

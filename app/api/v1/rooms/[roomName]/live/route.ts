@@ -7,8 +7,7 @@ import { roomParamsSchema } from "@/lib/pipeline/session/validation";
 export const dynamic = "force-dynamic";
 
 export const GET = roomRoute({ auth: "public", params: roomParamsSchema }, async ({ db, room, request }) => {
-  const initial = await roomTranscriptionState(db, room);
-  return new Response(liveEventStream(room.id, { transcription: initial }, request.signal), {
+  return new Response(liveEventStream(room.id, () => roomTranscriptionState(db, room), request.signal), {
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
   });
 });
