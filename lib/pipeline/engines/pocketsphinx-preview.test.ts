@@ -46,14 +46,16 @@ describe("PocketSphinx interim preview", () => {
     expect(textOf(ticks.at(-1)!)).toMatch(/need|three|people|project/);
   });
 
-  it("does not preview silence, and says nothing after stop()", async () => {
+  it("does not preview silence (nor start a recognizer for it), and says nothing after stop()", async () => {
     const pieces: PreviewPiece[] = [];
-    const preview = new PocketSphinxPreview({ spawn: recognizer, onPiece: (p) => pieces.push(p) });
+    let spawned = 0;
+    const preview = new PocketSphinxPreview({ spawn: () => (spawned++, recognizer()), onPiece: (p) => pieces.push(p) });
     await feedRealTime(preview, roomTone(2500, { seed: 5 }));
     preview.stop();
     preview.write(roomTone(500));
     await new Promise((r) => setTimeout(r, 500));
     expect(pieces).toEqual([]);
+    expect(spawned).toBe(0);
   });
 
   it("turns itself off, without throwing, when its recognizer keeps dying", async () => {
@@ -68,6 +70,11 @@ describe("PocketSphinx interim preview", () => {
       maxRestartsPerMinute: 2,
       onDisabled: (reason) => reasons.push(reason),
     });
+    // The recognizer starts with the first speech: quiet, then a loud tone.
+    const tone = Buffer.alloc(pcmBytesForMs(300));
+    for (let i = 0; i < tone.length / 2; i++) tone.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16000)), i * 2);
+    preview.write(roomTone(300, { seed: 9 }));
+    preview.write(tone);
     const until = Date.now() + 5000;
     while (reasons.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(reasons).toEqual(["the interim recognizer keeps stopping"]);

@@ -92,13 +92,14 @@ export class PocketSphinxPreview {
   private readonly gate = new LoudnessGate();
   private deaths: number[] = [];
   private stopped = false;
+  private started = false;
   private readonly everySamples: number;
   private readonly maxWindowBytes: number;
 
   constructor(private readonly opts: PreviewOptions) {
     this.everySamples = Math.round(((opts.everyMs ?? 1000) * PCM_SAMPLE_RATE) / 1000);
     this.maxWindowBytes = Math.round(((opts.maxWindowMs ?? 10_000) * PCM_SAMPLE_RATE * 2) / 1000);
-    this.proc = this.start();
+    // The recognizer starts with the first speech (see scan): a participant who never speaks costs no second process.
   }
 
   /** The stream's next audio (never awaited: the preview must not slow the real recognizer down). */
@@ -108,7 +109,8 @@ export class PocketSphinxPreview {
     this.windowBytes += pcm.length;
     this.scan(pcm);
     this.realSamples += pcm.length / 2;
-    if (this.windowBytes > this.maxWindowBytes) this.dropBefore(this.realSamples - this.maxWindowBytes / 2);
+    // Trimmed with some slack, so a long utterance is not trimmed (and copied) again on every write.
+    if (this.windowBytes > this.maxWindowBytes) this.dropBefore(this.realSamples - (this.maxWindowBytes * 0.8) / 2, { rescan: false });
     const due = this.realSamples - this.lastTickAt >= this.everySamples;
     const speaking = this.firstSpeech !== undefined && this.lastSpeech > this.lastTickAt && this.realSamples - this.firstSpeech >= MIN_SPEECH_SAMPLES;
     if (due && speaking) this.tick();
@@ -138,6 +140,10 @@ export class PocketSphinxPreview {
     while (data.length >= FRAME_BYTES) {
       if (this.gate.isSpeech(data.subarray(0, FRAME_BYTES))) {
         if (this.firstSpeech === undefined) this.firstSpeech = at;
+        if (!this.started) {
+          this.started = true;
+          this.proc = this.start();
+        }
         this.lastSpeech = at + FRAME_SAMPLES;
       }
       data = data.subarray(FRAME_BYTES);
@@ -146,7 +152,8 @@ export class PocketSphinxPreview {
     this.partial = Buffer.from(data);
   }
 
-  private dropBefore(sample: number) {
+  /** Drops audio before `sample`; `rescan` looks for where speech starts in what is left (after a final segment). */
+  private dropBefore(sample: number, opts: { rescan: boolean } = { rescan: true }) {
     let drop = Math.max(0, (sample - this.windowStart) * 2);
     while (drop > 0 && this.window.length > 0) {
       const first = this.window[0];
@@ -162,8 +169,9 @@ export class PocketSphinxPreview {
     }
     this.windowStart = sample;
     if (this.firstSpeech !== undefined && this.firstSpeech < sample) {
-      // Speech went on past the cut (a long utterance): it starts at the cut; else it ended before, find the next.
-      this.firstSpeech = this.lastSpeech > sample ? this.findSpeech() ?? sample : undefined;
+      // Speech went on past the cut: a long utterance starts at the cut; after a final, the next one may start later.
+      if (this.lastSpeech <= sample) this.firstSpeech = undefined;
+      else this.firstSpeech = opts.rescan ? this.findSpeech() ?? sample : sample;
     }
   }
 
@@ -181,7 +189,9 @@ export class PocketSphinxPreview {
     const proc = this.proc;
     this.lastTickAt = this.realSamples;
     if (!proc || proc.closed || !proc.child.stdin || proc.child.stdin.destroyed) return;
-    // Still busy with the last preview: skip this one rather than fall further behind.
+    // Still busy with the last preview: skip this one rather than fall further behind. Audio the recognizer has not
+    // even read yet always counts as busy, so what waits for it is bounded by one preview.
+    if (proc.child.stdin.writableLength > 0) return;
     if (this.awaiting && Date.now() - this.awaiting.since < AWAIT_LIMIT_MS) return;
     const from = Math.max(this.windowStart, (this.firstSpeech ?? this.windowStart) - LEAD_SAMPLES);
     const audio = Buffer.concat(this.window).subarray((from - this.windowStart) * 2);
@@ -223,6 +233,9 @@ export class PocketSphinxPreview {
       this.deaths.push(now);
       if (this.deaths.length > (this.opts.maxRestartsPerMinute ?? 3)) {
         this.proc = undefined;
+        this.stopped = true;
+        this.window = [];
+        this.windowBytes = 0;
         this.opts.onDisabled?.("the interim recognizer keeps stopping");
         return;
       }

@@ -120,7 +120,7 @@ describe("PocketSphinx engine", () => {
     // At real time, as a live track: previews run about once a second of speech.
     let nices: number[] = [];
     await feed(stream, speech.pcm, async (written) => {
-      if (written === pcmBytesForMs(1000)) nices = recognizerPids().filter((pid) => !before.has(pid)).map(niceOf).sort();
+      if (written === pcmBytesForMs(3000)) nices = recognizerPids().filter((pid) => !before.has(pid)).map(niceOf).sort();
       await new Promise((r) => setTimeout(r, 100));
     });
     // Two recognizers on the track: the final one at normal priority, the interim one at the lowest.
@@ -152,6 +152,21 @@ describe("PocketSphinx engine", () => {
     }
     // Previews run at the lowest priority and give way on a busy machine (a parallel test run): most, not all.
     expect(previewed).toBeGreaterThanOrEqual(2);
+  });
+
+  it("leaves no interim text standing when the track ends in the middle of a sentence", async () => {
+    const speech = await speechFor("rms");
+    const u = speech.utterances[1];
+    const stream = createPocketSphinxEngine().open({ language: "en" });
+    const events: EngineSegment[] = [];
+    stream.onSegment((s) => events.push(s));
+    // Up to the middle of the second sentence, at real time, then the participant is gone.
+    await feed(stream, speech.pcm.subarray(0, pcmBytesForMs(u.startMs + (u.endMs - u.startMs) * 0.7)), () => new Promise((r) => setTimeout(r, 100)));
+    await stream.end();
+    const lastShown = events.findLastIndex((s) => !s.final && s.text !== "");
+    expect(lastShown, "an interim while the second sentence was spoken").toBeGreaterThanOrEqual(0);
+    // Replaced by a final, or taken back with an empty interim.
+    expect(events.slice(lastShown + 1).some((s) => s.final || s.text === "")).toBe(true);
   });
 
   it("with interim text off, sends final segments only", async () => {

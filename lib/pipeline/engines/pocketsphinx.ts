@@ -194,6 +194,8 @@ class PocketSphinxStream implements EngineStream {
   private preview: PocketSphinxPreview | undefined;
   /** What the latest preview heard of the utterance in progress (a hypothesis per pause in it): the interim text. */
   private pieces: PreviewPiece[] = [];
+  /** Whether listeners are showing interim text from this stream that no final has replaced yet. */
+  private interimShown = false;
   /** Where the last final segment ended (samples): preview phrases before it are already settled. */
   private settledSample = 0;
 
@@ -258,6 +260,7 @@ class PocketSphinxStream implements EngineStream {
       if (this.proc === proc) break;
     }
     this.flushOutput();
+    this.withdrawInterim();
   }
 
   private writeTo(proc: Proc, pcm: Buffer): Promise<void> {
@@ -323,6 +326,7 @@ class PocketSphinxStream implements EngineStream {
   private fail(error: Error) {
     if (this.failure) return;
     this.stopPreview();
+    this.withdrawInterim();
     this.failure = error;
     this.replay = [];
     this.replayBytes = 0;
@@ -368,8 +372,21 @@ class PocketSphinxStream implements EngineStream {
       text,
       final: true,
     };
-    for (const cb of this.segmentListeners) cb(segment);
+    this.send(segment);
     this.republishInterim(true);
+  }
+
+  private send(segment: EngineSegment) {
+    // A listener drops a speaker's interim text when their final arrives, or an empty interim.
+    this.interimShown = !segment.final && segment.text !== "";
+    for (const cb of this.segmentListeners) cb(segment);
+  }
+
+  /** The track is over: interim text still showing will not be replaced by a final, so take it back. */
+  private withdrawInterim() {
+    if (!this.interimShown) return;
+    const at = Math.round(this.settledSample / SAMPLES_PER_MS);
+    this.send({ startMs: at, endMs: at, text: "", final: false });
   }
 
   private stopPreview() {
@@ -382,10 +399,12 @@ class PocketSphinxStream implements EngineStream {
     // A phrase of an utterance whose final segment is out already: the final has said it better. (The next utterance
     // begins after the final one's closing silence, so it starts after where that final ends.)
     if (!this.preview || piece.startSample < this.settledSample) return;
-    const current = this.pieces[0]?.tick ?? 0;
-    if (piece.tick < current) return; // a late answer to an older preview
-    if (piece.tick > current) this.pieces = [];
-    this.pieces.push(piece);
+    const newest = Math.max(0, ...this.pieces.map((p) => p.tick));
+    if (piece.tick < newest) return; // a late answer to an older preview
+    // A newer preview replaces what it covers; an older one's phrases after it stay until it gets there, so the text
+    // does not shrink between previews.
+    this.pieces = [...this.pieces.filter((p) => p.tick === piece.tick || p.startSample >= piece.endSample), piece];
+    this.pieces.sort((a, b) => a.startSample - b.startSample);
     this.publishInterim();
   }
 
@@ -396,16 +415,13 @@ class PocketSphinxStream implements EngineStream {
   private republishInterim(finalSent: boolean) {
     const before = this.pieces.length;
     this.pieces = this.pieces.filter((p) => p.startSample >= this.settledSample);
-    if (this.pieces.length > 0 ? finalSent || this.pieces.length !== before : !finalSent && before > 0) this.publishInterim();
+    if (this.pieces.length === 0) this.withdrawInterim(); // it was noise: no final replaces it
+    else if (finalSent || this.pieces.length !== before) this.publishInterim();
   }
 
-  /** The interim text so far; an empty one withdraws text that turned out to be noise (no final replaces it). */
+  /** The interim text so far. */
   private publishInterim() {
-    if (this.pieces.length === 0) {
-      const at = Math.round(this.settledSample / SAMPLES_PER_MS);
-      for (const cb of this.segmentListeners) cb({ startMs: at, endMs: at, text: "", final: false });
-      return;
-    }
+    if (this.pieces.length === 0) return;
     const first = this.pieces[0];
     const last = this.pieces[this.pieces.length - 1];
     const segment: EngineSegment = {
@@ -414,7 +430,7 @@ class PocketSphinxStream implements EngineStream {
       text: this.pieces.map((p) => p.text).join(" "),
       final: false,
     };
-    for (const cb of this.segmentListeners) cb(segment);
+    this.send(segment);
   }
 
   private settleUpTo(sample: number) {
