@@ -100,8 +100,17 @@ function mergeFlags(...lists: string[][]): string[] {
   return [...flags].flat();
 }
 
-export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): SpeechEngine {
-  const resolved = {
+/**
+ * The command line the engine runs pocketsphinx_continuous with (same model and voice-activity settings), with
+ * `overrides` on top: for running the engine's own offline recognition of a file (the benchmark's WER baseline).
+ */
+export function pocketSphinxCommandLine(options: PocketSphinxOptions = {}, overrides: string[] = []): { binary: string; args: string[] } {
+  const resolved = resolveOptions(options);
+  return { binary: resolved.binary, args: commandArgs(resolved, overrides) };
+}
+
+function resolveOptions(options: PocketSphinxOptions) {
+  return {
     binary: options.binary ?? "pocketsphinx_continuous",
     modelDir: options.modelDir ?? DEFAULT_MODEL_DIR,
     vadPostSpeechFrames: options.vadPostSpeechFrames ?? 30,
@@ -111,6 +120,10 @@ export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): Spe
     replayLimitMs: options.replayLimitMs ?? 30_000,
     interim: options.interim ?? true,
   };
+}
+
+export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): SpeechEngine {
+  const resolved = resolveOptions(options);
   return {
     id: "pocketsphinx",
     label: "PocketSphinx (embedded, offline, US English)",
