@@ -15,10 +15,12 @@ echo "== Node $("$NODE24" --version): tests"
 
 echo "== Node $("$NODE24" --version): npm start smoke test"
 data="$(mktemp -d)"
-port=3411
-PATH="$(dirname "$NODE24"):$PATH" VERBATIM_DATA_DIR="$data" PORT=$port "$NODE24" node_modules/tsx/dist/cli.mjs scripts/start.ts >"$data/server.log" 2>&1 &
+# A port nothing listens on (the OS picks it), so the checks below can only reach this server.
+port="$("$NODE24" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+# Its own process group, so the whole server (npm start's children included) stops together, and nothing else.
+PATH="$(dirname "$NODE24"):$PATH" VERBATIM_DATA_DIR="$data" PORT=$port setsid "$NODE24" node_modules/tsx/dist/cli.mjs scripts/start.ts >"$data/server.log" 2>&1 &
 pid=$!
-cleanup() { set +e; kill $pid 2>/dev/null; pkill -f "next start -p $port" 2>/dev/null; rm -rf "$data"; return 0; }
+cleanup() { set +e; kill -TERM -- "-$pid" 2>/dev/null; sleep 1; kill -KILL -- "-$pid" 2>/dev/null; rm -rf "$data"; return 0; }
 trap cleanup EXIT
 for _ in $(seq 1 200); do
   curl -sf -o /dev/null "http://127.0.0.1:$port/sign-in" && break

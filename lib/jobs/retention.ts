@@ -81,11 +81,17 @@ type Holder = { [key]?: NodeJS.Timeout };
 export function startRetentionJob(db: Db, opts: { firstAfterMs?: number; everyMs?: number } = {}): void {
   const holder = globalThis as Holder;
   if (holder[key]) return;
+  let busy = false;
+  // Never two at once: a sweep held up by an unreachable bucket can outlast the interval.
   const sweep = () => {
-    deleteExpiredTranscriptions(db).then(
-      (r) => r.deleted + r.kept > 0 && console.log(`Retention: deleted ${r.deleted} transcript(s) in ${r.accounts} account(s)${r.kept ? `, kept ${r.kept} whose storage did not answer` : ""}.`),
-      (error) => console.error("Retention sweep failed:", error),
-    );
+    if (busy) return;
+    busy = true;
+    deleteExpiredTranscriptions(db)
+      .then(
+        (r) => r.deleted + r.kept > 0 && console.log(`Retention: deleted ${r.deleted} transcript(s) in ${r.accounts} account(s)${r.kept ? `, kept ${r.kept} whose storage did not answer` : ""}.`),
+        (error) => console.error("Retention sweep failed:", error),
+      )
+      .finally(() => (busy = false));
   };
   const first = setTimeout(() => {
     sweep();

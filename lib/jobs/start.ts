@@ -18,7 +18,7 @@ export async function startBackgroundWork(): Promise<void> {
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
     const stopPipelineJobs = await startPipelineJobs();
     startRetentionJob(handle.db);
-    const summaries = await startSummaryWorker(handle, { releaseOnSignals: true });
+    const summaries = await startSummaryWorker(handle);
     const stop = async () => {
       stopPipelineJobs();
       stopRetentionJob();

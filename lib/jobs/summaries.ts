@@ -7,11 +7,6 @@ import { onSummaryRequested, runPendingSummaries, type SummaryJobOptions } from 
 export type SummaryWorkerOptions = Omit<SummaryJobOptions, "signal" | "workerId"> & {
   /** How often the database is checked for summaries this process was not told about (default 2 s). */
   pollIntervalMs?: number;
-  /**
-   * On SIGTERM/SIGINT, hand the running summary back at once instead of letting its lease run out (default false).
-   * Only where another handler exits the process (lib/jobs/start.ts): a listener disables Node's default exit.
-   */
-  releaseOnSignals?: boolean;
 };
 
 export type SummaryWorker = { stop(): Promise<void> };
@@ -47,15 +42,16 @@ export async function startSummaryWorker(handle: DbHandle, options: SummaryWorke
   timer.unref();
   tick();
 
-  const stop = async () => {
-    if (controller.signal.aborted) return;
-    controller.abort(new Error("The summary worker is stopping"));
-    clearInterval(timer);
-    unsubscribe();
-    await running;
+  // One stop however often it is asked for: a second caller waits for the summary being handed back too.
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      controller.abort(new Error("The summary worker is stopping"));
+      clearInterval(timer);
+      unsubscribe();
+      await running;
+    })();
+    return stopped;
   };
-  if (options.releaseOnSignals) {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stop());
-  }
   return { stop };
 }

@@ -69,15 +69,19 @@ export async function startWebhookWorker(handle: DbHandle, options: WebhookWorke
     }),
   ];
 
+  // One stop however often it is asked for: a second caller waits for the same one instead of returning at once.
+  let stopped: Promise<void> | undefined;
   return {
     boss,
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      timers.forEach(clearInterval);
-      await Promise.allSettled([...running]);
-      // Graceful: waits for attempts in flight (at most the 5 s send timeout) and leaves the database open.
-      await boss.stop({ graceful: true, close: false, wait: true, timeout: 15_000 });
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        timers.forEach(clearInterval);
+        await Promise.allSettled([...running]);
+        // Graceful: waits for attempts in flight (at most the 5 s send timeout) and leaves the database open.
+        await boss.stop({ graceful: true, close: false, wait: true, timeout: 15_000 });
+      })();
+      return stopped;
     },
   };
 }
