@@ -157,12 +157,18 @@ async function main(argv: string[]): Promise<void> {
   const readySpeech = await Promise.all(Array.from({ length: 4 }, (_, i) => benchTrack(i + 5, 2)));
 
   let own: LocalServer | null = null;
-  const stopOwn = () => void (own ? own.stop() : Promise.resolve()).finally(() => process.exit(130));
+  // Ctrl-C: stop the private server, also while it is still starting (the first run builds for minutes).
+  const starting = new AbortController();
+  const stopOwn = () => {
+    starting.abort();
+    // Still starting: startLocalServer notices within a second, stops what it started, and the run ends with its error.
+    if (own) void own.stop().finally(() => process.exit(130));
+  };
   process.once("SIGINT", stopOwn);
   process.once("SIGTERM", stopOwn);
   const figures: Record<string, number | null> = {};
   try {
-    if (!opts.server) own = await startLocalServer({ log: say, databaseUrl: opts.databaseUrl });
+    if (!opts.server) own = await startLocalServer({ log: say, databaseUrl: opts.databaseUrl, signal: starting.signal });
     const server: LocalServer | null = own;
     const client = opts.server ? new VerbatimClient(opts.server.url, opts.server.apiKey) : new VerbatimClient(own!.url, own!.apiKey);
     const idleRate = server ? await idleCpuRate(server) : 0;

@@ -37,12 +37,17 @@ async function main(argv: string[]): Promise<number> {
   for (const t of tracks) say(`${t.displayName}: ${t.wavPath} (${t.seconds.toFixed(1)} s)`);
 
   let own: LocalServer | undefined;
-  // Ctrl-C: stop the private server (and its engines) before exiting, so nothing is left running.
-  const stopOwn = () => void (own ? own.stop() : Promise.resolve()).finally(() => process.exit(130));
+  // Ctrl-C: stop the private server, also while it is still starting (the first run builds for minutes).
+  const starting = new AbortController();
+  const stopOwn = () => {
+    starting.abort();
+    // Still starting: startLocalServer notices within a second, stops what it started, and the run ends with its error.
+    if (own) void own.stop().finally(() => process.exit(130));
+  };
   process.once("SIGINT", stopOwn);
   process.once("SIGTERM", stopOwn);
   try {
-    if (!opts.server) own = await startLocalServer({ log: say, databaseUrl: opts.databaseUrl });
+    if (!opts.server) own = await startLocalServer({ log: say, databaseUrl: opts.databaseUrl, signal: starting.signal });
     const server = opts.server ?? { url: own!.url, apiKey: own!.apiKey };
     const client = new VerbatimClient(server.url, server.apiKey);
 

@@ -121,7 +121,10 @@ function statCpuMs(pids: number[], field: number): number {
   return total;
 }
 
-export async function startLocalServer(opts: { log?: (line: string) => void; readyTimeoutMs?: number; databaseUrl?: string | null } = {}): Promise<LocalServer> {
+/** `signal`: give up while starting (Ctrl-C during the first build): the half-started server is stopped and removed. */
+export async function startLocalServer(
+  opts: { log?: (line: string) => void; readyTimeoutMs?: number; databaseUrl?: string | null; signal?: AbortSignal } = {},
+): Promise<LocalServer> {
   const log = opts.log ?? (() => {});
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-sim-"));
   let child: ChildProcess | undefined;
@@ -153,6 +156,7 @@ export async function startLocalServer(opts: { log?: (line: string) => void; rea
     started.once("exit", (code, signal) => (exited = signal ? `killed by ${signal}` : `exited with code ${code}`));
     const deadline = Date.now() + (opts.readyTimeoutMs ?? 15 * 60_000);
     for (;;) {
+      if (opts.signal?.aborted) throw new Error("Stopped while the server was starting.");
       if (exited) throw new Error(`The Verbatim server ${exited} before it was ready:\n${logTail()}`);
       if (Date.now() > deadline) throw new Error(`The Verbatim server was not ready in time:\n${logTail()}`);
       try {
