@@ -124,7 +124,17 @@ function readIfExists(file: string): string | undefined {
  * manage one secret. Rotating the current key changes it, which only invalidates short-lived signatures.
  */
 export function deriveSubkey(keyring: Keyring, purpose: string): Buffer {
-  const master = keyring.keys.get(keyring.currentKeyId)!;
-  const salt = createHash("sha256").update("verbatim-subkey").digest();
-  return Buffer.from(hkdfSync("sha256", master, salt, `verbatim:${purpose}`, keyLengthBytes));
+  // Remembered per keyring: participant tokens are checked on every audio chunk.
+  let derived = subkeys.get(keyring);
+  if (!derived) subkeys.set(keyring, (derived = new Map()));
+  let key = derived.get(purpose);
+  if (!key) {
+    const master = keyring.keys.get(keyring.currentKeyId)!;
+    const salt = createHash("sha256").update("verbatim-subkey").digest();
+    key = Buffer.from(hkdfSync("sha256", master, salt, `verbatim:${purpose}`, keyLengthBytes));
+    derived.set(purpose, key);
+  }
+  return key;
 }
+
+const subkeys = new WeakMap<Keyring, Map<string, Buffer>>();
