@@ -12,7 +12,7 @@ import { verifyParticipantToken, type ParticipantClaims } from "@/lib/pipeline/s
 import { errorResponse, zodIssues } from "./errors";
 import { consumeRateLimit, rateLimitHeaders, type RateCost } from "./rate-limit";
 import { readJsonBody } from "./read-body";
-import type { ApiResult } from "./route";
+import { bearerToken, rateLimitedResponse, toResponse, type ApiResult } from "./route";
 
 /**
  * Who calls: a media server or integration with the account's API key (may act for any participant of the account's
@@ -56,7 +56,7 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
       if (!room) throw new AppError("not_found", "The requested resource doesn't exist");
 
       let caller: RoomCaller = { kind: "public" };
-      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+      const bearer = bearerToken(request);
       const token = request.headers.get(PARTICIPANT_TOKEN_HEADER);
       if (bearer) {
         const actor = await authenticateApiKey(db, bearer);
@@ -67,12 +67,7 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
         if (options.cost) {
           const decision = await consumeRateLimit(db, actor.accountId, options.cost, appEnv().VERBATIM_RATE_LIMIT_POINTS);
           headers = rateLimitHeaders(decision);
-          if (!decision.allowed) {
-            return Response.json(
-              { error: `Rate limit active for throttle key: ${decision.throttleKey}`, data: { msLeft: decision.msLeft } },
-              { status: 429, headers: { ...headers, "Retry-After": String(Math.max(1, Math.ceil(decision.msLeft / 1000))) } },
-            );
-          }
+          if (!decision.allowed) return rateLimitedResponse(decision, headers);
         }
       } else if (token) {
         const claims = verifyParticipantToken(token);
@@ -97,14 +92,7 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
         body = parsed.data;
       }
 
-      const result = await handler({ db, request, room, caller, params, body: body as Out<B> });
-      if (result instanceof Response) {
-        for (const [k, v] of Object.entries(headers)) result.headers.set(k, v);
-        return result;
-      }
-      const status = result.status ?? 200;
-      if (status === 204 || result.json === undefined) return new Response(null, { status, headers });
-      return Response.json(result.json, { status, headers });
+      return toResponse(await handler({ db, request, room, caller, params, body: body as Out<B> }), headers);
     } catch (error) {
       return roomErrorResponse(error, headers);
     }
@@ -120,6 +108,5 @@ export function roomErrorResponse(error: unknown, headers: Record<string, string
     const status = error.code === "forbidden" ? 403 : 401;
     return Response.json({ error: error.message }, { status, headers });
   }
-  if (error instanceof ZodError) return errorResponse(error, headers);
   return errorResponse(error, headers);
 }

@@ -7,7 +7,7 @@ import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { Actor } from "@/lib/auth/actor";
 import { errorResponse, zodIssues } from "./errors";
 import { readJsonBody } from "./read-body";
-import { consumeRateLimit, rateLimitHeaders, type RateCost } from "./rate-limit";
+import { consumeRateLimit, rateLimitHeaders, type RateCost, type RateDecision } from "./rate-limit";
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -29,32 +29,19 @@ export function apiRoute<P extends Schema | undefined = undefined, Q extends Sch
     let headers: Record<string, string> = {};
     try {
       const db = await getDb();
-      const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-      const actor = await authenticateApiKey(db, token);
+      const actor = await authenticateApiKey(db, bearerToken(request));
       if (!actor) throw new AppError("unauthorized", "Access token is missing or invalid");
 
       const env = appEnv();
       const decision = await consumeRateLimit(db, actor.accountId, options.cost, env.VERBATIM_RATE_LIMIT_POINTS);
       headers = rateLimitHeaders(decision);
-      if (!decision.allowed) {
-        return Response.json(
-          { error: `Rate limit active for throttle key: ${decision.throttleKey}`, data: { msLeft: decision.msLeft } },
-          { status: 429, headers: { ...headers, "Retry-After": String(Math.max(1, Math.ceil(decision.msLeft / 1000))) } },
-        );
-      }
+      if (!decision.allowed) return rateLimitedResponse(decision, headers);
 
       const params = parse(options.params, (await routeContext?.params) ?? {}, []);
       const query = parse(options.query, Object.fromEntries(new URL(request.url).searchParams), []);
       const body = options.body ? parse(options.body, await readJsonBody(request, env.VERBATIM_MAX_BODY_BYTES), []) : undefined;
 
-      const result = await handler({ actor, db, request, params, query, body } as ApiContext<P, Q, B>);
-      if (result instanceof Response) {
-        for (const [k, v] of Object.entries(headers)) result.headers.set(k, v);
-        return result;
-      }
-      const status = result.status ?? 200;
-      if (status === 204 || result.json === undefined) return new Response(null, { status, headers });
-      return Response.json(result.json, { status, headers });
+      return toResponse(await handler({ actor, db, request, params, query, body } as ApiContext<P, Q, B>), headers);
     } catch (error) {
       return errorResponse(error, headers);
     }
@@ -66,4 +53,28 @@ function parse(schema: Schema | undefined, value: unknown, prefix: string[]) {
   const result = schema.safeParse(value);
   if (!result.success) throw new AppError("validation", "Validation failed", zodIssues(result.error as ZodError, prefix));
   return result.data;
+}
+
+/** The `Bearer` token of a request's Authorization header, if any. */
+export function bearerToken(request: Request): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+}
+
+/** api.md's 429: the throttle key, how long until the budget refills, and Retry-After. */
+export function rateLimitedResponse(decision: RateDecision, headers: Record<string, string>): Response {
+  return Response.json(
+    { error: `Rate limit active for throttle key: ${decision.throttleKey}`, data: { msLeft: decision.msLeft } },
+    { status: 429, headers: { ...headers, "Retry-After": String(Math.max(1, Math.ceil(decision.msLeft / 1000))) } },
+  );
+}
+
+/** A handler's result as the response, with the rate-limit headers. */
+export function toResponse(result: ApiResult, headers: Record<string, string>): Response {
+  if (result instanceof Response) {
+    for (const [k, v] of Object.entries(headers)) result.headers.set(k, v);
+    return result;
+  }
+  const status = result.status ?? 200;
+  if (status === 204 || result.json === undefined) return new Response(null, { status, headers });
+  return Response.json(result.json, { status, headers });
 }
