@@ -146,8 +146,8 @@ export async function roomTranscriptionState(db: Db, room: Room, session?: Sessi
   };
 }
 
-async function publishState(db: Db, room: Room) {
-  publishLive(room.id, { type: "state", data: { transcription: await roomTranscriptionState(db, room) } });
+function publishState(room: Room, transcription: LiveTranscriptionState) {
+  publishLive(room.id, { type: "state", data: { transcription } });
 }
 
 /** GET /rooms/{roomName}: public, no secrets. */
@@ -180,13 +180,14 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
   const rt = await runtimeFor(db, result.session);
   rt.upsertParticipant(result.participant, { rejoin: true });
   applyChange(rt, db, result.change);
-  if (result.change || result.sessionStarted) await publishState(db, room);
+  const transcription = await roomTranscriptionState(db, room, result.session);
+  if (result.change || result.sessionStarted) publishState(room, transcription);
   return {
     participantId,
     participantToken: signParticipantToken({ roomId: room.id, roomSessionId: result.session.id, participantId }),
     roomSessionId: result.session.id,
     role: result.participant.role,
-    transcription: await roomTranscriptionState(db, room, result.session),
+    transcription,
   };
 }
 
@@ -198,7 +199,7 @@ export async function leaveParticipant(db: Db, room: Room, participantId: string
   if (result.left) rt?.participantLeft(participantId);
   applyChange(rt, db, result.change);
   if (result.sessionEnded) dropRuntime(result.session.id);
-  if (result.change) await publishState(db, room);
+  if (result.change) publishState(room, await roomTranscriptionState(db, room));
   return result;
 }
 
@@ -211,8 +212,8 @@ export async function commandRoomTranscription(db: Db, room: Room, input: { isHo
   });
   const rt = await runtimeFor(db, result.session);
   applyChange(rt, db, result.change);
-  await publishState(db, room);
   const transcription = await roomTranscriptionState(db, room, result.session);
+  publishState(room, transcription);
   if (result.change?.kind === "failed") {
     throw new AppError("unavailable", result.change.transcription.error ?? "The transcription could not start.");
   }
