@@ -194,7 +194,8 @@ export async function retryTranscriptUpload(db: Db, actor: Actor, transcriptionI
   await db.transaction(async (tx) => {
     await tx
       .update(transcriptions)
-      .set({ state: "in_progress", uploadAttempts: 0, nextUploadAt: null, updatedAt: new Date() })
+      // Claimed for this call (the forced finalize below), so the retry loop does not save it at the same time.
+      .set({ state: "in_progress", uploadAttempts: 0, nextUploadAt: new Date(Date.now() + FINALIZE_CLAIM_MS), updatedAt: new Date() })
       .where(eq(transcriptions.id, t.id));
     await recordAudit(tx, actor, { action: "transcription.upload_retried", targetType: "transcription", targetId: t.id, details: { previousError: t.error } });
   });
