@@ -36,6 +36,13 @@ export type PocketSphinxOptions = {
    * (pocketsphinx-preview.ts) at the lowest CPU priority. It about doubles the engine's CPU. Default on.
    */
   interim?: boolean;
+  /**
+   * The interim recognizer at the lowest CPU priority (default), so that on a busy machine it gives way to final
+   * segments. Tests that need interim text whatever the machine's load turn this off.
+   */
+  interimLowPriority?: boolean;
+  /** How often, in ms of speech, the interim recognizer previews the utterance in progress (default 1000). */
+  interimEveryMs?: number;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -119,6 +126,8 @@ function resolveOptions(options: PocketSphinxOptions) {
     maxRestartsPerMinute: options.maxRestartsPerMinute ?? 5,
     replayLimitMs: options.replayLimitMs ?? 30_000,
     interim: options.interim ?? true,
+    interimLowPriority: options.interimLowPriority ?? true,
+    interimEveryMs: options.interimEveryMs ?? 1000,
   };
 }
 
@@ -213,7 +222,7 @@ class PocketSphinxStream implements EngineStream {
   private settledSample = 0;
 
   constructor(
-    private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number },
+    private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number; interimLowPriority: boolean; interimEveryMs: number },
     private readonly args: string[],
     previewArgs: string[] | null,
   ) {
@@ -223,6 +232,8 @@ class PocketSphinxStream implements EngineStream {
         spawn: () => spawnRecognizer(opts.binary, previewArgs),
         onPiece: (piece) => this.onPreviewPiece(piece),
         onDisabled: (reason) => console.error(`Interim text is off for one track: ${reason}.`),
+        lowPriority: opts.interimLowPriority,
+        everyMs: opts.interimEveryMs,
       });
     }
   }
