@@ -161,10 +161,29 @@ export type JoinInput = {
   displayName: string;
   role: ParticipantRole;
   breakoutGroup: string | null;
+  /**
+   * What the caller proves about an existing participant id: an API key acts for any participant, a participant token
+   * for its own id in its own session; a caller with the room key (role host) may take back a host's id. Nobody else
+   * gets a participant id that is already taken in the open session (it would hand them that participant's identity).
+   */
+  proof: ParticipantProof;
   /** Checked only when a transcription is about to start; must not use the database (it runs inside the transaction). */
   engine: (language: string) => Promise<EngineReadiness>;
   now?: Date;
 };
+
+export type ParticipantProof = { apiKey: boolean; token?: { participantId: string; roomSessionId: string } };
+
+export const PARTICIPANT_ID_TAKEN =
+  "This participantId is already taken in the room's session. Join without a participantId to get a new one, or send that participant's own token (X-Participant-Token).";
+
+/** Whether the caller may act as an existing participant of the session again (a retry, a reload, a media server). */
+function mayReclaim(existing: ParticipantRow, session: SessionRow, input: JoinInput): boolean {
+  const { proof } = input;
+  if (proof.apiKey) return true;
+  if (proof.token && proof.token.participantId === existing.participantId && proof.token.roomSessionId === session.id) return true;
+  return existing.role === "host" && input.role === "host";
+}
 
 export type JoinResult = {
   session: SessionRow;
@@ -204,6 +223,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       .select()
       .from(sessionParticipants)
       .where(and(eq(sessionParticipants.roomSessionId, session.id), eq(sessionParticipants.participantId, input.participantId)));
+    if (existing && !mayReclaim(existing, session, input)) throw conflict(PARTICIPANT_ID_TAKEN);
     if (existing && existing.leftAt === null) {
       // A repeated join (a retry, a reloaded page): same session, no event; a new name or breakout group is taken.
       const [participant] = await tx
