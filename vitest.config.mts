@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
     environment: "node",
+    // The S3 tests talk to s3rver and other S3-shaped servers on loopback, which the address policy refuses by default.
+    env: { VERBATIM_S3_ALLOW_PRIVATE: "1" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -23,6 +23,8 @@ const envSchema = z.object({
   VERBATIM_RATE_LIMIT_POINTS: z.coerce.number().int().positive().default(1000),
   VERBATIM_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   VERBATIM_WEBHOOK_ALLOW_PRIVATE: booleanFlag,
+  // Customers' S3 endpoints on private and loopback addresses (a self-hosted MinIO on the same network); never metadata.
+  VERBATIM_S3_ALLOW_PRIVATE: booleanFlag,
   VERBATIM_SPEECH_ENGINE: z.string().min(1).default("pocketsphinx"),
   // Interim text from a second PocketSphinx recognizer (about twice the engine CPU); 0 sends final segments only.
   VERBATIM_POCKETSPHINX_INTERIM: z
