@@ -7,7 +7,7 @@ import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { Actor } from "@/lib/auth/actor";
 import { errorResponse, zodIssues } from "./errors";
 import { readJsonBody } from "./read-body";
-import { consumeRateLimit, rateLimitHeaders, type RateCost, type RateDecision } from "./rate-limit";
+import { consumeRateLimit, rateLimitHeaders, retryAfterSeconds, type RateCost, type RateDecision } from "./rate-limit";
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -64,7 +64,7 @@ export function bearerToken(request: Request): string | undefined {
 export function rateLimitedResponse(decision: RateDecision, headers: Record<string, string>): Response {
   return Response.json(
     { error: `Rate limit active for throttle key: ${decision.throttleKey}`, data: { msLeft: decision.msLeft } },
-    { status: 429, headers: { ...headers, "Retry-After": String(Math.max(1, Math.ceil(decision.msLeft / 1000))) } },
+    { status: 429, headers: { ...headers, "Retry-After": String(retryAfterSeconds(decision)) } },
   );
 }
 
