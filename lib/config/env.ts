@@ -31,6 +31,8 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
+  // Participants present at once in one room; a join beyond it is refused with 503 and Retry-After.
+  VERBATIM_ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(1).max(10_000).default(100),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.

@@ -1,6 +1,7 @@
 // The live pipeline as the route handlers use it: join, leave, host commands, audio ingest and room state, tying the database to the owning instance's runtime.
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
+import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
 import { rooms } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -184,6 +185,7 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
     role,
     breakoutGroup: input.breakoutGroup ?? null,
     proof,
+    maxParticipants: appEnv().VERBATIM_ROOM_MAX_PARTICIPANTS,
     engine: engineReadiness,
   });
   const rt = await runtimeFor(db, result.session);

@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rooms, roomSessions, sessionParticipants, transcriptions } from "@/lib/db/schema";
-import { AppError, conflict, forbidden } from "@/lib/errors";
+import { AppError, conflict, forbidden, RetryLaterError } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
 import { decideTrigger, REFUSALS, type TranscriptionRunState, type TriggerEvent } from "@/lib/pipeline/triggers";
 import { instanceId, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
@@ -167,6 +167,8 @@ export type JoinInput = {
    * gets a participant id that is already taken in the open session (it would hand them that participant's identity).
    */
   proof: ParticipantProof;
+  /** Participants present at once; a new one beyond it is refused (503, Retry-After). */
+  maxParticipants: number;
   /** Checked only when a transcription is about to start; must not use the database (it runs inside the transaction). */
   engine: (language: string) => Promise<EngineReadiness>;
   now?: Date;
@@ -232,6 +234,9 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
         .where(eq(sessionParticipants.id, existing.id))
         .returning();
       return { session, participant, joined: false, sessionStarted, numClients: await presentCount(tx, session.id) };
+    }
+    if ((await presentCount(tx, session.id)) >= input.maxParticipants) {
+      throw new RetryLaterError("unavailable", `This room is full: at most ${input.maxParticipants} participants at once. Try again when someone leaves.`, 30);
     }
     const [participant] = existing
       ? await tx
