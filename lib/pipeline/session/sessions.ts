@@ -179,6 +179,8 @@ export type ParticipantProof = { apiKey: boolean; token?: { participantId: strin
 export const PARTICIPANT_ID_TAKEN =
   "This participantId is already taken in the room's session. Join without a participantId to get a new one, or send that participant's own token (X-Participant-Token).";
 
+export const ROOM_LOCKED = "This room is locked: only the host can join it, with the host link. Ask the organizer to unlock it.";
+
 /** Whether the caller may act as an existing participant of the session again (a retry, a reload, a media server). */
 function mayReclaim(existing: ParticipantRow, session: SessionRow, input: JoinInput): boolean {
   const { proof } = input;
@@ -226,6 +228,8 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       .from(sessionParticipants)
       .where(and(eq(sessionParticipants.roomSessionId, session.id), eq(sessionParticipants.participantId, input.participantId)));
     if (existing && !mayReclaim(existing, session, input)) throw conflict(PARTICIPANT_ID_TAKEN);
+    // A locked room lets in the host (room key) and the account's media server; a guest admitted before may come back.
+    if (room.isLocked && !existing && input.role !== "host" && !input.proof.apiKey) throw forbidden(ROOM_LOCKED);
     if (existing && existing.leftAt === null) {
       // A repeated join (a retry, a reloaded page): same session, no event; a new name or breakout group is taken.
       const [participant] = await tx

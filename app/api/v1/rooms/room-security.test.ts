@@ -1,6 +1,8 @@
 // Who may act as whom in a room, through the route handlers: the room link alone never yields another participant's identity.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
+import { rooms } from "@/lib/db/schema";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
 import { callRoute, newAccount, newRoom, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
@@ -82,5 +84,32 @@ describeEachDatabase("room security through the routes", (handle) => {
     expect((await join(name, { participantId: "ana", displayName: "Ana" }, { token: ana.json.participantToken })).status).toBe(409);
     await callRoute("DELETE", `/rooms/${name}/participants/ana`, { token: fresh.json.participantToken });
     await settlePipelineTasks();
+  });
+
+  it("a locked room refuses a guest without the room key, with the reason; the host, the API key and an admitted guest get in", async () => {
+    const { room, name, roomKey } = await newRoom(db(), acct, { startTrigger: "manual" });
+    const early = await join(name, { displayName: "Early Guest" });
+    expect(early.status).toBe(201);
+    await db().update(rooms).set({ isLocked: true }).where(eq(rooms.id, room.id));
+
+    const guest = await join(name, { displayName: "Gatecrasher" });
+    expect(guest.status).toBe(403);
+    expect(guest.json.error).toBe("This room is locked: only the host can join it, with the host link. Ask the organizer to unlock it.");
+    expect(guest.text).not.toContain("participantToken");
+    expect((await join(name, { displayName: "Wrong key", roomKey: "not-the-key" })).status).toBe(403);
+
+    const host = await join(name, { displayName: "Host", roomKey });
+    expect(host.json).toMatchObject({ role: "host" });
+    expect((await join(name, { participantId: "media-1", displayName: "Bridge" }, { key: acct.key })).status).toBe(201);
+    const back = await join(name, { participantId: early.json.participantId, displayName: "Early Guest" }, { token: early.json.participantToken });
+    expect(back.status).toBe(201);
+    const present = await callRoute("GET", `/rooms/${name}`);
+    expect(present.json.participants.map((p: { displayName: string }) => p.displayName)).toEqual(["Early Guest", "Host", "Bridge"]);
+
+    for (const id of [early.json.participantId, host.json.participantId, "media-1"]) await callRoute("DELETE", `/rooms/${name}/participants/${id}`, { key: acct.key });
+    await settlePipelineTasks();
+    // With nobody present, the first guest of a new session is refused too (no session is left open by the refusal).
+    expect((await join(name, { displayName: "Late" })).status).toBe(403);
+    expect((await callRoute("GET", `/rooms/${name}`)).json.roomSessionId).toBeNull();
   });
 });
