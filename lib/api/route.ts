@@ -7,6 +7,7 @@ import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { Actor } from "@/lib/auth/actor";
 import { errorResponse, zodIssues } from "./errors";
 import { readJsonBody } from "./read-body";
+import { assertNoNul } from "@/lib/validation/no-nul";
 import { consumeRateLimit, rateLimitHeaders, retryAfterSeconds, type RateCost, type RateDecision } from "./rate-limit";
 
 type Schema = z.ZodType;
@@ -37,9 +38,15 @@ export function apiRoute<P extends Schema | undefined = undefined, Q extends Sch
       headers = rateLimitHeaders(decision);
       if (!decision.allowed) return rateLimitedResponse(decision, headers);
 
-      const params = parse(options.params, (await routeContext?.params) ?? {}, []);
-      const query = parse(options.query, Object.fromEntries(new URL(request.url).searchParams), []);
-      const body = options.body ? parse(options.body, await readJsonBody(request, env.VERBATIM_MAX_BODY_BYTES), []) : undefined;
+      const rawParams = (await routeContext?.params) ?? {};
+      const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
+      assertNoNul(rawParams);
+      assertNoNul(rawQuery);
+      const params = parse(options.params, rawParams, []);
+      const query = parse(options.query, rawQuery, []);
+      const rawBody = options.body ? await readJsonBody(request, env.VERBATIM_MAX_BODY_BYTES) : undefined;
+      assertNoNul(rawBody);
+      const body = options.body ? parse(options.body, rawBody, []) : undefined;
 
       return toResponse(await handler({ actor, db, request, params, query, body } as ApiContext<P, Q, B>), headers);
     } catch (error) {

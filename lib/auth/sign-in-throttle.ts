@@ -2,6 +2,7 @@
 import type { Db } from "@/lib/db/client";
 import { consumeBudget, resetBudget, retryAfterSeconds, type Budget } from "@/lib/api/rate-limit";
 import { verifyCredentials } from "@/lib/accounts/accounts";
+import { noNul } from "@/lib/validation/no-nul";
 
 /** 10 attempts per email in 15 minutes (a success clears them); 50 per client address (an office shares one). */
 export const SIGN_IN_EMAIL_BUDGET: Budget = { prefix: "sign-in-email", points: 10, durationSeconds: 15 * 60 };
@@ -30,6 +31,8 @@ export async function signInWithThrottle(
   if (!byAddress.allowed) return { kind: "throttled", retryAfterSeconds: retryAfterSeconds(byAddress) };
   const byEmail = await consumeBudget(db, SIGN_IN_EMAIL_BUDGET, emailKey);
   if (!byEmail.allowed) return { kind: "throttled", retryAfterSeconds: retryAfterSeconds(byEmail) };
+  // No account has a NUL in its email (PostgreSQL text cannot hold one): not worth a query.
+  if (!noNul(input.email)) return { kind: "invalid" };
   const user = await verify(db, input.email, input.password);
   if (!user) return { kind: "invalid" };
   await resetBudget(db, SIGN_IN_EMAIL_BUDGET, emailKey);
