@@ -54,6 +54,17 @@ describeEachDatabase("accounts and members", (handle) => {
     await expect(acceptInvite(db(), { token, name: "Ben again", password })).rejects.toThrow(/invalid, expired or already used/);
   });
 
+  it("an invite of an email registered in another account looks like any other: it reveals nothing", async () => {
+    const elsewhere = await inviteMember(db(), admin, { email: "otto@example.com", role: "member" });
+    const nobody = await inviteMember(db(), admin, { email: "new-person@example.com", role: "member" });
+    expect(Object.keys(elsewhere).sort()).toEqual(Object.keys(nobody).sort());
+    expect((await inspectInvite(db(), elsewhere.token)).status).toBe("valid");
+    // Only the invited person, at acceptance, learns that their email is taken.
+    await expect(acceptInvite(db(), { token: elsewhere.token, name: "Otto", password })).rejects.toThrow(/already has a Verbatim account/);
+    // A member of this very account is named, as the members page shows them anyway.
+    await expect(inviteMember(db(), admin, { email: "ben@example.com", role: "member" })).rejects.toThrow(/already a member of this account/);
+  });
+
   it("refuses an expired invite", async () => {
     const past = new Date(Date.now() - INVITE_TTL_MS - 1000);
     const { token } = await inviteMember(db(), admin, { email: "cy@example.com", role: "member" }, past);
