@@ -23,12 +23,16 @@ const envSchema = z.object({
   VERBATIM_RATE_LIMIT_POINTS: z.coerce.number().int().positive().default(1000),
   VERBATIM_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   VERBATIM_WEBHOOK_ALLOW_PRIVATE: booleanFlag,
+  // Customers' S3 endpoints on private and loopback addresses (a self-hosted MinIO on the same network); never metadata.
+  VERBATIM_S3_ALLOW_PRIVATE: booleanFlag,
   VERBATIM_SPEECH_ENGINE: z.string().min(1).default("pocketsphinx"),
   // Interim text from a second PocketSphinx recognizer (about twice the engine CPU); 0 sends final segments only.
   VERBATIM_POCKETSPHINX_INTERIM: z
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
+  // Participants present at once in one room; a join beyond it is refused with 503 and Retry-After.
+  VERBATIM_ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(1).max(10_000).default(100),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.

@@ -1,6 +1,7 @@
 // The live pipeline as the route handlers use it: join, leave, host commands, audio ingest and room state, tying the database to the owning instance's runtime.
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
+import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
 import { rooms } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -20,6 +21,7 @@ import {
   presentParticipants,
   runningTranscription,
   type EngineReadiness,
+  type ParticipantProof,
   type SessionRow,
   type TranscriptionChange,
 } from "@/lib/pipeline/session/sessions";
@@ -150,22 +152,29 @@ function publishState(room: Room, transcription: LiveTranscriptionState) {
   publishLive(room.id, { type: "state", data: { transcription } });
 }
 
-/** GET /rooms/{roomName}: public, no secrets. */
-export async function roomSnapshot(db: Db, room: Room) {
+/**
+ * GET /rooms/{roomName}: no secrets. Participant ids only for the account's API key (a media server acting for its
+ * participants): for anyone with the room link they are none of their business.
+ */
+export async function roomSnapshot(db: Db, room: Room, opts: { withParticipantIds: boolean }) {
   const session = (await getOpenSession(db, room.id)) ?? null;
   const participants = session ? await presentParticipants(db, session.id) : [];
   return {
     roomName: room.roomName,
     roomSessionId: session?.id ?? null,
     transcription: await roomTranscriptionState(db, room, session),
-    participants: participants.map((p) => ({ participantId: p.participantId, displayName: p.displayName, role: p.role })),
+    participants: participants.map((p) => ({
+      ...(opts.withParticipantIds ? { participantId: p.participantId } : {}),
+      displayName: p.displayName,
+      role: p.role,
+    })),
   };
 }
 
 export type JoinParticipantInput = { participantId?: string; displayName: string; roomKey?: string; breakoutGroup?: string | null };
 
 /** A participant joins the room: opens the session with the first join and applies the trigger. */
-export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput) {
+export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput, proof: ParticipantProof) {
   const participantId = input.participantId ?? `p-${randomBytes(9).toString("base64url")}`;
   const role = verifyRoomKey(room, input.roomKey) ? "host" : "guest";
   await speechEngineStatus(); // warm the cached check here, not inside the transaction that holds the room's lock
@@ -175,6 +184,8 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
     displayName: input.displayName,
     role,
     breakoutGroup: input.breakoutGroup ?? null,
+    proof,
+    maxParticipants: appEnv().VERBATIM_ROOM_MAX_PARTICIPANTS,
     engine: engineReadiness,
   });
   const rt = await runtimeFor(db, result.session);

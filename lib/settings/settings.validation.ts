@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { parseBucket } from "@/lib/storage/object-key";
 import { StorageError } from "@/lib/storage/storage-error";
+import { customerEndpointRefusal } from "@/lib/storage-config/customer-endpoint-policy";
 import { transcriptionLanguages } from "./languages";
 
 /** The start triggers an account default may use; "none" exists only as a room override. */
@@ -91,5 +92,5 @@ function endpointProblem(value: string): string | undefined {
   if (url.protocol !== "https:" && url.protocol !== "http:") return "The endpoint must start with https:// or http://";
   if (url.username || url.password) return "Do not put credentials in the endpoint; use the access key fields";
   if (url.search || url.hash) return "The endpoint must not have a query or fragment";
-  return undefined;
+  return customerEndpointRefusal(value);
 }

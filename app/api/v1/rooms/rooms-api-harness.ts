@@ -32,7 +32,11 @@ export type CallOptions = {
   body?: BodyInit | ReadableStream<Uint8Array>;
   contentType?: string;
   signal?: AbortSignal;
+  /** The caller's address (X-Forwarded-For); by default each call comes from its own, as participants on their own machines. */
+  clientAddress?: string;
 };
+
+let callCount = 0;
 
 type Handler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -82,6 +86,8 @@ export async function openRoute(method: string, urlPath: string, opts: CallOptio
   const headers: Record<string, string> = {};
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   if (opts.token) headers["x-participant-token"] = opts.token;
+  callCount += 1;
+  headers["x-forwarded-for"] = opts.clientAddress ?? `198.18.${(callCount >> 8) & 255}.${callCount & 255}`;
   let body = opts.body;
   if (opts.json !== undefined) {
     body = JSON.stringify(opts.json);
