@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { NavLinks } from "@/components/shell/nav-links";
 import { LogoMark } from "@/components/ui/icons";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { speechEngineStatus } from "@/lib/speech/status";
 import { Alert } from "@/components/ui/alert";
 import { signOutAction } from "./actions";
 

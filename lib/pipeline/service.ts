@@ -6,7 +6,7 @@ import { rooms } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
-import { configuredSpeechEngine, speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { configuredSpeechEngine, speechEngineStatus } from "@/lib/speech/status";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";

@@ -1,7 +1,7 @@
 // Registers the meetings (rooms) routes with the OpenAPI document, from the same zod schemas the routes validate with.
 import { z } from "zod";
 import { registerApiRoute } from "@/lib/api/openapi";
-import { transcriptionLanguages } from "@/lib/settings/languages";
+import { transcriptionLanguages } from "@/lib/speech/languages";
 import { startTriggers } from "@/lib/settings/types";
 import { roomModes } from "@/lib/db/schema/rooms";
 import { createMeetingSchema, getMeetingQuerySchema, listMeetingsQuerySchema, meetingParamsSchema } from "./validation";

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accountSettings } from "@/lib/db/schema";
 import { defaultTranscriptionSettings, type TranscriptionSettings } from "./types";
-import type { TranscriptionLanguage } from "./languages";
+import type { TranscriptionLanguage } from "@/lib/speech/languages";
 
 export async function getAccountTranscriptionSettings(db: Db, accountId: string): Promise<TranscriptionSettings> {
   const [row] = await db.select().from(accountSettings).where(eq(accountSettings.accountId, accountId));

@@ -1,5 +1,5 @@
 // A room's effective transcription settings: the account defaults overridden field by field by the room's own.
-import type { TranscriptionLanguage } from "./languages";
+import type { TranscriptionLanguage } from "@/lib/speech/languages";
 import type { Destination, StartTrigger, TranscriptionSettings } from "./types";
 
 /** What a room itself says; null means "follow the account default", including its later changes. */

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { parseBucket } from "@/lib/storage/object-key";
 import { StorageError } from "@/lib/storage/storage-error";
-import { transcriptionLanguages } from "./languages";
+import { transcriptionLanguages } from "@/lib/speech/languages";
 
 /** The start triggers an account default may use; "none" exists only as a room override. */
 export const accountStartTriggers = ["manual", "automatic", "automatic-2nd-participant"] as const;

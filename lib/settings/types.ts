@@ -1,5 +1,5 @@
 // The shape of transcription settings: the account's defaults, a room's overrides, and the effective result.
-import type { TranscriptionLanguage } from "./languages";
+import type { TranscriptionLanguage } from "@/lib/speech/languages";
 
 export const startTriggers = ["none", "manual", "automatic", "automatic-2nd-participant"] as const;
 export type StartTrigger = (typeof startTriggers)[number];

@@ -1,6 +1,6 @@
 // The in-memory side of a live session on its owning instance: one engine stream per participant track, segments to the live bus and the database.
-import { AudioFormatError, validatePcmChunk } from "@/lib/pipeline/audio";
-import type { SpeechEngine } from "@/lib/pipeline/engines/types";
+import { AudioFormatError, validatePcmChunk } from "@/lib/speech/pcm";
+import type { SpeechEngine } from "@/lib/speech/types";
 import { IngestError, TrackIngest, type ChunkResult } from "@/lib/pipeline/track-ingest";
 import { publishLive, type LiveSegment } from "@/lib/pipeline/live/live-bus";
 import type { Db } from "@/lib/db/client";

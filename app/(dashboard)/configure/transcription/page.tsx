@@ -1,8 +1,8 @@
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { configuredEngineLanguages, type EngineLanguages } from "@/lib/settings/engine-languages";
-import { languageName, transcriptionLanguages } from "@/lib/settings/languages";
+import { configuredEngineLanguages, type EngineLanguages } from "@/lib/speech/engine-languages";
+import { languageName, transcriptionLanguages } from "@/lib/speech/languages";
 import { getTranscriptionSettingsView, listSettingsAudit } from "@/lib/settings/save-settings";
 import { startTriggerLabels } from "@/lib/settings/settings.validation";
 import { PageHeader } from "@/components/ui/page-header";

@@ -13,7 +13,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { createRoom } from "@/lib/rooms/rooms";
 import { createMeetingSchema, type CreateMeetingInput } from "@/lib/rooms/validation";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { speechEngineStatus } from "@/lib/speech/status";
 import * as roomRoute from "./[roomName]/route";
 import * as participantsRoute from "./[roomName]/participants/route";
 import * as participantRoute from "./[roomName]/participants/[participantId]/route";

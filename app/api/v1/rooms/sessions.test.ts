@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { rooms, roomSessions, transcriptions } from "@/lib/db/schema";
 import { resetAppEnvForTests } from "@/lib/config/env";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { speechEngineStatus } from "@/lib/speech/status";
 import { setInstanceIdForTests } from "@/lib/pipeline/lease";
 import { cutOverdueTranscriptions } from "@/lib/pipeline/recovery";
 import { settlePipelineTasks } from "@/lib/pipeline/service";

@@ -1,8 +1,8 @@
 // Which of the 36 languages the operator's speech engine can transcribe, and the refusal for the others.
 import { appEnv } from "@/lib/config/env";
-import { getSpeechEngine } from "@/lib/pipeline/engines/registry";
+import { getSpeechEngine } from "@/lib/speech/registry";
 import { invalid } from "@/lib/errors";
-import { languageName, transcriptionLanguages } from "./languages";
+import { languageName, transcriptionLanguages } from "@/lib/speech/languages";
 
 export type EngineLanguages = { engineId: string; engineName: string; languages: readonly string[] };
 

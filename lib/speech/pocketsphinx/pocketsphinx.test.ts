@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { pcmBytesForMs } from "@/lib/pipeline/audio";
-import { createPocketSphinxEngine, POCKETSPHINX_INSTALL_COMMAND } from "@/lib/pipeline/engines/pocketsphinx";
-import { getSpeechEngine, listSpeechEngines, supportedLanguages, UnknownSpeechEngineError } from "@/lib/pipeline/engines/registry";
-import type { EngineSegment, EngineStream } from "@/lib/pipeline/engines/types";
+import { pcmBytesForMs } from "@/lib/speech/pcm";
+import { createPocketSphinxEngine, POCKETSPHINX_INSTALL_COMMAND } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import { getSpeechEngine, listSpeechEngines, supportedLanguages, UnknownSpeechEngineError } from "@/lib/speech/registry";
+import type { EngineSegment, EngineStream } from "@/lib/speech/types";
 import { composeSpeech, type ComposedSpeech } from "@/lib/testing/speech";
 
 // Sentences PocketSphinx's generic model gets nearly right from flite voices, with the words each must yield.

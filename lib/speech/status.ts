@@ -1,7 +1,7 @@
 // Whether the operator's speech engine can run here: checked at start-up (logged) and cached for sessions and the dashboard.
 import { appEnv } from "@/lib/config/env";
-import { getSpeechEngine } from "@/lib/pipeline/engines/registry";
-import type { SpeechEngine } from "@/lib/pipeline/engines/types";
+import { getSpeechEngine } from "@/lib/speech/registry";
+import type { SpeechEngine } from "@/lib/speech/types";
 
 export type SpeechEngineStatus = {
   engineId: string;

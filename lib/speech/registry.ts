@@ -1,7 +1,7 @@
 // Which speech engines exist and which one the operator chose (VERBATIM_SPEECH_ENGINE); add an engine here.
 import { appEnv } from "@/lib/config/env";
-import { createPocketSphinxEngine } from "@/lib/pipeline/engines/pocketsphinx";
-import type { SpeechEngine } from "@/lib/pipeline/engines/types";
+import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import type { SpeechEngine } from "@/lib/speech/types";
 
 const factories: Record<string, () => SpeechEngine> = {
   pocketsphinx: () => createPocketSphinxEngine({ interim: appEnv().VERBATIM_POCKETSPHINX_INTERIM }),

@@ -2,10 +2,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import path from "node:path";
-import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
-import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
-import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/pipeline/engines/pocketsphinx-preview";
-import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
+import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/speech/types";
+import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
+import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
 export const POCKETSPHINX_INSTALL_COMMAND = "apt-get install -y pocketsphinx pocketsphinx-en-us";
 const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
@@ -33,7 +33,7 @@ export type PocketSphinxOptions = {
   replayLimitMs?: number;
   /**
    * Interim segments while someone speaks, from a second recognizer that previews the utterance in progress
-   * (pocketsphinx-preview.ts) at the lowest CPU priority. It about doubles the engine's CPU. Default on.
+   * (preview.ts) at the lowest CPU priority. It about doubles the engine's CPU. Default on.
    */
   interim?: boolean;
 };
