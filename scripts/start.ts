@@ -7,6 +7,7 @@ import { appEnv, ConfigError } from "@/lib/config/env";
 import { authSecret } from "@/lib/config/secrets";
 import { databaseTargetFromEnv, openDatabase } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
+import { assertSpeechEnginesKnown } from "@/lib/speech/registry";
 
 const root = path.resolve(__dirname, "..");
 const buildInputs = ["app", "components", "lib", "public", "next.config.mjs", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
@@ -29,6 +30,7 @@ function sourceHash(): string {
 
 async function main() {
   const env = appEnv();
+  assertSpeechEnginesKnown(env);
   fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
   // Generated once and shared with the server through the environment, so every process signs alike.
   process.env.AUTH_SECRET = authSecret(env);

@@ -218,6 +218,14 @@ export class TrackIngest {
     return this.endPromise;
   }
 
+  /** Drops the track at once, as a crash would: held chunks are discarded and the engine stream is aborted. */
+  abort(): void {
+    this.ended = true;
+    clearTimeout(this.gapTimer);
+    this.held.clear();
+    this.stream.abort();
+  }
+
   private enterMode(mode: "chunks" | "stream") {
     if (this.ended) throw new IngestError("ended", "The track has ended.");
     this.mode ??= mode;

@@ -7,7 +7,8 @@ import { recordAudit, listAudit } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { appKeyring } from "@/lib/config/keyring";
 import { openSecret, sealSecret } from "@/lib/crypto/seal";
-import { assertLanguageSupported, languageLabel } from "@/lib/speech/engine-languages";
+import { assertLanguageSupported } from "@/lib/speech/engine-languages";
+import { languageLabel } from "@/lib/speech/languages";
 import { settingsFormSchema, s3FieldProblems, startTriggerLabels } from "./settings.validation";
 import { defaultTranscriptionSettings, type StartTrigger } from "./types";
 

@@ -4,7 +4,7 @@ import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getAccountTranscriptionSettings } from "@/lib/settings/account-settings";
-import { configuredEngineLanguages } from "@/lib/speech/engine-languages";
+import { configuredEngineLanguages, supportedLanguages } from "@/lib/speech/engine-languages";
 import { languageName } from "@/lib/speech/languages";
 import type { Destination, StartTrigger } from "@/lib/settings/types";
 import { effectiveRoomSettingsFrom, hostRoomUrl, isRoomOpen, listRooms, roomUrl } from "@/lib/rooms/rooms";
@@ -64,16 +64,10 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
     };
   });
 
-  let engine: { name: string; languages: readonly string[] };
-  try {
-    const configured = configuredEngineLanguages();
-    engine = { name: configured.engineName, languages: configured.languages };
-  } catch {
-    engine = { name: "the configured speech engine", languages: [] };
-  }
+  const engines = configuredEngineLanguages();
   const options: CreateOptions = {
-    engineName: engine.name,
-    languages: engine.languages.map((code) => ({ code, name: languageName(code) })),
+    engineNames: engines.map((e) => e.engineName),
+    languages: supportedLanguages(engines).map((code) => ({ code, name: languageName(code) })),
     accountDefaults: {
       language: languageName(account.language),
       startTrigger: account.enabled ? triggerLabels[account.startTrigger] : "Off",

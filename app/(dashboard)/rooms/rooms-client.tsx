@@ -30,7 +30,7 @@ export type RoomView = {
 };
 
 export type CreateOptions = {
-  engineName: string;
+  engineNames: string[];
   languages: { code: string; name: string }[];
   accountDefaults: { language: string; startTrigger: string; storage: string };
 };
@@ -257,7 +257,7 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
           <SelectField
             label="Language"
             {...bind("language")}
-            hint={`Fixed once the room is created. ${options.engineName} supports: ${options.languages.map((l) => l.name).join(", ") || "no language"}.`}
+            hint={`Fixed once the room is created. The speech engines of this server (${options.engineNames.join(", ") || "none"}) support: ${options.languages.map((l) => l.name).join(", ") || "no language"}.`}
             error={err("liveTranscription.language")}
           >
             <option value="">Account default ({options.accountDefaults.language})</option>

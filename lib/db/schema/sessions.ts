@@ -54,6 +54,9 @@ export const transcriptions = pgTable(
     // Copied at start so that the transcript keeps its name even if the room goes.
     roomName: text("room_name").notNull(),
     language: text("language").notNull(),
+    // The speech engine chosen for the language when the transcription started (lib/speech/registry.ts ids); null
+    // for transcriptions made before engines were recorded, or failed before one could be chosen.
+    engineId: text("engine_id"),
     state: text("state", { enum: transcriptionStates }).notNull().default("in_progress"),
     startedAt: ts("started_at").notNull(),
     endedAt: ts("ended_at"),

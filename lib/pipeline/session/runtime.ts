@@ -44,13 +44,14 @@ export type ParticipantAudio = {
   lastSeenMs: number;
 };
 
-type Running = { id: string; startedAt: Date; language: string; tracks: Set<Track> };
+type Running = { id: string; startedAt: Date; language: string; engineId: string | null; tracks: Set<Track> };
 
 export type ChunkOutcome = ChunkResult | "not_transcribed";
 
 export type RuntimeDeps = {
   db: () => Promise<Db>;
-  engine: () => SpeechEngine;
+  /** The engine a transcription recorded when it started (null: one started before engines were recorded). */
+  engine: (engineId: string | null, language: string) => SpeechEngine;
   /** Background work that tests and shutdown wait for. */
   track: (work: Promise<unknown>) => void;
   now?: () => number;
@@ -119,9 +120,9 @@ export class SessionRuntime {
     this.participants.delete(participantId);
   }
 
-  startRunning(t: { id: string; startedAt: Date; language: string }) {
+  startRunning(t: { id: string; startedAt: Date; language: string; engineId: string | null }) {
     if (this.running?.id === t.id) return;
-    this.running = { id: t.id, startedAt: t.startedAt, language: t.language, tracks: new Set() };
+    this.running = { id: t.id, startedAt: t.startedAt, language: t.language, engineId: t.engineId, tracks: new Set() };
   }
 
   /** Detaches every track of the transcription and resolves once their last final segments are stored. */
@@ -141,7 +142,7 @@ export class SessionRuntime {
     this.running = undefined;
     for (const t of running?.tracks ?? []) {
       t.failed = new Error("abandoned");
-      void t.ingest.end().catch(() => {});
+      t.ingest.abort();
     }
     this.participants.clear();
   }
@@ -273,7 +274,7 @@ export class SessionRuntime {
     const running = this.running!;
     let stream;
     try {
-      stream = this.deps.engine().open({ language: running.language });
+      stream = this.deps.engine(running.engineId, running.language).open({ language: running.language });
     } catch (error) {
       throw new AppError("unavailable", `The speech engine could not open a stream: ${(error as Error).message}`);
     }

@@ -128,6 +128,8 @@ export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): Spe
     id: "pocketsphinx",
     label: "PocketSphinx (embedded, offline, US English)",
     languages: ["en"],
+    // Its fixed language model takes no hints, so a room's vocabulary is ignored.
+    capabilities: { mode: "streaming", interim: resolved.interim, vocabulary: false },
     check: () => checkPocketSphinx(resolved.binary, resolved.modelDir, commandArgs(resolved)),
     open({ language }) {
       if (language !== "en") {
@@ -202,6 +204,7 @@ class PocketSphinxStream implements EngineStream {
   private deaths: number[] = [];
   private failure: Error | undefined;
   private ending = false;
+  private aborted = false;
   private endPromise: Promise<void> | undefined;
   private writeChain: Promise<void> = Promise.resolve();
   private preview: PocketSphinxPreview | undefined;
@@ -237,6 +240,7 @@ class PocketSphinxStream implements EngineStream {
 
   write(pcm: Buffer): Promise<void> {
     if (pcm.length % 2 !== 0) return Promise.reject(new Error("PCM must have an even number of bytes."));
+    if (this.aborted) return Promise.reject(this.failure);
     if (this.ending) return Promise.reject(new Error("The stream has ended."));
     // Serialize writes: byte order is time order.
     const next = this.writeChain.then(() => this.writeNow(pcm));
@@ -247,6 +251,20 @@ class PocketSphinxStream implements EngineStream {
   end(): Promise<void> {
     this.endPromise ??= this.finish();
     return this.endPromise;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.ending = true;
+    this.segmentListeners = [];
+    this.errorListeners = [];
+    this.failure ??= new Error("The stream was aborted.");
+    this.stopPreview();
+    this.replay = [];
+    this.replayBytes = 0;
+    clearTimeout(this.outputTimer);
+    this.proc.child.kill("SIGKILL");
   }
 
   private async writeNow(pcm: Buffer): Promise<void> {
@@ -317,6 +335,7 @@ class PocketSphinxStream implements EngineStream {
   }
 
   private onProcessClosed(proc: Proc, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) {
+    if (this.aborted) return; // killed on purpose: no restart, nothing more to say
     this.output.completeLine();
     if (this.ending && code === 0) return; // normal end of stream; finish() emits the last hypothesis
     // Died mid-stream: the unfinished utterance is dropped here and recognized again from the replayed audio.
