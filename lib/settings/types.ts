@@ -13,6 +13,8 @@ export type TranscriptionSettings = {
   enabled: boolean;
   startTrigger: StartTrigger;
   language: TranscriptionLanguage;
+  /** Words and phrases the speech engine is given as hints (engines without the capability ignore them). */
+  vocabulary: string[];
   destination: Destination;
 };
 
@@ -20,5 +22,6 @@ export const defaultTranscriptionSettings: TranscriptionSettings = {
   enabled: true,
   startTrigger: "manual",
   language: "en",
+  vocabulary: [],
   destination: { provider: "hosted" },
 };

@@ -26,6 +26,8 @@ const triggerLabels: Record<StartTrigger, string> = {
 };
 
 const storageLabel = (d: Destination) => (d.provider === "s3" ? `S3: ${d.bucket}` : "Hosted");
+// A few entries, then how many more: a room may list 100.
+const vocabularyLabel = (v: string[]) => (v.length <= 3 ? v.join(", ") : `${v.slice(0, 3).join(", ")} and ${v.length - 3} more`);
 
 export default async function RoomsPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
   const user = await getSessionUser();
@@ -59,6 +61,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
         { field: "enabled", label: "Transcription", value: effective.enabled ? "On" : "Off", source: source.enabled },
         { field: "startTrigger", label: "Start", value: triggerLabels[effective.startTrigger], source: source.startTrigger },
         { field: "language", label: "Language", value: languageName(effective.language), source: source.language },
+        { field: "vocabulary", label: "Vocabulary", value: vocabularyLabel(effective.vocabulary) || "None", source: source.vocabulary },
         { field: "destination", label: "Storage", value: storageLabel(effective.destination), source: source.destination },
       ],
     };
@@ -71,6 +74,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
     accountDefaults: {
       language: languageName(account.language),
       startTrigger: account.enabled ? triggerLabels[account.startTrigger] : "Off",
+      vocabulary: vocabularyLabel(account.vocabulary),
       storage: storageLabel(account.destination),
     },
   };

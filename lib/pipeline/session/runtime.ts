@@ -44,7 +44,8 @@ export type ParticipantAudio = {
   lastSeenMs: number;
 };
 
-type Running = { id: string; startedAt: Date; language: string; engineId: string | null; tracks: Set<Track> };
+type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
+type Running = RunningTranscription & { tracks: Set<Track> };
 
 export type ChunkOutcome = ChunkResult | "not_transcribed";
 
@@ -120,9 +121,10 @@ export class SessionRuntime {
     this.participants.delete(participantId);
   }
 
-  startRunning(t: { id: string; startedAt: Date; language: string; engineId: string | null }) {
+  startRunning(t: RunningTranscription) {
     if (this.running?.id === t.id) return;
-    this.running = { id: t.id, startedAt: t.startedAt, language: t.language, engineId: t.engineId, tracks: new Set() };
+    const { id, startedAt, language, engineId, vocabulary } = t;
+    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set() };
   }
 
   /** Detaches every track of the transcription and resolves once their last final segments are stored. */
@@ -274,7 +276,7 @@ export class SessionRuntime {
     const running = this.running!;
     let stream;
     try {
-      stream = this.deps.engine(running.engineId, running.language).open({ language: running.language });
+      stream = this.deps.engine(running.engineId, running.language).open({ language: running.language, vocabulary: running.vocabulary });
     } catch (error) {
       throw new AppError("unavailable", `The speech engine could not open a stream: ${(error as Error).message}`);
     }

@@ -110,6 +110,7 @@ async function startTranscriptionRecord(
       roomName: room.roomName,
       language: settings.effective.language,
       engineId: engine.ok ? engine.engineId : null,
+      vocabulary: settings.effective.vocabulary,
       state: "in_progress",
       startedAt: now,
       filename: transcriptFilename(room.roomName, now),

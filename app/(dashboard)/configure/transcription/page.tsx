@@ -54,6 +54,7 @@ function ReadOnlySummary({ settings }: { settings: Awaited<ReturnType<typeof get
     ["Transcription", settings.enabled ? <Badge tone="green">On</Badge> : <Badge>Off</Badge>],
     ["Start trigger", startTriggerLabels[settings.startTrigger as keyof typeof startTriggerLabels] ?? settings.startTrigger],
     ["Language", `${languageName(settings.language)} (${settings.language})`],
+    ["Vocabulary", settings.vocabulary.length ? settings.vocabulary.join(", ") : "None"],
     ["Storage", settings.storage === "s3" ? `Your S3 bucket: ${settings.bucket} (${settings.region})` : "Hosted"],
     ["Delete transcripts after", settings.retentionDays === null ? "Never" : `${settings.retentionDays} days`],
   ];

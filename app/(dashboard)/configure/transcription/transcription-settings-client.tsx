@@ -4,7 +4,9 @@ import { useRouter } from "next/navigation";
 import type { TranscriptionSettingsView } from "@/lib/settings/save-settings";
 import { saveTranscriptionSettingsAction, testStorageConnectionAction } from "./actions";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Field, SelectField } from "@/components/ui/field";
+import { Field, SelectField, TextAreaField } from "@/components/ui/field";
+import { MAX_VOCABULARY_ENTRIES } from "@/lib/speech/types";
+import { vocabularyFieldError, vocabularyToText } from "@/lib/speech/vocabulary";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -106,6 +108,7 @@ export function TranscriptionSettingsClient({
   const [enabled, setEnabled] = useState(initial.enabled);
   const [startTrigger, setStartTrigger] = useState(initial.startTrigger === "none" ? "manual" : initial.startTrigger);
   const [language, setLanguage] = useState(initial.language);
+  const [vocabulary, setVocabulary] = useState(vocabularyToText(initial.vocabulary));
   const [storage, setStorage] = useState(initial.storage);
   const [bucket, setBucket] = useState(initial.bucket);
   const [region, setRegion] = useState(initial.region);
@@ -204,6 +207,18 @@ export function TranscriptionSettingsClient({
             ))}
           </SelectField>
           {chosen && <LanguageEngineStatus engines={chosen.engines} />}
+
+          <TextAreaField
+            label="Vocabulary"
+            name="vocabulary"
+            value={vocabulary}
+            onChange={(e) => setVocabulary(e.target.value)}
+            rows={4}
+            className="max-w-md"
+            placeholder="One word or phrase per line, such as names and product terms"
+            hint={`Up to ${MAX_VOCABULARY_ENTRIES} words or phrases (at most 100 characters each) given to speech engines that take hints. A room may list its own instead.`}
+            error={editedSinceRun.has("vocabulary") ? undefined : vocabularyFieldError(fieldErrors, "vocabulary")}
+          />
         </div>
       </Card>
 

@@ -32,7 +32,8 @@ describeEachDatabase("speech end to end through the routes", (handle) => {
   });
 
   it("transcribes two participants with distinct voices and attributes each line to its speaker", async () => {
-    const { name, room } = await newRoom(db(), acct, { startTrigger: "automatic" });
+    // PocketSphinx takes no hints (its capability says so); the vocabulary is recorded on the transcription all the same.
+    const { name, room } = await newRoom(db(), acct, { startTrigger: "automatic", vocabulary: ["Verbatim", "Ana Lima"] });
     const ana = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ana", displayName: "Ana" } });
     const ben = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ben", displayName: "Ben <b>*" } });
     expect(ana.status).toBe(201);
@@ -128,6 +129,7 @@ describeEachDatabase("speech end to end through the routes", (handle) => {
 
     // The engine chosen for English when the transcription started is recorded and told: the REST resource and the JSON download.
     expect(t.engineId).toBe("pocketsphinx");
+    expect(t.vocabulary).toEqual(["Verbatim", "Ana Lima"]);
     const resource = await transcriptionRoute.GET(
       new Request(`http://localhost/api/v1/transcriptions/${transcriptionId}`, { headers: { authorization: `Bearer ${acct.key}` } }),
       { params: Promise.resolve({ transcriptionId }) },
