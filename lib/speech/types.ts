@@ -41,6 +41,8 @@ export interface SpeechEngine {
   /** Language codes (product.md's list, lib/speech/languages.ts) this engine can transcribe. */
   languages: readonly string[];
   capabilities: EngineCapabilities;
+  /** Debian packages an embedded engine needs on this machine; `npm start` installs missing ones when run as root. */
+  debianPackages?: readonly string[];
   /**
    * Whether the engine can run here (installed, reachable, key accepted); `problem` says what is wrong and how to
    * fix it. Never throws. The result is cached by lib/speech/status.ts, so it may cost a process start or a request.

@@ -7,7 +7,8 @@ import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/l
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
-export const POCKETSPHINX_INSTALL_COMMAND = "apt-get install -y pocketsphinx pocketsphinx-en-us";
+export const POCKETSPHINX_DEBIAN_PACKAGES = ["pocketsphinx", "pocketsphinx-en-us"] as const;
+export const POCKETSPHINX_INSTALL_COMMAND = `apt-get install -y ${POCKETSPHINX_DEBIAN_PACKAGES.join(" ")}`;
 const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
 
 export type PocketSphinxOptions = {
@@ -130,6 +131,7 @@ export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): Spe
     languages: ["en"],
     // Its fixed language model takes no hints, so a room's vocabulary is ignored.
     capabilities: { mode: "streaming", interim: resolved.interim, vocabulary: false },
+    debianPackages: POCKETSPHINX_DEBIAN_PACKAGES,
     check: () => checkPocketSphinx(resolved.binary, resolved.modelDir, commandArgs(resolved)),
     open({ language }) {
       if (language !== "en") {
