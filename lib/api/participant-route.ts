@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { Actor } from "@/lib/auth/actor";
 import { getRoomByName, type Room } from "@/lib/rooms/rooms";
-import { AudioFormatError } from "@/lib/pipeline/audio";
+import { AudioFormatError } from "@/lib/speech/pcm";
 import { IngestError } from "@/lib/pipeline/track-ingest";
 import { verifyParticipantToken, type ParticipantClaims } from "@/lib/pipeline/session/participant-token";
 import { errorResponse, zodIssues } from "./errors";

@@ -7,7 +7,8 @@ import { rooms } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
-import { configuredSpeechEngine, speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { chooseSpeechEngine, configuredSpeechEngineStatuses } from "@/lib/speech/status";
+import { enginesForLanguage, getSpeechEngine } from "@/lib/speech/registry";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
@@ -62,23 +63,20 @@ export function abandonAllRuntimesForTests() {
   state().loading.clear();
 }
 
-/** Whether the configured engine can take a transcription in `language`; the reason when not. */
+/** The engine that takes a transcription in `language` now (the first configured one that supports it and can run); the reason when none can. */
 export async function engineReadiness(language: string): Promise<EngineReadiness> {
-  const status = await speechEngineStatus();
-  if (!status.ok) return { ok: false, problem: `The speech engine is not available: ${status.problem}` };
-  if (!status.languages.includes(language)) {
-    return { ok: false, problem: `The speech engine ${status.label} cannot transcribe language "${language}" (it supports ${status.languages.join(", ")}).` };
-  }
-  return { ok: true };
+  const choice = await chooseSpeechEngine(language);
+  return choice.ok ? { ok: true, engineId: choice.engine.id } : choice;
 }
 
 function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "roomName">): SessionRuntime {
   return new SessionRuntime(session.id, { id: room.id, accountId: room.accountId, roomName: room.roomName }, {
     db: getDb,
-    engine: () => {
-      const configured = configuredSpeechEngine();
-      if (!configured.engine) throw new Error(configured.problem);
-      return configured.engine;
+    engine: (engineId, language) => {
+      if (engineId) return getSpeechEngine(engineId);
+      const [first] = enginesForLanguage(language);
+      if (!first) throw new Error(`No configured speech engine can transcribe "${language}".`);
+      return first;
     },
     track: trackTask,
   });
@@ -177,7 +175,7 @@ export type JoinParticipantInput = { participantId?: string; displayName: string
 export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput, proof: ParticipantProof) {
   const participantId = input.participantId ?? `p-${randomBytes(9).toString("base64url")}`;
   const role = verifyRoomKey(room, input.roomKey) ? "host" : "guest";
-  await speechEngineStatus(); // warm the cached check here, not inside the transaction that holds the room's lock
+  await configuredSpeechEngineStatuses(); // warm the cached checks here, not inside the transaction that holds the room's lock
   const result = await joinSession(db, {
     room,
     participantId,

@@ -1,6 +1,6 @@
 // The fast lane's engine hears exactly what tone speech says, where it says it, however the audio is cut.
 import { describe, expect, it } from "vitest";
-import type { EngineSegment } from "@/lib/pipeline/engines/types";
+import type { EngineSegment } from "@/lib/speech/types";
 import { createFakeEngine, toneSpeech, TONE_WORDS } from "@/lib/testing/fake-engine";
 import { roomTone } from "@/lib/testing/speech";
 

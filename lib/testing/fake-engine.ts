@@ -1,7 +1,7 @@
 // The fast lane's speech engine: "speech" made of tones, one pitch per word of a small vocabulary, recognized exactly
 // and at once. Ingest, session, trigger and transcript logic can then be tested in seconds, without PocketSphinx, with
 // words that really travel from a track's audio to the transcript (the right words to the right speaker).
-import type { EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
+import type { EngineOpenOptions, EngineSegment, EngineStream, SpeechEngine } from "@/lib/speech/types";
 
 const SAMPLE_RATE = 16_000;
 const FRAME_SAMPLES = 160; // 10 ms
@@ -68,8 +68,9 @@ export function createFakeEngine(options: FakeEngineOptions = {}): SpeechEngine 
     id: "fake",
     label: "Tone words (tests)",
     languages,
+    capabilities: { mode: "streaming", interim: true, vocabulary: false },
     check: async () => ({ ok: true }),
-    open(opts: { language: string; vocabulary?: readonly string[] }) {
+    open(opts: EngineOpenOptions) {
       if (!languages.includes(opts.language)) throw new Error(`The fake engine does not do "${opts.language}".`);
       options.onOpen?.(opts);
       return new ToneStream();
@@ -104,6 +105,12 @@ class ToneStream implements EngineStream {
     this.endWord();
     this.endUtterance();
     this.ended = true;
+  }
+
+  abort(): void {
+    this.ended = true;
+    this.segmentListeners = [];
+    this.errorListeners = [];
   }
 
   onSegment(cb: (s: EngineSegment) => void): void {

@@ -1,5 +1,5 @@
 // Streams PCM at real time (or N× faster), as a media server or a microphone would: a piece is released only when it is due.
-import { PCM_BYTES_PER_SECOND } from "@/lib/pipeline/audio";
+import { PCM_BYTES_PER_SECOND } from "@/lib/speech/pcm";
 
 export type PacingClock = {
   /** Milliseconds on a monotonic clock. */

@@ -24,8 +24,11 @@ export const FINALIZE_CLAIM_MS = 60_000;
 /** What the sealed destination column holds: the effective destination at start, and what its secret was sealed with. */
 export type StoredDestination = { destination: Destination; sealedFor: string };
 
-/** Whether the speech engine can take this transcription; a problem makes a started transcription fail at once, with the reason. */
-export type EngineReadiness = { ok: true } | { ok: false; problem: string };
+/**
+ * The speech engine chosen for this transcription's language (recorded on it), or the problem that makes a started
+ * transcription fail at once, with the reason.
+ */
+export type EngineReadiness = { ok: true; engineId: string } | { ok: false; problem: string };
 
 export type TranscriptionChange =
   | { kind: "started"; transcription: TranscriptionRow }
@@ -106,6 +109,8 @@ async function startTranscriptionRecord(
       roomSessionId: session.id,
       roomName: room.roomName,
       language: settings.effective.language,
+      engineId: engine.ok ? engine.engineId : null,
+      vocabulary: settings.effective.vocabulary,
       state: "in_progress",
       startedAt: now,
       filename: transcriptFilename(room.roomName, now),
@@ -304,7 +309,7 @@ export async function leaveSession(
     const [participant] = await tx.update(sessionParticipants).set({ leftAt: now }).where(eq(sessionParticipants.id, present.id)).returning();
     const numClients = await presentCount(tx, session.id);
     await enqueueEvent(tx, { accountId: room.accountId, type: "room.client.left", data: clientEventData(room, session, participant, numClients) });
-    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: true }), { type: "leave", participants: numClients }, now);
+    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: false, problem: "A leave never starts a transcription." }), { type: "leave", participants: numClients }, now);
     let sessionEnded = false;
     if (numClients === 0) {
       await tx.update(roomSessions).set({ endedAt: now, ownerInstance: null, leaseExpiresAt: null }).where(eq(roomSessions.id, session.id));

@@ -13,7 +13,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { createRoom } from "@/lib/rooms/rooms";
 import { createMeetingSchema, type CreateMeetingInput } from "@/lib/rooms/validation";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
 import * as roomRoute from "./[roomName]/route";
 import * as participantsRoute from "./[roomName]/participants/route";
 import * as participantRoute from "./[roomName]/participants/[participantId]/route";
@@ -132,7 +132,7 @@ export function setUpPipelineEnv(): { dataDir: string; cleanup: () => void } {
   process.env.VERBATIM_SPEECH_ENGINE = "pocketsphinx";
   resetAppEnvForTests();
   resetAppKeyringForTests();
-  void speechEngineStatus({ refresh: true });
+  void configuredSpeechEngineStatuses({ refresh: true });
   return { dataDir, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
 }
 

@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { rooms, roomSessions, transcriptions } from "@/lib/db/schema";
 import { resetAppEnvForTests } from "@/lib/config/env";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
 import { setInstanceIdForTests } from "@/lib/pipeline/lease";
 import { cutOverdueTranscriptions } from "@/lib/pipeline/recovery";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
@@ -206,7 +206,7 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     process.env.VERBATIM_SPEECH_ENGINE = "nosuchengine";
     resetAppEnvForTests();
     try {
-      const status = await speechEngineStatus({ refresh: true });
+      const [status] = await configuredSpeechEngineStatuses({ refresh: true });
       expect(status.ok).toBe(false);
       expect(status.problem).toMatch(/Unknown speech engine "nosuchengine"/);
       const a = await join(auto.name, { participantId: "a", displayName: "A" });
@@ -228,7 +228,7 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     } finally {
       process.env.VERBATIM_SPEECH_ENGINE = "pocketsphinx";
       resetAppEnvForTests();
-      await speechEngineStatus({ refresh: true });
+      await configuredSpeechEngineStatuses({ refresh: true });
     }
     await settlePipelineTasks();
   });

@@ -1,8 +1,8 @@
 // The interim recognizer on its own: what it previews and when, and that a broken one turns itself off quietly.
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { pcmBytesForMs } from "@/lib/pipeline/audio";
-import { PocketSphinxPreview, type PreviewPiece } from "@/lib/pipeline/engines/pocketsphinx-preview";
+import { pcmBytesForMs } from "@/lib/speech/pcm";
+import { PocketSphinxPreview, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { composeSpeech, roomTone } from "@/lib/testing/speech";
 
 const MODEL = "/usr/share/pocketsphinx/model/en-us";

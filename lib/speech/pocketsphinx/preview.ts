@@ -4,8 +4,8 @@
 // utterance so far, so the interim text grows and firms up, and the main recognizer's final segment replaces it.
 import type { ChildProcess } from "node:child_process";
 import os from "node:os";
-import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
-import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
+import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
 
 /** What the preview heard of the utterance in progress, in samples of the stream's own timeline. */
 export type PreviewPiece = { tick: number; startSample: number; endSample: number; text: string };

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { pcmBytesForMs } from "@/lib/pipeline/audio";
-import { createPocketSphinxEngine, POCKETSPHINX_INSTALL_COMMAND } from "@/lib/pipeline/engines/pocketsphinx";
-import { getSpeechEngine, listSpeechEngines, supportedLanguages, UnknownSpeechEngineError } from "@/lib/pipeline/engines/registry";
-import type { EngineSegment, EngineStream } from "@/lib/pipeline/engines/types";
+import { pcmBytesForMs } from "@/lib/speech/pcm";
+import { createPocketSphinxEngine, POCKETSPHINX_INSTALL_COMMAND } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import { getSpeechEngine, knownSpeechEngineIds, UnknownSpeechEngineError } from "@/lib/speech/registry";
+import type { EngineSegment, EngineStream } from "@/lib/speech/types";
 import { composeSpeech, type ComposedSpeech } from "@/lib/testing/speech";
 
 // Sentences PocketSphinx's generic model gets nearly right from flite voices, with the words each must yield.
@@ -105,12 +105,13 @@ function niceOf(pid: number): number {
 }
 
 describe("PocketSphinx engine", () => {
-  it("is the registry's default and declares English only", () => {
-    const engine = getSpeechEngine();
+  it("is in the registry and declares English only, streaming, no vocabulary hints", () => {
+    const engine = getSpeechEngine("pocketsphinx");
     expect(engine.id).toBe("pocketsphinx");
     expect(engine.languages).toEqual(["en"]);
-    expect(supportedLanguages("pocketsphinx")).toEqual(["en"]);
-    expect(listSpeechEngines().map((e) => e.id)).toContain("pocketsphinx");
+    expect(engine.capabilities).toEqual({ mode: "streaming", interim: true, vocabulary: false });
+    expect(createPocketSphinxEngine({ interim: false }).capabilities.interim).toBe(false);
+    expect(knownSpeechEngineIds()).toContain("pocketsphinx");
     expect(() => getSpeechEngine("no-such-engine")).toThrow(UnknownSpeechEngineError);
     expect(() => getSpeechEngine("toString")).toThrow(/Known engines: pocketsphinx/);
     expect(() => engine.open({ language: "fr" })).toThrow(/cannot transcribe language "fr"/);
@@ -268,5 +269,29 @@ describe("PocketSphinx engine", () => {
     await expect(stream.write(Buffer.alloc(3))).rejects.toThrow(/even number of bytes/);
     await stream.end();
     await expect(stream.write(Buffer.alloc(2))).rejects.toThrow(/has ended/);
+  });
+
+  it("abort() stops at once: its recognizers are gone, no segment or error follows, writes are refused, end() resolves", async () => {
+    const speech = await speechFor("slt");
+    const before = new Set(recognizerPids());
+    const stream = createPocketSphinxEngine().open({ language: "en", vocabulary: ["Verbatim"] });
+    const after: unknown[] = [];
+    let aborted = false;
+    stream.onSegment((s) => aborted && after.push(s));
+    stream.onError((e) => after.push(e));
+    // Into the middle of the first utterance: the recognizer is busy with speech when it is stopped.
+    const half = pcmBytesForMs((speech.utterances[0].startMs + speech.utterances[0].endMs) / 2);
+    await stream.write(speech.pcm.subarray(0, half - (half % 2)));
+    const mine = recognizerPids().filter((pid) => !before.has(pid));
+    expect(mine.length).toBeGreaterThan(0);
+    stream.abort();
+    aborted = true;
+    stream.abort(); // idempotent
+    await expect(stream.write(Buffer.alloc(3200))).rejects.toThrow(/aborted/);
+    await expect(stream.end()).resolves.toBeUndefined();
+    for (let i = 0; i < 100 && recognizerPids().some((pid) => mine.includes(pid)); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(recognizerPids().filter((pid) => mine.includes(pid))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(after).toEqual([]);
   });
 });
