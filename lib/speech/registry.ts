@@ -14,6 +14,8 @@ const engineEntries: readonly EngineEntry[] = [
 ];
 
 const instances = new Map<string, SpeechEngine>();
+/** Engines a test brings (the fast lane's tone-word engine); never set in production. */
+const testEngines = new Map<string, SpeechEngine>();
 
 export class UnknownSpeechEngineError extends Error {
   constructor(readonly engineId: string) {
@@ -24,11 +26,13 @@ export class UnknownSpeechEngineError extends Error {
 
 /** The ids of every engine this build has, whether or not configured. */
 export function knownSpeechEngineIds(): string[] {
-  return engineEntries.map((e) => e.id);
+  return [...engineEntries.map((e) => e.id), ...testEngines.keys()];
 }
 
 /** The engine with this id; one instance per id per process. Throws UnknownSpeechEngineError. */
 export function getSpeechEngine(id: string): SpeechEngine {
+  const brought = testEngines.get(id);
+  if (brought) return brought;
   const entry = engineEntries.find((e) => e.id === id);
   if (!entry) throw new UnknownSpeechEngineError(id);
   let engine = instances.get(id);
@@ -37,6 +41,11 @@ export function getSpeechEngine(id: string): SpeechEngine {
     instances.set(id, engine);
   }
   return engine;
+}
+
+/** A test's own engine, known by its id (configure it with VERBATIM_SPEECH_ENGINES) until the process ends. */
+export function addSpeechEngineForTests(engine: SpeechEngine) {
+  testEngines.set(engine.id, engine);
 }
 
 /** Tests change engine options (interim text) through the environment; this forgets the built engines. */

@@ -14,6 +14,8 @@ import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { createRoom } from "@/lib/rooms/rooms";
 import { createMeetingSchema, type CreateMeetingInput } from "@/lib/rooms/validation";
 import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
+import { addSpeechEngineForTests } from "@/lib/speech/registry";
+import type { SpeechEngine } from "@/lib/speech/types";
 import * as roomRoute from "./[roomName]/route";
 import * as participantsRoute from "./[roomName]/participants/route";
 import * as participantRoute from "./[roomName]/participants/[participantId]/route";
@@ -123,13 +125,16 @@ export function pcmStream(pcm: Buffer, pieceBytes = 16_000, opts: { realTime?: b
 }
 
 /** Environment for a test file: a temp data dir (hosted transcripts land there), fresh keys, a known engine. */
-export function setUpPipelineEnv(): { dataDir: string; cleanup: () => void } {
+export function setUpPipelineEnv(opts: { engine?: SpeechEngine } = {}): { dataDir: string; cleanup: () => void } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-pipeline-"));
   process.env.VERBATIM_DATA_DIR = dataDir;
   process.env.VERBATIM_PUBLIC_URL = "https://verbatim.test";
   process.env.VERBATIM_ENCRYPTION_KEYS = `t1:${randomBytes(32).toString("base64")}`;
   process.env.VERBATIM_RATE_LIMIT_POINTS = "1000000";
   process.env.VERBATIM_SPEECH_ENGINE = "pocketsphinx";
+  // The fast lane brings its own engine (lib/testing/fake-engine.ts) instead of PocketSphinx.
+  if (opts.engine) addSpeechEngineForTests(opts.engine);
+  if (opts.engine) process.env.VERBATIM_SPEECH_ENGINES = opts.engine.id;
   resetAppEnvForTests();
   resetAppKeyringForTests();
   void configuredSpeechEngineStatuses({ refresh: true });
