@@ -29,6 +29,14 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
+  // Deepgram live streaming (VERBATIM_SPEECH_ENGINE=deepgram). The key is sent only in the socket's Authorization header.
+  DEEPGRAM_API_KEY: z.string().optional(),
+  VERBATIM_DEEPGRAM_URL: z
+    .string()
+    .regex(/^wss?:\/\/[^\s/]+/, "must be a wss:// (or ws://) URL such as wss://api.deepgram.com/v1/listen")
+    .default("wss://api.deepgram.com/v1/listen"),
+  // Unset: nova-3 where it has the room's language, nova-2 otherwise (Thai).
+  VERBATIM_DEEPGRAM_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.

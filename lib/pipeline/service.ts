@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
 import { configuredSpeechEngine, speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { recordEngineError } from "@/lib/pipeline/engine-errors";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
@@ -78,6 +79,7 @@ function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "
       if (!configured.engine) throw new Error(configured.problem);
       return configured.engine;
     },
+    onEngineError: (transcriptionId, error) => trackTask(getDb().then((db) => recordEngineError(db, transcriptionId, error.message))),
     track: trackTask,
   });
 }

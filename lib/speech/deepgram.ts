@@ -160,7 +160,7 @@ class FatalDeepgramError extends Error {}
 
 /** Why a handshake was refused, in words an operator can act on. */
 function handshakeError(status: number, statusText: string, dgError: string | undefined): Error {
-  const detail = dgError ? `: ${dgError}` : "";
+  const detail = dgError ? `: ${dgError.trim().replace(/\.+$/, "")}` : "";
   if (status === 401) return new FatalDeepgramError(`Deepgram refused the API key (401)${detail}. Check DEEPGRAM_API_KEY.`);
   if (status === 403) return new FatalDeepgramError(`Deepgram refused access (403)${detail}. The key may lack permission for this model or language.`);
   if (status === 429) return new Error(`Deepgram is rate limiting this project (429 Too Many Requests)${detail}: too many streams at once for the plan.`);

@@ -72,6 +72,11 @@ export class DeepgramContractServer {
     for (let i = 0; i < times; i++) this.refusals.push({ status, dgError });
   }
 
+  /** Handshakes are accepted again. */
+  clearRefusals() {
+    this.refusals.length = 0;
+  }
+
   /** The next socket to receive `afterBytes` of audio is cut without a close frame (a network drop). One shot. */
   dropAfterAudio(afterBytes: number) {
     this.sabotage.push({ afterBytes, action: "drop" });

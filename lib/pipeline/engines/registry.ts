@@ -2,9 +2,11 @@
 import { appEnv } from "@/lib/config/env";
 import { createPocketSphinxEngine } from "@/lib/pipeline/engines/pocketsphinx";
 import type { SpeechEngine } from "@/lib/pipeline/engines/types";
+import { createDeepgramEngine } from "@/lib/speech/deepgram";
 
 const factories: Record<string, () => SpeechEngine> = {
   pocketsphinx: () => createPocketSphinxEngine({ interim: appEnv().VERBATIM_POCKETSPHINX_INTERIM }),
+  deepgram: () => createDeepgramEngine({ apiKey: appEnv().DEEPGRAM_API_KEY, url: appEnv().VERBATIM_DEEPGRAM_URL, model: appEnv().VERBATIM_DEEPGRAM_MODEL }),
 };
 
 const instances = new Map<string, SpeechEngine>();

@@ -51,6 +51,8 @@ export type ChunkOutcome = ChunkResult | "not_transcribed";
 export type RuntimeDeps = {
   db: () => Promise<Db>;
   engine: () => SpeechEngine;
+  /** A speech engine stream gave up (a refused key, a rate limit): the transcription must say so. */
+  onEngineError?: (transcriptionId: string, error: Error) => void;
   /** Background work that tests and shutdown wait for. */
   track: (work: Promise<unknown>) => void;
   now?: () => number;
@@ -300,6 +302,7 @@ export class SessionRuntime {
     });
     stream.onError((error) => {
       track.failed ??= error;
+      this.deps.onEngineError?.(track.transcriptionId, error);
       console.error(`Speech engine stream failed for participant ${p.participantId} in session ${this.sessionId}: ${error.message}`);
     });
     running.tracks.add(track);
