@@ -26,6 +26,11 @@ export type DeepgramServerOptions = {
   apiKey: string;
   /** A socket with no frame from the client for this long is closed (1011 NET-0001); Deepgram's is about 10 s. */
   idleCloseMs?: number;
+  /**
+   * "pocketsphinx" (default): real words. "energy": no recognizer; an utterance is loud audio followed by the
+   * endpointing silence, answered at once as the word `c<socket>u<n>`, for measuring the client's own latency.
+   */
+  recognize?: "pocketsphinx" | "energy";
 };
 
 export type DeepgramConnectionLog = {
@@ -172,7 +177,11 @@ export class DeepgramContractServer {
       pendingUtteranceEnd = words[words.length - 1].end;
     };
 
-    const recognizer = new SocketRecognizer((h, originSamples, fromFinalize) => results(h, originSamples / PCM_SAMPLE_RATE, fromFinalize));
+    const onHypothesis = (h: Hypothesis, originSamples: number, fromFinalize: boolean) => results(h, originSamples / PCM_SAMPLE_RATE, fromFinalize);
+    const recognizer: Recognizer =
+      this.opts.recognize === "energy"
+        ? new EnergyRecognizer(`c${index}u`, Number(query.get("endpointing") ?? 300) || 300, onHypothesis)
+        : new SocketRecognizer(onHypothesis);
     let idle: NodeJS.Timeout | undefined;
     const armIdle = () => {
       clearTimeout(idle);
@@ -247,15 +256,62 @@ function alternative(words: { word: string; start: number; end: number; confiden
 }
 
 type Proc = { child: ChildProcess; origin: number; closed: Promise<void>; finalizing: boolean };
+type HypothesisListener = (h: Hypothesis, originSamples: number, fromFinalize: boolean) => void;
+type Recognizer = { audio(pcm: Buffer): void; flush(opts: { fromFinalize: boolean; last: boolean }): Promise<void>; kill(): void };
+
+/** Utterances by loudness (10 ms frames): speech, then `endpointingMs` of quiet, answered at once with a made-up word. */
+class EnergyRecognizer implements Recognizer {
+  private frames = 0;
+  private carry = Buffer.alloc(0);
+  private speechStart: number | undefined;
+  private lastLoud = 0;
+  private count = 0;
+
+  constructor(
+    private readonly prefix: string,
+    private readonly endpointingMs: number,
+    private readonly onHypothesis: HypothesisListener,
+  ) {}
+
+  audio(pcm: Buffer) {
+    const frameBytes = (PCM_SAMPLE_RATE / 100) * 2;
+    let buf = Buffer.concat([this.carry, pcm]);
+    for (; buf.length >= frameBytes; buf = buf.subarray(frameBytes)) {
+      let sum = 0;
+      for (let i = 0; i < frameBytes; i += 2) sum += buf.readInt16LE(i) ** 2;
+      const loud = Math.sqrt(sum / (frameBytes / 2)) > 500;
+      this.frames++;
+      if (loud) {
+        this.speechStart ??= this.frames - 1;
+        this.lastLoud = this.frames;
+      } else if (this.speechStart !== undefined && (this.frames - this.lastLoud) * 10 >= this.endpointingMs) this.emit(false);
+    }
+    this.carry = Buffer.from(buf);
+  }
+
+  async flush(opts: { fromFinalize: boolean }) {
+    if (this.speechStart !== undefined) this.emit(opts.fromFinalize);
+  }
+
+  kill() {}
+
+  private emit(fromFinalize: boolean) {
+    const word = `${this.prefix}${++this.count}`;
+    const startSec = this.speechStart! / 100;
+    const endSec = this.lastLoud / 100;
+    this.speechStart = undefined;
+    this.onHypothesis({ hyp: word, words: [{ word, startSec, endSec }, { word: "</s>", startSec: endSec, endSec: this.frames / 100 }] }, 0, fromFinalize);
+  }
+}
 
 /** One pocketsphinx_continuous per socket; Finalize ends it (it then answers for the audio held) and starts the next. */
-class SocketRecognizer {
+class SocketRecognizer implements Recognizer {
   private proc: Proc | undefined;
   private samples = 0;
   private chain: Promise<void> = Promise.resolve();
   private killed = false;
 
-  constructor(private readonly onHypothesis: (h: Hypothesis, originSamples: number, fromFinalize: boolean) => void) {}
+  constructor(private readonly onHypothesis: HypothesisListener) {}
 
   audio(pcm: Buffer) {
     this.chain = this.chain.then(() => {
