@@ -5,6 +5,7 @@ import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
 import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
 import { transcriptionLanguages } from "@/lib/settings/languages";
 import { ReplayBuffer } from "@/lib/speech/replay-buffer";
+import { SerialEngineStream } from "@/lib/speech/serial-stream";
 
 export const DEFAULT_DEEPGRAM_URL = "wss://api.deepgram.com/v1/listen";
 
@@ -205,16 +206,11 @@ async function within(promise: Promise<unknown> | undefined, ms: number): Promis
   }
 }
 
-class DeepgramLiveStream implements DeepgramStream {
-  private segmentListeners: ((s: DeepgramSegment) => void)[] = [];
-  private errorListeners: ((e: Error) => void)[] = [];
+class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements DeepgramStream {
   private readonly replay: ReplayBuffer;
   private conn: Connection | undefined;
   private connecting: Promise<void> | undefined;
   private failure: Error | undefined;
-  private ending = false;
-  private endPromise: Promise<void> | undefined;
-  private writeChain: Promise<void> = Promise.resolve();
   private drainWaiters: (() => void)[] = [];
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private drops: number[] = [];
@@ -227,32 +223,11 @@ class DeepgramLiveStream implements DeepgramStream {
     private readonly url: string,
     private readonly apiKey: string,
   ) {
+    super();
     this.replay = new ReplayBuffer({ limitMs: opts.replayLimitMs });
   }
 
-  onSegment(cb: (s: DeepgramSegment) => void): void {
-    this.segmentListeners.push(cb);
-  }
-
-  onError(cb: (e: Error) => void): void {
-    this.errorListeners.push(cb);
-  }
-
-  write(pcm: Buffer): Promise<void> {
-    if (pcm.length % 2 !== 0) return Promise.reject(new Error("PCM must have an even number of bytes."));
-    if (this.ending) return Promise.reject(new Error("The stream has ended."));
-    // Serialize writes: byte order is time order.
-    const next = this.writeChain.then(() => this.writeNow(pcm));
-    this.writeChain = next.catch(() => {});
-    return next;
-  }
-
-  end(): Promise<void> {
-    this.endPromise ??= this.finish();
-    return this.endPromise;
-  }
-
-  private async writeNow(pcm: Buffer): Promise<void> {
+  protected async writeNow(pcm: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
     // Deepgram reads an empty binary frame as the end of the stream.
     if (pcm.length === 0) return;
@@ -460,9 +435,7 @@ class DeepgramLiveStream implements DeepgramStream {
     for (const cb of this.errorListeners) cb(error);
   }
 
-  private async finish(): Promise<void> {
-    this.ending = true;
-    await this.writeChain;
+  protected async finish(): Promise<void> {
     const deadline = Date.now() + this.opts.endTimeoutMs;
     // Flush: Finalize turns what Deepgram holds into finals, CloseStream then sends the rest and closes the socket. A
     // socket that drops meanwhile is reopened (replaying since the last final) and flushed again.
