@@ -128,6 +128,8 @@ describe("Deepgram live engine against a local Deepgram protocol server", () => 
     expect(await createDeepgramEngine({ url: "wss://api.deepgram.com/v1/listen" }).check()).toMatchObject({ ok: false, problem: expect.stringContaining("DEEPGRAM_API_KEY") });
     expect(await createDeepgramEngine({ apiKey: KEY, url: "https://api.deepgram.com/v1/listen" }).check()).toMatchObject({ ok: false, problem: expect.stringContaining("wss://") });
     expect(await createDeepgramEngine({ apiKey: KEY, url: "not a url" }).check()).toMatchObject({ ok: false });
+    expect(await createDeepgramEngine({ apiKey: KEY, url: "ws://api.deepgram.com/v1/listen" }).check()).toMatchObject({ ok: false, problem: expect.stringContaining("unencrypted") });
+    expect(await createDeepgramEngine({ apiKey: KEY, url: "ws://127.0.0.1:9/v1/listen" }).check()).toEqual({ ok: true });
     expect(await createDeepgramEngine({ apiKey: KEY }).check()).toEqual({ ok: true });
   });
 

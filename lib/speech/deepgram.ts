@@ -153,6 +153,9 @@ function urlProblem(url: string): string | undefined {
     return `VERBATIM_DEEPGRAM_URL is not a URL: "${url}".`;
   }
   if (parsed.protocol !== "wss:" && parsed.protocol !== "ws:") return `VERBATIM_DEEPGRAM_URL must start with wss:// (got ${parsed.protocol}//).`;
+  // Plain ws:// would send the API key unencrypted: only to this machine (a local or test server).
+  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(parsed.hostname);
+  if (parsed.protocol === "ws:" && !loopback) return `VERBATIM_DEEPGRAM_URL must use wss:// for ${parsed.hostname}: over ws:// the API key would travel unencrypted.`;
   return undefined;
 }
 
