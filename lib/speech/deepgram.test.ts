@@ -113,6 +113,29 @@ describe("Deepgram live engine against a local Deepgram protocol server", () => 
     }
   });
 
+  it("UtteranceEnd closes an utterance: interim text that no final replaced is taken back", async () => {
+    await freshServer();
+    const sent: string[] = [];
+    server.onSent(({ message }) => sent.push(String(message.type)));
+    const run = open();
+    await feed(run.stream, roomTone(500));
+    await until(() => server.connections.length === 1);
+    const words = [{ word: "hello", punctuated_word: "Hello", start: 0.1, end: 0.4, confidence: 0.9 }];
+    server.inject({ type: "Results", channel_index: [0, 1], start: 0, duration: 0.5, is_final: false, speech_final: false, channel: { alternatives: [{ transcript: "Hello", confidence: 0.9, words }] } });
+    await until(() => run.segments.length === 1);
+    expect(run.segments[0]).toMatchObject({ text: "Hello", final: false, startMs: 100, endMs: 400 });
+    server.inject({ type: "UtteranceEnd", channel: [0, 1], last_word_end: 0.4 });
+    await until(() => run.segments.length === 2);
+    expect(run.segments[1]).toMatchObject({ text: "", final: false });
+    await run.stream.end();
+
+    // In a real exchange the server sends UtteranceEnd once utterance_end_ms has passed after the last word.
+    const spoken = open();
+    await feed(spoken.stream, speech.pcm);
+    await spoken.stream.end();
+    expect(sent.filter((t) => t === "UtteranceEnd").length).toBeGreaterThanOrEqual(2);
+  });
+
   it("picks nova-3 where it exists and nova-2 otherwise, with keyterm or keywords to match", () => {
     expect(deepgramModelFor("de")).toBe("nova-3");
     expect(deepgramModelFor("zh-TW")).toBe("nova-3");

@@ -101,6 +101,11 @@ export class DeepgramContractServer {
     for (const ws of this.sockets) ws.resume();
   }
 
+  /** Sends a message of the test's own to every open socket (a case recognition does not produce on cue). */
+  inject(message: Record<string, unknown>) {
+    for (const ws of this.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  }
+
   /** Every message the server sends, with the moment (performance.now()) it went out. */
   onSent(cb: (m: SentMessage) => void) {
     this.sentListeners.push(cb);
@@ -175,6 +180,14 @@ export class DeepgramContractServer {
       send(final);
       resultEndSec = endSec;
       pendingUtteranceEnd = words[words.length - 1].end;
+      utteranceEndIfDue();
+    };
+    // Due once utterance_end_ms of audio has come in after the last word (it may be in already: recognition lags).
+    const utteranceEndIfDue = () => {
+      if (pendingUtteranceEnd !== undefined && utteranceEndMs > 0 && samplesIn / PCM_SAMPLE_RATE >= pendingUtteranceEnd + utteranceEndMs / 1000) {
+        send({ type: "UtteranceEnd", channel: [0, 1], last_word_end: pendingUtteranceEnd });
+        pendingUtteranceEnd = undefined;
+      }
     };
 
     const onHypothesis = (h: Hypothesis, originSamples: number, fromFinalize: boolean) => results(h, originSamples / PCM_SAMPLE_RATE, fromFinalize);
@@ -200,10 +213,7 @@ export class DeepgramContractServer {
         log.audioBytes += pcm.length;
         samplesIn += pcm.length / 2;
         recognizer.audio(pcm);
-        if (pendingUtteranceEnd !== undefined && utteranceEndMs > 0 && samplesIn / PCM_SAMPLE_RATE >= pendingUtteranceEnd + utteranceEndMs / 1000) {
-          send({ type: "UtteranceEnd", channel: [0, 1], last_word_end: pendingUtteranceEnd });
-          pendingUtteranceEnd = undefined;
-        }
+        utteranceEndIfDue();
         const due = this.sabotage.findIndex((s) => log.audioBytes >= s.afterBytes);
         if (due >= 0) {
           const [s] = this.sabotage.splice(due, 1);
