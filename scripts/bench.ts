@@ -8,6 +8,7 @@ import { writeWav, wordErrorRate, type ComposedSpeech } from "@/lib/testing/spee
 import { makeLongTranscript } from "@/lib/summaries/fixtures/long-transcript";
 import { summarizeExtractively } from "@/lib/summaries/engines/extractive";
 import { BENCH_USAGE, parseBenchArgs, rampLevels } from "./lib/bench-args";
+import { measureDeepgramOverhead, overheadFigures } from "./lib/deepgram-overhead";
 import { benchTrack } from "./lib/bench-speech";
 import { exitedChildrenCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
@@ -148,6 +149,10 @@ async function main(argv: string[]): Promise<void> {
   const benchStarted = performance.now();
   const load = () => os.loadavg()[0].toFixed(1);
   say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, load average ${load()}`);
+  if (opts.only === "deepgram") {
+    printFigures(await deepgramFigures(), opts.json);
+    return;
+  }
   // Every figure here is a share of this machine's CPU: other work running meanwhile lowers them all.
   if (os.loadavg()[0] > os.cpus().length / 2) say(`  Note: the machine is busy (load ${load()} on ${os.cpus().length} cores); figures will be lower than on an idle machine.`);
   say("Synthesizing speech with flite…");
@@ -259,13 +264,27 @@ async function main(argv: string[]): Promise<void> {
     } else say("  (no transcriptions list module; skipped)");
   }
 
+  // 6. The latency the pipeline adds to Deepgram's answers (in this process, against a local Deepgram protocol server).
+  Object.assign(figures, await deepgramFigures());
+
   say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
+  printFigures(figures, opts.json);
+}
+
+function printFigures(figures: Record<string, number | null>, json: boolean) {
   const lines = Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`);
-  if (!opts.json) console.log(lines.join("\n"));
-  else {
-    console.log(lines.join("\n"));
-    console.log(JSON.stringify(figures));
-  }
+  console.log(lines.join("\n"));
+  if (json) console.log(JSON.stringify(figures));
+}
+
+/** From a local Deepgram server sending a final to its segment stored (and published): the pipeline's own share. */
+async function deepgramFigures(): Promise<Record<string, number | null>> {
+  say("Deepgram overhead: a local Deepgram protocol server, 3 speakers × 6 sentences at real time…");
+  const speeches = await Promise.all([0, 1, 2].map((i) => benchTrack(i, 6)));
+  const overhead = await measureDeepgramOverhead(speeches, say);
+  const f = overheadFigures(overhead);
+  say(`  ${overhead.storedMs.length} finals (${overhead.unmatched} unmatched): stored p50 ${f.stored_p50} ms, p95 ${f.deepgram_overhead_p95_ms} ms; published p50 ${f.published_p50} ms, p95 ${f.published_p95} ms after the server sent them`);
+  return { deepgram_overhead_p95_ms: f.deepgram_overhead_p95_ms };
 }
 
 main(process.argv.slice(2))

@@ -50,6 +50,14 @@ const envSchema = z.object({
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
   // Participants present at once in one room; a join beyond it is refused with 503 and Retry-After.
   VERBATIM_ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(1).max(10_000).default(100),
+  // Deepgram live streaming (the engine id deepgram in VERBATIM_SPEECH_ENGINES). The key is sent only in the socket's Authorization header.
+  DEEPGRAM_API_KEY: z.string().optional(),
+  VERBATIM_DEEPGRAM_URL: z
+    .string()
+    .regex(/^wss?:\/\/[^\s/]+/, "must be a wss:// (or ws://) URL such as wss://api.deepgram.com/v1/listen")
+    .default("wss://api.deepgram.com/v1/listen"),
+  // Unset: nova-3 where it has the room's language, nova-2 otherwise (Thai).
+  VERBATIM_DEEPGRAM_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.

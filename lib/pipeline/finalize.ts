@@ -9,6 +9,7 @@ import { storageForDestination } from "@/lib/storage-config/storage-for";
 import { StorageError } from "@/lib/storage/storage-error";
 import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
+import { keptOnSave } from "@/lib/pipeline/engine-errors";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
 
 /**
@@ -117,7 +118,7 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
       const durationInSeconds = Math.max(0, Math.round((t.endedAt!.getTime() - t.startedAt.getTime()) / 1000));
       const [ready] = await tx
         .update(transcriptions)
-        .set({ state: "ready", durationSeconds: durationInSeconds, storageKey: key, error: null, nextUploadAt: null, updatedAt: at })
+        .set({ state: "ready", durationSeconds: durationInSeconds, storageKey: key, error: keptOnSave, nextUploadAt: null, updatedAt: at })
         .where(and(eq(transcriptions.id, t.id), eq(transcriptions.state, "in_progress")))
         .returning();
       if (ready) {

@@ -9,6 +9,7 @@ import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/
 import { acquireLease } from "@/lib/pipeline/lease";
 import { chooseSpeechEngine, configuredSpeechEngineStatuses } from "@/lib/speech/status";
 import { enginesForLanguage, getSpeechEngine } from "@/lib/speech/registry";
+import { recordEngineError } from "@/lib/pipeline/engine-errors";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
@@ -78,6 +79,7 @@ function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "
       if (!first) throw new Error(`No configured speech engine can transcribe "${language}".`);
       return first;
     },
+    onEngineError: (transcriptionId, error) => trackTask(getDb().then((db) => recordEngineError(db, transcriptionId, error.message))),
     track: trackTask,
   });
 }

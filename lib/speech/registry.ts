@@ -1,5 +1,6 @@
 // Every speech engine of this build, by id, and the operator's ordered list of them (VERBATIM_SPEECH_ENGINES).
 import { appEnv, ConfigError, type AppEnv } from "@/lib/config/env";
+import { createDeepgramEngine } from "@/lib/speech/deepgram";
 import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
 import type { SpeechEngine } from "@/lib/speech/types";
 
@@ -11,6 +12,7 @@ type EngineEntry = { id: string; create: (env: AppEnv) => SpeechEngine };
  */
 const engineEntries: readonly EngineEntry[] = [
   { id: "pocketsphinx", create: (env) => createPocketSphinxEngine({ interim: env.VERBATIM_POCKETSPHINX_INTERIM }) },
+  { id: "deepgram", create: (env) => createDeepgramEngine({ apiKey: env.DEEPGRAM_API_KEY, url: env.VERBATIM_DEEPGRAM_URL, model: env.VERBATIM_DEEPGRAM_MODEL }) },
 ];
 
 const instances = new Map<string, SpeechEngine>();

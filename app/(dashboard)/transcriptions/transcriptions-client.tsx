@@ -265,7 +265,7 @@ function Row({ t, checked, onToggle }: { t: DashboardTranscription; checked: boo
           {running && <span className="size-1.5 animate-pulse rounded-full bg-red-500" aria-hidden />}
           {stateLabel[t.state]}
         </Badge>
-        {t.state === "failed" && t.error && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
+        {t.error && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
       </td>
       <td className="whitespace-nowrap py-3 pl-2.5 pr-5 text-zinc-600 dark:text-zinc-400">{t.summaryState ? summaryLabel[t.summaryState] : "—"}</td>
     </tr>

@@ -53,6 +53,8 @@ export type RuntimeDeps = {
   db: () => Promise<Db>;
   /** The engine a transcription recorded when it started (null: one started before engines were recorded). */
   engine: (engineId: string | null, language: string) => SpeechEngine;
+  /** A speech engine stream gave up (a refused key, a rate limit): the transcription must say so. */
+  onEngineError?: (transcriptionId: string, error: Error) => void;
   /** Background work that tests and shutdown wait for. */
   track: (work: Promise<unknown>) => void;
   now?: () => number;
@@ -303,6 +305,7 @@ export class SessionRuntime {
     });
     stream.onError((error) => {
       track.failed ??= error;
+      this.deps.onEngineError?.(track.transcriptionId, error);
       console.error(`Speech engine stream failed for participant ${p.participantId} in session ${this.sessionId}: ${error.message}`);
     });
     running.tracks.add(track);

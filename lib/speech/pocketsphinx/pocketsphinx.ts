@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import path from "node:path";
 import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
-import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/speech/types";
+import type { EngineCheck, EngineSegment, SpeechEngine } from "@/lib/speech/types";
+import { SerialEngineStream } from "@/lib/speech/serial-stream";
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
@@ -200,9 +201,7 @@ function lastLines(text: string): string {
 
 type Proc = { child: ChildProcess; originSample: number; closed: Promise<void>; isClosed: boolean };
 
-class PocketSphinxStream implements EngineStream {
-  private segmentListeners: ((s: EngineSegment) => void)[] = [];
-  private errorListeners: ((e: Error) => void)[] = [];
+class PocketSphinxStream extends SerialEngineStream {
   private proc!: Proc;
   private samplesIn = 0;
   /** Audio after the last final segment, for replay into a restarted process. Never leaves memory. */
@@ -214,10 +213,6 @@ class PocketSphinxStream implements EngineStream {
   private stderrTail = "";
   private deaths: number[] = [];
   private failure: Error | undefined;
-  private ending = false;
-  private aborted = false;
-  private endPromise: Promise<void> | undefined;
-  private writeChain: Promise<void> = Promise.resolve();
   private preview: PocketSphinxPreview | undefined;
   /** What the latest preview heard of the utterance in progress (a hypothesis per pause in it): the interim text. */
   private pieces: PreviewPiece[] = [];
@@ -231,6 +226,7 @@ class PocketSphinxStream implements EngineStream {
     private readonly args: string[],
     previewArgs: string[] | null,
   ) {
+    super();
     this.proc = this.startProcess(0);
     if (previewArgs) {
       this.preview = new PocketSphinxPreview({
@@ -243,35 +239,8 @@ class PocketSphinxStream implements EngineStream {
     }
   }
 
-  onSegment(cb: (s: EngineSegment) => void): void {
-    this.segmentListeners.push(cb);
-  }
-
-  onError(cb: (e: Error) => void): void {
-    this.errorListeners.push(cb);
-  }
-
-  write(pcm: Buffer): Promise<void> {
-    if (pcm.length % 2 !== 0) return Promise.reject(new Error("PCM must have an even number of bytes."));
-    if (this.aborted) return Promise.reject(this.failure);
-    if (this.ending) return Promise.reject(new Error("The stream has ended."));
-    // Serialize writes: byte order is time order.
-    const next = this.writeChain.then(() => this.writeNow(pcm));
-    this.writeChain = next.catch(() => {});
-    return next;
-  }
-
-  end(): Promise<void> {
-    this.endPromise ??= this.finish();
-    return this.endPromise;
-  }
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.ending = true;
-    this.segmentListeners = [];
-    this.errorListeners = [];
+  /** Kills the recognizers at once (shutdown, a dropped runtime): no restart, no last hypothesis. */
+  protected release(): void {
     this.failure ??= new Error("The stream was aborted.");
     this.stopPreview();
     this.replay = [];
@@ -280,7 +249,7 @@ class PocketSphinxStream implements EngineStream {
     this.proc.child.kill("SIGKILL");
   }
 
-  private async writeNow(pcm: Buffer): Promise<void> {
+  protected async writeNow(pcm: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
     if (pcm.length === 0) return;
     this.replay.push(pcm);
@@ -292,9 +261,7 @@ class PocketSphinxStream implements EngineStream {
     if (this.failure) throw this.failure;
   }
 
-  private async finish(): Promise<void> {
-    this.ending = true;
-    await this.writeChain;
+  protected async finish(): Promise<void> {
     this.stopPreview(); // the last final segment comes next; no interim after it
     // A process that crashes while flushing is restarted (with the replay) and flushed again.
     while (!this.failure) {
