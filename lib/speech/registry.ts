@@ -39,6 +39,11 @@ export function getSpeechEngine(id: string): SpeechEngine {
   return engine;
 }
 
+/** Tests change engine options (interim text) through the environment; this forgets the built engines. */
+export function resetSpeechEnginesForTests() {
+  instances.clear();
+}
+
 /** The operator's engines in order of preference, known or not (an unknown one is reported by status and start). */
 export function configuredSpeechEngineIds(env: Pick<AppEnv, "speechEngines"> = appEnv()): readonly string[] {
   return env.speechEngines;
