@@ -88,6 +88,9 @@ describe("VoiceActivityDetector", () => {
     expect(run(whiteNoise(10_000, 2000), 3200)).toEqual([]);
     expect(run(whiteNoise(10_000, 8000), 3200)).toEqual([]);
     expect(run(mainsHum(10_000, 3000), 3200)).toEqual([]);
+    // Hiss that starts suddenly after quiet, before the noise floor has caught up with it.
+    expect(run(Buffer.concat([roomTone(2000), whiteNoise(5000, 3000)]), 3200)).toEqual([]);
+    expect(run(Buffer.concat([Buffer.alloc(2000 * 32), whiteNoise(5000, 3000)]), 3200)).toEqual([]);
   });
 
   it("still hears speech over steady noise", async () => {

@@ -34,6 +34,12 @@ export type VadOptions = {
   noiseFloorWindowMs?: number;
   minSnrDb?: number;
   /**
+   * Speech opens only on frames whose zero-crossing rate (crossings per sample) is below this: every utterance has
+   * vowels (few crossings), hiss and broadband noise have many (white noise about 0.5). Inside speech, frames with
+   * many crossings (s, f, sh) still count.
+   */
+  maxStartZcr?: number;
+  /**
    * Past this length, speech is cut at the next short pause (`cutPauseMs`), so an utterance sent as one request stays
    * bounded; past `hardMaxSpeechMs` it is cut where it is. 0 turns cutting off.
    */
@@ -43,7 +49,15 @@ export type VadOptions = {
 };
 
 /** Where speech begins (pre-roll included) or ends (post-roll included), in samples and ms since the stream's first byte. */
-export type VadEvent = { type: "start" | "end"; sample: number; ms: number; reason?: "pause" | "cut" | "flush" };
+export type VadEvent = {
+  type: "start" | "end";
+  sample: number;
+  ms: number;
+  /** End events: why speech ended here. */
+  reason?: "pause" | "cut" | "flush";
+  /** Start events: where the voice itself was first heard (no pre-roll), for timestamps. */
+  voiceSample?: number;
+};
 
 type FvadModule = {
   memory: WebAssembly.Memory;
@@ -83,6 +97,7 @@ const DEFAULTS: Required<VadOptions> = {
   minRms: 90,
   noiseFloorWindowMs: 1500,
   minSnrDb: 9,
+  maxStartZcr: 0.3,
   maxSpeechMs: 15_000,
   cutPauseMs: 200,
   hardMaxSpeechMs: 25_000,
@@ -106,6 +121,8 @@ export class VoiceActivityDetector {
   private lastVoicedEndSample = 0;
   /** Recent frame decisions (1 voiced) while not speaking, to require several voiced frames before a start. */
   private recent: { startSample: number; voiced: boolean }[] = [];
+  /** Zero-crossing rate of the last classified frame. */
+  private zcr = 0;
   /** Where the last speech ended: the next start's pre-roll never reaches back before it. */
   private lastEndSample = 0;
   private destroyed = false;
@@ -182,7 +199,12 @@ export class VoiceActivityDetector {
 
   private classify(): boolean {
     let sum = 0;
-    for (let i = 0; i < FRAME_SAMPLES; i++) sum += this.frame[i] * this.frame[i];
+    let crossings = 0;
+    for (let i = 0; i < FRAME_SAMPLES; i++) {
+      sum += this.frame[i] * this.frame[i];
+      if (i > 0 && this.frame[i] >= 0 !== this.frame[i - 1] >= 0) crossings++;
+    }
+    this.zcr = crossings / FRAME_SAMPLES;
     const energy = sum / FRAME_SAMPLES;
     this.energies[this.energyCount++ % this.energies.length] = energy;
     let floor = Infinity;
@@ -199,7 +221,7 @@ export class VoiceActivityDetector {
     this.framesEndSample += FRAME_SAMPLES;
     const o = this.opts;
     if (!this.speaking) {
-      this.recent.push({ startSample: frameStart, voiced });
+      this.recent.push({ startSample: frameStart, voiced: voiced && this.zcr < o.maxStartZcr });
       const windowFrames = Math.max(1, Math.round(o.startWindowMs / FRAME_MS));
       if (this.recent.length > windowFrames) this.recent.shift();
       const voicedFrames = this.recent.filter((f) => f.voiced);
@@ -210,7 +232,7 @@ export class VoiceActivityDetector {
         this.speechStartSample = start;
         this.lastVoicedEndSample = this.framesEndSample;
         this.recent = [];
-        events.push({ type: "start", sample: start, ms: start / SAMPLES_PER_MS });
+        events.push({ type: "start", sample: start, ms: start / SAMPLES_PER_MS, voiceSample: firstVoiced });
       }
       return;
     }
@@ -242,6 +264,6 @@ export class VoiceActivityDetector {
     this.speaking = true;
     this.speechStartSample = atSample;
     this.lastVoicedEndSample = atSample;
-    events.push({ type: "start", sample: atSample, ms: atSample / SAMPLES_PER_MS });
+    events.push({ type: "start", sample: atSample, ms: atSample / SAMPLES_PER_MS, voiceSample: atSample });
   }
 }

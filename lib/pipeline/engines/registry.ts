@@ -2,9 +2,11 @@
 import { appEnv } from "@/lib/config/env";
 import { createPocketSphinxEngine } from "@/lib/pipeline/engines/pocketsphinx";
 import type { SpeechEngine } from "@/lib/pipeline/engines/types";
+import { createOpenAiTranscribeEngine, openAiTranscribeConfigFromEnv } from "@/lib/speech/openai-transcribe";
 
 const factories: Record<string, () => SpeechEngine> = {
   pocketsphinx: () => createPocketSphinxEngine({ interim: appEnv().VERBATIM_POCKETSPHINX_INTERIM }),
+  openai: () => createOpenAiTranscribeEngine(openAiTranscribeConfigFromEnv()),
 };
 
 const instances = new Map<string, SpeechEngine>();
