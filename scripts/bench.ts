@@ -8,6 +8,7 @@ import { writeWav, wordErrorRate, type ComposedSpeech } from "@/lib/testing/spee
 import { makeLongTranscript } from "@/lib/summaries/fixtures/long-transcript";
 import { summarizeExtractively } from "@/lib/summaries/engines/extractive";
 import { BENCH_USAGE, parseBenchArgs, rampLevels } from "./lib/bench-args";
+import { openAiFigures } from "./lib/bench-openai";
 import { benchTrack } from "./lib/bench-speech";
 import { exitedChildrenCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
@@ -148,6 +149,10 @@ async function main(argv: string[]): Promise<void> {
   const benchStarted = performance.now();
   const load = () => os.loadavg()[0].toFixed(1);
   say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, load average ${load()}`);
+  if (opts.only === "openai") {
+    printFigures(await openAiFigures(say), opts.json);
+    return;
+  }
   // Every figure here is a share of this machine's CPU: other work running meanwhile lowers them all.
   if (os.loadavg()[0] > os.cpus().length / 2) say(`  Note: the machine is busy (load ${load()} on ${os.cpus().length} cores); figures will be lower than on an idle machine.`);
   say("Synthesizing speech with flite…");
@@ -259,13 +264,16 @@ async function main(argv: string[]): Promise<void> {
     } else say("  (no transcriptions list module; skipped)");
   }
 
+  // 6. The OpenAI-compatible engine's own latency and the voice activity detector's CPU.
+  Object.assign(figures, await openAiFigures(say));
+
   say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
-  const lines = Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`);
-  if (!opts.json) console.log(lines.join("\n"));
-  else {
-    console.log(lines.join("\n"));
-    console.log(JSON.stringify(figures));
-  }
+  printFigures(figures, opts.json);
+}
+
+function printFigures(figures: Record<string, number | null>, json: boolean) {
+  console.log(Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`).join("\n"));
+  if (json) console.log(JSON.stringify(figures));
 }
 
 main(process.argv.slice(2))

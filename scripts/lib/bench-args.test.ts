@@ -4,7 +4,7 @@ import { UsageError } from "./simulate-args";
 
 describe("benchmark arguments", () => {
   it("defaults to a private server, 24 streams at most and 100 000 list rows", () => {
-    expect(parseBenchArgs([])).toEqual({ json: false, server: null, databaseUrl: null, maxStreams: 24, listRows: 100_000, help: false });
+    expect(parseBenchArgs([])).toEqual({ json: false, server: null, databaseUrl: null, maxStreams: 24, listRows: 100_000, only: null, help: false });
   });
 
   it("takes --json, a running server, and the sizes", () => {

@@ -2,13 +2,18 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./simulate-args";
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--json] [--url URL --api-key KEY | --database-url URL] [--max-streams N] [--list-rows N]
+export const BENCH_USAGE = `Usage: npm run bench -- [--json] [--url URL --api-key KEY | --database-url URL] [--max-streams N] [--list-rows N] [--only PART]
 
 Prints issue 5's figures (latency, real-time streams, pipeline CPU, ready after leave, WER) and the summary and list
 timings. Without --url it starts a private server on a fresh embedded database (or on --database-url).
   --max-streams N   highest number of concurrent speaker streams to try (default 24)
   --list-rows N     transcriptions seeded for the list/search timings (default 100000; 0 skips them)
+  --only PART       run one part alone: openai (the OpenAI-compatible engine's overhead and the VAD's CPU; no app server)
   --json            one JSON object with every figure on the last line`;
+
+/** Parts of the benchmark that run alone with --only. */
+export const BENCH_PARTS = ["openai"] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export type BenchOptions = {
   json: boolean;
@@ -16,6 +21,8 @@ export type BenchOptions = {
   databaseUrl: string | null;
   maxStreams: number;
   listRows: number;
+  /** Only this part (no app server), or null for everything. */
+  only: BenchPart | null;
   help: boolean;
 };
 
@@ -40,6 +47,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         "database-url": { type: "string" },
         "max-streams": { type: "string" },
         "list-rows": { type: "string" },
+        only: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -49,6 +57,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (Boolean(values.url) !== Boolean(values["api-key"])) throw new UsageError("--url and --api-key go together");
   if (values.url && values["database-url"]) throw new UsageError("--database-url is for the private server; it does not go with --url");
   if (values["database-url"] && !/^postgres(ql)?:\/\//.test(values["database-url"])) throw new UsageError("--database-url must be a postgres:// URL");
+  const only = values.only ?? null;
+  if (only !== null && !(BENCH_PARTS as readonly string[]).includes(only)) {
+    throw new UsageError(`--only "${only}" is not a part; parts: ${BENCH_PARTS.join(", ")}`);
+  }
   let server: BenchOptions["server"] = null;
   if (values.url) {
     if (!URL.canParse(values.url)) throw new UsageError(`--url "${values.url}" is not an absolute URL`);
@@ -60,6 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     databaseUrl: values["database-url"] ?? null,
     maxStreams: wholeNumber("max-streams", values["max-streams"], 24, 1, 200),
     listRows: wholeNumber("list-rows", values["list-rows"], 100_000, 0, 10_000_000),
+    only: only as BenchPart | null,
     help: Boolean(values.help),
   };
 }
