@@ -97,6 +97,28 @@ describe("OpenAI-compatible transcription engine", () => {
     expect(run.segments.every((s) => s.final)).toBe(true); // no interim text unless enabled
   });
 
+  it("places verbose_json segments exactly on the stream and drops one Whisper marks as no speech", async () => {
+    const server = await serve({
+      fault: () => ({
+        status: 200,
+        body: {
+          task: "transcribe",
+          language: "english",
+          duration: 2.5,
+          text: "Good morning everyone. Thank you for watching.",
+          segments: [
+            { id: 0, seek: 0, start: 0.32, end: 1.48, text: " Good morning everyone.", avg_logprob: -0.21, no_speech_prob: 0.02 },
+            { id: 1, seek: 0, start: 1.6, end: 2.4, text: " Thank you for watching.", avg_logprob: -1.3, no_speech_prob: 0.91 },
+          ],
+        },
+      }),
+    });
+    const one = speech.pcm.subarray(0, Math.round((speech.utterances[0].endMs + 1000) * 32));
+    const run = await stream(engineFor(server), one);
+    const wavStartMs = offsetMsIn(one, server.requests[0].pcm);
+    expect(run.finals).toEqual([{ startMs: Math.round(wavStartMs + 320), endMs: Math.round(wavStartMs + 1480), text: "Good morning everyone.", final: true }]);
+  });
+
   it("sends no request for silence, room tone or noise", async () => {
     const server = await serve();
     const noise = Buffer.alloc(5000 * 32);
