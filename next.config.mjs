@@ -8,8 +8,6 @@ const nextConfig = {
     "rate-limiter-flexible",
     "pg-boss",
     "pg",
-    // lib/speech/vad.ts reads the package's .wasm file from node_modules.
-    "@ozymandiasthegreat/vad",
   ],
   poweredByHeader: false,
   // `npm test` type-checks the whole tree with tsc; the build need not do it a second time.

@@ -166,7 +166,10 @@ type StreamDeps = {
 class OpenAiTranscribeStream implements EngineStream {
   private readonly segmentListeners: ((s: EngineSegment) => void)[] = [];
   private readonly errorListeners: ((e: Error) => void)[] = [];
-  private readonly vad: VoiceActivityDetector;
+  private vad: VoiceActivityDetector | undefined;
+  private readonly vadReady: Promise<VoiceActivityDetector>;
+  /** Writes one after the other: byte order is time order (the first waits for the detector to load). */
+  private writeChain: Promise<void> = Promise.resolve();
   /** Recent audio: the current utterance from its start, or the last moments before one (for the pre-roll). */
   private held: Buffer[] = [];
   private heldStartSample = 0;
@@ -184,7 +187,8 @@ class OpenAiTranscribeStream implements EngineStream {
   private readonly abort = new AbortController();
 
   constructor(private readonly deps: StreamDeps) {
-    this.vad = new VoiceActivityDetector(deps.vad);
+    this.vadReady = VoiceActivityDetector.create(deps.vad);
+    this.vadReady.catch(() => {}); // reported by the first write
   }
 
   onSegment(cb: (s: EngineSegment) => void): void {
@@ -195,10 +199,17 @@ class OpenAiTranscribeStream implements EngineStream {
     this.errorListeners.push(cb);
   }
 
-  async write(pcm: Buffer): Promise<void> {
-    if (pcm.length % 2 !== 0) throw new Error("PCM must have an even number of bytes.");
-    if (this.ending) throw new Error("The stream has ended.");
+  write(pcm: Buffer): Promise<void> {
+    if (pcm.length % 2 !== 0) return Promise.reject(new Error("PCM must have an even number of bytes."));
+    if (this.ending) return Promise.reject(new Error("The stream has ended."));
+    const next = this.writeChain.then(() => this.writeNow(pcm));
+    this.writeChain = next.catch(() => {});
+    return next;
+  }
+
+  private async writeNow(pcm: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
+    this.vad ??= await this.vadReady;
     if (pcm.length === 0) return;
     this.held.push(pcm);
     this.samplesIn += pcm.length / 2;
@@ -217,8 +228,12 @@ class OpenAiTranscribeStream implements EngineStream {
 
   private async finish(): Promise<void> {
     this.ending = true;
-    for (const event of this.vad.flush()) if (event.type === "end") this.finishUtterance(event.sample);
-    this.vad.destroy();
+    await this.writeChain;
+    if (this.vad) {
+      for (const event of this.vad.flush()) if (event.type === "end") this.finishUtterance(event.sample);
+      this.vad.destroy();
+      this.vad = undefined;
+    }
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     this.withdrawInterim();
     this.held = [];
@@ -250,7 +265,7 @@ class OpenAiTranscribeStream implements EngineStream {
   private maybeSendInterim() {
     const u = this.current;
     if (!u || this.deps.interimSamples <= 0 || this.interimInFlight || this.failure) return;
-    const now = this.vad.processedSamples;
+    const now = this.vad!.processedSamples;
     if (now - u.lastInterimAt < this.deps.interimSamples) return;
     // Interim text waits for no one: when every request slot is busy with finals, skip this one.
     if (this.deps.limit.activeCount >= this.deps.limit.concurrency) return;
@@ -344,6 +359,8 @@ class OpenAiTranscribeStream implements EngineStream {
     this.failure = error instanceof OpenAiRequestError || error instanceof TranscribeAnswerError ? new Error(explain(error, this.deps)) : error;
     this.abort.abort();
     this.queue.length = 0;
+    this.vad?.destroy();
+    this.vad = undefined;
     this.held = [];
     this.withdrawInterim();
     for (const cb of this.errorListeners) cb(this.failure);

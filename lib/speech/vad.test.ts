@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { VoiceActivityDetector, type VadEvent, type VadOptions } from "@/lib/speech/vad";
 import { composeSpeech, roomTone, type ComposedSpeech } from "@/lib/testing/speech";
 
-function run(pcm: Buffer, chunkBytes: number, options?: VadOptions): VadEvent[] {
-  const vad = new VoiceActivityDetector(options);
+async function run(pcm: Buffer, chunkBytes: number, options?: VadOptions): Promise<VadEvent[]> {
+  const vad = await VoiceActivityDetector.create(options);
   const events: VadEvent[] = [];
   for (let offset = 0; offset < pcm.length; offset += chunkBytes) events.push(...vad.push(pcm.subarray(offset, offset + chunkBytes)));
   events.push(...vad.flush());
@@ -60,7 +60,7 @@ const threeUtterances = () =>
 describe("VoiceActivityDetector", () => {
   it("finds each flite utterance once, with pre-roll before its first word and the end after its last", async () => {
     const speech = await threeUtterances();
-    const found = spans(run(speech.pcm, 3200));
+    const found = spans(await run(speech.pcm, 3200));
     expect(found).toHaveLength(speech.utterances.length);
     for (const [i, u] of speech.utterances.entries()) {
       // The pre-roll (300 ms) reaches before the first voiced frame, which is at or before the loud part of the speech
@@ -75,28 +75,28 @@ describe("VoiceActivityDetector", () => {
 
   it("reports the same sample offsets whatever the chunk sizes", async () => {
     const speech = await threeUtterances();
-    const reference = run(speech.pcm, speech.pcm.length);
+    const reference = await run(speech.pcm, speech.pcm.length);
     expect(reference.length).toBeGreaterThan(0);
-    for (const chunk of [2, 318, 640, 4802]) expect(run(speech.pcm, chunk)).toEqual(reference);
+    for (const chunk of [2, 318, 640, 4802]) expect(await run(speech.pcm, chunk)).toEqual(reference);
     // Sample offsets and ms agree on the 16 kHz timeline.
     for (const e of reference) expect(e.ms).toBe(e.sample / 16);
   });
 
-  it("hears no speech in room tone, digital silence, steady hiss or mains hum", () => {
-    expect(run(roomTone(10_000), 3200)).toEqual([]);
-    expect(run(Buffer.alloc(10_000 * 32), 3200)).toEqual([]);
-    expect(run(whiteNoise(10_000, 2000), 3200)).toEqual([]);
-    expect(run(whiteNoise(10_000, 8000), 3200)).toEqual([]);
-    expect(run(mainsHum(10_000, 3000), 3200)).toEqual([]);
+  it("hears no speech in room tone, digital silence, steady hiss or mains hum", async () => {
+    expect(await run(roomTone(10_000), 3200)).toEqual([]);
+    expect(await run(Buffer.alloc(10_000 * 32), 3200)).toEqual([]);
+    expect(await run(whiteNoise(10_000, 2000), 3200)).toEqual([]);
+    expect(await run(whiteNoise(10_000, 8000), 3200)).toEqual([]);
+    expect(await run(mainsHum(10_000, 3000), 3200)).toEqual([]);
     // Hiss that starts suddenly after quiet, before the noise floor has caught up with it.
-    expect(run(Buffer.concat([roomTone(2000), whiteNoise(5000, 3000)]), 3200)).toEqual([]);
-    expect(run(Buffer.concat([Buffer.alloc(2000 * 32), whiteNoise(5000, 3000)]), 3200)).toEqual([]);
+    expect(await run(Buffer.concat([roomTone(2000), whiteNoise(5000, 3000)]), 3200)).toEqual([]);
+    expect(await run(Buffer.concat([Buffer.alloc(2000 * 32), whiteNoise(5000, 3000)]), 3200)).toEqual([]);
   });
 
   it("still hears speech over steady noise", async () => {
     const speech = await threeUtterances();
     const noisy = mix(speech.pcm, whiteNoise(speech.pcm.length / 32 + 1, 400));
-    const found = spans(run(noisy, 3200));
+    const found = spans(await run(noisy, 3200));
     expect(found).toHaveLength(speech.utterances.length);
     for (const [i, u] of speech.utterances.entries()) {
       expect(found[i].startMs).toBeLessThan(u.startMs);
@@ -113,10 +113,10 @@ describe("VoiceActivityDetector", () => {
       "Marketing asked for a larger budget this year.",
     ];
     const speech = await composeSpeech(sentences.map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 0 })));
-    const events = run(speech.pcm, 3200, { maxSpeechMs: 5000, hardMaxSpeechMs: 20_000 });
+    const events = await run(speech.pcm, 3200, { maxSpeechMs: 5000, hardMaxSpeechMs: 20_000 });
     const found = spans(events);
     // Without the cut it is one utterance (flite's own pauses between sentences are shorter than the hangover).
-    expect(spans(run(speech.pcm, 3200, { maxSpeechMs: 0 }))).toHaveLength(1);
+    expect(spans(await run(speech.pcm, 3200, { maxSpeechMs: 0 }))).toHaveLength(1);
     expect(found.length).toBeGreaterThan(1);
     expect(events.filter((e) => e.reason === "cut").length).toBe(found.length - 1);
     for (const cut of events.filter((e) => e.reason === "cut")) {
@@ -132,7 +132,7 @@ describe("VoiceActivityDetector", () => {
 
   it("cuts unbroken speech at the hard maximum and goes on at once", async () => {
     const speech = await composeSpeech([{ text: "We reviewed the quarterly numbers in detail and found nothing new.", voice: "slt" }]);
-    const found = spans(run(speech.pcm, 3200, { maxSpeechMs: 1000, cutPauseMs: 5000, hardMaxSpeechMs: 1000 }));
+    const found = spans(await run(speech.pcm, 3200, { maxSpeechMs: 1000, cutPauseMs: 5000, hardMaxSpeechMs: 1000 }));
     expect(found.length).toBeGreaterThan(2);
     for (let i = 1; i < found.length; i++) expect(found[i].startMs).toBe(found[i - 1].endMs);
     for (const f of found.slice(0, -1)) expect(f.endMs - f.startMs).toBeLessThanOrEqual(1020);
@@ -140,7 +140,7 @@ describe("VoiceActivityDetector", () => {
 
   it("ends open speech at flush, where the voice stopped", async () => {
     const speech = await composeSpeech([{ text: "Good morning everyone.", voice: "rms", pauseAfterMs: 100 }]);
-    const vad = new VoiceActivityDetector();
+    const vad = await VoiceActivityDetector.create();
     const before = vad.push(speech.pcm);
     expect(before.map((e) => e.type)).toEqual(["start"]);
     expect(vad.inSpeech).toBe(true);
@@ -151,7 +151,8 @@ describe("VoiceActivityDetector", () => {
     expect(vad.inSpeech).toBe(false);
   });
 
-  it("refuses an odd number of bytes", () => {
-    expect(() => new VoiceActivityDetector().push(Buffer.alloc(3))).toThrow(/even number of bytes/);
+  it("refuses an odd number of bytes", async () => {
+    const vad = await VoiceActivityDetector.create();
+    expect(() => vad.push(Buffer.alloc(3))).toThrow(/even number of bytes/);
   });
 });

@@ -1,6 +1,5 @@
 // Voice activity detection for 16 kHz mono s16le streams: speech start/end on the stream's sample timeline, for every engine.
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import buildFvad, { type VAD as Fvad } from "@ozymandiasthegreat/vad/lib/embedded.js";
 
 /** 16 kHz mono s16le, as everywhere in the pipeline. */
 const SAMPLE_RATE = 16_000;
@@ -59,32 +58,16 @@ export type VadEvent = {
   voiceSample?: number;
 };
 
-type FvadModule = {
-  memory: WebAssembly.Memory;
-  fvad_new(): number;
-  fvad_free(handle: number): void;
-  fvad_set_mode(handle: number, mode: number): number;
-  fvad_set_sample_rate(handle: number, rate: number): number;
-  fvad_process(handle: number, frame: number, length: number): number;
-  malloc(bytes: number): number;
-  free(pointer: number): void;
-};
-
-let fvadModule: WebAssembly.Module | undefined;
+let fvadClass: Promise<typeof Fvad> | undefined;
 
 /**
- * libfvad (the WebRTC VAD, a small GMM classifier) compiled to WebAssembly, shipped in @ozymandiasthegreat/vad. Its
- * module has no imports, so it is compiled once per process and instantiated synchronously per stream: each stream gets
- * its own memory and can be dropped with it.
+ * libfvad (the WebRTC VAD, a small GMM classifier) compiled to WebAssembly, from @ozymandiasthegreat/vad. Its build with
+ * the binary inside the JavaScript is used so that no bundler has to find a .wasm file; it is instantiated once per
+ * process and each detector allocates its own state in it.
  */
-function instantiateFvad(): FvadModule {
-  if (!fvadModule) {
-    // Node's own resolution, at run time (a bundler must not try to inline the file: next.config lists the package).
-    const nodeRequire = createRequire(import.meta.url);
-    const wasmPath = nodeRequire.resolve("@ozymandiasthegreat/vad/dist/libfvad.wasm");
-    fvadModule = new WebAssembly.Module(readFileSync(wasmPath));
-  }
-  return new WebAssembly.Instance(fvadModule, {}).exports as unknown as FvadModule;
+function loadFvad(): Promise<typeof Fvad> {
+  fvadClass ??= buildFvad();
+  return fvadClass;
 }
 
 const DEFAULTS: Required<VadOptions> = {
@@ -109,9 +92,7 @@ const DEFAULTS: Required<VadOptions> = {
  */
 export class VoiceActivityDetector {
   private readonly opts: Required<VadOptions>;
-  private readonly fvad: FvadModule;
-  private readonly handle: number;
-  private readonly framePointer: number;
+  private readonly fvad: Fvad;
   private readonly frame = new Int16Array(FRAME_SAMPLES);
   private frameFill = 0;
   /** Samples consumed into whole frames (the next frame starts here). */
@@ -131,14 +112,14 @@ export class VoiceActivityDetector {
   private energyCount = 0;
   private readonly snrFactor: number;
 
-  constructor(options: VadOptions = {}) {
+  /** A detector for one stream (the WebAssembly module is loaded on first use). */
+  static async create(options: VadOptions = {}): Promise<VoiceActivityDetector> {
+    return new VoiceActivityDetector(await loadFvad(), options);
+  }
+
+  private constructor(Classifier: typeof Fvad, options: VadOptions) {
     this.opts = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
-    this.fvad = instantiateFvad();
-    this.handle = this.fvad.fvad_new();
-    if (!this.handle) throw new Error("The voice activity detector could not allocate its state.");
-    if (this.fvad.fvad_set_mode(this.handle, this.opts.mode) < 0) throw new Error(`Invalid VAD mode ${this.opts.mode}.`);
-    if (this.fvad.fvad_set_sample_rate(this.handle, SAMPLE_RATE) < 0) throw new Error("The VAD refused 16 kHz.");
-    this.framePointer = this.fvad.malloc(FRAME_SAMPLES * 2);
+    this.fvad = new Classifier(this.opts.mode, SAMPLE_RATE);
     this.energies = new Float64Array(Math.max(1, Math.round(this.opts.noiseFloorWindowMs / FRAME_MS)));
     this.snrFactor = 10 ** (this.opts.minSnrDb / 10);
   }
@@ -189,12 +170,11 @@ export class VoiceActivityDetector {
     return events;
   }
 
-  /** Frees the classifier's memory now rather than with the garbage collector. */
+  /** Frees the classifier's state in the shared WebAssembly memory; call it when the stream ends. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.fvad.free(this.framePointer);
-    this.fvad.fvad_free(this.handle);
+    this.fvad.destroy();
   }
 
   private classify(): boolean {
@@ -210,9 +190,9 @@ export class VoiceActivityDetector {
     let floor = Infinity;
     for (let i = 0; i < Math.min(this.energyCount, this.energies.length); i++) floor = Math.min(floor, this.energies[i]);
     const loudEnough = Math.sqrt(energy) >= this.opts.minRms && energy >= floor * this.snrFactor;
-    // The classifier still sees quiet frames: it adapts its noise model from them.
-    new Int16Array(this.fvad.memory.buffer, this.framePointer, FRAME_SAMPLES).set(this.frame);
-    const voiced = this.fvad.fvad_process(this.handle, this.framePointer, FRAME_SAMPLES) === 1;
+    // The classifier still sees quiet frames: it adapts its noise model from them. (`frame` owns its whole buffer, as
+    // processFrame requires.)
+    const voiced = this.fvad.processFrame(this.frame) === 1;
     return voiced && loudEnough;
   }
 

@@ -21,7 +21,7 @@ async function overheadRun(baseUrl: string, speech: ComposedSpeech): Promise<num
   const chunks: Buffer[] = [];
   for (let offset = 0; offset < speech.pcm.length; offset += chunkBytes) chunks.push(speech.pcm.subarray(offset, offset + chunkBytes));
   // The same detector on the same chunks decides at the same chunks as the engine's own.
-  const probe = new VoiceActivityDetector();
+  const probe = await VoiceActivityDetector.create();
   const decidingChunks = chunks.flatMap((chunk, i) => probe.push(chunk).filter((e) => e.type === "end").map(() => i));
   probe.destroy();
 
@@ -74,13 +74,17 @@ export async function openAiFigures(say: (line: string) => void): Promise<Record
   const tracks = await Promise.all(Array.from({ length: 4 }, (_, i) => benchTrack(i, 8)));
 
   // 1. The detector's CPU: every track through a fresh detector in 100 ms chunks, timed by this process's CPU clock.
-  for (const t of tracks) new VoiceActivityDetector().push(t.pcm); // warm-up (compilation)
+  for (const t of tracks) {
+    const warm = await VoiceActivityDetector.create(); // warm-up: loading and compiling
+    warm.push(t.pcm);
+    warm.destroy();
+  }
   const rounds = 5;
   const cpuBefore = process.cpuUsage();
   let audioMs = 0;
   for (let r = 0; r < rounds; r++) {
     for (const t of tracks) {
-      const vad = new VoiceActivityDetector();
+      const vad = await VoiceActivityDetector.create();
       const step = pcmBytesForMs(CHUNK_MS);
       for (let offset = 0; offset < t.pcm.length; offset += step) vad.push(t.pcm.subarray(offset, offset + step));
       vad.flush();
