@@ -26,21 +26,13 @@ fi
 echo "test prerequisites missing:"
 while IFS= read -r line; do echo "  - $line"; done <<<"$problems"
 
-if [ "$EUID" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing: apt-get update && apt-get install -y $PACKAGES"
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y $PACKAGES
-  problems="$(missing)"
-  if [ -z "$problems" ]; then
-    echo "test prerequisites installed"
-    exit 0
-  fi
-  echo "still missing after installing:"
-  while IFS= read -r line; do echo "  - $line"; done <<<"$problems"
-  exit 1
+# The install (or the exact command, when it cannot install) is the one npm start uses too.
+bash "$(dirname "$0")/ensure-debian-packages.sh" $PACKAGES || exit 1
+problems="$(missing)"
+if [ -z "$problems" ]; then
+  echo "test prerequisites installed"
+  exit 0
 fi
-
-echo
-echo "Install them with:"
-echo "  sudo apt-get update && sudo apt-get install -y $PACKAGES"
+echo "still missing after installing:"
+while IFS= read -r line; do echo "  - $line"; done <<<"$problems"
 exit 1

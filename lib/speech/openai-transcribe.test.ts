@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { EngineSegment } from "@/lib/pipeline/engines/types";
+import type { EngineSegment } from "@/lib/speech/types";
 import { createOpenAiTranscribeEngine, vocabularyPrompt, whisperLanguage, type OpenAiTranscribeConfig } from "@/lib/speech/openai-transcribe";
 import { startTranscribeServer, type TranscribeServer, type TranscribeServerOptions } from "@/lib/testing/openai-transcribe-server";
 import { composeSpeech, roomTone, wordErrorRate, type ComposedSpeech } from "@/lib/testing/speech";
@@ -287,6 +287,23 @@ describe("OpenAI-compatible transcription engine", () => {
     expect(b.errors).toHaveLength(1);
     expect(b.errors[0].message).toContain("answered 503, 3 attempts (overloaded)");
     expect(b.finals).toEqual([]);
+  });
+
+  it("abort() drops a request in flight: no segment or error afterwards, writes refused, end() resolves", async () => {
+    const server = await serve({ fault: () => ({ hang: true }) });
+    const s = engineFor(server).open({ language: "en" });
+    const seen: unknown[] = [];
+    s.onSegment((x) => seen.push(x));
+    s.onError((e) => seen.push(e));
+    await s.write(speech.pcm.subarray(0, Math.round((speech.utterances[0].endMs + 1000) * 32)));
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    s.abort();
+    s.abort();
+    await expect(s.write(Buffer.alloc(320))).rejects.toThrow();
+    await s.end();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toEqual([]);
+    expect(server.requests).toHaveLength(1);
   });
 
   it("checks the configuration with one short request", async () => {

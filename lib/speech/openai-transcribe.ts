@@ -1,11 +1,11 @@
 // Speech engine "openai": utterances cut by the VAD, each sent as a WAV to an OpenAI-compatible transcription endpoint (OpenAI, speaches, vLLM, whisper.cpp).
 import pLimit, { type LimitFunction } from "p-limit";
-import { encodeWav, PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
-import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
+import { encodeWav, PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
+import type { EngineCheck, EngineOpenOptions, EngineSegment, EngineStream, SpeechEngine } from "@/lib/speech/types";
 import { createOpenAiClient, OpenAiRequestError, errorDetail, snippet, type OpenAiClient } from "@/lib/http/openai-client";
 import { VoiceActivityDetector, type VadOptions } from "@/lib/speech/vad";
-import { transcriptionLanguages } from "@/lib/settings/languages";
-import { appEnv } from "@/lib/config/env";
+import { transcriptionLanguages } from "@/lib/speech/languages";
+import type { AppEnv } from "@/lib/config/env";
 
 export type OpenAiTranscribeConfig = {
   /** e.g. https://api.openai.com/v1, http://speaches:8000/v1, or http://whisper-cpp:8080 (with path /inference). */
@@ -32,8 +32,6 @@ export type OpenAiTranscribeConfig = {
   vad?: VadOptions;
 };
 
-export type OpenAiTranscribeOpenOptions = { language: string; vocabulary?: readonly string[] };
-
 const SAMPLES_PER_MS = PCM_SAMPLE_RATE / 1000;
 /** Audio kept before speech starts: the VAD's pre-roll plus its start window, with room to spare. */
 const HISTORY_MS = 1500;
@@ -46,9 +44,7 @@ const LOW_LOGPROB = -1;
 /** Base URL + path → whether the server answers verbose_json (segment times); refusals are remembered per model. */
 const verboseJsonRefused = new Set<string>();
 
-export function createOpenAiTranscribeEngine(config: OpenAiTranscribeConfig): SpeechEngine & {
-  open(opts: OpenAiTranscribeOpenOptions): EngineStream;
-} {
+export function createOpenAiTranscribeEngine(config: OpenAiTranscribeConfig): SpeechEngine {
   const settings = {
     model: config.model || "whisper-1",
     path: config.path || "/audio/transcriptions",
@@ -76,6 +72,7 @@ export function createOpenAiTranscribeEngine(config: OpenAiTranscribeConfig): Sp
     id: "openai",
     label,
     languages: settings.languages,
+    capabilities: { mode: "utterance", interim: settings.interim, vocabulary: true },
     async check() {
       if (!client) {
         return { ok: false, problem: "VERBATIM_TRANSCRIBE_BASE_URL is not set (e.g. https://api.openai.com/v1, or a self-hosted Whisper server)." };
@@ -86,7 +83,7 @@ export function createOpenAiTranscribeEngine(config: OpenAiTranscribeConfig): Sp
       lastCheck = { at: Date.now(), result };
       return result;
     },
-    open({ language, vocabulary }: OpenAiTranscribeOpenOptions) {
+    open({ language, vocabulary }: EngineOpenOptions) {
       if (!client) throw new Error("The OpenAI-compatible transcription engine is not configured: set VERBATIM_TRANSCRIBE_BASE_URL.");
       if (!settings.languages.includes(language)) {
         throw new Error(
@@ -109,8 +106,7 @@ export function createOpenAiTranscribeEngine(config: OpenAiTranscribeConfig): Sp
 }
 
 /** The operator's configuration (VERBATIM_TRANSCRIBE_*). */
-export function openAiTranscribeConfigFromEnv(): OpenAiTranscribeConfig {
-  const env = appEnv();
+export function openAiTranscribeConfigFromEnv(env: AppEnv): OpenAiTranscribeConfig {
   return {
     baseUrl: env.VERBATIM_TRANSCRIBE_BASE_URL,
     apiKey: env.VERBATIM_TRANSCRIBE_API_KEY,
@@ -184,7 +180,9 @@ class OpenAiTranscribeStream implements EngineStream {
   private failure: Error | undefined;
   private ending = false;
   private endPromise: Promise<void> | undefined;
-  private readonly abort = new AbortController();
+  /** Cancels the requests in flight (a failure, or abort()). */
+  private readonly cancelRequests = new AbortController();
+  private aborted = false;
 
   constructor(private readonly deps: StreamDeps) {
     this.vadReady = VoiceActivityDetector.create(deps.vad);
@@ -224,6 +222,20 @@ class OpenAiTranscribeStream implements EngineStream {
   end(): Promise<void> {
     this.endPromise ??= this.finish();
     return this.endPromise;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.ending = true;
+    this.cancelRequests.abort();
+    this.queue.length = 0;
+    this.held = [];
+    this.vad?.destroy();
+    this.vad = undefined;
+    this.segmentListeners.length = 0;
+    this.errorListeners.length = 0;
+    this.endPromise ??= Promise.resolve();
   }
 
   private async finish(): Promise<void> {
@@ -329,7 +341,7 @@ class OpenAiTranscribeStream implements EngineStream {
     form.set("response_format", format);
     form.set("temperature", "0");
     if (this.deps.prompt) form.set("prompt", this.deps.prompt);
-    const response = await this.deps.client.postMultipart(this.deps.path, form, { signal: this.abort.signal, maxRetries });
+    const response = await this.deps.client.postMultipart(this.deps.path, form, { signal: this.cancelRequests.signal, maxRetries });
     return parseAnswer(response.text, response.headers.get("content-type") ?? "", this.deps.endpoint);
   }
 
@@ -357,7 +369,7 @@ class OpenAiTranscribeStream implements EngineStream {
   private fail(error: Error) {
     if (this.failure) return;
     this.failure = error instanceof OpenAiRequestError || error instanceof TranscribeAnswerError ? new Error(explain(error, this.deps)) : error;
-    this.abort.abort();
+    this.cancelRequests.abort();
     this.queue.length = 0;
     this.vad?.destroy();
     this.vad = undefined;

@@ -1,9 +1,9 @@
 // A local OpenAI-compatible transcription server for tests and the bench: the real multipart API, recognized by real PocketSphinx.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { decodeWav, PCM_SAMPLE_RATE, toPcm16kMono } from "@/lib/pipeline/audio";
-import { createPocketSphinxEngine } from "@/lib/pipeline/engines/pocketsphinx";
-import type { EngineSegment } from "@/lib/pipeline/engines/types";
+import { decodeWav, PCM_SAMPLE_RATE, toPcm16kMono } from "@/lib/speech/pcm";
+import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import type { EngineSegment } from "@/lib/speech/types";
 
 /** One transcription request as the server received it. */
 export type ReceivedTranscription = {

@@ -1,6 +1,6 @@
 // The benchmark's figures for the OpenAI-compatible engine and the voice activity detector (issue 13).
 import { performance } from "node:perf_hooks";
-import { PCM_BYTES_PER_SECOND, pcmBytesForMs } from "@/lib/pipeline/audio";
+import { PCM_BYTES_PER_SECOND, pcmBytesForMs } from "@/lib/speech/pcm";
 import { createOpenAiTranscribeEngine } from "@/lib/speech/openai-transcribe";
 import { VoiceActivityDetector } from "@/lib/speech/vad";
 import http from "node:http";

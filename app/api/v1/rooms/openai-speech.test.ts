@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { speechEngineStatus } from "@/lib/speech/status";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
 import { startTranscribeServer, type TranscribeServer } from "@/lib/testing/openai-transcribe-server";
 import { composeSpeech } from "@/lib/testing/speech";
@@ -19,20 +19,20 @@ let benPcm: Buffer;
 beforeAll(async () => {
   server = await startTranscribeServer({ apiKey: API_KEY });
   env = setUpPipelineEnv();
-  process.env.VERBATIM_SPEECH_ENGINE = "openai";
+  process.env.VERBATIM_SPEECH_ENGINES = "openai";
   process.env.VERBATIM_TRANSCRIBE_BASE_URL = server.baseUrl;
   process.env.VERBATIM_TRANSCRIBE_API_KEY = API_KEY;
   process.env.VERBATIM_TRANSCRIBE_MODEL = "whisper-1";
   resetAppEnvForTests();
   // Transcriptions start only on a healthy engine: the check proves the server, key and model with one request.
-  expect(await speechEngineStatus({ refresh: true })).toMatchObject({ engineId: "openai", ok: true });
+  expect(await speechEngineStatus("openai", { refresh: true })).toMatchObject({ engineId: "openai", ok: true });
   anaPcm = (await composeSpeech([{ text: "Good morning everyone. Let us start with the budget.", voice: "slt", pauseAfterMs: 1200 }])).pcm;
   benPcm = (await composeSpeech([{ text: "Please send me the report by Friday.", voice: "rms", pauseAfterMs: 1200 }])).pcm;
 });
 afterAll(async () => {
   env.cleanup();
   await server.close();
-  for (const name of ["VERBATIM_TRANSCRIBE_BASE_URL", "VERBATIM_TRANSCRIBE_API_KEY", "VERBATIM_TRANSCRIBE_MODEL"]) delete process.env[name];
+  for (const name of ["VERBATIM_SPEECH_ENGINES", "VERBATIM_TRANSCRIBE_BASE_URL", "VERBATIM_TRANSCRIBE_API_KEY", "VERBATIM_TRANSCRIBE_MODEL"]) delete process.env[name];
 });
 
 describeEachDatabase("the openai speech engine through the routes", (handle) => {

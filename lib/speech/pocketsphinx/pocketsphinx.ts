@@ -2,12 +2,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import path from "node:path";
-import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
-import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
-import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/pipeline/engines/pocketsphinx-preview";
-import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
+import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/speech/types";
+import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
+import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
-export const POCKETSPHINX_INSTALL_COMMAND = "apt-get install -y pocketsphinx pocketsphinx-en-us";
+export const POCKETSPHINX_DEBIAN_PACKAGES = ["pocketsphinx", "pocketsphinx-en-us"] as const;
+export const POCKETSPHINX_INSTALL_COMMAND = `apt-get install -y ${POCKETSPHINX_DEBIAN_PACKAGES.join(" ")}`;
 const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
 
 export type PocketSphinxOptions = {
@@ -33,9 +34,16 @@ export type PocketSphinxOptions = {
   replayLimitMs?: number;
   /**
    * Interim segments while someone speaks, from a second recognizer that previews the utterance in progress
-   * (pocketsphinx-preview.ts) at the lowest CPU priority. It about doubles the engine's CPU. Default on.
+   * (preview.ts) at the lowest CPU priority. It about doubles the engine's CPU. Default on.
    */
   interim?: boolean;
+  /**
+   * The interim recognizer at the lowest CPU priority (default), so that on a busy machine it gives way to final
+   * segments. Tests that need interim text whatever the machine's load turn this off.
+   */
+  interimLowPriority?: boolean;
+  /** How often, in ms of speech, the interim recognizer previews the utterance in progress (default 1000). */
+  interimEveryMs?: number;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -119,6 +127,8 @@ function resolveOptions(options: PocketSphinxOptions) {
     maxRestartsPerMinute: options.maxRestartsPerMinute ?? 5,
     replayLimitMs: options.replayLimitMs ?? 30_000,
     interim: options.interim ?? true,
+    interimLowPriority: options.interimLowPriority ?? true,
+    interimEveryMs: options.interimEveryMs ?? 1000,
   };
 }
 
@@ -128,6 +138,9 @@ export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): Spe
     id: "pocketsphinx",
     label: "PocketSphinx (embedded, offline, US English)",
     languages: ["en"],
+    // Its fixed language model takes no hints, so a room's vocabulary is ignored.
+    capabilities: { mode: "streaming", interim: resolved.interim, vocabulary: false },
+    debianPackages: POCKETSPHINX_DEBIAN_PACKAGES,
     check: () => checkPocketSphinx(resolved.binary, resolved.modelDir, commandArgs(resolved)),
     open({ language }) {
       if (language !== "en") {
@@ -202,6 +215,7 @@ class PocketSphinxStream implements EngineStream {
   private deaths: number[] = [];
   private failure: Error | undefined;
   private ending = false;
+  private aborted = false;
   private endPromise: Promise<void> | undefined;
   private writeChain: Promise<void> = Promise.resolve();
   private preview: PocketSphinxPreview | undefined;
@@ -213,7 +227,7 @@ class PocketSphinxStream implements EngineStream {
   private settledSample = 0;
 
   constructor(
-    private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number },
+    private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number; interimLowPriority: boolean; interimEveryMs: number },
     private readonly args: string[],
     previewArgs: string[] | null,
   ) {
@@ -223,6 +237,8 @@ class PocketSphinxStream implements EngineStream {
         spawn: () => spawnRecognizer(opts.binary, previewArgs),
         onPiece: (piece) => this.onPreviewPiece(piece),
         onDisabled: (reason) => console.error(`Interim text is off for one track: ${reason}.`),
+        lowPriority: opts.interimLowPriority,
+        everyMs: opts.interimEveryMs,
       });
     }
   }
@@ -237,6 +253,7 @@ class PocketSphinxStream implements EngineStream {
 
   write(pcm: Buffer): Promise<void> {
     if (pcm.length % 2 !== 0) return Promise.reject(new Error("PCM must have an even number of bytes."));
+    if (this.aborted) return Promise.reject(this.failure);
     if (this.ending) return Promise.reject(new Error("The stream has ended."));
     // Serialize writes: byte order is time order.
     const next = this.writeChain.then(() => this.writeNow(pcm));
@@ -247,6 +264,20 @@ class PocketSphinxStream implements EngineStream {
   end(): Promise<void> {
     this.endPromise ??= this.finish();
     return this.endPromise;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.ending = true;
+    this.segmentListeners = [];
+    this.errorListeners = [];
+    this.failure ??= new Error("The stream was aborted.");
+    this.stopPreview();
+    this.replay = [];
+    this.replayBytes = 0;
+    clearTimeout(this.outputTimer);
+    this.proc.child.kill("SIGKILL");
   }
 
   private async writeNow(pcm: Buffer): Promise<void> {
@@ -317,6 +348,7 @@ class PocketSphinxStream implements EngineStream {
   }
 
   private onProcessClosed(proc: Proc, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) {
+    if (this.aborted) return; // killed on purpose: no restart, nothing more to say
     this.output.completeLine();
     if (this.ending && code === 0) return; // normal end of stream; finish() emits the last hypothesis
     // Died mid-stream: the unfinished utterance is dropped here and recognized again from the replayed audio.
