@@ -9,6 +9,7 @@ import { makeLongTranscript } from "@/lib/summaries/fixtures/long-transcript";
 import { summarizeExtractively } from "@/lib/summaries/engines/extractive";
 import { BENCH_USAGE, parseBenchArgs, rampLevels } from "./lib/bench-args";
 import { measureDeepgramOverhead, overheadFigures } from "./lib/deepgram-overhead";
+import { openAiFigures } from "./lib/bench-openai";
 import { benchTrack } from "./lib/bench-speech";
 import { exitedChildrenCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
@@ -153,6 +154,10 @@ async function main(argv: string[]): Promise<void> {
     printFigures(await deepgramFigures(), opts.json);
     return;
   }
+  if (opts.only === "openai") {
+    printFigures(await openAiFigures(say), opts.json);
+    return;
+  }
   // Every figure here is a share of this machine's CPU: other work running meanwhile lowers them all.
   if (os.loadavg()[0] > os.cpus().length / 2) say(`  Note: the machine is busy (load ${load()} on ${os.cpus().length} cores); figures will be lower than on an idle machine.`);
   say("Synthesizing speech with flite…");
@@ -266,6 +271,8 @@ async function main(argv: string[]): Promise<void> {
 
   // 6. The latency the pipeline adds to Deepgram's answers (in this process, against a local Deepgram protocol server).
   Object.assign(figures, await deepgramFigures());
+  // 7. The OpenAI-compatible engine's own latency and the voice activity detector's CPU.
+  Object.assign(figures, await openAiFigures(say));
 
   say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
   printFigures(figures, opts.json);

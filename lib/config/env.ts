@@ -1,6 +1,7 @@
 // Reads and validates every setting the app takes from the environment, once, with messages an operator can act on.
 import path from "node:path";
 import { z } from "zod";
+import { transcriptionLanguages } from "@/lib/speech/languages";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false", ""])
@@ -48,6 +49,24 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
+  // The OpenAI-compatible transcription engine ("openai"): any /audio/transcriptions server (OpenAI, speaches, vLLM, whisper.cpp).
+  VERBATIM_TRANSCRIBE_BASE_URL: z.url("must be an absolute URL such as https://api.openai.com/v1").optional(),
+  VERBATIM_TRANSCRIBE_API_KEY: z.string().optional(),
+  VERBATIM_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
+  VERBATIM_TRANSCRIBE_PATH: z.string().regex(/^\/\S*$/, "must be a path starting with /, such as /audio/transcriptions or /inference").default("/audio/transcriptions"),
+  VERBATIM_TRANSCRIBE_LANGUAGES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const codes = (v ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+      if (codes.length === 0) return [...transcriptionLanguages];
+      const unknown = codes.filter((c) => !(transcriptionLanguages as readonly string[]).includes(c));
+      if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown language codes: ${unknown.join(", ")} (known: ${transcriptionLanguages.join(", ")})` });
+      return codes;
+    }),
+  VERBATIM_TRANSCRIBE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // Interim text by sending the growing utterance about once a second: more requests, so off unless the operator says so.
+  VERBATIM_TRANSCRIBE_INTERIM: booleanFlag,
   // Participants present at once in one room; a join beyond it is refused with 503 and Retry-After.
   VERBATIM_ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(1).max(10_000).default(100),
   // Deepgram live streaming (the engine id deepgram in VERBATIM_SPEECH_ENGINES). The key is sent only in the socket's Authorization header.

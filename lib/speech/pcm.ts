@@ -2,6 +2,7 @@
 
 /** The one format every speech engine receives: 16 kHz, mono, signed 16-bit little-endian. */
 export const PCM_SAMPLE_RATE = 16_000;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export const PCM_BYTES_PER_SECOND = PCM_SAMPLE_RATE * 2;
 
 /** Default cap on one raw PCM chunk: 10 s of audio (a browser sends ~100 ms chunks). */
@@ -250,6 +251,11 @@ export function encodeWav(
   out.writeUInt16LE(bits, 34);
   out.write("data", 36, "ascii");
   out.writeUInt32LE(dataBytes, 40);
+  if (bits === 16 && LITTLE_ENDIAN) {
+    // The samples' memory is already s16le: one copy (the speech engines encode every utterance this way).
+    Buffer.from(values.buffer, values.byteOffset, values.byteLength).copy(out, 44);
+    return out;
+  }
   for (let i = 0; i < values.length; i++) {
     if (bits === 16) out.writeInt16LE(values[i], 44 + i * 2);
     else out[44 + i] = Math.max(0, Math.min(255, Math.round(values[i] / 256) + 128));

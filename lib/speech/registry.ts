@@ -1,6 +1,7 @@
 // Every speech engine of this build, by id, and the operator's ordered list of them (VERBATIM_SPEECH_ENGINES).
 import { appEnv, ConfigError, type AppEnv } from "@/lib/config/env";
 import { createDeepgramEngine } from "@/lib/speech/deepgram";
+import { createOpenAiTranscribeEngine, openAiTranscribeConfigFromEnv } from "@/lib/speech/openai-transcribe";
 import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
 import type { SpeechEngine } from "@/lib/speech/types";
 
@@ -13,6 +14,7 @@ type EngineEntry = { id: string; create: (env: AppEnv) => SpeechEngine };
 const engineEntries: readonly EngineEntry[] = [
   { id: "pocketsphinx", create: (env) => createPocketSphinxEngine({ interim: env.VERBATIM_POCKETSPHINX_INTERIM }) },
   { id: "deepgram", create: (env) => createDeepgramEngine({ apiKey: env.DEEPGRAM_API_KEY, url: env.VERBATIM_DEEPGRAM_URL, model: env.VERBATIM_DEEPGRAM_MODEL }) },
+  { id: "openai", create: (env) => createOpenAiTranscribeEngine(openAiTranscribeConfigFromEnv(env)) },
 ];
 
 const instances = new Map<string, SpeechEngine>();

@@ -2,19 +2,20 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./simulate-args";
 
-/** Parts of the bench that can run alone (--only). */
-export const BENCH_PARTS = ["deepgram"] as const;
-export type BenchPart = (typeof BENCH_PARTS)[number];
-
 export const BENCH_USAGE = `Usage: npm run bench -- [--json] [--url URL --api-key KEY | --database-url URL] [--max-streams N] [--list-rows N] [--only PART]
 
 Prints issue 5's figures (latency, real-time streams, pipeline CPU, ready after leave, WER) and the summary and list
 timings. Without --url it starts a private server on a fresh embedded database (or on --database-url).
   --max-streams N   highest number of concurrent speaker streams to try (default 24)
   --list-rows N     transcriptions seeded for the list/search timings (default 100000; 0 skips them)
-  --only PART       run one part alone: ${BENCH_PARTS.join(", ")} (deepgram: the latency the pipeline adds to a local
-                    Deepgram protocol server's answers, in this process; no private server)
+  --only PART       run one part alone: deepgram (the latency the pipeline adds to a local Deepgram protocol server's
+                    answers, in this process) or openai (the OpenAI-compatible engine's overhead and the VAD's CPU); no
+                    private server
   --json            one JSON object with every figure on the last line`;
+
+/** Parts of the benchmark that run alone with --only. */
+export const BENCH_PARTS = ["deepgram", "openai"] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export type BenchOptions = {
   json: boolean;
