@@ -461,7 +461,7 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
     }
     clearTimeout(this.keepAliveTimer);
     if (!this.failure && (this.conn || this.connecting)) {
-      this.fail(new Error(`Deepgram did not finish the stream within ${Math.round(this.opts.endTimeoutMs / 1000)} s; its last words may be missing.`));
+      this.fail(new Error(`Deepgram did not finish the stream within ${Math.round(this.opts.endTimeoutMs / 1000)} s (VERBATIM_DEEPGRAM_FINISH_SECONDS); its last words may be missing.`));
     }
     this.withdrawInterim();
   }

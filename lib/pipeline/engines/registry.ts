@@ -6,7 +6,10 @@ import { createDeepgramEngine } from "@/lib/speech/deepgram";
 
 const factories: Record<string, () => SpeechEngine> = {
   pocketsphinx: () => createPocketSphinxEngine({ interim: appEnv().VERBATIM_POCKETSPHINX_INTERIM }),
-  deepgram: () => createDeepgramEngine({ apiKey: appEnv().DEEPGRAM_API_KEY, url: appEnv().VERBATIM_DEEPGRAM_URL, model: appEnv().VERBATIM_DEEPGRAM_MODEL }),
+  deepgram: () => {
+    const env = appEnv();
+    return createDeepgramEngine({ apiKey: env.DEEPGRAM_API_KEY, url: env.VERBATIM_DEEPGRAM_URL, model: env.VERBATIM_DEEPGRAM_MODEL, endTimeoutMs: env.VERBATIM_DEEPGRAM_FINISH_SECONDS * 1000 });
+  },
 };
 
 const instances = new Map<string, SpeechEngine>();
