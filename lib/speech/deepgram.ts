@@ -281,7 +281,6 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
 
   private connect(): void {
     this.connecting = (async () => {
-      let lastError: Error | undefined;
       try {
         await backOff(() => this.openSocket(), {
           numOfAttempts: this.opts.reconnectAttempts,
@@ -289,13 +288,10 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
           maxDelay: this.opts.reconnectMaxDelayMs,
           timeMultiple: 2,
           jitter: "full",
-          retry: (e: Error) => {
-            lastError = e;
-            return !(e instanceof FatalDeepgramError) && !this.failure;
-          },
+          retry: (e: Error) => !(e instanceof FatalDeepgramError) && !this.failure,
         });
       } catch (error) {
-        const e = (error as Error) ?? lastError;
+        const e = error as Error;
         const tries = e instanceof FatalDeepgramError ? "" : ` (gave up after ${this.opts.reconnectAttempts} attempts)`;
         this.fail(new Error(`${e.message}${tries}`));
       } finally {
@@ -323,6 +319,11 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
       });
       ws.on("open", () => {
         opened = true;
+        if (this.failure) {
+          // The stream gave up (end() ran out of time) while this socket was opening.
+          ws.terminate();
+          return reject(new FatalDeepgramError(this.failure.message));
+        }
         this.requestId = undefined;
         conn.originSample = this.replay.startSample;
         this.conn = conn;
