@@ -25,6 +25,17 @@ export class AppError extends Error {
   }
 }
 
+/** A refusal that passes with time (a spent budget, a full room): answered with Retry-After. */
+export class RetryLaterError extends AppError {
+  constructor(
+    code: "rate_limited" | "unavailable",
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+  }
+}
+
 export const forbidden = (message = "Not allowed to perform action") => new AppError("forbidden", message);
 export const notFound = (message = "The requested resource doesn't exist") => new AppError("not_found", message);
 export const invalid = (path: string, message: string) =>

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PCM_BYTES_PER_SECOND } from "@/lib/pipeline/audio";
+import { PCM_BYTES_PER_SECOND } from "@/lib/speech/pcm";
 import { writeWav, wordErrorRate, type ComposedSpeech } from "@/lib/testing/speech";
 import { makeLongTranscript } from "@/lib/summaries/fixtures/long-transcript";
 import { summarizeExtractively } from "@/lib/summaries/engines/extractive";

@@ -1,6 +1,6 @@
 // Turns anything a route handler throws into the JSON answers of api.md; unexpected errors become a generic 500.
 import { ZodError } from "zod";
-import { AppError, type ErrorCode, type FieldIssue } from "@/lib/errors";
+import { AppError, RetryLaterError, type ErrorCode, type FieldIssue } from "@/lib/errors";
 
 const status: Record<ErrorCode, number> = {
   unauthorized: 401,
@@ -38,6 +38,11 @@ export function errorBody(error: AppError): Record<string, unknown> {
 export function errorResponse(error: unknown, headers: HeadersInit = {}): Response {
   if (error instanceof ZodError) {
     return Response.json({ error: "Validation failed", details: zodIssues(error) }, { status: 400, headers });
+  }
+  if (error instanceof RetryLaterError) {
+    const withRetry = new Headers(headers);
+    withRetry.set("Retry-After", String(error.retryAfterSeconds));
+    return Response.json(errorBody(error), { status: status[error.code], headers: withRetry });
   }
   if (error instanceof AppError) {
     return Response.json(errorBody(error), { status: status[error.code], headers });

@@ -7,6 +7,11 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === "1" || v === "true");
 
+const speechEngineIdPattern = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** The engine used when neither VERBATIM_SPEECH_ENGINES nor VERBATIM_SPEECH_ENGINE is set. */
+export const DEFAULT_SPEECH_ENGINES = ["pocketsphinx"] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -23,13 +28,29 @@ const envSchema = z.object({
   VERBATIM_RATE_LIMIT_POINTS: z.coerce.number().int().positive().default(1000),
   VERBATIM_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   VERBATIM_WEBHOOK_ALLOW_PRIVATE: booleanFlag,
-  VERBATIM_SPEECH_ENGINE: z.string().min(1).default("pocketsphinx"),
+  // Customers' S3 endpoints on private and loopback addresses (a self-hosted MinIO on the same network); never metadata.
+  VERBATIM_S3_ALLOW_PRIVATE: booleanFlag,
+  // The engine ids are checked against this build's engines at start (lib/speech/registry.ts); here only their form.
+  VERBATIM_SPEECH_ENGINES: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((id) => id.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => speechEngineIdPattern.test(id)), "list engine ids separated by commas, such as deepgram,pocketsphinx")
+    .refine((ids) => new Set(ids).size === ids.length, "name each engine once"),
+  // The single-engine form of VERBATIM_SPEECH_ENGINES, kept for existing configurations.
+  VERBATIM_SPEECH_ENGINE: z
+    .string()
+    .regex(speechEngineIdPattern, "use one engine id, such as pocketsphinx")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   // Interim text from a second PocketSphinx recognizer (about twice the engine CPU); 0 sends final segments only.
   VERBATIM_POCKETSPHINX_INTERIM: z
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
-  // Deepgram live streaming (VERBATIM_SPEECH_ENGINE=deepgram). The key is sent only in the socket's Authorization header.
+  // Participants present at once in one room; a join beyond it is refused with 503 and Retry-After.
+  VERBATIM_ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(1).max(10_000).default(100),
+  // Deepgram live streaming (the engine id deepgram in VERBATIM_SPEECH_ENGINES). The key is sent only in the socket's Authorization header.
   DEEPGRAM_API_KEY: z.string().optional(),
   VERBATIM_DEEPGRAM_URL: z
     .string()
@@ -58,7 +79,12 @@ const envSchema = z.object({
   VERBATIM_SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
 });
 
-export type AppEnv = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };
+export type AppEnv = z.infer<typeof envSchema> & {
+  dataDir: string;
+  publicUrl: string;
+  /** The operator's speech engines, in order of preference (VERBATIM_SPEECH_ENGINES, else VERBATIM_SPEECH_ENGINE). */
+  speechEngines: readonly string[];
+};
 
 export class ConfigError extends Error {}
 
@@ -84,6 +110,12 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     ...env,
     dataDir: path.resolve(env.VERBATIM_DATA_DIR),
     publicUrl: (env.VERBATIM_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    speechEngines:
+      env.VERBATIM_SPEECH_ENGINES.length > 0
+        ? env.VERBATIM_SPEECH_ENGINES
+        : env.VERBATIM_SPEECH_ENGINE
+          ? [env.VERBATIM_SPEECH_ENGINE]
+          : DEFAULT_SPEECH_ENGINES,
   };
 }
 

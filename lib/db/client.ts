@@ -3,6 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
+import { installQueryErrorSanitizer, withQueryError } from "./query-error";
+
+installQueryErrorSanitizer();
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbKind = "postgres" | "pglite";
@@ -33,7 +36,7 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
       db: drizzle(client, { schema }) as unknown as Db,
       kind: "postgres",
       url: target.url,
-      execute: async (text, params = []) => [...(await client.unsafe(text, params as never[]))],
+      execute: (text, params = []) => withQueryError(text, async () => [...(await client.unsafe(text, params as never[]))]),
       executeScript: async (text) => {
         const reserved = await client.reserve();
         try {
@@ -62,7 +65,7 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   return {
     db: drizzle(client, { schema }) as unknown as Db,
     kind: "pglite",
-    execute: async (text, params = []) => (await client.query<Record<string, unknown>>(text, params)).rows,
+    execute: (text, params = []) => withQueryError(text, async () => (await client.query<Record<string, unknown>>(text, params)).rows),
     executeScript: async (text) => ((await client.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[],
     close: async () => {
       await client.close();

@@ -67,7 +67,7 @@ export async function renderTranscriptionMarkdown(db: Db, t: TranscriptionRow): 
   }
   for (const s of segments) add(s.displayName);
   return renderMarkdown(
-    { roomName: t.roomName, roomSessionId: t.roomSessionId, startedAt: t.startedAt, endedAt, language: t.language, participants: names },
+    { roomName: t.roomName, roomSessionId: t.roomSessionId, startedAt: t.startedAt, endedAt, language: t.language, engine: t.engineId, participants: names },
     segments,
   );
 }

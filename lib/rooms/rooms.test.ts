@@ -50,6 +50,15 @@ describe("createRoomFormSchema (the Rooms page form)", () => {
     });
   });
 
+  it("reads the vocabulary text box one entry per line into the API's list; a blank box follows the account", () => {
+    const endDate = future();
+    const withWords = createRoomFormSchema.parse({ endDate, language: "", startTrigger: "", destination: "", vocabulary: "Ana Lima\n\n Kubernetes \n" });
+    expect(withWords.liveTranscription).toEqual(createMeetingSchema.parse({ endDate, liveTranscription: { vocabulary: ["Ana Lima", "Kubernetes"] } }).liveTranscription);
+    expect(createRoomFormSchema.parse({ endDate, vocabulary: "  \n " }).liveTranscription).toBeUndefined();
+    const tooLong = createRoomFormSchema.safeParse({ endDate, vocabulary: `ok\n${"x".repeat(101)}` });
+    expect(tooLong.error?.issues.map((i) => i.path.join("."))).toEqual(["liveTranscription.vocabulary.1"]);
+  });
+
   it("reports problems with the API's field paths", () => {
     const result = createRoomFormSchema.safeParse({ endDate: "", destination: "s3", bucket: "", roomNamePrefix: "Bad Prefix" });
     expect(result.success).toBe(false);

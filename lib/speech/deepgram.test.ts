@@ -2,12 +2,12 @@
 // PocketSphinx recognition of flite speech on the server side; and the replay buffer it reconnects with. The server
 // recognizes at the machine's pace, so end() may wait long on a busy machine: the engines here allow for it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pcmBytesForMs } from "@/lib/pipeline/audio";
+import { pcmBytesForMs } from "@/lib/speech/pcm";
 import { createDeepgramEngine, deepgramListenUrl, deepgramModelFor, type DeepgramOptions, type DeepgramSegment, type DeepgramStream } from "@/lib/speech/deepgram";
 import { ReplayBuffer } from "@/lib/speech/replay-buffer";
 import { startDeepgramServer, type DeepgramContractServer } from "@/lib/testing/deepgram-server";
 import { composeSpeech, normalizeWords, roomTone, type ComposedSpeech } from "@/lib/testing/speech";
-import { transcriptionLanguages } from "@/lib/settings/languages";
+import { transcriptionLanguages } from "@/lib/speech/languages";
 
 const KEY = "dg-test-key-0123456789";
 const SCRIPT = [

@@ -1,9 +1,9 @@
 // Deepgram live streaming (engine id "deepgram"): one WebSocket per participant track to /v1/listen, with reconnect and replay.
 import { backOff } from "exponential-backoff";
 import WebSocket from "ws";
-import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
-import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/pipeline/engines/types";
-import { transcriptionLanguages } from "@/lib/settings/languages";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
+import type { EngineCheck, EngineSegment, EngineStream, SpeechEngine } from "@/lib/speech/types";
+import { transcriptionLanguages } from "@/lib/speech/languages";
 import { ReplayBuffer } from "@/lib/speech/replay-buffer";
 import { SerialEngineStream } from "@/lib/speech/serial-stream";
 
@@ -117,7 +117,7 @@ export interface DeepgramStream extends EngineStream {
   onSegment(cb: (s: DeepgramSegment) => void): void;
 }
 
-export type DeepgramEngine = SpeechEngine & { open(opts: DeepgramOpenOptions): DeepgramStream };
+export type DeepgramEngine = Omit<SpeechEngine, "open"> & { open(opts: DeepgramOpenOptions): DeepgramStream };
 
 export function createDeepgramEngine(options: DeepgramOptions = {}): DeepgramEngine {
   const resolved = resolveOptions(options);
@@ -125,6 +125,7 @@ export function createDeepgramEngine(options: DeepgramOptions = {}): DeepgramEng
     id: "deepgram",
     label: "Deepgram (live streaming, cloud)",
     languages: transcriptionLanguages,
+    capabilities: { mode: "streaming", interim: true, vocabulary: true },
     // No network call: a check runs at start-up and for the dashboard, and must not spend the account's quota or
     // depend on Deepgram being reachable from the operator's shell. A wrong key is still caught: the first stream's
     // handshake answers 401, which becomes a clear error on the transcription.
@@ -319,10 +320,10 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
       });
       ws.on("open", () => {
         opened = true;
-        if (this.failure) {
-          // The stream gave up (end() ran out of time) while this socket was opening.
+        if (this.aborted || this.failure) {
+          // Aborted, or given up (end() ran out of time), while this socket was opening.
           ws.terminate();
-          return reject(new FatalDeepgramError(this.failure.message));
+          return reject(new FatalDeepgramError(this.failure?.message ?? "The stream was aborted."));
         }
         this.requestId = undefined;
         conn.originSample = this.replay.startSample;
@@ -437,6 +438,17 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
     conn?.ws.terminate();
     this.wakeDrainWaiters();
     for (const cb of this.errorListeners) cb(error);
+  }
+
+  /** Closes the socket at once without flushing (shutdown hands the session on; a dropped runtime). */
+  protected release(): void {
+    this.failure ??= new Error("The stream was aborted.");
+    clearTimeout(this.keepAliveTimer);
+    this.replay.clear();
+    const conn = this.conn;
+    this.conn = undefined;
+    conn?.ws.terminate();
+    this.wakeDrainWaiters();
   }
 
   protected async finish(): Promise<void> {

@@ -1,5 +1,5 @@
 // The audio of one track since its last final segment, kept so a reconnected or restarted engine hears it again.
-import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
 
 const SAMPLES_PER_MS = PCM_SAMPLE_RATE / 1000;
 

@@ -5,9 +5,9 @@ import http, { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import WebSocket, { WebSocketServer } from "ws";
-import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
-import { pocketSphinxCommandLine } from "@/lib/pipeline/engines/pocketsphinx";
-import { HypothesisReader, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
+import { pocketSphinxCommandLine } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import { HypothesisReader, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
 /*
  * What it does, as Deepgram does (developers.deepgram.com, "Live audio" API and its Finalize / CloseStream / KeepAlive /

@@ -29,6 +29,7 @@ export type TranscriptionListItem = {
   roomName: string;
   filename: string;
   language: string;
+  engineId: string | null;
   state: TranscriptionState;
   startedAt: Date;
   endedAt: Date | null;
@@ -98,6 +99,7 @@ export async function listTranscriptions(db: Db, accountId: string, options: Tra
       roomName: transcriptions.roomName,
       filename: transcriptions.filename,
       language: transcriptions.language,
+      engineId: transcriptions.engineId,
       state: transcriptions.state,
       startedAt: transcriptions.startedAt,
       endedAt: transcriptions.endedAt,

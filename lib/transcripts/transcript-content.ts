@@ -61,6 +61,7 @@ export async function transcriptMeta(db: Db, row: TranscriptionRow, segments: Tr
     startedAt: row.startedAt,
     endedAt,
     language: row.language,
+    engine: row.engineId,
     participants: [...new Set(names)],
   };
 }

@@ -10,7 +10,7 @@ import { appKeyring } from "@/lib/config/keyring";
 import { openSecret, sealSecret } from "@/lib/crypto/seal";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { generateWebhookSecret } from "@/lib/webhooks/sign";
-import { validateWebhookUrl } from "@/lib/webhooks/target";
+import { validateTargetUrl } from "@/lib/net/address-policy";
 import type { WebhookEventType } from "@/lib/webhooks/events";
 import { createEndpointBodySchema, MAX_ENDPOINTS_PER_ACCOUNT, type CreateEndpointInput } from "@/lib/webhooks/endpoint-schemas";
 
@@ -69,7 +69,7 @@ export async function createWebhookEndpoint(
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   requireAdmin(actor);
   const parsed = createEndpointBodySchema.parse(input);
-  const check = validateWebhookUrl(parsed.url, { allowPrivate: options.allowPrivate ?? allowPrivateDefault() });
+  const check = validateTargetUrl(parsed.url, { allowPrivate: options.allowPrivate ?? allowPrivateDefault() });
   if (!check.ok) throw invalid("url", `This URL cannot receive webhooks: ${check.reason}.`);
   const id = randomUUID();
   const secret = generateWebhookSecret();

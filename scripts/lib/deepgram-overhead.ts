@@ -43,7 +43,7 @@ export async function measureDeepgramOverhead(speeches: ComposedSpeech[], log: (
   const { createAccountWithAdmin } = await import("@/lib/accounts/accounts");
   const { createRoom } = await import("@/lib/rooms/rooms");
   const { createMeetingSchema } = await import("@/lib/rooms/validation");
-  const { speechEngineStatus } = await import("@/lib/pipeline/engine-status");
+  const { speechEngineStatus } = await import("@/lib/speech/status");
   const { subscribeLive } = await import("@/lib/pipeline/live/live-bus");
   const service = await import("@/lib/pipeline/service");
 
@@ -69,7 +69,7 @@ export async function measureDeepgramOverhead(speeches: ComposedSpeech[], log: (
       },
     }) as Db;
     useDatabase({ ...handle, db });
-    const status = await speechEngineStatus({ refresh: true });
+    const status = await speechEngineStatus("deepgram", { refresh: true });
     if (!status.ok) throw new Error(`Deepgram engine not ready: ${status.problem}`);
 
     const { account, user } = await createAccountWithAdmin(db, { accountName: "Bench", name: "Bench", email: "bench@example.com", password: "bench passphrase 1" }, { onlyIfEmpty: true, via: "cli" });
@@ -88,7 +88,7 @@ export async function measureDeepgramOverhead(speeches: ComposedSpeech[], log: (
     });
 
     const ids = speeches.map((_, i) => `bench-dg-${i}`);
-    for (const id of ids) await service.joinParticipant(db, room, { participantId: id, displayName: id });
+    for (const id of ids) await service.joinParticipant(db, room, { participantId: id, displayName: id }, { apiKey: true });
     const session = await service.openSessionFor(db, room);
     log(`  ${speeches.length} tracks at real time (${Math.round(Math.max(...speeches.map((s) => s.pcm.length)) / 32_000)} s)…`);
     await Promise.all(speeches.map((speech, i) => service.acceptAudioStream(db, session, ids[i], pacedPcmStream(speech.pcm))));

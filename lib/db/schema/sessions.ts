@@ -1,5 +1,5 @@
 // Live sessions: room sessions with their participants, transcriptions and the final segments they are made of.
-import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./core";
 import { rooms } from "./rooms";
 
@@ -54,6 +54,11 @@ export const transcriptions = pgTable(
     // Copied at start so that the transcript keeps its name even if the room goes.
     roomName: text("room_name").notNull(),
     language: text("language").notNull(),
+    // The speech engine chosen for the language when the transcription started (lib/speech/registry.ts ids); null
+    // for transcriptions made before engines were recorded, or failed before one could be chosen.
+    engineId: text("engine_id"),
+    // The room's effective vocabulary when the transcription started: what its engine streams are opened with.
+    vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default([]),
     state: text("state", { enum: transcriptionStates }).notNull().default("in_progress"),
     startedAt: ts("started_at").notNull(),
     endedAt: ts("ended_at"),

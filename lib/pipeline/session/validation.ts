@@ -12,7 +12,9 @@ export const chunkParamsSchema = participantParamsSchema.extend({
 });
 
 export const joinBodySchema = z.object({
-  participantId: participantIdSchema.optional().describe("Chosen by the client; a fresh one is made when absent"),
+  participantId: participantIdSchema
+    .optional()
+    .describe("Chosen by the client; a fresh one is made when absent. Joining again with one already in the session needs its participant token (or an API key; the room key for a host): otherwise 409"),
   displayName: z.string().trim().min(1, "Give a display name").max(80, "At most 80 characters"),
   roomKey: z.string().max(200).optional().describe("The host key from hostRoomUrl: grants the host role"),
   breakoutGroup: z.string().max(100).nullable().optional().describe("Set while in a breakout group, whose audio is not transcribed"),
@@ -32,7 +34,13 @@ export const roomStateSchema = z.object({
   roomName: z.string(),
   roomSessionId: z.string().nullable(),
   transcription: transcriptionStateSchema,
-  participants: z.array(z.object({ participantId: z.string(), displayName: z.string(), role: z.enum(["host", "guest"]) })),
+  participants: z.array(
+    z.object({
+      participantId: z.string().optional().describe("Only for the account's API key: with the room link alone, participant ids are not shown"),
+      displayName: z.string(),
+      role: z.enum(["host", "guest"]),
+    }),
+  ),
 });
 
 export const joinResponseSchema = z.object({

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { resetAppEnvForTests } from "@/lib/config/env";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { speechEngineStatus } from "@/lib/speech/status";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
 import { startDeepgramServer, type DeepgramContractServer } from "@/lib/testing/deepgram-server";
 import { composeSpeech } from "@/lib/testing/speech";
@@ -26,7 +26,7 @@ beforeAll(async () => {
   // The local server recognizes at this machine's pace; on a busy machine its last results take a while.
   process.env.VERBATIM_DEEPGRAM_FINISH_SECONDS = "120";
   resetAppEnvForTests();
-  expect(await speechEngineStatus({ refresh: true })).toMatchObject({ engineId: "deepgram", ok: true });
+  expect(await speechEngineStatus("deepgram", { refresh: true })).toMatchObject({ engineId: "deepgram", ok: true });
   anaPcm = (await composeSpeech([{ text: "Good morning everyone. Let us start with the budget.", voice: "slt", pauseAfterMs: 1200 }])).pcm;
   benPcm = (await composeSpeech([{ text: "Please send me the report by Friday.", voice: "rms", pauseAfterMs: 1200 }])).pcm;
 });

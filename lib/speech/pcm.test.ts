@@ -6,7 +6,7 @@ import {
   pcmBytesForMs,
   validatePcmChunk,
   wavToPcm16kMono,
-} from "@/lib/pipeline/audio";
+} from "@/lib/speech/pcm";
 
 function sine(freq: number, rate: number, seconds: number, amplitude = 0.5): Float64Array {
   return Float64Array.from({ length: Math.round(rate * seconds) }, (_, i) => amplitude * Math.sin((2 * Math.PI * freq * i) / rate));

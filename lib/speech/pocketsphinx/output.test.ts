@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
+import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
 const OUTPUT = [
   "good morning everyone",

@@ -2,13 +2,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import path from "node:path";
-import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
-import type { EngineCheck, EngineSegment, SpeechEngine } from "@/lib/pipeline/engines/types";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
+import type { EngineCheck, EngineSegment, SpeechEngine } from "@/lib/speech/types";
 import { SerialEngineStream } from "@/lib/speech/serial-stream";
-import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/pipeline/engines/pocketsphinx-preview";
-import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
+import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
+import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
-export const POCKETSPHINX_INSTALL_COMMAND = "apt-get install -y pocketsphinx pocketsphinx-en-us";
+export const POCKETSPHINX_DEBIAN_PACKAGES = ["pocketsphinx", "pocketsphinx-en-us"] as const;
+export const POCKETSPHINX_INSTALL_COMMAND = `apt-get install -y ${POCKETSPHINX_DEBIAN_PACKAGES.join(" ")}`;
 const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
 
 export type PocketSphinxOptions = {
@@ -34,9 +35,16 @@ export type PocketSphinxOptions = {
   replayLimitMs?: number;
   /**
    * Interim segments while someone speaks, from a second recognizer that previews the utterance in progress
-   * (pocketsphinx-preview.ts) at the lowest CPU priority. It about doubles the engine's CPU. Default on.
+   * (preview.ts) at the lowest CPU priority. It about doubles the engine's CPU. Default on.
    */
   interim?: boolean;
+  /**
+   * The interim recognizer at the lowest CPU priority (default), so that on a busy machine it gives way to final
+   * segments. Tests that need interim text whatever the machine's load turn this off.
+   */
+  interimLowPriority?: boolean;
+  /** How often, in ms of speech, the interim recognizer previews the utterance in progress (default 1000). */
+  interimEveryMs?: number;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -120,6 +128,8 @@ function resolveOptions(options: PocketSphinxOptions) {
     maxRestartsPerMinute: options.maxRestartsPerMinute ?? 5,
     replayLimitMs: options.replayLimitMs ?? 30_000,
     interim: options.interim ?? true,
+    interimLowPriority: options.interimLowPriority ?? true,
+    interimEveryMs: options.interimEveryMs ?? 1000,
   };
 }
 
@@ -129,6 +139,9 @@ export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): Spe
     id: "pocketsphinx",
     label: "PocketSphinx (embedded, offline, US English)",
     languages: ["en"],
+    // Its fixed language model takes no hints, so a room's vocabulary is ignored.
+    capabilities: { mode: "streaming", interim: resolved.interim, vocabulary: false },
+    debianPackages: POCKETSPHINX_DEBIAN_PACKAGES,
     check: () => checkPocketSphinx(resolved.binary, resolved.modelDir, commandArgs(resolved)),
     open({ language }) {
       if (language !== "en") {
@@ -209,7 +222,7 @@ class PocketSphinxStream extends SerialEngineStream {
   private settledSample = 0;
 
   constructor(
-    private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number },
+    private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number; interimLowPriority: boolean; interimEveryMs: number },
     private readonly args: string[],
     previewArgs: string[] | null,
   ) {
@@ -220,8 +233,20 @@ class PocketSphinxStream extends SerialEngineStream {
         spawn: () => spawnRecognizer(opts.binary, previewArgs),
         onPiece: (piece) => this.onPreviewPiece(piece),
         onDisabled: (reason) => console.error(`Interim text is off for one track: ${reason}.`),
+        lowPriority: opts.interimLowPriority,
+        everyMs: opts.interimEveryMs,
       });
     }
+  }
+
+  /** Kills the recognizers at once (shutdown, a dropped runtime): no restart, no last hypothesis. */
+  protected release(): void {
+    this.failure ??= new Error("The stream was aborted.");
+    this.stopPreview();
+    this.replay = [];
+    this.replayBytes = 0;
+    clearTimeout(this.outputTimer);
+    this.proc.child.kill("SIGKILL");
   }
 
   protected async writeNow(pcm: Buffer): Promise<void> {
@@ -290,6 +315,7 @@ class PocketSphinxStream extends SerialEngineStream {
   }
 
   private onProcessClosed(proc: Proc, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) {
+    if (this.aborted) return; // killed on purpose: no restart, nothing more to say
     this.output.completeLine();
     if (this.ending && code === 0) return; // normal end of stream; finish() emits the last hypothesis
     // Died mid-stream: the unfinished utterance is dropped here and recognized again from the replayed audio.

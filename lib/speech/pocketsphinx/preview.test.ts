@@ -1,8 +1,8 @@
 // The interim recognizer on its own: what it previews and when, and that a broken one turns itself off quietly.
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { pcmBytesForMs } from "@/lib/pipeline/audio";
-import { PocketSphinxPreview, type PreviewPiece } from "@/lib/pipeline/engines/pocketsphinx-preview";
+import { pcmBytesForMs } from "@/lib/speech/pcm";
+import { PocketSphinxPreview, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { composeSpeech, roomTone } from "@/lib/testing/speech";
 
 const MODEL = "/usr/share/pocketsphinx/model/en-us";
@@ -15,9 +15,18 @@ const recognizer = () =>
     ...["-samprate", "16000", "-vad_threshold", "3", "-vad_postspeech", "30"],
   ]);
 
-async function feedRealTime(preview: PocketSphinxPreview, pcm: Buffer) {
+/** Feeds at real time; at each hold's audio time, waits (up to a minute) until its condition holds. */
+async function feedRealTime(preview: PocketSphinxPreview, pcm: Buffer, holds: { atMs: number; until: () => boolean }[] = []) {
   const piece = pcmBytesForMs(100);
   for (let at = 0; at < pcm.length; at += piece) {
+    while (holds.length > 0 && at >= pcmBytesForMs(holds[0].atMs)) {
+      const hold = holds.shift()!;
+      const deadline = Date.now() + 60_000;
+      while (!hold.until()) {
+        if (Date.now() > deadline) throw new Error(`no preview by ${hold.atMs} ms of audio after a minute`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
     preview.write(pcm.subarray(at, at + piece));
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -27,12 +36,18 @@ describe("PocketSphinx interim preview", () => {
   it("previews a long sentence while it is spoken, growing, on the stream's own timeline", async () => {
     const speech = await composeSpeech([{ text: "We need three more people for the project before the end of the month.", voice: "slt", pauseAfterMs: 300 }], { leadMs: 1500 });
     const pieces: PreviewPiece[] = [];
+    const u = speech.utterances[0];
     // At normal priority: under a parallel test run the lowest one would measure the machine's load, not the preview.
-    const preview = new PocketSphinxPreview({ spawn: recognizer, onPiece: (p) => pieces.push(p), lowPriority: false });
-    await feedRealTime(preview, speech.pcm);
+    // The speaker waits for a first preview a second in, and for a later one just before the end: a busy machine makes
+    // previews late, never absent (a preview that falls due while the last one runs goes as soon as that is done).
+    const preview = new PocketSphinxPreview({ spawn: recognizer, onPiece: (p) => pieces.push(p), lowPriority: false, everyMs: 500 });
+    const tickCount = () => new Set(pieces.map((p) => p.tick)).size;
+    await feedRealTime(preview, speech.pcm, [
+      { atMs: u.startMs + 1500, until: () => tickCount() >= 1 },
+      { atMs: u.endMs - 300, until: () => tickCount() >= 2 },
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     preview.stop();
-    const u = speech.utterances[0];
     const ticks = [...new Set(pieces.map((p) => p.tick))];
     expect(ticks.length, "previews while the sentence went on").toBeGreaterThanOrEqual(2);
     for (const p of pieces) {

@@ -4,8 +4,8 @@
 // utterance so far, so the interim text grows and firms up, and the main recognizer's final segment replaces it.
 import type { ChildProcess } from "node:child_process";
 import os from "node:os";
-import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/pipeline/engines/pocketsphinx-output";
-import { PCM_SAMPLE_RATE } from "@/lib/pipeline/audio";
+import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
 
 /** What the preview heard of the utterance in progress, in samples of the stream's own timeline. */
 export type PreviewPiece = { tick: number; startSample: number; endSample: number; text: string };
@@ -88,6 +88,10 @@ export class PocketSphinxPreview {
   private lastSpeech = -1;
   private lastTickAt = 0;
   private tickIds = 0;
+  /** A preview fell due while the recognizer was busy with the last one. */
+  private pending = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private drainAwaitedOn: NodeJS.WritableStream | undefined;
   private partial = Buffer.alloc(0);
   private readonly gate = new LoudnessGate();
   private deaths: number[] = [];
@@ -121,11 +125,14 @@ export class PocketSphinxPreview {
     if (sample <= this.windowStart) return;
     this.dropBefore(Math.min(sample, this.realSamples));
     this.lastTickAt = this.realSamples; // the next preview waits for new speech
+    this.pending = false;
   }
 
   /** Ends the preview: nothing is reported after this. */
   stop() {
     this.stopped = true;
+    this.pending = false;
+    clearTimeout(this.retryTimer);
     const proc = this.proc;
     this.proc = undefined;
     this.window = [];
@@ -187,12 +194,34 @@ export class PocketSphinxPreview {
   /** Previews the utterance so far: its audio from just before the first loud frame, then a pause to end it. */
   private tick() {
     const proc = this.proc;
+    if (!proc || proc.closed || !proc.child.stdin || proc.child.stdin.destroyed) {
+      this.lastTickAt = this.realSamples;
+      return;
+    }
+    // Still busy with the last preview: this one waits, and runs (on the audio as it is then) as soon as that is done,
+    // so a slow machine previews less often but never falls behind, and speech that goes on is always previewed.
+    // Audio the recognizer has not even read yet counts as busy, so what waits for it is bounded by one preview.
+    const stdin = proc.child.stdin;
+    const awaitLeft = this.awaiting ? AWAIT_LIMIT_MS - (Date.now() - this.awaiting.since) : 0;
+    if (stdin.writableLength > 0 || awaitLeft > 0) {
+      this.pending = true;
+      if (stdin.writableLength > 0) {
+        if (this.drainAwaitedOn !== stdin) {
+          this.drainAwaitedOn = stdin;
+          stdin.once("drain", () => {
+            this.drainAwaitedOn = undefined;
+            this.retryPending();
+          });
+        }
+      } else {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.retryPending(), awaitLeft);
+      }
+      return;
+    }
+    this.pending = false;
+    clearTimeout(this.retryTimer);
     this.lastTickAt = this.realSamples;
-    if (!proc || proc.closed || !proc.child.stdin || proc.child.stdin.destroyed) return;
-    // Still busy with the last preview: skip this one rather than fall further behind. Audio the recognizer has not
-    // even read yet always counts as busy, so what waits for it is bounded by one preview.
-    if (proc.child.stdin.writableLength > 0) return;
-    if (this.awaiting && Date.now() - this.awaiting.since < AWAIT_LIMIT_MS) return;
     const from = Math.max(this.windowStart, (this.firstSpeech ?? this.windowStart) - LEAD_SAMPLES);
     const audio = Buffer.concat(this.window).subarray((from - this.windowStart) * 2);
     if (audio.length === 0) return;
@@ -203,6 +232,11 @@ export class PocketSphinxPreview {
     this.awaiting = { tick: tick.id, since: Date.now() };
     proc.child.stdin.write(audio);
     proc.child.stdin.write(PAUSE);
+  }
+
+  /** The preview that waited for the recognizer to be free, now that it may be. */
+  private retryPending() {
+    if (this.pending && !this.stopped) this.tick();
   }
 
   private start(): Proc {
@@ -251,7 +285,10 @@ export class PocketSphinxPreview {
     if (this.awaiting && lastWord) {
       const endSample = Math.round(lastWord.endSec * PCM_SAMPLE_RATE);
       const awaited = proc.ticks.find((t) => t.id === this.awaiting!.tick);
-      if (!awaited || endSample >= awaited.previewStart) this.awaiting = undefined;
+      if (!awaited || endSample >= awaited.previewStart) {
+        this.awaiting = undefined;
+        queueMicrotask(() => this.retryPending());
+      }
     }
     const text = hypothesisText(block);
     const spoken = spokenWords(block);

@@ -1,4 +1,4 @@
-// Audio formats for the pipeline: WAV decoding and resampling to 16 kHz mono s16le, WAV encoding, and raw PCM chunk checks.
+// Audio formats for speech: WAV decoding and resampling to 16 kHz mono s16le (what every engine receives), WAV encoding, raw PCM chunk checks.
 
 /** The one format every speech engine receives: 16 kHz, mono, signed 16-bit little-endian. */
 export const PCM_SAMPLE_RATE = 16_000;

@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { pinnedLookup, refusedAddressReason, resolveDeliveryTarget, validateWebhookUrl } from "@/lib/webhooks/target";
+import { guardedLookup, pinnedLookup, refusedAddressReason, resolveDeliveryTarget, validateTargetUrl } from "@/lib/net/address-policy";
 
-describe("validateWebhookUrl", () => {
+describe("validateTargetUrl", () => {
   const strict = { allowPrivate: false };
   const open = { allowPrivate: true };
 
@@ -48,25 +48,25 @@ describe("validateWebhookUrl", () => {
     ["", false, false],
     [`https://hooks.example.com/${"a".repeat(2100)}`, false, false],
   ])("%s: strict %s, allowPrivate %s", (url, okStrict, okOpen) => {
-    const s = validateWebhookUrl(url, strict);
-    const o = validateWebhookUrl(url, open);
+    const s = validateTargetUrl(url, strict);
+    const o = validateTargetUrl(url, open);
     expect(s.ok).toBe(okStrict);
     expect(o.ok).toBe(okOpen);
     if (!s.ok) expect(s.reason).toMatch(/\S/);
   });
 
   it("explains the refusal", () => {
-    expect(validateWebhookUrl("http://hooks.example.com/", strict)).toEqual({ ok: false, reason: "https is required" });
-    expect(validateWebhookUrl("https://10.0.0.1/", strict)).toEqual({ ok: false, reason: "private address 10.0.0.1 (private)" });
-    expect(validateWebhookUrl("https://[::ffff:127.0.0.1]/", strict)).toMatchObject({
+    expect(validateTargetUrl("http://hooks.example.com/", strict)).toEqual({ ok: false, reason: "https is required" });
+    expect(validateTargetUrl("https://10.0.0.1/", strict)).toEqual({ ok: false, reason: "private address 10.0.0.1 (private)" });
+    expect(validateTargetUrl("https://[::ffff:127.0.0.1]/", strict)).toMatchObject({
       reason: expect.stringContaining("loopback, embedded IPv4 127.0.0.1"),
     });
-    expect(validateWebhookUrl("https://169.254.169.254/", open)).toMatchObject({ reason: expect.stringContaining("cloud metadata") });
-    expect(validateWebhookUrl("https://a:b@x.example/", strict)).toMatchObject({ reason: expect.stringContaining("credentials") });
+    expect(validateTargetUrl("https://169.254.169.254/", open)).toMatchObject({ reason: expect.stringContaining("cloud metadata") });
+    expect(validateTargetUrl("https://a:b@x.example/", strict)).toMatchObject({ reason: expect.stringContaining("credentials") });
   });
 
   it("returns the parsed URL, keeping an explicit port, path and query", () => {
-    const result = validateWebhookUrl("https://Hooks.Example.com:8443/in?x=1", strict);
+    const result = validateTargetUrl("https://Hooks.Example.com:8443/in?x=1", strict);
     expect(result.ok && result.url.href).toBe("https://hooks.example.com:8443/in?x=1");
   });
 });
@@ -189,5 +189,56 @@ describe("pinnedLookup", () => {
       req.end();
     });
     expect(hostHeader).toBe(`receiver.invalid:${port}`);
+  });
+});
+
+describe("guardedLookup", () => {
+  const answer = (lookup: ReturnType<typeof guardedLookup>, host: string, all = false) =>
+    new Promise<unknown>((resolve) =>
+      lookup(host, { all } as never, ((err: Error | null, address: unknown, family?: number) => resolve(err ? { err: (err as NodeJS.ErrnoException).code } : { address, family })) as never),
+    );
+
+  it("refuses a name whose addresses include a private one (policy as a function: nothing is connected)", async () => {
+    const resolver = async () => [{ address: "203.0.113.9", family: 4 }, { address: "10.1.2.3", family: 4 }];
+    expect(await answer(guardedLookup({ allowPrivate: false }, resolver), "s3.customer.example")).toEqual({ err: "ERR_ADDRESS_REFUSED" });
+    expect(await answer(guardedLookup({ allowPrivate: true }, async () => [{ address: "10.1.2.3", family: 4 }]), "minio.internal")).toEqual({ address: "10.1.2.3", family: 4 });
+    // Metadata stays refused with private ranges allowed.
+    expect(await answer(guardedLookup({ allowPrivate: true }, async () => [{ address: "169.254.169.254", family: 4 }]), "m.example")).toEqual({ err: "ERR_ADDRESS_REFUSED" });
+    expect(await answer(guardedLookup({ allowPrivate: false }, async () => [{ address: "fd12::1", family: 6 }]), "v6.example", true)).toEqual({ err: "ERR_ADDRESS_REFUSED" });
+  });
+
+  it("answers in the shape asked for with the address it checked", async () => {
+    const lookup = guardedLookup({ allowPrivate: false }, async () => [{ address: "2606:4700::1111", family: 6 }]);
+    expect(await answer(lookup, "s3.example", true)).toEqual({ address: [{ address: "2606:4700::1111", family: 6 }], family: undefined });
+    expect(await answer(lookup, "localhost")).toEqual({ err: "ERR_ADDRESS_REFUSED" });
+  });
+
+  it("refuses over the wire a loopback answer that came after a public one (rebinding), without connecting", async () => {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+      hits += 1;
+      res.end("inside");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const lookup = guardedLookup({ allowPrivate: false }, async () => [{ address: "127.0.0.1", family: 4 }]);
+      const error = await new Promise<NodeJS.ErrnoException>((resolve) => {
+        http.get({ hostname: "rebind.example", port, path: "/", agent: new http.Agent({ lookup }) }, () => resolve(new Error("connected"))).on("error", resolve);
+      });
+      expect(error.code).toBe("ERR_ADDRESS_REFUSED");
+      expect(hits).toBe(0);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe("validateTargetUrl for S3 endpoints", () => {
+  it("takes plain http when asked but keeps the address policy", () => {
+    expect(validateTargetUrl("http://s3.example.com", { allowPrivate: false, httpAllowed: true }).ok).toBe(true);
+    expect(validateTargetUrl("http://10.0.0.5:9000", { allowPrivate: false, httpAllowed: true })).toEqual({ ok: false, reason: "private address 10.0.0.5 (private)" });
+    expect(validateTargetUrl("http://10.0.0.5:9000", { allowPrivate: true, httpAllowed: true }).ok).toBe(true);
+    expect(validateTargetUrl("http://[fd00:ec2::254]", { allowPrivate: true, httpAllowed: true }).ok).toBe(false);
   });
 });

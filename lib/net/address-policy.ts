@@ -1,6 +1,13 @@
-// Webhook endpoint URL policy and delivery-time address checks, with a DNS answer pinned so the connection goes where it was checked.
+// The outbound address policy for customer-given URLs (webhook endpoints, S3 endpoints): no loopback, private, link-local or metadata targets, checked again against the resolved address at connection time.
 import { BlockList, isIP, type LookupFunction } from "node:net";
 import { lookup as dnsLookup } from "node:dns/promises";
+
+/** `allowPrivate`: the operator's switch for private and loopback targets (never metadata, unspecified or multicast). */
+export type AddressPolicy = { allowPrivate: boolean };
+/** Resolves a host name to every address; replaceable so tests can play a DNS server that changes its answer. */
+export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
+const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 export type DeliveryTarget =
@@ -11,7 +18,7 @@ const MAX_URL_LENGTH = 2048;
 
 /**
  * Ranges never used for a public web server. Refused unless the operator allows private targets
- * (VERBATIM_WEBHOOK_ALLOW_PRIVATE, for tests and local development).
+ * (VERBATIM_WEBHOOK_ALLOW_PRIVATE, VERBATIM_S3_ALLOW_PRIVATE: tests, local development, a self-hosted MinIO).
  */
 const privateRanges: [string, number, "ipv4" | "ipv6", string][] = [
   ["10.0.0.0", 8, "ipv4", "private"],
@@ -119,7 +126,7 @@ function classify(address: string, family: 4 | 6): AddressVerdict {
 }
 
 /**
- * Why an address may not receive webhooks, or null when it may.
+ * Why an address may not be connected to, or null when it may.
  * The reason reads "private address 10.0.0.1 (private)", "private address ::1 (loopback)", ...
  */
 export function refusedAddressReason(address: string, options: { allowPrivate: boolean }): string | null {
@@ -134,11 +141,17 @@ function bareHostname(url: URL): string {
   return url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
 }
 
+/** Whether a URL host names loopback by name (`localhost`, `*.localhost`), which resolvers answer without DNS. */
+function isLocalhostName(host: string): boolean {
+  const lower = host.toLowerCase().replace(/\.$/, "");
+  return lower === "localhost" || lower.endsWith(".localhost");
+}
+
 /**
- * The endpoint URL policy, checked when an endpoint is saved and again before each delivery: https (http only when
- * private targets are allowed), no credentials, a real port, and no literal or `localhost` private host.
+ * The endpoint URL policy, checked when an endpoint is saved and again before each use: https (http only when
+ * private targets are allowed, or `httpAllowed`), no credentials, a real port, and no literal or `localhost` private host.
  */
-export function validateWebhookUrl(input: string, options: { allowPrivate: boolean }): UrlCheck {
+export function validateTargetUrl(input: string, options: AddressPolicy & { httpAllowed?: boolean }): UrlCheck {
   if (typeof input !== "string" || input.length === 0) return { ok: false, reason: "URL is required" };
   if (input.length > MAX_URL_LENGTH) return { ok: false, reason: `URL is longer than ${MAX_URL_LENGTH} characters` };
   let url: URL;
@@ -148,7 +161,7 @@ export function validateWebhookUrl(input: string, options: { allowPrivate: boole
     return { ok: false, reason: "not a valid absolute URL" };
   }
   if (url.protocol === "http:") {
-    if (!options.allowPrivate) return { ok: false, reason: "https is required" };
+    if (!options.allowPrivate && !options.httpAllowed) return { ok: false, reason: "https is required" };
   } else if (url.protocol !== "https:") {
     return { ok: false, reason: `unsupported scheme ${url.protocol.replace(/:$/, "")}; use https` };
   }
@@ -160,7 +173,7 @@ export function validateWebhookUrl(input: string, options: { allowPrivate: boole
   if (isIP(host)) {
     const refused = refusedAddressReason(host, options);
     if (refused) return { ok: false, reason: refused };
-  } else if (!options.allowPrivate && (host === "localhost" || host.endsWith(".localhost"))) {
+  } else if (!options.allowPrivate && isLocalhostName(host)) {
     return { ok: false, reason: `private address ${host} (loopback)` };
   }
   return { ok: true, url };
@@ -170,17 +183,29 @@ export function validateWebhookUrl(input: string, options: { allowPrivate: boole
  * Checks the URL, resolves its host (every address) and refuses it if any address is not allowed; otherwise returns
  * the first address, to be pinned with `pinnedLookup` so a second DNS answer cannot redirect the connection.
  */
-export async function resolveDeliveryTarget(input: string, options: { allowPrivate: boolean }): Promise<DeliveryTarget> {
-  const checked = validateWebhookUrl(input, options);
+export async function resolveDeliveryTarget(
+  input: string,
+  options: AddressPolicy & { httpAllowed?: boolean; resolve?: Resolver },
+): Promise<DeliveryTarget> {
+  const checked = validateTargetUrl(input, options);
   if (!checked.ok) return { ...checked, stage: "policy" };
   const url = checked.url;
   const hostname = bareHostname(url);
   const literal = isIP(hostname);
   if (literal === 4 || literal === 6) return { ok: true, url, hostname, address: hostname, family: literal };
 
+  const resolved = await resolveAllowed(hostname, options, options.resolve ?? systemResolver);
+  if (!resolved.ok) return resolved;
+  return { ok: true, url, hostname, address: resolved.address, family: resolved.family };
+}
+
+type Resolved = { ok: true; address: string; family: 4 | 6 } | { ok: false; reason: string; stage: "policy" | "dns" };
+
+/** Resolves a host name and refuses it when any of its addresses is not allowed; else its first address. */
+async function resolveAllowed(hostname: string, policy: AddressPolicy, resolve: Resolver): Promise<Resolved> {
   let answers: { address: string; family: number }[];
   try {
-    answers = await dnsLookup(hostname, { all: true, verbatim: true });
+    answers = await resolve(hostname);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "lookup failed";
     return { ok: false, reason: `DNS lookup of ${hostname} failed: ${code}`, stage: "dns" };
@@ -188,11 +213,51 @@ export async function resolveDeliveryTarget(input: string, options: { allowPriva
   if (answers.length === 0) return { ok: false, reason: `DNS lookup of ${hostname} returned no address`, stage: "dns" };
   // Refuse if any answer is private: otherwise a host with one public and one private record could be steered inside.
   for (const answer of answers) {
-    const refused = refusedAddressReason(answer.address, options);
+    const refused = refusedAddressReason(answer.address, policy);
     if (refused) return { ok: false, reason: refused, stage: "policy" };
   }
   const first = answers[0];
-  return { ok: true, url, hostname, address: first.address, family: first.family === 6 ? 6 : 4 };
+  return { ok: true, address: first.address, family: first.family === 6 ? 6 : 4 };
+}
+
+/** The error a guarded connection fails with; `code` lets the S3 error mapping say "address not allowed". */
+export class AddressRefusedError extends Error {
+  readonly code = "ERR_ADDRESS_REFUSED";
+  constructor(readonly reason: string) {
+    super(`Connection refused by the address policy: ${reason}`);
+    this.name = "AddressRefusedError";
+  }
+}
+
+/**
+ * A `lookup` for node:http/https agents that checks every connection: it resolves the host itself, refuses the
+ * connection when any address is not allowed, and connects to the address it checked, so a name whose DNS answer
+ * changes between a check and the connection (rebinding) cannot reach inside. IP literals never reach a lookup
+ * (Node connects to them directly): callers check literals with `validateTargetUrl` first.
+ */
+export function guardedLookup(policy: AddressPolicy, resolve: Resolver = systemResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    const literal = isIP(hostname);
+    const checked: Promise<Resolved> =
+      literal === 4 || literal === 6
+        ? Promise.resolve(
+            refusedAddressReason(hostname, policy)
+              ? { ok: false, reason: refusedAddressReason(hostname, policy)!, stage: "policy" }
+              : { ok: true, address: hostname, family: literal },
+          )
+        : !policy.allowPrivate && isLocalhostName(hostname)
+          ? Promise.resolve({ ok: false, reason: `private address ${hostname} (loopback)`, stage: "policy" })
+          : resolveAllowed(hostname, policy, resolve);
+    void checked.then((result) => {
+      if (!result.ok) {
+        const error: NodeJS.ErrnoException =
+          result.stage === "policy" ? new AddressRefusedError(result.reason) : Object.assign(new Error(result.reason), { code: "ENOTFOUND" });
+        (callback as (err: NodeJS.ErrnoException) => void)(error);
+        return;
+      }
+      pinnedLookup(result.address, result.family)(hostname, options, callback);
+    });
+  };
 }
 
 /**

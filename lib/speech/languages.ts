@@ -13,3 +13,8 @@ export function languageName(code: string, locale = "en"): string {
     return code;
   }
 }
+
+/** `English (en)`. */
+export function languageLabel(code: string): string {
+  return `${languageName(code)} (${code})`;
+}
