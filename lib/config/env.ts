@@ -77,6 +77,8 @@ const envSchema = z.object({
     .default("wss://api.deepgram.com/v1/listen"),
   // Unset: nova-3 where it has the room's language, nova-2 otherwise (Thai).
   VERBATIM_DEEPGRAM_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
+  // How long the end of a track waits for Deepgram's last results (a self-hosted Deepgram on slow hardware may need more).
+  VERBATIM_DEEPGRAM_FINISH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.

@@ -282,7 +282,6 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
 
   private connect(): void {
     this.connecting = (async () => {
-      let lastError: Error | undefined;
       try {
         await backOff(() => this.openSocket(), {
           numOfAttempts: this.opts.reconnectAttempts,
@@ -290,13 +289,10 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
           maxDelay: this.opts.reconnectMaxDelayMs,
           timeMultiple: 2,
           jitter: "full",
-          retry: (e: Error) => {
-            lastError = e;
-            return !(e instanceof FatalDeepgramError) && !this.failure;
-          },
+          retry: (e: Error) => !(e instanceof FatalDeepgramError) && !this.failure,
         });
       } catch (error) {
-        const e = (error as Error) ?? lastError;
+        const e = error as Error;
         const tries = e instanceof FatalDeepgramError ? "" : ` (gave up after ${this.opts.reconnectAttempts} attempts)`;
         this.fail(new Error(`${e.message}${tries}`));
       } finally {
@@ -324,9 +320,10 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
       });
       ws.on("open", () => {
         opened = true;
-        if (this.aborted) {
+        if (this.aborted || this.failure) {
+          // Aborted, or given up (end() ran out of time), while this socket was opening.
           ws.terminate();
-          return reject(new FatalDeepgramError("The stream was aborted."));
+          return reject(new FatalDeepgramError(this.failure?.message ?? "The stream was aborted."));
         }
         this.requestId = undefined;
         conn.originSample = this.replay.startSample;
@@ -477,7 +474,7 @@ class DeepgramLiveStream extends SerialEngineStream<DeepgramSegment> implements 
     }
     clearTimeout(this.keepAliveTimer);
     if (!this.failure && (this.conn || this.connecting)) {
-      this.fail(new Error(`Deepgram did not finish the stream within ${Math.round(this.opts.endTimeoutMs / 1000)} s; its last words may be missing.`));
+      this.fail(new Error(`Deepgram did not finish the stream within ${Math.round(this.opts.endTimeoutMs / 1000)} s (VERBATIM_DEEPGRAM_FINISH_SECONDS); its last words may be missing.`));
     }
     this.withdrawInterim();
   }

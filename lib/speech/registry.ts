@@ -13,7 +13,11 @@ type EngineEntry = { id: string; create: (env: AppEnv) => SpeechEngine };
  */
 const engineEntries: readonly EngineEntry[] = [
   { id: "pocketsphinx", create: (env) => createPocketSphinxEngine({ interim: env.VERBATIM_POCKETSPHINX_INTERIM }) },
-  { id: "deepgram", create: (env) => createDeepgramEngine({ apiKey: env.DEEPGRAM_API_KEY, url: env.VERBATIM_DEEPGRAM_URL, model: env.VERBATIM_DEEPGRAM_MODEL }) },
+  {
+    id: "deepgram",
+    create: (env) =>
+      createDeepgramEngine({ apiKey: env.DEEPGRAM_API_KEY, url: env.VERBATIM_DEEPGRAM_URL, model: env.VERBATIM_DEEPGRAM_MODEL, endTimeoutMs: env.VERBATIM_DEEPGRAM_FINISH_SECONDS * 1000 }),
+  },
   { id: "openai", create: (env) => createOpenAiTranscribeEngine(openAiTranscribeConfigFromEnv(env)) },
 ];
 

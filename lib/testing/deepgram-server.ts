@@ -53,6 +53,7 @@ export class DeepgramContractServer {
   readonly refusedHandshakes: { status: number; query: URLSearchParams }[] = [];
   private readonly refusals: Refusal[] = [];
   private readonly sabotage: Sabotage[] = [];
+  private dropAtFinalize = false;
   private readonly sentListeners: ((m: SentMessage) => void)[] = [];
   private readonly sockets = new Set<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -75,6 +76,11 @@ export class DeepgramContractServer {
   /** The next `times` handshakes are refused with this status (429, 500, …). */
   refuseNext(status: number, times = 1, dgError = STATUS_CODES[status] ?? "Refused") {
     for (let i = 0; i < times; i++) this.refusals.push({ status, dgError });
+  }
+
+  /** The next socket to receive Finalize is cut there, unanswered (a drop while the client flushes). One shot. */
+  dropOnNextFinalize() {
+    this.dropAtFinalize = true;
   }
 
   /** Handshakes are accepted again. */
@@ -206,6 +212,7 @@ export class DeepgramContractServer {
     armIdle();
 
     ws.on("message", (data, isBinary) => {
+      if (log.closedBy === "dropped") return; // frames that were already read when the socket was cut
       if (!closing) armIdle();
       if (isBinary) {
         if (closing) return;
@@ -234,7 +241,12 @@ export class DeepgramContractServer {
         // not JSON: Deepgram ignores it too
       }
       log.controls.push(type);
-      if (type === "Finalize") void recognizer.flush({ fromFinalize: true, last: false });
+      if (type === "Finalize" && this.dropAtFinalize) {
+        this.dropAtFinalize = false;
+        closing = true;
+        log.closedBy = "dropped";
+        ws.terminate();
+      } else if (type === "Finalize") void recognizer.flush({ fromFinalize: true, last: false });
       else if (type === "CloseStream") {
         closing = true;
         clearTimeout(idle); // the client has said all it will; the server answers in its own time

@@ -23,6 +23,8 @@ beforeAll(async () => {
   process.env.VERBATIM_SPEECH_ENGINE = "deepgram";
   process.env.DEEPGRAM_API_KEY = "dg-e2e-key";
   process.env.VERBATIM_DEEPGRAM_URL = server.url;
+  // The local server recognizes at this machine's pace; on a busy machine its last results take a while.
+  process.env.VERBATIM_DEEPGRAM_FINISH_SECONDS = "120";
   resetAppEnvForTests();
   expect(await speechEngineStatus("deepgram", { refresh: true })).toMatchObject({ engineId: "deepgram", ok: true });
   anaPcm = (await composeSpeech([{ text: "Good morning everyone. Let us start with the budget.", voice: "slt", pauseAfterMs: 1200 }])).pcm;
