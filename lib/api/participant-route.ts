@@ -13,7 +13,7 @@ import { errorResponse, zodIssues } from "./errors";
 import { consumeRateLimit, rateLimitHeaders, type RateCost } from "./rate-limit";
 import { readJsonBody } from "./read-body";
 import { assertNoNul } from "@/lib/validation/no-nul";
-import { bearerToken, rateLimitedResponse, toResponse, type ApiResult } from "./route";
+import { bearerToken, rateLimitedResponse, toResponse, unauthorizedBudget, type ApiResult } from "./route";
 
 /**
  * Who calls: a media server or integration with the account's API key (may act for any participant of the account's
@@ -97,7 +97,9 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
 
       return toResponse(await handler({ db, request, room, caller, params, body: body as Out<B> }), headers);
     } catch (error) {
-      return roomErrorResponse(error, headers);
+      const refused = await unauthorizedBudget(error, request);
+      if (refused?.limited) return refused.limited;
+      return roomErrorResponse(error, refused?.headers ?? headers);
     }
   };
 }

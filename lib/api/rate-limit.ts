@@ -60,6 +60,14 @@ export async function consumeRateLimit(db: Db, accountId: string, cost: RateCost
   return consumeBudget(db, { prefix: "api", points: budget, durationSeconds: 60 }, `account:${accountId}`, ratePoints[cost]);
 }
 
+/**
+ * The budget of calls that carry no valid credential (api.md: every answer has X-RateLimit-*), per client address:
+ * it also makes guessing keys or participant tokens slow.
+ */
+export async function consumeUnauthenticated(db: Db, clientAddress: string, budget: number): Promise<RateDecision> {
+  return consumeBudget(db, { prefix: "api-unauthenticated", points: budget, durationSeconds: 60 }, `address:${clientAddress}`, ratePoints.read);
+}
+
 /** Seconds until a refused caller may try again, for Retry-After (at least 1). */
 export function retryAfterSeconds(decision: Pick<RateDecision, "msLeft">): number {
   return Math.max(1, Math.ceil(decision.msLeft / 1000));

@@ -8,7 +8,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { errorResponse, zodIssues } from "./errors";
 import { readJsonBody } from "./read-body";
 import { assertNoNul } from "@/lib/validation/no-nul";
-import { consumeRateLimit, rateLimitHeaders, retryAfterSeconds, type RateCost, type RateDecision } from "./rate-limit";
+import { consumeRateLimit, consumeUnauthenticated, rateLimitHeaders, retryAfterSeconds, type RateCost, type RateDecision } from "./rate-limit";
+import { clientAddress } from "@/lib/net/client-address";
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -50,9 +51,22 @@ export function apiRoute<P extends Schema | undefined = undefined, Q extends Sch
 
       return toResponse(await handler({ actor, db, request, params, query, body } as ApiContext<P, Q, B>), headers);
     } catch (error) {
-      return errorResponse(error, headers);
+      const refused = await unauthorizedBudget(error, request);
+      if (refused?.limited) return refused.limited;
+      return errorResponse(error, refused?.headers ?? headers);
     }
   };
+}
+
+/**
+ * A 401 counts against the caller's address (no account is known): its X-RateLimit-* headers, or the 429 to send
+ * instead once the address has used its budget. Undefined for other errors.
+ */
+export async function unauthorizedBudget(error: unknown, request: Request): Promise<{ headers: Record<string, string>; limited?: Response } | undefined> {
+  if (!(error instanceof AppError) || error.code !== "unauthorized") return undefined;
+  const decision = await consumeUnauthenticated(await getDb(), clientAddress(request.headers), appEnv().VERBATIM_RATE_LIMIT_POINTS);
+  const headers = rateLimitHeaders(decision);
+  return decision.allowed ? { headers } : { headers, limited: rateLimitedResponse(decision, headers) };
 }
 
 function parse(schema: Schema | undefined, value: unknown, prefix: string[]) {

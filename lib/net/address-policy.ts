@@ -7,7 +7,7 @@ export type AddressPolicy = { allowPrivate: boolean };
 /** Resolves a host name to every address; replaceable so tests can play a DNS server that changes its answer. */
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 export type DeliveryTarget =

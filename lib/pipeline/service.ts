@@ -13,6 +13,7 @@ import { recordEngineError } from "@/lib/pipeline/engine-errors";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
+import { toSingleLine } from "@/lib/transcripts/render";
 import { SessionRuntime, type ChunkOutcome } from "@/lib/pipeline/session/runtime";
 import {
   commandTranscription,
@@ -181,7 +182,8 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
   const result = await joinSession(db, {
     room,
     participantId,
-    displayName: input.displayName,
+    // The renderer's sanitizer, once at the door: live text, webhooks and summaries all get the clean name.
+    displayName: toSingleLine(input.displayName),
     role,
     breakoutGroup: input.breakoutGroup ?? null,
     proof,

@@ -8,7 +8,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
-import { assertRoomOpen, createRoom, deleteRoom, getRoom, getRoomByName, hostRoomUrl, isRoomOpen, listRooms, ROOM_GRACE_MS, roomUrl, verifyRoomKey } from "./rooms";
+import { assertRoomOpen, createRoom, deleteRoom, getRoom, getRoomByName, hostRoomUrl, isRoomOpen, listRooms, ROOM_GRACE_MS, roomLinksFor, roomUrl, verifyRoomKey } from "./rooms";
 import { countSessionsByRoom } from "./session-counts";
 import { createMeetingSchema, createRoomFormSchema } from "./validation";
 
@@ -110,6 +110,10 @@ describeEachDatabase("rooms", (handle) => {
     expect(verifyRoomKey(found!, "x".repeat(500))).toBe(false);
     expect(roomUrl(room)).toBe(`https://rooms.test/r/${room.roomName.slice(1)}`);
     expect(hostRoomUrl(room)).toBe(`https://rooms.test/r/${room.roomName.slice(1)}?roomKey=${encodeURIComponent(roomKey)}`);
+    // The Rooms page: only admins get the host link; members get the room link alone.
+    expect(roomLinksFor(room, "admin")).toEqual({ roomUrl: roomUrl(room), hostRoomUrl: hostRoomUrl(room) });
+    expect(roomLinksFor(room, "member")).toEqual({ roomUrl: roomUrl(room), hostRoomUrl: null });
+    expect(JSON.stringify(roomLinksFor(room, "member"))).not.toContain(encodeURIComponent(roomKey));
     expect(await getRoomByName(db(), "/desk-nothere")).toBeNull();
     expect(await getRoomByName(db(), room.roomName.slice(1))).toBeNull();
 

@@ -163,6 +163,14 @@ export function hostRoomUrl(room: Pick<Room, "id" | "roomName" | "roomKeySealed"
   return `${roomUrl(room, publicUrl)}?roomKey=${encodeURIComponent(openRoomKey(room))}`;
 }
 
+/**
+ * The links a signed-in user may see for a room: everyone the room link, only admins the host link (its key makes
+ * anyone who has it the host, and members cannot otherwise act as hosts).
+ */
+export function roomLinksFor(room: Pick<Room, "id" | "roomName" | "roomKeySealed">, role: "admin" | "member", publicUrl = appEnv().publicUrl) {
+  return { roomUrl: roomUrl(room, publicUrl), hostRoomUrl: role === "admin" ? hostRoomUrl(room, publicUrl) : null };
+}
+
 /** The room's own settings as resolveRoomSettings takes them (sealed secret included, never sent out). */
 export function roomOverrides(room: Room): RoomOverrides {
   let destination: Destination | null = null;

@@ -55,7 +55,8 @@ export function escapeMarkdownInline(value: string): string {
     .replace(/\.(?=\S)/g, "\\.");
 }
 
-function nameOrPlaceholder(name: string): string {
+/** A speaker's name as every text output shows it (transcripts, summaries): one line, no bidi or other invisible controls. */
+export function nameOrPlaceholder(name: string): string {
   return toSingleLine(name) || "Unnamed participant";
 }
 

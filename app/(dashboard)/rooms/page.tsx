@@ -7,7 +7,7 @@ import { getAccountTranscriptionSettings } from "@/lib/settings/account-settings
 import { configuredEngineLanguages, supportedLanguages } from "@/lib/speech/engine-languages";
 import { languageName } from "@/lib/speech/languages";
 import type { Destination, StartTrigger } from "@/lib/settings/types";
-import { effectiveRoomSettingsFrom, hostRoomUrl, isRoomOpen, listRooms, roomUrl } from "@/lib/rooms/rooms";
+import { effectiveRoomSettingsFrom, isRoomOpen, listRooms, roomLinksFor } from "@/lib/rooms/rooms";
 import { countSessionsByRoom } from "@/lib/rooms/session-counts";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
@@ -50,8 +50,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
     return {
       id: room.id,
       roomName: room.roomName,
-      roomUrl: roomUrl(room),
-      hostRoomUrl: hostRoomUrl(room),
+      ...roomLinksFor(room, user.role),
       endDate: room.endDate.toISOString(),
       open: isRoomOpen(room, now),
       sessions: sessions.get(room.id) ?? 0,

@@ -22,7 +22,8 @@ export type RoomView = {
   id: string;
   roomName: string;
   roomUrl: string;
-  hostRoomUrl: string;
+  /** Admins only. */
+  hostRoomUrl: string | null;
   endDate: string;
   open: boolean;
   sessions: number;
@@ -122,7 +123,7 @@ function RoomRow({ room, isAdmin }: { room: RoomView; isAdmin: boolean }) {
         </div>
         <div className="mt-2 flex flex-wrap gap-2">
           <CopyButton value={room.roomUrl} label="Copy room link" />
-          <CopyButton value={room.hostRoomUrl} label="Copy host link" />
+          {room.hostRoomUrl && <CopyButton value={room.hostRoomUrl} label="Copy host link" />}
         </div>
       </td>
       <td className="px-5 py-3">

@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { rooms } from "@/lib/db/schema";
+import { rooms, sessionParticipants } from "@/lib/db/schema";
+import { loadTranscriptSegments } from "@/lib/summaries/queries";
+import { createTestTranscript } from "@/lib/transcripts/testing";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
 import { callRoute, newAccount, newRoom, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
@@ -111,5 +113,21 @@ describeEachDatabase("room security through the routes", (handle) => {
     // With nobody present, the first guest of a new session is refused too (no session is left open by the refusal).
     expect((await join(name, { displayName: "Late" })).status).toBe(403);
     expect((await callRoute("GET", `/rooms/${name}`)).json.roomSessionId).toBeNull();
+  });
+
+  it("bidi and other invisible controls never reach a stored display name or a summary's speakers", async () => {
+    const { name } = await newRoom(db(), acct, { startTrigger: "none" });
+    const spoof = await join(name, { displayName: "Ana \u202Enimda\u202C\u2066x\u2069\n(host)" });
+    expect(spoof.status).toBe(201);
+    const [stored] = await db().select().from(sessionParticipants).where(eq(sessionParticipants.participantId, spoof.json.participantId));
+    expect(stored.displayName).toBe("Ana nimda x (host)");
+    expect((await join(name, { displayName: "\u202E\u200B\u2066" })).json.details).toEqual([{ path: "displayName", message: "Give a display name with visible characters" }]);
+    await callRoute("DELETE", `/rooms/${name}/participants/${spoof.json.participantId}`, { token: spoof.json.participantToken });
+    await settlePipelineTasks();
+
+    // Names stored before the fix are cleaned on their way to the summary engines.
+    const t = await createTestTranscript(db(), acct.admin.accountId, { segments: [{ speaker: "Eve\u202Etrats\u202C", atSeconds: 1, text: "The budget is approved." }] });
+    const segments = await loadTranscriptSegments(db(), acct.admin.accountId, t.id);
+    expect(segments.map((s) => s.displayName)).toEqual(["Eve trats"]);
   });
 });
