@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "./env";
+import { ConfigError, linksReachOnlyThisMachine, parseEnv } from "./env";
 import { loadOrCreateSecret } from "./secrets";
 
 describe("configuration from the environment", () => {
@@ -28,6 +28,13 @@ describe("configuration from the environment", () => {
     expect(message).toContain("DATABASE_URL: must be a postgres:// or postgresql:// URL");
     expect(message).toContain("AUTH_SECRET: must be at least 32 characters");
     expect(message).toContain("VERBATIM_PUBLIC_URL:");
+  });
+
+  it("says when links would reach only this machine: no public URL and a loopback fallback", () => {
+    expect(linksReachOnlyThisMachine(parseEnv({}))).toBe(true);
+    expect(linksReachOnlyThisMachine(parseEnv({ VERBATIM_PUBLIC_URL: "https://verbatim.example.com" }))).toBe(false);
+    // Set on purpose, even to loopback (the tests do): the operator chose it.
+    expect(linksReachOnlyThisMachine(parseEnv({ VERBATIM_PUBLIC_URL: "http://127.0.0.1:3000" }))).toBe(false);
   });
 
   it("wants all of the hosted S3 settings or none", () => {

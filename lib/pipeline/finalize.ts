@@ -7,7 +7,7 @@ import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { storageForDestination } from "@/lib/storage-config/storage-for";
 import { StorageError } from "@/lib/storage/storage-error";
-import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from "@/lib/transcripts/render";
+import { durationInSeconds as sessionSeconds, renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
 
@@ -114,7 +114,7 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
   return db.transaction(async (tx) => {
     const base = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const };
     if (failure === undefined) {
-      const durationInSeconds = Math.max(0, Math.round((t.endedAt!.getTime() - t.startedAt.getTime()) / 1000));
+      const durationInSeconds = sessionSeconds(t.startedAt, t.endedAt!);
       const [ready] = await tx
         .update(transcriptions)
         .set({ state: "ready", durationSeconds: durationInSeconds, storageKey: key, error: null, nextUploadAt: null, updatedAt: at })

@@ -35,7 +35,7 @@ export function MembersClient({ members, invites, isAdmin, currentUserId }: { me
         <Card>
           <CardHeader title="Invite someone" description="They get a link that works once and expires in 7 days. Send it to them yourself." />
           <form action={inviteAction} className="flex flex-wrap items-end gap-3 px-5 py-4">
-            <Field label="Email" name="email" type="email" required className="w-72" error={invited && !invited.ok ? invited.fieldErrors?.email : undefined} />
+            <Field label="Email" name="email" type="email" required className="w-full sm:w-72" error={invited && !invited.ok ? invited.fieldErrors?.email : undefined} />
             <SelectField label="Role" name="role" defaultValue="member">
               <option value="member">Member</option>
               <option value="admin">Admin</option>
