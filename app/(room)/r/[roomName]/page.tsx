@@ -36,6 +36,7 @@ export default async function RoomPage({ params, searchParams }: { params: Promi
     <RoomClient
       roomName={roomName}
       displayRoomName={room.roomName}
+      roomTitle={room.title}
       roomKey={roomKey}
       hostKeyValid={roomKey ? verifyRoomKey(room, roomKey) : false}
       initial={initial}
