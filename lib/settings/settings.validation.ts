@@ -44,6 +44,8 @@ export const settingsFormSchema = s3FieldsSchema.extend({
   startTrigger: z.enum(accountStartTriggers, { error: "Choose a start trigger" }),
   language: z.enum(transcriptionLanguages, { error: "Choose a language from the list" }),
   storage: z.enum(["hosted", "s3"], { error: 'Choose "Hosted" or "Your S3 bucket"' }),
+  // With hosted storage the saved bucket settings are kept for a later switch back, unless this asks to remove them.
+  removeBucket: checkbox,
   retentionDays: z.preprocess(
     (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v.trim())) : v),
     z

@@ -145,6 +145,39 @@ export async function rotateWebhookSecret(db: Db, actor: Actor, webhookId: strin
   return { secret, previousSecretExpiresAt };
 }
 
+/**
+ * Changes an endpoint's URL, description and events; its signing secret stays, so the receiver needs no change.
+ * The URL policy is checked as when it was added.
+ */
+export async function updateWebhookEndpoint(
+  db: Db,
+  actor: Actor,
+  webhookId: string,
+  input: CreateEndpointInput,
+  options: { allowPrivate?: boolean } = {},
+): Promise<WebhookEndpoint> {
+  requireAdmin(actor);
+  const parsed = createEndpointBodySchema.parse(input);
+  const check = validateWebhookUrl(parsed.url, { allowPrivate: options.allowPrivate ?? allowPrivateDefault() });
+  if (!check.ok) throw invalid("url", `This URL cannot receive webhooks: ${check.reason}.`);
+  return db.transaction(async (tx) => {
+    const row = await findWebhookEndpoint(tx, actor.accountId, webhookId);
+    if (!row) throw notFound("This webhook endpoint does not exist");
+    const [updated] = await tx
+      .update(webhookEndpoints)
+      .set({ url: check.url.toString(), description: parsed.description, events: parsed.events, updatedAt: sql`now()` })
+      .where(eq(webhookEndpoints.id, row.id))
+      .returning();
+    await recordAudit(tx, actor, {
+      action: "webhook.updated",
+      targetType: "webhook",
+      targetId: row.id,
+      details: { url: updated.url, events: parsed.events, previousUrl: row.url === updated.url ? undefined : row.url },
+    });
+    return toWebhookEndpoint(updated);
+  });
+}
+
 /** A disabled endpoint gets no new deliveries, and pending retries to it stop. */
 export async function setWebhookEndpointEnabled(db: Db, actor: Actor, webhookId: string, enabled: boolean): Promise<void> {
   requireAdmin(actor);
