@@ -13,6 +13,7 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
+import { useDialogAction } from "@/components/ui/use-dialog-action";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 export type SettingView = { field: string; label: string; value: string; source: "room" | "account" };
@@ -204,16 +205,8 @@ function RoomRow({ room, isAdmin }: { room: RoomView; isAdmin: boolean }) {
 }
 
 function RenameRoom({ room }: { room: RoomView }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
   const [title, setTitle] = useState(room.title ?? "");
-  const [state, action, pending] = useActionState(renameRoomAction, null);
-  useEffect(() => {
-    if (state?.ok) {
-      setOpen(false);
-      router.refresh();
-    }
-  }, [state, router]);
+  const { open, setOpen, state, pending, onSubmit } = useDialogAction(renameRoomAction);
   return (
     <Dialog
       open={open}
@@ -226,14 +219,7 @@ function RenameRoom({ room }: { room: RoomView }) {
       title="Rename room"
       description="The name people see on the Rooms page and as the title of this room’s transcripts. The room link stays the same."
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          startTransition(() => action(data));
-        }}
-        className="space-y-4"
-      >
+      <form onSubmit={onSubmit} className="space-y-4">
         <input type="hidden" name="roomId" value={room.id} />
         <Field label="Room name" name="title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} placeholder="Weekly sync" error={state && !state.ok ? (state.fieldErrors?.title ?? state.error) : undefined} />
         <div className="flex justify-end gap-2">

@@ -14,6 +14,7 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
+import { useDialogAction } from "@/components/ui/use-dialog-action";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 export type EndpointView = {
@@ -70,7 +71,7 @@ type EndpointValues = { url: string; description: string; events: string[] };
 function EndpointForm({
   eventTypes,
   initial,
-  action,
+  onSubmit,
   state,
   webhookId,
   submitLabel,
@@ -80,7 +81,7 @@ function EndpointForm({
 }: {
   eventTypes: EventTypeView[];
   initial: EndpointValues;
-  action: (data: FormData) => void;
+  onSubmit: (event: React.FormEvent<HTMLFormElement>) => void;
   state: { ok: boolean; error?: string; fieldErrors?: Record<string, string> } | null;
   webhookId?: string;
   submitLabel: string;
@@ -93,14 +94,7 @@ function EndpointForm({
   const eventsError = Object.entries(errors).find(([path]) => path.startsWith("events"))?.[1];
   const idPrefix = webhookId ? `edit-${webhookId}` : "new";
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        const data = new FormData(e.currentTarget);
-        startTransition(() => action(data));
-      }}
-      className="space-y-4"
-    >
+    <form onSubmit={onSubmit} className="space-y-4">
       {webhookId && <input type="hidden" name="webhookId" value={webhookId} />}
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
@@ -198,7 +192,11 @@ function AddEndpoint({ eventTypes }: { eventTypes: EventTypeView[] }) {
           key={formKey}
           eventTypes={eventTypes}
           initial={{ url: "", description: "", events: eventTypes.filter((e) => e.type.startsWith("transcription.")).map((e) => e.type) }}
-          action={action}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const data = new FormData(e.currentTarget);
+            startTransition(() => action(data));
+          }}
           state={formKey > 0 && state?.ok ? null : state}
           submitLabel="Add endpoint"
           pendingLabel="Adding…"
@@ -216,15 +214,7 @@ function AddEndpoint({ eventTypes }: { eventTypes: EventTypeView[] }) {
 }
 
 function EditEndpoint({ endpoint, eventTypes }: { endpoint: EndpointView; eventTypes: EventTypeView[] }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState(updateWebhookAction, null);
-  useEffect(() => {
-    if (state?.ok) {
-      setOpen(false);
-      router.refresh();
-    }
-  }, [state, router]);
+  const { open, setOpen, state, pending, onSubmit } = useDialogAction(updateWebhookAction);
   return (
     <Dialog
       open={open}
@@ -236,7 +226,7 @@ function EditEndpoint({ endpoint, eventTypes }: { endpoint: EndpointView; eventT
       <EndpointForm
         eventTypes={eventTypes}
         initial={{ url: endpoint.url, description: endpoint.description, events: endpoint.events }}
-        action={action}
+        onSubmit={onSubmit}
         state={state}
         webhookId={endpoint.webhookId}
         submitLabel="Save endpoint"

@@ -64,7 +64,7 @@ export default async function TranscriptPage({ params, searchParams }: { params:
         segments={segments}
         initialFind={typeof q === "string" ? q.slice(0, 200) : ""}
         participants={meta.participants}
-        summary={<SummaryPanel transcriptionId={row.id} transcriptionState={row.state} initialSummary={summary ? summaryPanelData(summary) : null} />}
+        summary={<SummaryPanel transcriptionId={row.id} transcriptionState={row.state} hasSpeech={segments.length > 0} initialSummary={summary ? summaryPanelData(summary) : null} />}
       />
     </>
   );

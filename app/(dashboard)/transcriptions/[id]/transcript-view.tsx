@@ -15,6 +15,7 @@ import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { FormattedDate } from "@/components/ui/formatted-date";
 import { cn } from "@/components/ui/cn";
+import { useDialogAction } from "@/components/ui/use-dialog-action";
 import { deleteTranscriptionsAction, renameTranscriptionAction, shareLinkAction } from "../actions";
 import { durationInWords, formatSeconds, languageName, stateLabel, stateTone, storageLabel } from "../format";
 import { timeAnchor } from "./time-anchor";
@@ -451,16 +452,8 @@ function ShareLinkButton({ id, available, reason }: { id: string; available: boo
 }
 
 function RenameTranscript({ id, title }: { id: string; title: string }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
   const [value, setValue] = useState(title);
-  const [state, action, pending] = useActionState(renameTranscriptionAction, null);
-  useEffect(() => {
-    if (state?.ok) {
-      setOpen(false);
-      router.refresh();
-    }
-  }, [state, router]);
+  const { open, setOpen, state, pending, onSubmit } = useDialogAction(renameTranscriptionAction);
   return (
     <Dialog
       open={open}
@@ -469,14 +462,7 @@ function RenameTranscript({ id, title }: { id: string; title: string }) {
       title="Rename transcript"
       description="Only this transcript’s title changes; leave it empty to use the room’s name again."
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          startTransition(() => action(data));
-        }}
-        className="space-y-4"
-      >
+      <form onSubmit={onSubmit} className="space-y-4">
         <input type="hidden" name="id" value={id} />
         <Field label="Title" name="title" value={value} onChange={(e) => setValue(e.target.value)} maxLength={120} error={state && !state.ok ? (state.fieldErrors?.title ?? state.error) : undefined} />
         <div className="flex justify-end gap-2">
