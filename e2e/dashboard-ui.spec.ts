@@ -156,7 +156,7 @@ test("a transcript reads as a document: title, date and length in words, speaker
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Q3 budget ${run}`);
 
   await page.setViewportSize(PHONE);
-  await page.reload();
+  await page.goto(`/transcriptions/${t.transcriptionId}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Q3 budget ${run}`);
   await expectNoSidewaysScroll(page);
   await shot(page, "phone-transcript");
@@ -164,6 +164,27 @@ test("a transcript reads as a document: title, date and length in words, speaker
   await expect(page.getByTestId("transcription-row").filter({ hasText: `Q3 budget ${run}` })).toBeVisible();
   await expectNoSidewaysScroll(page);
   await shot(page, "phone-transcriptions-list");
+
+  // Dark mode, desktop: the list's headers and the transcript.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.setViewportSize(DESKTOP);
+  await page.goto("/transcriptions");
+  await shot(page, "desktop-transcriptions-dark");
+  await page.goto(`/transcriptions/${t.transcriptionId}`);
+  await shot(page, "desktop-transcript-dark");
+});
+
+test("an unknown address gets Verbatim's own not-found page, and every page has a favicon", async ({ page, request }) => {
+  const icon = await request.get("/favicon.ico");
+  expect(icon.status()).toBe(200);
+  expect((await icon.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0])); // an .ico file
+  await page.goto("/transcriptions/00000000-0000-0000-0000-000000000000");
+  await expect(page.getByRole("heading", { level: 1, name: "This page does not exist" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Go to Transcriptions" })).toBeVisible();
+  await page.goto("/no/such/page");
+  await expect(page.getByRole("heading", { level: 1, name: "This page does not exist" })).toBeVisible();
+  await page.setViewportSize(PHONE);
+  await shot(page, "phone-not-found");
 });
 
 test("a member's navigation has no admin-only pages", async ({ page, browser }) => {

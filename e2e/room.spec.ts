@@ -64,6 +64,13 @@ test("a participant joins a room with an automatic trigger, is transcribed live 
     await expect(room.getByTestId("mic-on")).toBeVisible();
     await expect(room.getByRole("list", { name: "People in the room" })).toContainText("Ana Participant");
     await expect(room.getByTestId("session-timer")).toHaveText(/^\d\d:\d\d$/);
+    // The admin's Rooms page shows the room as live, and its session count leads to its transcripts.
+    await page.goto(`/rooms?q=${name}`);
+    const row = page.getByTestId("room-row").filter({ hasText: meeting.roomName });
+    await expect(row).toContainText("Live now");
+    await row.getByTestId("room-sessions").click();
+    await expect(page.getByTestId("transcription-row")).toHaveCount(1);
+    await expect(page.getByTestId("transcription-row")).toContainText("In progress");
 
     // The words come back live, under the speaker's name.
     const transcript = room.getByRole("log", { name: "Live transcript" });
