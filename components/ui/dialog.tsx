@@ -1,5 +1,6 @@
 "use client";
 import * as RadixDialog from "@radix-ui/react-dialog";
+import { Button } from "./button";
 
 /** A modal dialog (Radix: focus trap, Escape, labelled title and description). */
 export function Dialog({
@@ -37,3 +38,17 @@ export function Dialog({
 }
 
 export const DialogClose = RadixDialog.Close;
+
+/** A dialog form's buttons: Cancel closes it; the submit button shows its pending label while the action runs. */
+export function DialogActions({ pending, submitLabel, pendingLabel }: { pending: boolean; submitLabel: string; pendingLabel: string }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <RadixDialog.Close asChild>
+        <Button variant="secondary">Cancel</Button>
+      </RadixDialog.Close>
+      <Button type="submit" disabled={pending}>
+        {pending ? pendingLabel : submitLabel}
+      </Button>
+    </div>
+  );
+}

@@ -14,11 +14,17 @@ export function useDialogAction<T>(action: (prev: ActionState<T>, form: FormData
       router.refresh();
     }
   }, [state, router]);
-  /** Submits by hand: React resets a form after its action, which would empty the controlled fields of a refused one. */
-  const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
+  return { open, setOpen, state, pending, onSubmit: submitByHand(run) };
+}
+
+/**
+ * A form's onSubmit that runs the action itself: React resets a form after its `action`, which would empty the
+ * controlled fields of a refused one (and the selects, even controlled).
+ */
+export function submitByHand(run: (data: FormData) => void) {
+  return (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     startTransition(() => run(data));
   };
-  return { open, setOpen, state, pending, onSubmit };
 }

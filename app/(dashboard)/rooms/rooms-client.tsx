@@ -1,5 +1,5 @@
 "use client";
-import { startTransition, useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import Link from "next/link";
 import { createRoomAction, deleteRoomAction, renameRoomAction } from "./actions";
@@ -11,9 +11,9 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { Dialog, DialogActions, DialogClose } from "@/components/ui/dialog";
 import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
-import { useDialogAction } from "@/components/ui/use-dialog-action";
+import { submitByHand, useDialogAction } from "@/components/ui/use-dialog-action";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 export type SettingView = { field: string; label: string; value: string; source: "room" | "account" };
@@ -222,14 +222,7 @@ function RenameRoom({ room }: { room: RoomView }) {
       <form onSubmit={onSubmit} className="space-y-4">
         <input type="hidden" name="roomId" value={room.id} />
         <Field label="Room name" name="title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} placeholder="Weekly sync" error={state && !state.ok ? (state.fieldErrors?.title ?? state.error) : undefined} />
-        <div className="flex justify-end gap-2">
-          <DialogClose asChild>
-            <Button variant="secondary">Cancel</Button>
-          </DialogClose>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save name"}
-          </Button>
-        </div>
+        <DialogActions pending={pending} submitLabel="Save name" pendingLabel="Saving…" />
       </form>
     </Dialog>
   );
@@ -290,16 +283,7 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
   const otherErrors = Object.entries(errors).filter(([path]) => !shownPaths.includes(path));
 
   return (
-    <form
-      // Submitted by hand rather than with action={...}: React resets a form after its action, and would empty the
-      // selects of a refused form even though they are controlled.
-      onSubmit={(e) => {
-        e.preventDefault();
-        const data = new FormData(e.currentTarget);
-        startTransition(() => action(data));
-      }}
-      className="space-y-4"
-    >
+    <form onSubmit={submitByHand(action)} className="space-y-4">
       {/* The fields scroll on short screens; the buttons below stay in view. */}
       <div className="-mx-1 max-h-[60vh] space-y-4 overflow-y-auto px-1 pb-1">
         <Field label="Room name" {...bind("title")} maxLength={120} placeholder="Weekly sync" hint="What people will recognise it by; you can change it later." error={err("title")} />

@@ -1,5 +1,5 @@
 "use client";
-import { startTransition, useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { changeRoleAction, inviteMemberAction, removeMemberAction, resetMemberPasswordAction, revokeInviteAction } from "./actions";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -10,7 +10,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
-import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { Dialog, DialogActions, DialogClose } from "@/components/ui/dialog";
+import { submitByHand } from "@/components/ui/use-dialog-action";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 type Member = { id: string; email: string; name: string; role: "admin" | "member"; createdAt: string };
@@ -39,14 +40,7 @@ export function MembersClient({ members, invites, isAdmin, currentUserId }: { me
       {isAdmin ? (
         <Card>
           <CardHeader title="Invite someone" description="They get a link that works once and expires in 7 days. Send it to them yourself." />
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              const data = new FormData(e.currentTarget);
-              startTransition(() => inviteAction(data));
-            }}
-            className="flex flex-wrap items-end gap-3 px-4 py-4 md:px-5"
-          >
+          <form onSubmit={submitByHand(inviteAction)} className="flex flex-wrap items-end gap-3 px-4 py-4 md:px-5">
             <Field
               label="Email"
               name="email"
@@ -224,24 +218,10 @@ function ResetPasswordBody({ member }: { member: Member }) {
           </div>
         </div>
       ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            const data = new FormData(e.currentTarget);
-            startTransition(() => action(data));
-          }}
-          className="space-y-3"
-        >
+        <form onSubmit={submitByHand(action)} className="space-y-3">
           <input type="hidden" name="userId" value={member.id} />
           {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
-          <div className="flex justify-end gap-2">
-            <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={pending}>
-              {pending ? "Resetting…" : "Reset password"}
-            </Button>
-          </div>
+          <DialogActions pending={pending} submitLabel="Reset password" pendingLabel="Resetting…" />
         </form>
       )}
     </>

@@ -1,5 +1,5 @@
 "use client";
-import { startTransition, useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { createWebhookAction, deleteWebhookAction, rotateWebhookSecretAction, sendTestEventAction, setWebhookEnabledAction, updateWebhookAction } from "./actions";
@@ -14,7 +14,7 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
-import { useDialogAction } from "@/components/ui/use-dialog-action";
+import { submitByHand, useDialogAction } from "@/components/ui/use-dialog-action";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 export type EndpointView = {
@@ -192,11 +192,7 @@ function AddEndpoint({ eventTypes }: { eventTypes: EventTypeView[] }) {
           key={formKey}
           eventTypes={eventTypes}
           initial={{ url: "", description: "", events: eventTypes.filter((e) => e.type.startsWith("transcription.")).map((e) => e.type) }}
-          onSubmit={(e) => {
-            e.preventDefault();
-            const data = new FormData(e.currentTarget);
-            startTransition(() => action(data));
-          }}
+          onSubmit={submitByHand(action)}
           state={formKey > 0 && state?.ok ? null : state}
           submitLabel="Add endpoint"
           pendingLabel="Adding…"

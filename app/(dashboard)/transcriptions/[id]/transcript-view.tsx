@@ -11,7 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { Field, inputClass } from "@/components/ui/field";
-import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { Dialog, DialogActions, DialogClose } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { FormattedDate } from "@/components/ui/formatted-date";
 import { cn } from "@/components/ui/cn";
@@ -465,14 +465,7 @@ function RenameTranscript({ id, title }: { id: string; title: string }) {
       <form onSubmit={onSubmit} className="space-y-4">
         <input type="hidden" name="id" value={id} />
         <Field label="Title" name="title" value={value} onChange={(e) => setValue(e.target.value)} maxLength={120} error={state && !state.ok ? (state.fieldErrors?.title ?? state.error) : undefined} />
-        <div className="flex justify-end gap-2">
-          <DialogClose asChild>
-            <Button variant="secondary">Cancel</Button>
-          </DialogClose>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save title"}
-          </Button>
-        </div>
+        <DialogActions pending={pending} submitLabel="Save title" pendingLabel="Saving…" />
       </form>
     </Dialog>
   );
