@@ -101,6 +101,8 @@ test("a transcript reads as a document: title, date and length in words, speaker
   await shot(page, "desktop-transcriptions");
   await page.getByLabel("Search").fill(word);
   await expect(page.getByTestId("transcription-row")).toHaveCount(1);
+  // The link carries the words in the search box.
+  await expect(row.getByRole("link", { name: `Budget review ${run}` })).toHaveAttribute("href", new RegExp(`\\?q=${word}$`));
   await row.getByRole("link", { name: `Budget review ${run}` }).click();
   await expect(page).toHaveURL(new RegExp(`/transcriptions/${t.transcriptionId}\\?q=${word}$`));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Budget review ${run}`);

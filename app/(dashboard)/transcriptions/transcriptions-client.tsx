@@ -235,7 +235,7 @@ export function TranscriptionsClient({
               </thead>
               <tbody className="max-md:block">
                 {items.map((t) => (
-                  <Row key={t.id} t={t} q={filters.q.trim()} checked={selected.has(t.id)} onToggle={() => toggle(t.id)} />
+                  <Row key={t.id} t={t} q={draft.q.trim()} checked={selected.has(t.id)} onToggle={() => toggle(t.id)} />
                 ))}
               </tbody>
             </table>
