@@ -176,6 +176,25 @@ test("a transcript reads as a document: title, date and length in words, speaker
   await shot(page, "desktop-transcript-dark");
 });
 
+test("an admin sees usage at a glance over a chosen range, and exports it as CSV", async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto("/transcriptions");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Usage" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
+  await expect(page.getByTestId("usage-totals")).toContainText("Transcribed minutes");
+  await page.getByRole("link", { name: "7 days" }).click();
+  await expect(page).toHaveURL(/\/usage\?days=7$/);
+  await expect(page.getByRole("link", { name: "7 days" })).toHaveAttribute("aria-current", "page");
+  await shot(page, "desktop-usage");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^verbatim-usage-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/);
+  const csv = (await import("node:fs")).readFileSync((await download.path())!, "utf8");
+  expect(csv.split("\r\n")[0]).toBe("section,date_or_room,title,transcribed_minutes,transcriptions");
+  await page.setViewportSize(PHONE);
+  await expectNoSidewaysScroll(page);
+  await shot(page, "phone-usage");
+});
+
 test("an unknown address gets Verbatim's own not-found page, and every page has a favicon", async ({ page, request }) => {
   const icon = await request.get("/favicon.ico");
   expect(icon.status()).toBe(200);
@@ -204,7 +223,7 @@ test("a member's navigation has no admin-only pages", async ({ page, browser }) 
   const nav = member.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Rooms" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Members" })).toBeVisible();
-  for (const adminOnly of ["Transcription", "API keys", "Webhooks"]) await expect(nav.getByRole("link", { name: adminOnly, exact: true })).toHaveCount(0);
+  for (const adminOnly of ["Usage", "Transcription", "API keys", "Webhooks"]) await expect(nav.getByRole("link", { name: adminOnly, exact: true })).toHaveCount(0);
   // The admin's own navigation keeps them.
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Webhooks" })).toBeVisible();
   await guest.close();

@@ -2,13 +2,14 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
-import { KeyIcon, RoomIcon, SettingsIcon, TranscriptIcon, UsersIcon, WebhookIcon } from "@/components/ui/icons";
+import { ChartIcon, KeyIcon, RoomIcon, SettingsIcon, TranscriptIcon, UsersIcon, WebhookIcon } from "@/components/ui/icons";
 
 type Item = { href: string; label: string; icon: typeof TranscriptIcon; adminOnly?: boolean };
 
 const main: Item[] = [
   { href: "/transcriptions", label: "Transcriptions", icon: TranscriptIcon },
   { href: "/rooms", label: "Rooms", icon: RoomIcon },
+  { href: "/usage", label: "Usage", icon: ChartIcon, adminOnly: true },
 ];
 // A member can read who is in the account, but not change settings, keys or webhooks: those items are not shown.
 const configure: Item[] = [
@@ -42,7 +43,7 @@ export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
   return (
     <nav aria-label="Main" className="space-y-6">
       <ul className="space-y-0.5">
-        {main.map((l) => (
+        {main.filter((l) => isAdmin || !l.adminOnly).map((l) => (
           <li key={l.href}>
             <NavLink {...l} />
           </li>
