@@ -138,6 +138,16 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
   };
 }
 
+/**
+ * True when VERBATIM_PUBLIC_URL is unset and links fall back to a loopback address: room, invite and download links
+ * would then open only on the server itself. `npm start` and the admin's dashboard warn about it.
+ */
+export function linksReachOnlyThisMachine(env: Pick<AppEnv, "VERBATIM_PUBLIC_URL" | "publicUrl">): boolean {
+  if (env.VERBATIM_PUBLIC_URL) return false;
+  const host = new URL(env.publicUrl).hostname;
+  return host === "localhost" || host === "[::1]" || host.startsWith("127.");
+}
+
 let cached: AppEnv | undefined;
 
 /** The validated environment of this process. */

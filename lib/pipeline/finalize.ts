@@ -7,7 +7,7 @@ import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { storageForDestination } from "@/lib/storage-config/storage-for";
 import { StorageError } from "@/lib/storage/storage-error";
-import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from "@/lib/transcripts/render";
+import { durationInSeconds as sessionSeconds, renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { keptOnSave } from "@/lib/pipeline/engine-errors";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
@@ -101,6 +101,11 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
     .returning();
   if (!t) return undefined;
 
+  // Nothing was ever transcribed (the microphone failed, nobody spoke): no empty file is saved and nothing is called
+  // "ready"; it fails with that reason, which the list and the page show.
+  const [spoken] = await db.select({ id: transcriptSegments.id }).from(transcriptSegments).where(eq(transcriptSegments.transcriptionId, t.id)).limit(1);
+  if (!spoken) return failWithoutSpeech(db, t, now());
+
   const key = transcriptStorageKey(t);
   let failure: string | undefined;
   try {
@@ -115,7 +120,7 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
   return db.transaction(async (tx) => {
     const base = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const };
     if (failure === undefined) {
-      const durationInSeconds = Math.max(0, Math.round((t.endedAt!.getTime() - t.startedAt.getTime()) / 1000));
+      const durationInSeconds = sessionSeconds(t.startedAt, t.endedAt!);
       const [ready] = await tx
         .update(transcriptions)
         .set({ state: "ready", durationSeconds: durationInSeconds, storageKey: key, error: keptOnSave, nextUploadAt: null, updatedAt: at })
@@ -148,6 +153,23 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
       .returning();
     if (failed) await enqueueEvent(tx, { accountId: t.accountId, type: "transcription.failed", data: { ...base, status: "failed", error } });
     console.error(`Transcript upload failed for good (transcription ${t.id}): ${failure}`);
+    return failed;
+  });
+}
+
+export const NO_SPEECH_ERROR = "No speech was transcribed in this session (check the microphone), so no transcript was saved.";
+
+async function failWithoutSpeech(db: Db, t: TranscriptionRow, at: Date): Promise<TranscriptionRow | undefined> {
+  return db.transaction(async (tx) => {
+    const [failed] = await tx
+      .update(transcriptions)
+      .set({ state: "failed", durationSeconds: sessionSeconds(t.startedAt, t.endedAt!), error: NO_SPEECH_ERROR, nextUploadAt: null, updatedAt: at })
+      .where(and(eq(transcriptions.id, t.id), eq(transcriptions.state, "in_progress")))
+      .returning();
+    if (failed) {
+      const data = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const, status: "failed" as const, error: NO_SPEECH_ERROR };
+      await enqueueEvent(tx, { accountId: t.accountId, type: "transcription.failed", data });
+    }
     return failed;
   });
 }

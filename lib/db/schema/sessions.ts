@@ -53,6 +53,8 @@ export const transcriptions = pgTable(
     roomSessionId: uuid("room_session_id").notNull().references(() => roomSessions.id, { onDelete: "cascade" }),
     // Copied at start so that the transcript keeps its name even if the room goes.
     roomName: text("room_name").notNull(),
+    // The transcript's own title when someone renamed it; null shows the room's title.
+    title: text("title"),
     language: text("language").notNull(),
     // The speech engine chosen for the language when the transcription started (lib/speech/registry.ts ids); null
     // for transcriptions made before engines were recorded, or failed before one could be chosen.
