@@ -30,3 +30,18 @@ export const notFound = (message = "The requested resource doesn't exist") => ne
 export const invalid = (path: string, message: string) =>
   new AppError("validation", message, [{ path, message }]);
 export const conflict = (message: string) => new AppError("conflict", message);
+
+/**
+ * A temporary refusal (503 with Retry-After): the server cannot take this now but will soon, and nothing was taken
+ * in the meantime. `reason` is a stable code clients can branch on.
+ */
+export class RetryLaterError extends AppError {
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("unavailable", message);
+    this.name = "RetryLaterError";
+  }
+}

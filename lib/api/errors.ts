@@ -1,6 +1,10 @@
 // Turns anything a route handler throws into the JSON answers of api.md; unexpected errors become a generic 500.
 import { ZodError } from "zod";
-import { AppError, type ErrorCode, type FieldIssue } from "@/lib/errors";
+import { AppError, RetryLaterError, type ErrorCode, type FieldIssue } from "@/lib/errors";
+import { databaseErrorSummary, isDatabaseUnavailable } from "@/lib/db/unavailable";
+
+/** How soon a client is told to try again while the database is away. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const status: Record<ErrorCode, number> = {
   unauthorized: 401,
@@ -39,8 +43,18 @@ export function errorResponse(error: unknown, headers: HeadersInit = {}): Respon
   if (error instanceof ZodError) {
     return Response.json({ error: "Validation failed", details: zodIssues(error) }, { status: 400, headers });
   }
+  if (error instanceof RetryLaterError) {
+    return Response.json(
+      { error: error.message, code: error.reason },
+      { status: 503, headers: { ...Object.fromEntries(new Headers(headers)), "Retry-After": String(error.retryAfterSeconds) } },
+    );
+  }
   if (error instanceof AppError) {
     return Response.json(errorBody(error), { status: status[error.code], headers });
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error("Database unavailable:", databaseErrorSummary(error));
+    return errorResponse(new RetryLaterError("database_unavailable", "The database is unavailable; try again shortly.", DATABASE_RETRY_AFTER_SECONDS), headers);
   }
   console.error("Unhandled error in API route:", error);
   return Response.json({ error: "Internal server error" }, { status: 500, headers });

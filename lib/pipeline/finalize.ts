@@ -10,6 +10,7 @@ import { StorageError } from "@/lib/storage/storage-error";
 import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
+import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
 
 /**
  * Waits before each retry of a failed upload: about 20 minutes in all, long enough to ride out a bucket's outage or
@@ -85,6 +86,8 @@ function uploadErrorMessage(error: unknown): string {
 export async function finalizeTranscription(db: Db, transcriptionId: string, opts: FinalizeOptions = {}): Promise<TranscriptionRow | undefined> {
   const now = opts.now ?? (() => new Date());
   const backoff = opts.backoffMs ?? UPLOAD_BACKOFF_MS;
+  // Never saved while this instance still holds accepted segments of it (a database outage): the owner saves it once they are stored.
+  if (unwrittenSegments(transcriptionId) > 0) return undefined;
   const claimedAt = now();
   const [t] = await db
     .update(transcriptions)
@@ -149,6 +152,26 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
     console.error(`Transcript upload failed for good (transcription ${t.id}): ${failure}`);
     return failed;
   });
+}
+
+/**
+ * Keeps the owner's claim on a stopped transcription while `work` (flushing its engine streams, storing the segments
+ * that waited through a database outage) takes longer than the claim, so no other instance saves it without them.
+ */
+export async function holdFinalizeClaim(db: Db, transcriptionId: string, work: Promise<unknown>, everyMs = FINALIZE_CLAIM_MS / 3): Promise<void> {
+  let finished = false;
+  const done = work.finally(() => (finished = true));
+  while (!finished) {
+    await Promise.race([done.catch(() => {}), new Promise((r) => setTimeout(r, everyMs).unref?.())]);
+    if (finished) break;
+    const at = new Date();
+    await db
+      .update(transcriptions)
+      .set({ nextUploadAt: new Date(at.getTime() + FINALIZE_CLAIM_MS), updatedAt: at })
+      .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.state, "in_progress"), isNotNull(transcriptions.endedAt)))
+      .catch(() => {}); // the database is away: nobody else can save it either
+  }
+  await done;
 }
 
 /** Saves every stopped transcription whose next attempt is due (after a failed upload, or an owner that died while saving). */

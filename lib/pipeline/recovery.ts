@@ -113,7 +113,7 @@ export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date
     const rt = owned.get(id);
     // Lost the lease (a long pause let another instance take over): stop driving that session here.
     if (rt && !held.has(id)) {
-      rt.abandon();
+      rt.abandon({ keepQueuedSegments: true });
       owned.delete(id);
     }
   }

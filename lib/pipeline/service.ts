@@ -7,10 +7,11 @@ import { AppError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
 import { configuredSpeechEngine, speechEngineStatus } from "@/lib/pipeline/engine-status";
-import { finalizeTranscription } from "@/lib/pipeline/finalize";
+import { finalizeTranscription, holdFinalizeClaim } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
 import { SessionRuntime, type ChunkOutcome } from "@/lib/pipeline/session/runtime";
+import type { SegmentQueueLimits } from "@/lib/pipeline/session/segment-queue";
 import {
   commandTranscription,
   getOpenSession,
@@ -26,12 +27,24 @@ import {
 
 // Kept on globalThis: Next.js may load this module more than once in one server process.
 const key = Symbol.for("verbatim.pipeline-runtime");
-type State = { runtimes: Map<string, SessionRuntime>; tasks: Set<Promise<unknown>>; loading: Map<string, Promise<SessionRuntime>> };
+type State = {
+  runtimes: Map<string, SessionRuntime>;
+  tasks: Set<Promise<unknown>>;
+  loading: Map<string, Promise<SessionRuntime>>;
+  /** The last transcription state published per room id, so a runtime can republish it with a new `degraded` without the database. */
+  published: Map<string, LiveTranscriptionState>;
+  queueLimits?: SegmentQueueLimits;
+};
 type Holder = { [key]?: State };
 function state(): State {
   const holder = globalThis as Holder;
-  holder[key] ??= { runtimes: new Map(), tasks: new Set(), loading: new Map() };
+  holder[key] ??= { runtimes: new Map(), tasks: new Set(), loading: new Map(), published: new Map() };
   return holder[key];
+}
+
+/** Smaller segment-queue bounds for runtimes created from now on (tests of a full queue). */
+export function setSegmentQueueLimitsForTests(limits: SegmentQueueLimits | undefined) {
+  state().queueLimits = limits;
 }
 
 /** Runs background work (flushing tracks, saving transcripts) and keeps it visible to settlePipelineTasks. */
@@ -73,6 +86,11 @@ export async function engineReadiness(language: string): Promise<EngineReadiness
 function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "roomName">): SessionRuntime {
   return new SessionRuntime(session.id, { id: room.id, accountId: room.accountId, roomName: room.roomName }, {
     db: getDb,
+    segmentQueueLimits: state().queueLimits,
+    onDegradedChange: (degraded) => {
+      const last = state().published.get(room.id);
+      if (last) publishState(room, { ...last, degraded });
+    },
     engine: () => {
       const configured = configuredSpeechEngine();
       if (!configured.engine) throw new Error(configured.problem);
@@ -126,7 +144,7 @@ function applyChange(rt: SessionRuntime | undefined, db: Db, change: Transcripti
   if (change.kind === "stopped") {
     trackTask(
       (async () => {
-        await rt?.stopRunning(t.id);
+        await holdFinalizeClaim(db, t.id, rt?.stopRunning(t.id) ?? Promise.resolve());
         await finalizeTranscription(db, t.id, { force: true });
       })(),
     );
@@ -138,15 +156,18 @@ export async function roomTranscriptionState(db: Db, room: Room, session?: Sessi
   const settings = await getEffectiveRoomSettings(db, room);
   const open = session === undefined ? await getOpenSession(db, room.id) : session;
   const running = open ? await runningTranscription(db, open.id) : undefined;
+  const rt = open ? state().runtimes.get(open.id) : undefined;
   return {
     state: running ? "in_progress" : "idle",
     transcriptionId: running?.id ?? null,
     startTrigger: settings.effective.enabled ? settings.effective.startTrigger : "none",
     language: settings.effective.language,
+    degraded: rt?.degraded() ?? null,
   };
 }
 
-function publishState(room: Room, transcription: LiveTranscriptionState) {
+function publishState(room: Pick<Room, "id">, transcription: LiveTranscriptionState) {
+  state().published.set(room.id, transcription);
   publishLive(room.id, { type: "state", data: { transcription } });
 }
 
@@ -198,7 +219,10 @@ export async function leaveParticipant(db: Db, room: Room, participantId: string
   const rt = state().runtimes.get(result.session.id);
   if (result.left) rt?.participantLeft(participantId);
   applyChange(rt, db, result.change);
-  if (result.sessionEnded) dropRuntime(result.session.id);
+  if (result.sessionEnded) {
+    dropRuntime(result.session.id);
+    state().published.delete(room.id);
+  }
   if (result.change) publishState(room, await roomTranscriptionState(db, room));
   return result;
 }

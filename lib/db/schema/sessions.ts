@@ -89,7 +89,12 @@ export const transcriptSegments = pgTable(
     startMs: integer("start_ms").notNull(),
     endMs: integer("end_ms").notNull(),
     text: text("text").notNull(),
+    // Chosen by the writer before the first attempt, so an insert retried after a lost answer is not stored twice.
+    segmentKey: uuid("segment_key"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("transcript_segments_transcription_idx").on(t.transcriptionId, t.startMs)],
+  (t) => [
+    index("transcript_segments_transcription_idx").on(t.transcriptionId, t.startMs),
+    uniqueIndex("transcript_segments_key").on(t.transcriptionId, t.segmentKey),
+  ],
 );
