@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { rooms } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, RetryLaterError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
 import { configuredSpeechEngine, speechEngineStatus } from "@/lib/pipeline/engine-status";
@@ -34,6 +34,8 @@ type State = {
   /** The last transcription state published per room id, so a runtime can republish it with a new `degraded` without the database. */
   published: Map<string, LiveTranscriptionState>;
   queueLimits?: SegmentQueueLimits;
+  /** Set at SIGTERM: no new session or runtime starts on this instance. */
+  shuttingDown?: boolean;
 };
 type Holder = { [key]?: State };
 function state(): State {
@@ -41,6 +43,20 @@ function state(): State {
   holder[key] ??= { runtimes: new Map(), tasks: new Set(), loading: new Map(), published: new Map() };
   return holder[key];
 }
+
+/** From now on this instance takes no new session, participant or audio (503 with Retry-After): it is stopping. */
+export function beginPipelineShutdown() {
+  state().shuttingDown = true;
+}
+
+function assertNotShuttingDown() {
+  if (state().shuttingDown) {
+    throw new RetryLaterError("shutting_down", "This server is restarting; send the request again shortly.", SHUTDOWN_RETRY_AFTER_SECONDS);
+  }
+}
+
+/** How soon a client refused during shutdown should try again (a restart, or another instance taking over). */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
 
 /** Smaller segment-queue bounds for runtimes created from now on (tests of a full queue). */
 export function setSegmentQueueLimitsForTests(limits: SegmentQueueLimits | undefined) {
@@ -105,6 +121,7 @@ function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "
  * lease taken over from a dead instance). Refuses when another live instance holds the lease.
  */
 export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRuntime> {
+  assertNotShuttingDown();
   const s = state();
   const existing = s.runtimes.get(session.id);
   if (existing && !existing.closed) return existing;
@@ -187,6 +204,7 @@ export type JoinParticipantInput = { participantId?: string; displayName: string
 
 /** A participant joins the room: opens the session with the first join and applies the trigger. */
 export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput) {
+  assertNotShuttingDown();
   const participantId = input.participantId ?? `p-${randomBytes(9).toString("base64url")}`;
   const role = verifyRoomKey(room, input.roomKey) ? "host" : "guest";
   await speechEngineStatus(); // warm the cached check here, not inside the transaction that holds the room's lock

@@ -196,6 +196,19 @@ export class SessionRuntime {
     this.participants.clear();
   }
 
+  /**
+   * Shutdown: refuses new audio from now on (503, `shutting_down`), ends every engine stream so its last words become
+   * final segments, and resolves once they and everything queued before are stored.
+   */
+  async flushForShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.noticeDegraded();
+    clearTimeout(this.recoveryTimer);
+    for (const p of this.participants.values()) if (p.track) this.detachTrack(p);
+    await Promise.all([...(this.running?.tracks ?? [])].map((t) => this.endTrack(t)));
+    await this.segments.drained();
+  }
+
   /** One numbered chunk from a browser. */
   async acceptChunk(participantId: string, seq: number, pcm: Buffer): Promise<ChunkOutcome> {
     const p = this.present(participantId);
