@@ -2,7 +2,7 @@
 import { and, asc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
-import { notFound, conflict } from "@/lib/errors";
+import { notFound } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { storageForDestination } from "@/lib/storage-config/storage-for";
@@ -11,6 +11,8 @@ import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
 import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
+import { transition } from "@/lib/pipeline/lifecycle";
+import { lifecycleError, mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 
 /**
  * Waits before each retry of a failed upload: about 20 minutes in all, long enough to ride out a bucket's outage or
@@ -72,16 +74,28 @@ export async function renderTranscriptionMarkdown(db: Db, t: TranscriptionRow): 
   );
 }
 
-function uploadErrorMessage(error: unknown): string {
-  if (error instanceof StorageError) return error.userMessage;
-  return error instanceof Error ? error.message : String(error);
+/**
+ * Why an upload failed, in a short fixed description chosen by the storage error's code: shown on the transcript page
+ * and in the failed event, so never the storage service's own answer (it may hold anything).
+ */
+export function uploadFailureReason(error: unknown): string {
+  const code = error instanceof StorageError ? error.code : "unknown";
+  const reasons: Record<string, string> = {
+    no_such_bucket: "the bucket does not exist",
+    access_denied: "access was denied (check the key and what it may do)",
+    wrong_region: "the bucket is in another region",
+    unreachable: "the storage service could not be reached",
+    invalid_config: "the storage settings are not valid",
+    invalid_key: "the storage settings are not valid",
+  };
+  return reasons[code] ?? "the storage service answered with an error";
 }
 
 /**
- * Saves a stopped transcription: renders, uploads, and sets `ready` with its duration and the finished event, in one
- * transaction. A failed upload counts an attempt and schedules the next (state stays in_progress, `error` says why);
- * after the last it is `failed` with the reason and the failed event. The segments stay, so an admin can retry.
- * Claims the row first, so two instances (or the owner and the retry loop) never save it at once.
+ * Saves a stopped transcription: renders, uploads, and moves it to `ready` with its duration and the finished event,
+ * in one transaction. A failed upload counts an attempt and moves it to `upload_retrying` until the next is due
+ * (`error` says why); after the last it is `upload_failed` with the reason and the failed event. The segments stay,
+ * so an admin can retry. Claims the row first, so two instances (or the owner and the retry loop) never save it at once.
  */
 export async function finalizeTranscription(db: Db, transcriptionId: string, opts: FinalizeOptions = {}): Promise<TranscriptionRow | undefined> {
   const now = opts.now ?? (() => new Date());
@@ -89,17 +103,11 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
   // Never saved while this instance still holds accepted segments of it (a database outage): the owner saves it once they are stored.
   if (unwrittenSegments(transcriptionId) > 0) return undefined;
   const claimedAt = now();
+  // Forced: the holder of the claim (the owner after its stop, an admin's retry). Else only when it is free to take.
   const [t] = await db
     .update(transcriptions)
-    .set({ nextUploadAt: new Date(claimedAt.getTime() + FINALIZE_CLAIM_MS), updatedAt: claimedAt })
-    .where(
-      and(
-        eq(transcriptions.id, transcriptionId),
-        eq(transcriptions.state, "in_progress"),
-        isNotNull(transcriptions.endedAt),
-        opts.force ? undefined : or(isNull(transcriptions.nextUploadAt), lte(transcriptions.nextUploadAt, claimedAt)),
-      ),
-    )
+    .set({ ...moveTo("claim"), claimedUntil: new Date(claimedAt.getTime() + FINALIZE_CLAIM_MS), updatedAt: claimedAt })
+    .where(and(eq(transcriptions.id, transcriptionId), opts.force ? eq(transcriptions.phase, "saving") : claimable(claimedAt)))
     .returning();
   if (!t) return undefined;
 
@@ -110,7 +118,8 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
     const stored = JSON.parse(t.destination) as StoredDestination;
     await storageForDestination(stored.destination, stored.sealedFor).put(key, markdown, TRANSCRIPT_CONTENT_TYPES.md);
   } catch (error) {
-    failure = uploadErrorMessage(error);
+    failure = uploadFailureReason(error);
+    console.warn(`Transcript upload failed (transcription ${t.id}):`, error instanceof Error ? error.message : error);
   }
 
   const at = now();
@@ -120,8 +129,8 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
       const durationInSeconds = Math.max(0, Math.round((t.endedAt!.getTime() - t.startedAt.getTime()) / 1000));
       const [ready] = await tx
         .update(transcriptions)
-        .set({ state: "ready", durationSeconds: durationInSeconds, storageKey: key, error: null, nextUploadAt: null, updatedAt: at })
-        .where(and(eq(transcriptions.id, t.id), eq(transcriptions.state, "in_progress")))
+        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, error: null, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+        .where(and(eq(transcriptions.id, t.id), mayMove("saved")))
         .returning();
       if (ready) {
         await enqueueEvent(tx, {
@@ -136,8 +145,15 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
     if (attempts <= backoff.length) {
       const [waiting] = await tx
         .update(transcriptions)
-        .set({ uploadAttempts: attempts, error: failure, nextUploadAt: new Date(at.getTime() + backoff[attempts - 1]), updatedAt: at })
-        .where(and(eq(transcriptions.id, t.id), eq(transcriptions.state, "in_progress")))
+        .set({
+          ...moveTo("upload_failed"),
+          uploadAttempts: attempts,
+          error: failure,
+          claimedUntil: null,
+          uploadDueAt: new Date(at.getTime() + backoff[attempts - 1]),
+          updatedAt: at,
+        })
+        .where(and(eq(transcriptions.id, t.id), mayMove("upload_failed")))
         .returning();
       console.warn(`Transcript upload failed (attempt ${attempts}, transcription ${t.id}); retrying: ${failure}`);
       return waiting;
@@ -145,8 +161,8 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
     const error = `The transcript could not be saved after ${attempts} attempts: ${failure}`;
     const [failed] = await tx
       .update(transcriptions)
-      .set({ state: "failed", uploadAttempts: attempts, error, nextUploadAt: null, updatedAt: at })
-      .where(and(eq(transcriptions.id, t.id), eq(transcriptions.state, "in_progress")))
+      .set({ ...moveTo("gave_up"), uploadAttempts: attempts, error, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+      .where(and(eq(transcriptions.id, t.id), mayMove("gave_up")))
       .returning();
     if (failed) await enqueueEvent(tx, { accountId: t.accountId, type: "transcription.failed", data: { ...base, status: "failed", error } });
     console.error(`Transcript upload failed for good (transcription ${t.id}): ${failure}`);
@@ -167,11 +183,19 @@ export async function holdFinalizeClaim(db: Db, transcriptionId: string, work: P
     const at = new Date();
     await db
       .update(transcriptions)
-      .set({ nextUploadAt: new Date(at.getTime() + FINALIZE_CLAIM_MS), updatedAt: at })
-      .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.state, "in_progress"), isNotNull(transcriptions.endedAt)))
+      .set({ claimedUntil: new Date(at.getTime() + FINALIZE_CLAIM_MS), updatedAt: at })
+      .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.phase, "saving")))
       .catch(() => {}); // the database is away: nobody else can save it either
   }
   await done;
+}
+
+/** Free to take: saving under a claim that ran out (its saver died), or waiting for a retry that is due. */
+function claimable(at: Date) {
+  return or(
+    and(eq(transcriptions.phase, "saving"), or(isNull(transcriptions.claimedUntil), lte(transcriptions.claimedUntil, at))),
+    and(eq(transcriptions.phase, "upload_retrying"), lte(transcriptions.uploadDueAt, at)),
+  );
 }
 
 /** Saves every stopped transcription whose next attempt is due (after a failed upload, or an owner that died while saving). */
@@ -180,14 +204,8 @@ export async function retryDueUploads(db: Db, opts: FinalizeOptions & { limit?: 
   const due = await db
     .select({ id: transcriptions.id })
     .from(transcriptions)
-    .where(
-      and(
-        eq(transcriptions.state, "in_progress"),
-        isNotNull(transcriptions.endedAt),
-        or(isNull(transcriptions.nextUploadAt), lte(transcriptions.nextUploadAt, at)),
-      ),
-    )
-    .orderBy(asc(transcriptions.nextUploadAt))
+    .where(claimable(at))
+    .orderBy(asc(transcriptions.uploadDueAt))
     .limit(opts.limit ?? 20);
   const done: TranscriptionRow[] = [];
   for (const { id } of due) {
@@ -198,8 +216,9 @@ export async function retryDueUploads(db: Db, opts: FinalizeOptions & { limit?: 
 }
 
 /**
- * An admin's retry from the dashboard: a `failed` transcription (or one waiting for its next attempt) is saved again
- * now from its kept segments, with a fresh round of retries. Returns the row after this attempt.
+ * An admin's retry (dashboard button, `POST /transcriptions/{id}/retry-upload`): a transcription whose save failed for
+ * good is saved again now from its kept segments, with a fresh round of retries. Another account's id is not found;
+ * any other phase is refused by the lifecycle table (409). Returns the row after this attempt.
  */
 export async function retryTranscriptUpload(db: Db, actor: Actor, transcriptionId: string, opts: FinalizeOptions = {}): Promise<TranscriptionRow> {
   requireAdmin(actor);
@@ -209,19 +228,19 @@ export async function retryTranscriptUpload(db: Db, actor: Actor, transcriptionI
     .from(transcriptions)
     .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.accountId, actor.accountId)));
   if (!t) throw notFound();
-  if (t.state === "ready") throw conflict("This transcript is already saved.");
-  if (!t.endedAt) throw conflict("This transcription is still running; it is saved when it stops.");
-  if (t.state === "failed" && t.uploadAttempts === 0) {
-    throw conflict(`This transcription failed before there was anything to save: ${t.error ?? "unknown reason"}`);
-  }
-  await db.transaction(async (tx) => {
-    await tx
+  const move = transition(t.phase, "admin_retry");
+  if (move.refused) throw lifecycleError(move.refused);
+  const claimed = await db.transaction(async (tx) => {
+    const [row] = await tx
       .update(transcriptions)
       // Claimed for this call (the forced finalize below), so the retry loop does not save it at the same time.
-      .set({ state: "in_progress", uploadAttempts: 0, nextUploadAt: new Date(Date.now() + FINALIZE_CLAIM_MS), updatedAt: new Date() })
-      .where(eq(transcriptions.id, t.id));
-    await recordAudit(tx, actor, { action: "transcription.upload_retried", targetType: "transcription", targetId: t.id, details: { previousError: t.error } });
+      .set({ ...moveTo("admin_retry"), uploadAttempts: 0, claimedUntil: new Date(Date.now() + FINALIZE_CLAIM_MS), uploadDueAt: null, updatedAt: new Date() })
+      .where(and(eq(transcriptions.id, t.id), mayMove("admin_retry")))
+      .returning();
+    if (row) await recordAudit(tx, actor, { action: "transcription.upload_retried", targetType: "transcription", targetId: t.id, details: { previousError: t.error } });
+    return row;
   });
+  if (!claimed) throw lifecycleError("not_failed"); // another admin's retry came first
   const after = await finalizeTranscription(db, t.id, { ...opts, force: true });
   if (after) return after;
   const [row] = await db.select().from(transcriptions).where(eq(transcriptions.id, t.id));

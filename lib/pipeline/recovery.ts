@@ -83,7 +83,7 @@ export async function cutOverdueTranscriptions(db: Db, now = new Date()): Promis
     .select()
     .from(transcriptions)
     .where(
-      and(eq(transcriptions.state, "in_progress"), isNull(transcriptions.endedAt), lte(transcriptions.startedAt, new Date(now.getTime() - MAX_TRANSCRIPTION_MS))),
+      and(eq(transcriptions.phase, "running"), lte(transcriptions.startedAt, new Date(now.getTime() - MAX_TRANSCRIPTION_MS))),
     );
   for (const t of overdue) {
     const [session] = await db.select().from(roomSessions).where(eq(roomSessions.id, t.roomSessionId));

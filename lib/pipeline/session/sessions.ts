@@ -2,10 +2,11 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rooms, roomSessions, sessionParticipants, transcriptions } from "@/lib/db/schema";
-import { AppError, conflict, forbidden } from "@/lib/errors";
+import { AppError, conflict } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
-import { decideTrigger, REFUSALS, type TranscriptionRunState, type TriggerEvent } from "@/lib/pipeline/triggers";
+import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
 import { instanceId, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
+import { mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 import { transcriptFilename } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import type { Destination } from "@/lib/settings/types";
@@ -35,7 +36,7 @@ export type TranscriptionChange =
 /** Where the room's transcription is for a session: running, stopped, or cut at the 12-hour limit. */
 async function runState(tx: Tx, sessionId: string): Promise<{ state: TranscriptionRunState; running?: TranscriptionRow }> {
   const rows = await tx.select().from(transcriptions).where(eq(transcriptions.roomSessionId, sessionId)).orderBy(asc(transcriptions.startedAt));
-  const running = rows.find((t) => t.state === "in_progress" && t.endedAt === null);
+  const running = rows.find((t) => t.phase === "running");
   if (running) return { state: "running", running };
   const cut = rows.some((t) => t.endedAt && t.endedAt.getTime() - t.startedAt.getTime() >= MAX_TRANSCRIPTION_MS);
   return { state: cut ? "cut" : "stopped" };
@@ -106,7 +107,7 @@ async function startTranscriptionRecord(
       roomSessionId: session.id,
       roomName: room.roomName,
       language: settings.effective.language,
-      state: "in_progress",
+      phase: "running",
       startedAt: now,
       filename: transcriptFilename(room.roomName, now),
       storageType: destination.provider === "hosted" ? "HOSTED" : "SELF_HOSTED",
@@ -117,8 +118,8 @@ async function startTranscriptionRecord(
   if (engine.ok) return { kind: "started", transcription: created };
   const [failed] = await tx
     .update(transcriptions)
-    .set({ state: "failed", endedAt: now, durationSeconds: 0, error: engine.problem, updatedAt: now })
-    .where(eq(transcriptions.id, created.id))
+    .set({ ...moveTo("engine_unavailable"), endedAt: now, durationSeconds: 0, error: engine.problem, updatedAt: now })
+    .where(and(eq(transcriptions.id, created.id), mayMove("engine_unavailable")))
     .returning();
   await enqueueEvent(tx, {
     accountId: room.accountId,
@@ -128,12 +129,12 @@ async function startTranscriptionRecord(
   return { kind: "failed", transcription: failed };
 }
 
-/** Marks a running transcription stopped at `endedAt` (still in_progress until finalize saves it) and gives the owner time to save it. */
+/** Stops a running transcription at `endedAt` (saving, still in_progress for the API) and gives the owner the claim to save it. */
 export async function stopTranscriptionRecord(tx: Tx, t: TranscriptionRow, endedAt: Date, now = endedAt): Promise<TranscriptionChange> {
   const [stopped] = await tx
     .update(transcriptions)
-    .set({ endedAt, nextUploadAt: new Date(now.getTime() + FINALIZE_CLAIM_MS), updatedAt: now })
-    .where(and(eq(transcriptions.id, t.id), isNull(transcriptions.endedAt)))
+    .set({ ...moveTo("stop"), endedAt, claimedUntil: new Date(now.getTime() + FINALIZE_CLAIM_MS), updatedAt: now })
+    .where(and(eq(transcriptions.id, t.id), mayMove("stop")))
     .returning();
   return { kind: "stopped", transcription: stopped ?? t };
 }
@@ -146,7 +147,7 @@ async function applyTrigger(
   engine: (language: string) => Promise<EngineReadiness>,
   event: TriggerEvent,
   now: Date,
-): Promise<{ change?: TranscriptionChange; refused?: string }> {
+): Promise<{ change?: TranscriptionChange; refused?: TriggerRefusal }> {
   const { state, running } = await runState(tx, session.id);
   const decision = decideTrigger({ enabled: settings.effective.enabled, trigger: settings.effective.startTrigger }, state, event);
   if (decision.refused) return { refused: decision.refused };
@@ -305,7 +306,7 @@ export async function commandTranscription(
     const event: TriggerEvent = { type: `${input.isHost ? "host" : "non-host"}-${input.action}` } as TriggerEvent;
     if (!session) {
       const dry = decideTrigger({ enabled: settings.effective.enabled, trigger: settings.effective.startTrigger }, "stopped", event);
-      if (dry.refused && dry.refused !== REFUSALS.notRunning) throw refusal(dry.refused);
+      if (dry.refused && dry.refused !== "notRunning") throw refusal(dry.refused);
       throw conflict("No session is open in this room: join it first.");
     }
     assertMayDrive(session, now);
@@ -315,15 +316,15 @@ export async function commandTranscription(
   });
 }
 
-function refusal(reason: string): AppError {
-  return reason === REFUSALS.notHost || reason === REFUSALS.automatic ? forbidden(reason) : conflict(reason);
+function refusal(code: TriggerRefusal): AppError {
+  return new AppError(REFUSAL_KIND[code], REFUSALS[code]);
 }
 
 /** Stops a transcription that reached the 12-hour limit, at exactly its limit. */
 export async function cutTranscription(db: Db, transcriptionId: string, now = new Date()): Promise<TranscriptionChange | undefined> {
   return db.transaction(async (tx) => {
     const [t] = await tx.select().from(transcriptions).where(eq(transcriptions.id, transcriptionId));
-    if (!t || t.endedAt || t.state !== "in_progress") return undefined;
+    if (!t || t.phase !== "running") return undefined;
     const limit = new Date(t.startedAt.getTime() + MAX_TRANSCRIPTION_MS);
     if (limit > now) return undefined;
     return stopTranscriptionRecord(tx, t, limit, now);
@@ -350,6 +351,6 @@ export async function runningTranscription(db: Db, sessionId: string): Promise<T
   const [row] = await db
     .select()
     .from(transcriptions)
-    .where(and(eq(transcriptions.roomSessionId, sessionId), eq(transcriptions.state, "in_progress"), isNull(transcriptions.endedAt)));
+    .where(and(eq(transcriptions.roomSessionId, sessionId), eq(transcriptions.phase, "running")));
   return row;
 }

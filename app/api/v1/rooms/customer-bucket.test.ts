@@ -87,18 +87,18 @@ describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
     const { name } = await bucketRoom(port);
     const id = await endedSession(name);
     let t = await row(id);
-    expect(t).toMatchObject({ state: "in_progress", uploadAttempts: 1, storageType: "SELF_HOSTED" });
+    expect(t).toMatchObject({ state: "in_progress", phase: "upload_retrying", uploadAttempts: 1, storageType: "SELF_HOSTED" });
     expect(t.error).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}|reach|connect`, "i"));
-    expect(t.nextUploadAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(t.uploadDueAt!.getTime()).toBeGreaterThan(Date.now());
 
     // Not due yet: nothing happens.
     expect(await retryDueUploads(db())).toEqual([]);
-    await retryDueUploads(db(), { now: () => new Date(t.nextUploadAt!.getTime() + 1) });
+    await retryDueUploads(db(), { now: () => new Date(t.uploadDueAt!.getTime() + 1) });
     t = await row(id);
     expect(t).toMatchObject({ state: "in_progress", uploadAttempts: 2 });
 
     await startS3rverOn(port);
-    const [saved] = await retryDueUploads(db(), { now: () => new Date(t.nextUploadAt!.getTime() + 1) });
+    const [saved] = await retryDueUploads(db(), { now: () => new Date(t.uploadDueAt!.getTime() + 1) });
     expect(saved).toMatchObject({ id, state: "ready", error: null, storageKey: t.filename });
     const storage = createS3Storage({ kind: "self_hosted", bucket: "customer/meetings", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", endpoint: `http://127.0.0.1:${port}` });
     const md = (await storage.get(t.filename)).toString("utf8");
