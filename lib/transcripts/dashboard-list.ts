@@ -1,6 +1,7 @@
 // The dashboard's transcription list: one page as plain JSON (dates as ISO strings) with each row's summary state.
 import type { Db } from "@/lib/db/client";
 import { listTranscriptions } from "./list";
+import { saveStatus, type SaveStatus } from "./save-status";
 import { summaryStatesFor, type SummaryState } from "./summary-state";
 import type { TranscriptionListFilters } from "./validation";
 
@@ -15,6 +16,8 @@ export type DashboardTranscription = {
   storageType: "HOSTED" | "SELF_HOSTED";
   state: "in_progress" | "ready" | "failed";
   error: string | null;
+  /** Set while the save is retried after a failed upload (or under way). */
+  saveStatus: SaveStatus;
   /** null: no summary (or summaries are not available yet). */
   summaryState: SummaryState | null;
 };
@@ -46,6 +49,7 @@ export async function dashboardTranscriptionPage(db: Db, accountId: string, filt
       storageType: i.storageType,
       state: i.state,
       error: i.error,
+      saveStatus: saveStatus(i),
       summaryState: summaries.get(i.id) ?? null,
     })),
     nextCursor: page.nextCursor,

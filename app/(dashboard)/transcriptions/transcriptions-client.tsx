@@ -266,6 +266,11 @@ function Row({ t, checked, onToggle }: { t: DashboardTranscription; checked: boo
           {stateLabel[t.state]}
         </Badge>
         {t.state === "failed" && t.error && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
+        {t.saveStatus?.kind === "retrying" && (
+          <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">
+            Saving to {t.saveStatus.where} failed, retrying at <FormattedDate iso={t.saveStatus.retryAt} />: {t.saveStatus.reason}
+          </p>
+        )}
       </td>
       <td className="whitespace-nowrap py-3 pl-2.5 pr-5 text-zinc-600 dark:text-zinc-400">{t.summaryState ? summaryLabel[t.summaryState] : "—"}</td>
     </tr>

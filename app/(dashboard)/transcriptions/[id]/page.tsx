@@ -7,6 +7,7 @@ import { getTranscription } from "@/lib/transcripts/transcriptions";
 import { loadSegments, readStoredTranscript, transcriptMeta } from "@/lib/transcripts/transcript-content";
 import { renderMarkdown } from "@/lib/transcripts/render";
 import { describeStoredDestination } from "@/lib/transcripts/stored-destination";
+import { saveStatus } from "@/lib/transcripts/save-status";
 import { getSummaryOfTranscription, summaryPanelData } from "@/lib/summaries/service";
 import { SummaryPanel } from "@/components/summaries/summary-panel";
 import { TranscriptView } from "./transcript-view";
@@ -53,7 +54,9 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
           filename: row.filename,
           language: row.language,
           state: row.state,
+          phase: row.phase,
           error: row.error,
+          saveStatus: saveStatus(row),
           startDate: row.startedAt.toISOString(),
           endDate: row.endedAt?.toISOString() ?? null,
           durationInSeconds: row.durationSeconds,
@@ -67,6 +70,7 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
         segments={segments}
         speakers={[...speakers.entries()].map(([name, count]) => ({ name, count }))}
         participants={meta.participants}
+        isAdmin={user.role === "admin"}
         summary={<SummaryPanel transcriptionId={row.id} transcriptionState={row.state} initialSummary={summary ? summaryPanelData(summary) : null} />}
       />
     </>

@@ -20,7 +20,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const row = await getTranscription(db, user.accountId, id);
     const segments = await loadSegments(db, user.accountId, row.id, after);
     return Response.json(
-      { state: row.state, error: row.error, segments },
+      { state: row.state, phase: row.phase, error: row.error, segments },
       { headers: { "Cache-Control": "private, no-store" } },
     );
   } catch (error) {
