@@ -51,11 +51,21 @@ async function expireAbsent(db: Db, sessionId: string, roomId: string) {
   await leaveGone(db, sessionId, roomId, absent);
 }
 
+/**
+ * Participants who are gone without saying so leave as of when they were last heard from (so the transcript ends at
+ * the last sign of life, not when the absence was noticed), earliest first.
+ */
 async function leaveGone(db: Db, sessionId: string, roomId: string, participantIds: string[]) {
   if (participantIds.length === 0) return;
   const [room] = await db.select().from(rooms).where(eq(rooms.id, roomId));
   if (!room) return;
-  for (const participantId of participantIds) await leaveParticipant(db, room, participantId, { sessionId });
+  const rt = ownedRuntimes().get(sessionId);
+  const gone = participantIds
+    .map((participantId) => ({ participantId, at: rt?.lastSignOfLifeMs(participantId) }))
+    .sort((a, b) => (a.at ?? Infinity) - (b.at ?? Infinity));
+  for (const { participantId, at } of gone) {
+    await leaveParticipant(db, room, participantId, { sessionId, at: at === undefined ? undefined : new Date(at) });
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 // The live pipeline as the route handlers use it: join, leave, host commands, audio ingest and room state, tying the database to the owning instance's runtime.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { rooms } from "@/lib/db/schema";
 import { AppError, RetryLaterError } from "@/lib/errors";
@@ -16,6 +16,7 @@ import {
   commandTranscription,
   getOpenSession,
   joinSession,
+  lastSignOfLife,
   leaveSession,
   ownedElsewhere,
   presentParticipants,
@@ -131,9 +132,12 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
       if (!(await acquireLease(db, session.id))) throw ownedElsewhere(session);
       const [room] = await db.select().from(rooms).where(eq(rooms.id, session.roomId));
       const rt = newRuntime(session, room);
+      const lastAlive = (await lastSignOfLife(db, session)).getTime();
       for (const p of await presentParticipants(db, session.id)) {
         rt.upsertParticipant(p, { rejoin: false });
-        rt.participants.get(p.participantId)!.active = false;
+        const restored = rt.participants.get(p.participantId)!;
+        restored.active = false;
+        restored.restoredSeenMs = lastAlive;
       }
       const running = await runningTranscription(db, session.id);
       if (running) rt.startRunning(running);
@@ -230,9 +234,12 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
   };
 }
 
-/** A participant leaves (idempotent); the last leave ends the session and saves its transcript. */
-export async function leaveParticipant(db: Db, room: Room, participantId: string, opts: { sessionId?: string } = {}) {
-  const result = await leaveSession(db, { room, participantId, sessionId: opts.sessionId });
+/**
+ * A participant leaves (idempotent); the last leave ends the session and saves its transcript. `at`: when they were
+ * last heard from, for a leave made on their behalf; `ignoreLease`: the room is being deleted, whoever holds it.
+ */
+export async function leaveParticipant(db: Db, room: Room, participantId: string, opts: { sessionId?: string; at?: Date; ignoreLease?: boolean } = {}) {
+  const result = await leaveSession(db, { room, participantId, sessionId: opts.sessionId, at: opts.at, ignoreLease: opts.ignoreLease });
   if (!result.session) return result;
   const rt = state().runtimes.get(result.session.id);
   if (result.left) rt?.participantLeft(participantId);
@@ -294,4 +301,19 @@ export async function participantIsHost(db: Db, room: Room, participantId: strin
   const session = await getOpenSession(db, room.id);
   if (!session || session.id !== sessionId) return false;
   return (await presentParticipants(db, session.id)).some((p) => p.participantId === participantId && p.role === "host");
+}
+
+/**
+ * Ends the open session of a room that is being deleted, at once: everyone present leaves (with the usual events),
+ * which stops its transcription and saves the transcript. Without this the session would go on until the idle timeout,
+ * its participants answered 404.
+ */
+export async function endSessionOfDeletedRoom(db: Db, accountId: string, roomId: string): Promise<void> {
+  const [room] = await db.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.accountId, accountId)));
+  if (!room) return;
+  const session = await getOpenSession(db, room.id);
+  if (!session) return;
+  for (const p of await presentParticipants(db, session.id)) {
+    await leaveParticipant(db, room, p.participantId, { sessionId: session.id, ignoreLease: true });
+  }
 }

@@ -42,6 +42,11 @@ export type ParticipantAudio = {
   active: boolean;
   /** When the participant was last heard from (join, audio, heartbeat), by this runtime's clock. */
   lastSeenMs: number;
+  /**
+   * For a participant restored from the database (a restart, a lease taken over) who has not come back yet: the
+   * session's last sign of life before this runtime existed. A leave for them counts from then.
+   */
+  restoredSeenMs?: number;
 };
 
 type Running = { id: string; startedAt: Date; language: string; tracks: Set<Track> };
@@ -155,7 +160,15 @@ export class SessionRuntime {
 
   private markSeen(p: ParticipantAudio) {
     p.active = true;
+    p.restoredSeenMs = undefined;
     p.lastSeenMs = this.now();
+  }
+
+  /** When a participant was last heard from, for a leave made on their behalf (idle, or never back after a restart). */
+  lastSignOfLifeMs(participantId: string): number | undefined {
+    const p = this.participants.get(participantId);
+    if (!p) return undefined;
+    return p.restoredSeenMs ?? p.lastSeenMs;
   }
 
   participantLeft(participantId: string) {

@@ -1,11 +1,11 @@
 // Room sessions in the database: join and leave, the triggers, and transcription records, each change with its webhook events in one transaction.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { rooms, roomSessions, sessionParticipants, transcriptions } from "@/lib/db/schema";
+import { rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { AppError, conflict } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
 import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
-import { instanceId, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
+import { instanceId, LEASE_MS, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
 import { mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 import { transcriptFilename } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
@@ -147,12 +147,17 @@ async function applyTrigger(
   engine: (language: string) => Promise<EngineReadiness>,
   event: TriggerEvent,
   now: Date,
+  /** When the event happened, if earlier than now (a leave counted from the participant's last sign of life). */
+  at = now,
 ): Promise<{ change?: TranscriptionChange; refused?: TriggerRefusal }> {
   const { state, running } = await runState(tx, session.id);
   const decision = decideTrigger({ enabled: settings.effective.enabled, trigger: settings.effective.startTrigger }, state, event);
   if (decision.refused) return { refused: decision.refused };
   if (decision.action === "start") return { change: await startTranscriptionRecord(tx, room, session, settings, await engine(settings.effective.language), now) };
-  if (decision.action === "stop" && running) return { change: await stopTranscriptionRecord(tx, running, now) };
+  if (decision.action === "stop" && running) {
+    const endedAt = new Date(Math.max(at.getTime(), running.startedAt.getTime()));
+    return { change: await stopTranscriptionRecord(tx, running, endedAt, now) };
+  }
   return {};
 }
 
@@ -252,7 +257,15 @@ export type LeaveResult = {
 /** A participant leaves: records the event, applies the trigger, and closes the session with the last leave. */
 export async function leaveSession(
   db: Db,
-  input: { room: Room; participantId: string; now?: Date; sessionId?: string; ignoreLease?: boolean },
+  input: {
+    room: Room;
+    participantId: string;
+    now?: Date;
+    /** When the participant was last heard from, if earlier than now (idle, or gone in a crash): the leave counts from then. */
+    at?: Date;
+    sessionId?: string;
+    ignoreLease?: boolean;
+  },
 ): Promise<LeaveResult> {
   const now = input.now ?? new Date();
   const { room } = input;
@@ -273,13 +286,20 @@ export async function leaveSession(
         ),
       );
     if (!present) return { session, left: false, sessionEnded: false, numClients: await presentCount(tx, session.id) };
-    const [participant] = await tx.update(sessionParticipants).set({ leftAt: now }).where(eq(sessionParticipants.id, present.id)).returning();
+    const at = new Date(Math.min(now.getTime(), Math.max(input.at?.getTime() ?? now.getTime(), present.joinedAt.getTime())));
+    const [participant] = await tx.update(sessionParticipants).set({ leftAt: at }).where(eq(sessionParticipants.id, present.id)).returning();
     const numClients = await presentCount(tx, session.id);
     await enqueueEvent(tx, { accountId: room.accountId, type: "room.client.left", data: clientEventData(room, session, participant, numClients) });
-    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: true }), { type: "leave", participants: numClients }, now);
+    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: true }), { type: "leave", participants: numClients }, now, at);
     let sessionEnded = false;
     if (numClients === 0) {
-      await tx.update(roomSessions).set({ endedAt: now, ownerInstance: null, leaseExpiresAt: null }).where(eq(roomSessions.id, session.id));
+      // Ends when the last one was last heard from; never before someone else left.
+      const [lastLeft] = await tx
+        .select({ at: sql<Date>`max(${sessionParticipants.leftAt})` })
+        .from(sessionParticipants)
+        .where(eq(sessionParticipants.roomSessionId, session.id));
+      const endedAt = new Date(Math.max(at.getTime(), lastLeft?.at ? new Date(lastLeft.at).getTime() : 0));
+      await tx.update(roomSessions).set({ endedAt, ownerInstance: null, leaseExpiresAt: null }).where(eq(roomSessions.id, session.id));
       await enqueueEvent(tx, {
         accountId: room.accountId,
         type: "room.session.ended",
@@ -353,4 +373,26 @@ export async function runningTranscription(db: Db, sessionId: string): Promise<T
     .from(transcriptions)
     .where(and(eq(transcriptions.roomSessionId, sessionId), eq(transcriptions.phase, "running")));
   return row;
+}
+
+/**
+ * The last moment a session is known to have been alive, from what the database keeps (audio and heartbeats are
+ * not stored): its newest stored segment, its latest join, and its owner's last lease renewal. After a crash, the
+ * participants who do not come back leave as of then, so the transcript does not count the time the server was down.
+ */
+export async function lastSignOfLife(db: Db, session: SessionRow): Promise<Date> {
+  const [segment] = await db
+    .select({ at: sql<string | null>`max(${transcriptions.startedAt} + ${transcriptSegments.endMs} * interval '1 millisecond')` })
+    .from(transcriptSegments)
+    .innerJoin(transcriptions, eq(transcriptions.id, transcriptSegments.transcriptionId))
+    .where(eq(transcriptions.roomSessionId, session.id));
+  const [joined] = await db
+    .select({ at: sql<string | null>`max(${sessionParticipants.joinedAt})` })
+    .from(sessionParticipants)
+    .where(eq(sessionParticipants.roomSessionId, session.id));
+  const times = [session.startedAt.getTime()];
+  if (segment?.at) times.push(new Date(segment.at).getTime());
+  if (joined?.at) times.push(new Date(joined.at).getTime());
+  if (session.leaseExpiresAt) times.push(session.leaseExpiresAt.getTime() - LEASE_MS);
+  return new Date(Math.min(Date.now(), Math.max(...times)));
 }
