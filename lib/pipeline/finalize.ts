@@ -1,13 +1,14 @@
 // Finalize: render a stopped transcription's stored segments as Markdown, upload it, and mark it ready, or retry with backoff and then fail.
-import { and, asc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
+import { transcriptions } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { storageForDestination } from "@/lib/storage-config/storage-for";
 import { StorageError } from "@/lib/storage/storage-error";
-import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from "@/lib/transcripts/render";
+import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES } from "@/lib/transcripts/render";
+import { loadSegments, transcriptHeader } from "@/lib/transcripts/segments";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
 import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
@@ -34,44 +35,10 @@ export function transcriptStorageKey(t: Pick<TranscriptionRow, "accountId" | "fi
   return t.storageType === "SELF_HOSTED" ? t.filename : `${t.accountId}/${t.filename}`;
 }
 
-/** The final segments of a transcription, in spoken order (the text kept for retries and for the dashboard). */
-export async function loadSegments(db: Db, accountId: string, transcriptionId: string): Promise<TranscriptSegment[]> {
-  return db
-    .select({
-      participantId: transcriptSegments.participantId,
-      displayName: transcriptSegments.displayName,
-      startMs: transcriptSegments.startMs,
-      endMs: transcriptSegments.endMs,
-      text: transcriptSegments.text,
-    })
-    .from(transcriptSegments)
-    .where(and(eq(transcriptSegments.accountId, accountId), eq(transcriptSegments.transcriptionId, transcriptionId)))
-    .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
-}
-
-/** The Markdown transcript of a stopped transcription, from its stored segments. */
+/** The Markdown transcript of a stopped transcription, from its stored segments, with the one header rule. */
 export async function renderTranscriptionMarkdown(db: Db, t: TranscriptionRow): Promise<string> {
-  const endedAt = t.endedAt ?? new Date();
   const segments = await loadSegments(db, t.accountId, t.id);
-  const people = await db
-    .select()
-    .from(sessionParticipants)
-    .where(and(eq(sessionParticipants.accountId, t.accountId), eq(sessionParticipants.roomSessionId, t.roomSessionId)))
-    .orderBy(asc(sessionParticipants.joinedAt), asc(sessionParticipants.participantId));
-  // Everyone present at some point while it ran, plus anyone who spoke in it, once each, in join order.
-  const names: string[] = [];
-  const add = (name: string) => {
-    if (!names.includes(name)) names.push(name);
-  };
-  for (const p of people) {
-    const overlaps = p.joinedAt <= endedAt && (p.leftAt === null || p.leftAt >= t.startedAt);
-    if (overlaps || segments.some((s) => s.participantId === p.participantId)) add(p.displayName);
-  }
-  for (const s of segments) add(s.displayName);
-  return renderMarkdown(
-    { roomName: t.roomName, roomSessionId: t.roomSessionId, startedAt: t.startedAt, endedAt, language: t.language, participants: names },
-    segments,
-  );
+  return renderMarkdown(await transcriptHeader(db, t, segments), segments);
 }
 
 /**

@@ -4,7 +4,8 @@ import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getTranscription } from "@/lib/transcripts/transcriptions";
-import { loadSegments, readStoredTranscript, transcriptMeta } from "@/lib/transcripts/transcript-content";
+import { readStoredTranscript } from "@/lib/transcripts/transcript-content";
+import { loadSegments, transcriptHeader } from "@/lib/transcripts/segments";
 import { renderMarkdown } from "@/lib/transcripts/render";
 import { describeStoredDestination } from "@/lib/transcripts/stored-destination";
 import { saveStatus } from "@/lib/transcripts/save-status";
@@ -28,7 +29,7 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
     throw error;
   }
   const segments = await loadSegments(db, user.accountId, row.id);
-  const meta = await transcriptMeta(db, row, segments);
+  const meta = await transcriptHeader(db, row, segments);
   // The saved file is what the customer has; read it back. Without one (in progress, failed upload, bucket down)
   // the same Markdown is rendered from the segments kept in the database.
   const stored = await readStoredTranscript(row);

@@ -3,7 +3,7 @@ import { useActionState, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { renderMarkdown, type TranscriptSegment } from "@/lib/transcripts/render";
-import type { StoredSegment } from "@/lib/transcripts/transcript-content";
+import type { StoredSegment } from "@/lib/transcripts/segments";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";

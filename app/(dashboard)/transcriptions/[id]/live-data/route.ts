@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { errorResponse } from "@/lib/api/errors";
 import { AppError } from "@/lib/errors";
 import { getTranscription } from "@/lib/transcripts/transcriptions";
-import { loadSegments } from "@/lib/transcripts/transcript-content";
+import { loadSegments } from "@/lib/transcripts/segments";
 
 export const dynamic = "force-dynamic";
 
