@@ -1,4 +1,4 @@
-// `npm run bench`: issue 5's pipeline figures (latency, real-time streams, CPU, ready after leave, WER) plus summary and list timings, in one run.
+// `npm run bench`: issue 5's pipeline figures (latency, real-time streams, CPU, ready after leave, WER), summary and list timings, and issue 14's durability figures, in one run.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +17,8 @@ import { UsageError } from "./lib/simulate-args";
 import { percentile, roundOrNull } from "./lib/stats";
 import { matchInterims, matchUtterances, type InterimMatch, type SentMark } from "./lib/utterance-latency";
 import { VerbatimClient } from "./lib/verbatim-client";
+import { dbOutageMidSession } from "./lib/db-outage-scenario";
+import { sigtermMidSentence } from "./lib/sigterm-scenario";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -139,10 +141,40 @@ async function listFigures(rows: number): Promise<{ list_rows: number; list_page
   }
 }
 
+/**
+ * Nothing accepted is lost (issue 14): final segments lost to a 30 s database outage in the middle of a live session
+ * (in-process, the embedded database cut in its client), and words lost to a SIGTERM in the middle of a sentence (a
+ * private server stopped and started again). Goal 0 for both.
+ */
+async function durabilityFigures(databaseUrl: string | null): Promise<Record<string, number | null>> {
+  say("Database outage: 30 s in the middle of a live session, real PocketSphinx at real time…");
+  const outage = await dbOutageMidSession({ log: say });
+  say(`  ${outage.finals} final segments (${outage.finalsDuringOutage} while the database was away), ${outage.stored} stored → ${outage.lost} lost`);
+  say("SIGTERM in the middle of a sentence: a private server stopped, then started again…");
+  const server = await startLocalServer({ log: say, databaseUrl });
+  try {
+    const sigterm = await sigtermMidSentence(server, say);
+    say(`  ${sigterm.spoken.length} words spoken before the SIGTERM, ${sigterm.wordsLost} missing from the transcript (the server ${sigterm.exit})`);
+    return { segments_lost_db_outage: outage.lost, sigterm_words_lost: sigterm.wordsLost };
+  } finally {
+    await server.stop();
+  }
+}
+
+function printFigures(figures: Record<string, number | null>, json: boolean) {
+  const lines = Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`);
+  console.log(lines.join("\n"));
+  if (json) console.log(JSON.stringify(figures));
+}
+
 async function main(argv: string[]): Promise<void> {
   const opts = parseBenchArgs(argv);
   if (opts.help) {
     console.log(BENCH_USAGE);
+    return;
+  }
+  if (opts.durabilityOnly) {
+    printFigures(await durabilityFigures(opts.databaseUrl), opts.json);
     return;
   }
   const benchStarted = performance.now();
@@ -259,13 +291,11 @@ async function main(argv: string[]): Promise<void> {
     } else say("  (no transcriptions list module; skipped)");
   }
 
+  // 6. Durability: nothing accepted is lost through a database outage or a deploy (private servers of their own).
+  if (!opts.server) Object.assign(figures, await durabilityFigures(opts.databaseUrl));
+
   say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
-  const lines = Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`);
-  if (!opts.json) console.log(lines.join("\n"));
-  else {
-    console.log(lines.join("\n"));
-    console.log(JSON.stringify(figures));
-  }
+  printFigures(figures, opts.json);
 }
 
 main(process.argv.slice(2))

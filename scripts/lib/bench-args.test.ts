@@ -4,7 +4,8 @@ import { UsageError } from "./simulate-args";
 
 describe("benchmark arguments", () => {
   it("defaults to a private server, 24 streams at most and 100 000 list rows", () => {
-    expect(parseBenchArgs([])).toEqual({ json: false, server: null, databaseUrl: null, maxStreams: 24, listRows: 100_000, help: false });
+    expect(parseBenchArgs([])).toEqual({ json: false, server: null, databaseUrl: null, maxStreams: 24, listRows: 100_000, durabilityOnly: false, help: false });
+    expect(parseBenchArgs(["--durability", "--json"])).toMatchObject({ durabilityOnly: true, json: true });
   });
 
   it("takes --json, a running server, and the sizes", () => {
@@ -20,6 +21,7 @@ describe("benchmark arguments", () => {
     [["--database-url", "sqlite://x"], /postgres/],
     [["--url", "nope", "--api-key", "k"], /absolute URL/],
     [["--fast"], /Unknown option/],
+    [["--durability", "--url", "http://x", "--api-key", "k"], /private servers/],
   ])("refuses %j", (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(UsageError);
     expect(() => parseBenchArgs(argv)).toThrow(message);

@@ -8,7 +8,7 @@ import { subscribeLive, type LiveEvent } from "@/lib/pipeline/live/live-bus";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
 import { ownedRuntimes, setSegmentQueueLimitsForTests, settlePipelineTasks } from "@/lib/pipeline/service";
 import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
-import { composeSpeech, normalizeWords } from "@/lib/testing/speech";
+import { composeSpeech, MEETING_SENTENCES, normalizeWords } from "@/lib/testing/speech";
 import { callRoute, newAccount, newRoom, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
 let env: ReturnType<typeof setUpPipelineEnv>;
@@ -18,17 +18,7 @@ const CUT_AT_MS = 5_000;
 beforeAll(async () => {
   env = setUpPipelineEnv();
   // About 45 s of speech: a sentence every five seconds or so, so several end while the database is away.
-  const sentences = [
-    "Good morning everyone. Let us start with the budget.",
-    "Please send me the report by Friday.",
-    "The new office opens in the spring.",
-    "We hired two engineers last month.",
-    "Sales grew by ten percent this quarter.",
-    "The customer asked for a discount.",
-    "Our next meeting is on Tuesday morning.",
-    "Thank you all for coming today.",
-  ];
-  speech = (await composeSpeech(sentences.map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 2500 })))).pcm;
+  speech = (await composeSpeech(MEETING_SENTENCES.map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 2500 })))).pcm;
 });
 afterAll(() => env.cleanup());
 afterEach(() => setSegmentQueueLimitsForTests(undefined));
