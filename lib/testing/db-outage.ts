@@ -55,15 +55,25 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
 }
 
 /** A fresh, migrated in-memory PGlite whose queries and transactions fail, as a refused connection would, while cut. */
-export async function cuttablePglite(): Promise<{ handle: DbHandle } & Outage> {
+export async function cuttablePglite(): Promise<{ handle: DbHandle; loseNextAnswer(): void } & Outage> {
   const { PGlite } = await import("@electric-sql/pglite");
   const client = await PGlite.create();
   let down = false;
+  let loseAnswer = false;
   const refused = () => Object.assign(new Error("connect ECONNREFUSED (the database was cut on purpose)"), { code: "ECONNREFUSED" });
   const target = client as unknown as Record<"query" | "exec" | "transaction", (...args: unknown[]) => Promise<unknown>>;
   for (const method of ["query", "exec", "transaction"] as const) {
     const original = target[method].bind(client);
-    target[method] = (...args: unknown[]) => (down ? Promise.reject(refused()) : original(...args));
+    target[method] = async (...args: unknown[]) => {
+      if (down) throw refused();
+      const result = await original(...args);
+      if (loseAnswer) {
+        // The statement ran, but its answer never arrives: the connection dropped on the way back.
+        loseAnswer = false;
+        throw Object.assign(new Error("read ECONNRESET (the answer was lost on purpose)"), { code: "ECONNRESET" });
+      }
+      return result;
+    };
   }
   const handle = await pgliteHandle(client);
   await runMigrations(handle);
@@ -71,6 +81,7 @@ export async function cuttablePglite(): Promise<{ handle: DbHandle } & Outage> {
     handle,
     cut: () => void (down = true),
     restore: () => void (down = false),
+    loseNextAnswer: () => void (loseAnswer = true),
   };
 }
 

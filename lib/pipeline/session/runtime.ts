@@ -116,6 +116,7 @@ export class SessionRuntime {
 
   /** Refuses new audio with 503 and Retry-After while the session cannot keep what it would recognize. */
   private assertTakingAudio() {
+    this.noticeDegraded(); // the instance-wide bound moves with other sessions' queues too
     const degraded = this.degraded();
     if (degraded) throw new RetryLaterError(degraded.reason, degraded.message, AUDIO_RETRY_AFTER_SECONDS[degraded.reason]);
   }
