@@ -1,5 +1,30 @@
-/** @type {import('next').NextConfig} */
-const nextConfig = {
+import { PHASE_DEVELOPMENT_SERVER } from "next/constants.js";
+
+/**
+ * The Content-Security-Policy of every page and answer: only this origin's scripts, styles, workers (the room page's
+ * microphone AudioWorklet is /audio-worklet-pcm16.js), fetches and EventSource streams; no plugins, no framing, forms
+ * post only here. Next.js's hydration data is inline script, hence 'unsafe-inline' for scripts (no external script
+ * can load); the development server also needs 'unsafe-eval' for React's debugging.
+ */
+export function contentSecurityPolicy(dev = false) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** @type {(phase: string) => import('next').NextConfig} */
+const nextConfig = (phase) => ({
   // Native or process-bound packages stay outside the bundle and load from node_modules at run time.
   serverExternalPackages: [
     "@electric-sql/pglite",
@@ -21,10 +46,11 @@ const nextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
           { key: "X-Frame-Options", value: "DENY" },
+          { key: "Content-Security-Policy", value: contentSecurityPolicy(phase === PHASE_DEVELOPMENT_SERVER) },
         ],
       },
     ];
   },
-};
+});
 
 export default nextConfig;

@@ -40,6 +40,8 @@ export default defineConfig({
       VERBATIM_DATA_DIR: dataDir,
       VERBATIM_PUBLIC_URL: baseURL,
       VERBATIM_WEBHOOK_ALLOW_PRIVATE: "1",
+      // settings.spec tests a bucket on s3rver, on loopback.
+      VERBATIM_S3_ALLOW_PRIVATE: "1",
     },
   },
 });

@@ -1,9 +1,9 @@
 import { test, expect } from "@playwright/test";
-import { ADMIN, signIn } from "./fixtures";
+import { ADMIN, ADMIN_STATE, signIn } from "./fixtures";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
-test("sign-in refuses a wrong password, signs in, navigates the shell and signs out", async ({ page }) => {
+test("sign-in refuses a wrong password, signs in, navigates the shell and signs out", async ({ page, browser, baseURL }) => {
   await page.goto("/transcriptions");
   await expect(page).toHaveURL(/\/sign-in/);
 
@@ -27,8 +27,19 @@ test("sign-in refuses a wrong password, signs in, navigates the shell and signs 
   }
   await expect(nav.getByRole("link", { name: "API keys" })).toHaveAttribute("aria-current", "page");
 
+  // A copy of the session cookie taken before signing out stops working with it: the session ends on the server.
+  const copied = await page.context().storageState();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto("/configure/members");
   await expect(page).toHaveURL(/\/sign-in/);
+  const thief = await browser.newContext({ baseURL, storageState: copied });
+  const stolen = await thief.newPage();
+  await stolen.goto("/configure/members");
+  await expect(stolen).toHaveURL(/\/sign-in/);
+  await thief.close();
+
+  // Signing out ended every session of this admin, the saved one of the other specs too: save a fresh one.
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.context().storageState({ path: ADMIN_STATE });
 });

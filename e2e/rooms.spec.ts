@@ -28,6 +28,7 @@ test("an admin creates a room with an override in the dashboard, sees it in the 
 
   // Fixed: the room is created with its own trigger and bucket; language and on/off follow the account.
   await dialog.getByLabel("Bucket").fill("ward-transcripts/2026");
+  await dialog.getByLabel("Vocabulary").fill("Ana Lima\nKubernetes");
   await dialog.getByRole("button", { name: "Create room" }).click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
   await expect(page.getByText(/Room \/ward-[0-9a-f]{32} created\./)).toBeVisible();
@@ -38,6 +39,7 @@ test("an admin creates a room with an override in the dashboard, sees it in the 
   await expect(setting("startTrigger")).toHaveText(/Start\s*Auto-start \(1 person\)\s*Room$/);
   await expect(setting("destination")).toHaveText(/Storage\s*S3: ward-transcripts\/2026\s*Room$/);
   await expect(setting("language")).toHaveText(/Language\s*English\s*Account$/);
+  await expect(setting("vocabulary")).toHaveText(/Vocabulary\s*Ana Lima, Kubernetes\s*Room$/);
   await expect(setting("enabled")).toHaveText(/Transcription\s*On\s*Room$/);
   await expect(row.getByRole("button", { name: "Copy room link" })).toBeVisible();
   await expect(row.getByRole("button", { name: "Copy host link" })).toBeVisible();

@@ -23,6 +23,9 @@ test("an admin stores transcripts in their own S3 bucket, tests it, and the secr
   // The embedded engine does English only; other languages are listed but cannot be chosen.
   await expect(page.getByRole("option", { name: /^French \(fr\)/ })).toBeDisabled();
   await expect(page.getByRole("option", { name: "English (en)" })).toBeEnabled();
+  // Which engine takes the chosen language, and whether it can be reached.
+  await expect(page.getByTestId("language-engine")).toContainText(/Transcribed by PocketSphinx .*Reachable/);
+  await page.getByLabel("Vocabulary").fill("Ana Lima\nKubernetes");
 
   await page.getByLabel("Your S3 bucket").check();
   await page.getByLabel("Bucket", { exact: true }).fill("e2e-transcripts/verbatim");
@@ -44,6 +47,8 @@ test("an admin stores transcripts in their own S3 bucket, tests it, and the secr
   await expect(page.getByLabel("Secret access key", { exact: true })).toHaveCount(0);
   await expect(page.getByTestId("settings-audit")).toContainText("Secret access key replaced");
   await expect(page.getByTestId("settings-audit")).toContainText("Storage set to Your S3 bucket");
+  await expect(page.getByLabel("Vocabulary")).toHaveValue("Ana Lima\nKubernetes");
+  await expect(page.getByTestId("settings-audit")).toContainText("Vocabulary set to Ana Lima, Kubernetes");
   expect(await page.content()).not.toContain(secret);
 
   // The stored secret is used when the field is left alone; a wrong access key id is explained.

@@ -25,23 +25,23 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A refusal that passes with time (a spent budget, a full room, the database away, a restart): answered with
+ * Retry-After, nothing taken meanwhile. `reason`, when given, is a stable code clients can branch on (`code` in the body).
+ */
+export class RetryLaterError extends AppError {
+  constructor(
+    code: "rate_limited" | "unavailable",
+    message: string,
+    readonly retryAfterSeconds: number,
+    readonly reason?: string,
+  ) {
+    super(code, message);
+  }
+}
+
 export const forbidden = (message = "Not allowed to perform action") => new AppError("forbidden", message);
 export const notFound = (message = "The requested resource doesn't exist") => new AppError("not_found", message);
 export const invalid = (path: string, message: string) =>
   new AppError("validation", message, [{ path, message }]);
 export const conflict = (message: string) => new AppError("conflict", message);
-
-/**
- * A temporary refusal (503 with Retry-After): the server cannot take this now but will soon, and nothing was taken
- * in the meantime. `reason` is a stable code clients can branch on.
- */
-export class RetryLaterError extends AppError {
-  constructor(
-    readonly reason: string,
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super("unavailable", message);
-    this.name = "RetryLaterError";
-  }
-}

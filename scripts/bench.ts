@@ -1,13 +1,15 @@
-// `npm run bench`: issue 5's pipeline figures (latency, real-time streams, CPU, ready after leave, WER), summary and list timings, and issue 14's durability figures, in one run.
+// `npm run bench`: issue 5's pipeline figures (latency, real-time streams, CPU, ready after leave, WER) plus summary and list timings, in one run.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PCM_BYTES_PER_SECOND } from "@/lib/pipeline/audio";
+import { PCM_BYTES_PER_SECOND } from "@/lib/speech/pcm";
 import { writeWav, wordErrorRate, type ComposedSpeech } from "@/lib/testing/speech";
 import { makeLongTranscript } from "@/lib/summaries/fixtures/long-transcript";
 import { summarizeExtractively } from "@/lib/summaries/engines/extractive";
 import { BENCH_USAGE, parseBenchArgs, rampLevels } from "./lib/bench-args";
+import { measureDeepgramOverhead, overheadFigures } from "./lib/deepgram-overhead";
+import { openAiFigures } from "./lib/bench-openai";
 import { benchTrack } from "./lib/bench-speech";
 import { exitedChildrenCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
@@ -141,45 +143,27 @@ async function listFigures(rows: number): Promise<{ list_rows: number; list_page
   }
 }
 
-/**
- * Nothing accepted is lost (issue 14): final segments lost to a 30 s database outage in the middle of a live session
- * (in-process, the embedded database cut in its client), and words lost to a SIGTERM in the middle of a sentence (a
- * private server stopped and started again). Goal 0 for both.
- */
-async function durabilityFigures(databaseUrl: string | null): Promise<Record<string, number | null>> {
-  say("Database outage: 30 s in the middle of a live session, real PocketSphinx at real time…");
-  const outage = await dbOutageMidSession({ log: say });
-  say(`  ${outage.finals} final segments (${outage.finalsDuringOutage} while the database was away), ${outage.stored} stored → ${outage.lost} lost`);
-  say("SIGTERM in the middle of a sentence: a private server stopped, then started again…");
-  const server = await startLocalServer({ log: say, databaseUrl });
-  try {
-    const sigterm = await sigtermMidSentence(server, say);
-    say(`  ${sigterm.spoken.length} words spoken before the SIGTERM, ${sigterm.wordsLost} missing from the transcript (the server ${sigterm.exit})`);
-    return { segments_lost_db_outage: outage.lost, sigterm_words_lost: sigterm.wordsLost };
-  } finally {
-    await server.stop();
-  }
-}
-
-function printFigures(figures: Record<string, number | null>, json: boolean) {
-  const lines = Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`);
-  console.log(lines.join("\n"));
-  if (json) console.log(JSON.stringify(figures));
-}
-
 async function main(argv: string[]): Promise<void> {
   const opts = parseBenchArgs(argv);
   if (opts.help) {
     console.log(BENCH_USAGE);
     return;
   }
-  if (opts.durabilityOnly) {
-    printFigures(await durabilityFigures(opts.databaseUrl), opts.json);
-    return;
-  }
   const benchStarted = performance.now();
   const load = () => os.loadavg()[0].toFixed(1);
   say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, load average ${load()}`);
+  if (opts.only === "deepgram") {
+    printFigures(await deepgramFigures(), opts.json);
+    return;
+  }
+  if (opts.only === "openai") {
+    printFigures(await openAiFigures(say), opts.json);
+    return;
+  }
+  if (opts.only === "durability") {
+    printFigures(await durabilityFigures(opts.databaseUrl), opts.json);
+    return;
+  }
   // Every figure here is a share of this machine's CPU: other work running meanwhile lowers them all.
   if (os.loadavg()[0] > os.cpus().length / 2) say(`  Note: the machine is busy (load ${load()} on ${os.cpus().length} cores); figures will be lower than on an idle machine.`);
   say("Synthesizing speech with flite…");
@@ -291,11 +275,51 @@ async function main(argv: string[]): Promise<void> {
     } else say("  (no transcriptions list module; skipped)");
   }
 
-  // 6. Durability: nothing accepted is lost through a database outage or a deploy (private servers of their own).
+  // 6. The latency the pipeline adds to Deepgram's answers (in this process, against a local Deepgram protocol server).
+  Object.assign(figures, await deepgramFigures());
+  // 7. The OpenAI-compatible engine's own latency and the voice activity detector's CPU.
+  Object.assign(figures, await openAiFigures(say));
+  // 8. Durability: nothing accepted is lost through a database outage or a deploy (private servers of their own).
   if (!opts.server) Object.assign(figures, await durabilityFigures(opts.databaseUrl));
 
   say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
   printFigures(figures, opts.json);
+}
+
+/**
+ * Nothing accepted is lost (issue 14): final segments lost to a 30 s database outage in the middle of a live session
+ * (in-process, the embedded database cut in its client), and words lost to a SIGTERM in the middle of a sentence (a
+ * private server stopped and started again). Goal 0 for both.
+ */
+async function durabilityFigures(databaseUrl: string | null): Promise<Record<string, number | null>> {
+  say("Database outage: 30 s in the middle of a live session, real PocketSphinx at real time…");
+  const outage = await dbOutageMidSession({ log: say });
+  say(`  ${outage.finals} final segments (${outage.finalsDuringOutage} while the database was away), ${outage.stored} stored → ${outage.lost} lost`);
+  say("SIGTERM in the middle of a sentence: a private server stopped, then started again…");
+  const server = await startLocalServer({ log: say, databaseUrl });
+  try {
+    const sigterm = await sigtermMidSentence(server, say);
+    say(`  ${sigterm.spoken.length} words spoken before the SIGTERM, ${sigterm.wordsLost} missing from the transcript (the server ${sigterm.exit})`);
+    return { segments_lost_db_outage: outage.lost, sigterm_words_lost: sigterm.wordsLost };
+  } finally {
+    await server.stop();
+  }
+}
+
+function printFigures(figures: Record<string, number | null>, json: boolean) {
+  const lines = Object.entries(figures).map(([k, v]) => `${k.padEnd(30)} ${v ?? "n/a"}`);
+  console.log(lines.join("\n"));
+  if (json) console.log(JSON.stringify(figures));
+}
+
+/** From a local Deepgram server sending a final to its segment stored (and published): the pipeline's own share. */
+async function deepgramFigures(): Promise<Record<string, number | null>> {
+  say("Deepgram overhead: a local Deepgram protocol server, 3 speakers × 6 sentences at real time…");
+  const speeches = await Promise.all([0, 1, 2].map((i) => benchTrack(i, 6)));
+  const overhead = await measureDeepgramOverhead(speeches, say);
+  const f = overheadFigures(overhead);
+  say(`  ${overhead.storedMs.length} finals (${overhead.unmatched} unmatched): stored p50 ${f.stored_p50} ms, p95 ${f.deepgram_overhead_p95_ms} ms; published p50 ${f.published_p50} ms, p95 ${f.published_p95} ms after the server sent them`);
+  return { deepgram_overhead_p95_ms: f.deepgram_overhead_p95_ms };
 }
 
 main(process.argv.slice(2))

@@ -51,13 +51,19 @@ async function main(argv: string[]): Promise<number> {
     const server = opts.server ?? { url: own!.url, apiKey: own!.apiKey };
     const client = new VerbatimClient(server.url, server.apiKey);
 
-    const meeting = await client.createMeeting({ startTrigger: opts.trigger, roomNamePrefix: "sim" });
-    say(`Room ${meeting.roomName} (trigger ${opts.trigger}): ${meeting.roomUrl}`);
+    const meeting = opts.room
+      ? await client.findMeeting(opts.room)
+      : await client.createMeeting({ startTrigger: opts.trigger, roomNamePrefix: "sim", language: opts.language });
+    if (!meeting) throw new UsageError(`The account of this API key has no room "${opts.room}" (the Rooms page lists them)`);
+    // The room's own trigger and language (an existing room's, or the account defaults a new one took).
+    const { transcription: roomState } = await client.roomState(meeting.roomName);
+    const trigger = roomState.startTrigger;
+    say(`Room ${meeting.roomName} (trigger ${trigger}, language ${roomState.language}): ${meeting.roomUrl}`);
 
     const session = await runSession(client, {
       roomName: meeting.roomName,
       roomKey: roomKeyFrom(meeting.hostRoomUrl),
-      manual: opts.trigger === "manual",
+      manual: trigger === "manual",
       participants: tracks.map((t) => ({ participantId: t.participantId, displayName: t.displayName, audio: () => pacedPcmStream(t.pcm, { speed: opts.speed }) })),
       onSegment: (s) => {
         live?.update(s);
@@ -68,15 +74,15 @@ async function main(argv: string[]): Promise<number> {
     });
 
     if (!session.transcriptionId) {
-      const why = opts.trigger === "none" ? "the room's start trigger is none" : "the server reported none";
+      const why = trigger === "none" ? "transcription is off in this room" : "the server reported none";
       say(`No transcription was made: ${why}.`);
       emit(opts.json, { transcriptionId: null, state: null, filename: null, markdown: null, roomName: meeting.roomName });
-      return opts.trigger === "none" ? 0 : 1;
+      return trigger === "none" ? 0 : 1;
     }
     say(`Waiting for the transcript (${session.transcriptionId})…`);
     const finished: Transcription = await waitForTranscription(client, session.transcriptionId, { timeoutMs: opts.timeoutMs, roomName: meeting.roomName });
     session.stopLive();
-    say(`Transcription ${finished.state} ${Date.now() - session.lastLeftAt} ms after the last participant left.`);
+    say(`Transcription ${finished.state} ${Date.now() - session.lastLeftAt} ms after the last participant left (speech engine: ${String(finished.engine ?? "not recorded")}).`);
     let markdown: string | null = null;
     if (finished.state === "ready") {
       try {
@@ -90,7 +96,15 @@ async function main(argv: string[]): Promise<number> {
       if (markdown) console.log(markdown);
       else console.log(`Transcription ${finished.transcriptionId} is ${finished.state}${finished.error ? `: ${String(finished.error)}` : ""}.`);
     }
-    emit(opts.json, { transcriptionId: finished.transcriptionId, state: finished.state, filename: finished.filename, markdown, roomName: meeting.roomName });
+    emit(opts.json, {
+      transcriptionId: finished.transcriptionId,
+      state: finished.state,
+      filename: finished.filename,
+      markdown,
+      roomName: meeting.roomName,
+      language: finished.language ?? roomState.language,
+      engine: finished.engine ?? null,
+    });
     return finished.state === "ready" && markdown !== null ? 0 : 1;
   } catch (error) {
     // A server error of our own private server: its log says why.

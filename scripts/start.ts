@@ -1,4 +1,4 @@
-// `npm start`: validates the configuration, prepares the data dir and secrets, migrates, builds if needed, serves.
+// `npm start`: validates the configuration, installs the embedded speech engine's packages (as root), prepares the data dir and secrets, migrates, builds if needed, serves.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -7,6 +7,8 @@ import { appEnv, ConfigError } from "@/lib/config/env";
 import { authSecret } from "@/lib/config/secrets";
 import { databaseTargetFromEnv, openDatabase } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
+import { assertSpeechEnginesKnown, configuredSpeechEngines } from "@/lib/speech/registry";
+import { ensureEnginePackages } from "./lib/engine-packages";
 
 const root = path.resolve(__dirname, "..");
 const buildInputs = ["app", "components", "lib", "public", "next.config.mjs", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
@@ -29,6 +31,8 @@ function sourceHash(): string {
 
 async function main() {
   const env = appEnv();
+  assertSpeechEnginesKnown(env);
+  ensureEnginePackages(configuredSpeechEngines(env));
   fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
   // Generated once and shared with the server through the environment, so every process signs alike.
   process.env.AUTH_SECRET = authSecret(env);

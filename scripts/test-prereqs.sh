@@ -17,30 +17,20 @@ missing() {
   if [ ${#problems[@]} -gt 0 ]; then printf '%s\n' "${problems[@]}"; fi
 }
 
-problems="$(missing)"
-if [ -z "$problems" ]; then
-  echo "test prerequisites: chromium, pocketsphinx, pocketsphinx-en-us and flite are installed"
-  exit 0
-fi
-
-echo "test prerequisites missing:"
-while IFS= read -r line; do echo "  - $line"; done <<<"$problems"
-
-if [ "$EUID" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing: apt-get update && apt-get install -y $PACKAGES"
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y $PACKAGES
+# Exits with $1 when nothing is missing; otherwise lists what is, under $2, and returns.
+done_or_list() {
+  local problems
   problems="$(missing)"
   if [ -z "$problems" ]; then
-    echo "test prerequisites installed"
+    echo "$1"
     exit 0
   fi
-  echo "still missing after installing:"
+  echo "$2"
   while IFS= read -r line; do echo "  - $line"; done <<<"$problems"
-  exit 1
-fi
+}
 
-echo
-echo "Install them with:"
-echo "  sudo apt-get update && sudo apt-get install -y $PACKAGES"
+done_or_list "test prerequisites: chromium, pocketsphinx, pocketsphinx-en-us and flite are installed" "test prerequisites missing:"
+# The install (or the exact command, when it cannot install) is the one npm start uses too.
+bash "$(dirname "$0")/ensure-debian-packages.sh" $PACKAGES || exit 1
+done_or_list "test prerequisites installed" "still missing after installing:"
 exit 1

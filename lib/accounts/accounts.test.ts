@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { auditEvents, invites, users } from "@/lib/db/schema";
-import { createAccountWithAdmin, hasAnyAccount, loadSessionUser, resetPassword, verifyCredentials } from "./accounts";
+import { createAccountWithAdmin, endSessions, hasAnyAccount, loadSessionUser, resetPassword, verifyCredentials } from "./accounts";
 import { acceptInvite, changeMemberRole, inspectInvite, inviteMember, listMembers, removeMember, INVITE_TTL_MS } from "./members";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
@@ -54,6 +54,17 @@ describeEachDatabase("accounts and members", (handle) => {
     await expect(acceptInvite(db(), { token, name: "Ben again", password })).rejects.toThrow(/invalid, expired or already used/);
   });
 
+  it("an invite of an email registered in another account looks like any other: it reveals nothing", async () => {
+    const elsewhere = await inviteMember(db(), admin, { email: "otto@example.com", role: "member" });
+    const nobody = await inviteMember(db(), admin, { email: "new-person@example.com", role: "member" });
+    expect(Object.keys(elsewhere).sort()).toEqual(Object.keys(nobody).sort());
+    expect((await inspectInvite(db(), elsewhere.token)).status).toBe("valid");
+    // Only the invited person, at acceptance, learns that their email is taken.
+    await expect(acceptInvite(db(), { token: elsewhere.token, name: "Otto", password })).rejects.toThrow(/already has a Verbatim account/);
+    // A member of this very account is named, as the members page shows them anyway.
+    await expect(inviteMember(db(), admin, { email: "ben@example.com", role: "member" })).rejects.toThrow(/already a member of this account/);
+  });
+
   it("refuses an expired invite", async () => {
     const past = new Date(Date.now() - INVITE_TTL_MS - 1000);
     const { token } = await inviteMember(db(), admin, { email: "cy@example.com", role: "member" }, past);
@@ -98,6 +109,16 @@ describeEachDatabase("accounts and members", (handle) => {
     expect(await loadSessionUser(db(), ben.id, ben.sessionVersion)).toBeNull();
     const actions = (await db().select().from(auditEvents).where(eq(auditEvents.accountId, admin.accountId))).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["account.created", "member.invited", "member.joined", "member.role_changed", "member.removed"]));
+  });
+
+  it("sign-out ends the session on the server: the same session version no longer loads", async () => {
+    const [ana] = await db().select().from(users).where(eq(users.email, "ana@example.com"));
+    expect(await loadSessionUser(db(), ana.id, ana.sessionVersion)).not.toBeNull();
+    expect(await endSessions(db(), ana.id, ana.sessionVersion)).toBe(true);
+    expect(await loadSessionUser(db(), ana.id, ana.sessionVersion)).toBeNull();
+    // The old cookie signing out again does not end the newer sessions.
+    expect(await endSessions(db(), ana.id, ana.sessionVersion)).toBe(false);
+    expect(await loadSessionUser(db(), ana.id, ana.sessionVersion + 1)).not.toBeNull();
   });
 
   it("resets a password and invalidates earlier sessions", async () => {

@@ -1,5 +1,5 @@
 // Accounts and their users: first-run setup, the operator's provisioning, sign-in lookups and password resets.
-import { count, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accounts, users } from "@/lib/db/schema";
 import { AppError, invalid } from "@/lib/errors";
@@ -74,6 +74,20 @@ export async function loadSessionUser(db: Db, userId: string, sessionVersion: nu
   if (!row || row.user.sessionVersion !== sessionVersion) return null;
   const { passwordHash: _, ...user } = row.user;
   return { ...user, accountName: row.accountName };
+}
+
+/**
+ * Sign-out: ends the session on the server, so a copy of its cookie stops working too. Sessions carry only the user
+ * and a version, so this ends every session of the user (their other devices sign in again). Only a session that is
+ * still current bumps the version: an old cookie cannot sign the user out of newer sessions.
+ */
+export async function endSessions(db: Db, userId: string, sessionVersion: number): Promise<boolean> {
+  const ended = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(and(eq(users.id, userId), eq(users.sessionVersion, sessionVersion)))
+    .returning({ id: users.id });
+  return ended.length > 0;
 }
 
 /** Sets a new password and ends every session of the user. */

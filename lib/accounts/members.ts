@@ -33,8 +33,10 @@ export async function listPendingInvites(db: Db, accountId: string) {
 export async function inviteMember(db: Db, actor: Actor, input: { email: string; role: Role }, now = new Date()) {
   requireAdmin(actor);
   const { email, role } = inviteSchema.parse(input);
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-  if (existing) throw new AppError("conflict", "This person already has a Verbatim account", [{ path: "email", message: "Already a user" }]);
+  // Only this account's own members are named: an email registered in another account gets an invite like any other
+  // (which cannot be accepted), so an admin cannot probe who uses this install.
+  const [member] = await db.select({ id: users.id }).from(users).where(and(eq(users.email, email), eq(users.accountId, actor.accountId)));
+  if (member) throw new AppError("conflict", "This person is already a member of this account", [{ path: "email", message: "Already a member" }]);
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
   const invite = await db.transaction(async (tx) => {

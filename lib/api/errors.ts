@@ -44,17 +44,17 @@ export function errorResponse(error: unknown, headers: HeadersInit = {}): Respon
     return Response.json({ error: "Validation failed", details: zodIssues(error) }, { status: 400, headers });
   }
   if (error instanceof RetryLaterError) {
-    return Response.json(
-      { error: error.message, code: error.reason },
-      { status: 503, headers: { ...Object.fromEntries(new Headers(headers)), "Retry-After": String(error.retryAfterSeconds) } },
-    );
+    const withRetry = new Headers(headers);
+    withRetry.set("Retry-After", String(error.retryAfterSeconds));
+    const body = error.reason ? { ...errorBody(error), code: error.reason } : errorBody(error);
+    return Response.json(body, { status: status[error.code], headers: withRetry });
   }
   if (error instanceof AppError) {
     return Response.json(errorBody(error), { status: status[error.code], headers });
   }
   if (isDatabaseUnavailable(error)) {
     console.error("Database unavailable:", databaseErrorSummary(error));
-    return errorResponse(new RetryLaterError("database_unavailable", "The database is unavailable; try again shortly.", DATABASE_RETRY_AFTER_SECONDS), headers);
+    return errorResponse(new RetryLaterError("unavailable", "The database is unavailable; try again shortly.", DATABASE_RETRY_AFTER_SECONDS, "database_unavailable"), headers);
   }
   console.error("Unhandled error in API route:", error);
   return Response.json({ error: "Internal server error" }, { status: 500, headers });

@@ -6,13 +6,14 @@ import { AppError } from "@/lib/errors";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { Actor } from "@/lib/auth/actor";
 import { getRoomByName, type Room } from "@/lib/rooms/rooms";
-import { AudioFormatError } from "@/lib/pipeline/audio";
+import { AudioFormatError } from "@/lib/speech/pcm";
 import { IngestError } from "@/lib/pipeline/track-ingest";
 import { verifyParticipantToken, type ParticipantClaims } from "@/lib/pipeline/session/participant-token";
 import { errorResponse, zodIssues } from "./errors";
 import { consumeRateLimit, rateLimitHeaders, type RateCost } from "./rate-limit";
 import { readJsonBody } from "./read-body";
-import { bearerToken, rateLimitedResponse, toResponse, type ApiResult } from "./route";
+import { assertNoNul } from "@/lib/validation/no-nul";
+import { bearerToken, rateLimitedResponse, toResponse, unauthorizedBudget, type ApiResult } from "./route";
 
 /**
  * Who calls: a media server or integration with the account's API key (may act for any participant of the account's
@@ -48,6 +49,7 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
     try {
       const db = await getDb();
       const rawParams = (await routeContext?.params) ?? {};
+      assertNoNul(rawParams);
       const parsedParams = options.params.safeParse(rawParams);
       // A malformed room name or participant id is "not found", as for every id in a path.
       if (!parsedParams.success) throw new AppError("not_found", "The requested resource doesn't exist");
@@ -87,6 +89,7 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
       if (options.body) {
         const empty = !request.body || request.headers.get("content-length") === "0";
         const raw = options.optionalBody && empty ? {} : await readJsonBody(request, appEnv().VERBATIM_MAX_BODY_BYTES);
+        assertNoNul(raw);
         const parsed = options.body.safeParse(raw);
         if (!parsed.success) throw new AppError("validation", "Validation failed", zodIssues(parsed.error as ZodError));
         body = parsed.data;
@@ -94,7 +97,9 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
 
       return toResponse(await handler({ db, request, room, caller, params, body: body as Out<B> }), headers);
     } catch (error) {
-      return roomErrorResponse(error, headers);
+      const refused = await unauthorizedBudget(error, request);
+      if (refused?.limited) return refused.limited;
+      return roomErrorResponse(error, refused?.headers ?? headers);
     }
   };
 }

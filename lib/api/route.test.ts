@@ -50,6 +50,21 @@ describeEachDatabase("REST route wrapper", (handle) => {
     }
   });
 
+  it("a 401 carries X-RateLimit-* too (counted per client address), and guessing keys runs into a 429", async () => {
+    const from = (address: string) =>
+      read(new Request("http://localhost/api/v1/things", { headers: { authorization: "Bearer vbt_guess", "x-forwarded-for": address } }), { params: Promise.resolve({}) });
+    const first = await from("203.0.113.5");
+    expect(first.status).toBe(401);
+    expect(first.headers.get("x-ratelimit-limit")).toBe("30");
+    expect(first.headers.get("x-ratelimit-remaining")).toBe("29");
+    expect(Number(first.headers.get("x-ratelimit-reset"))).toBeGreaterThan(Date.now() / 1000);
+    for (let i = 1; i < 30; i++) expect((await from("203.0.113.5")).status).toBe(401);
+    const limited = await from("203.0.113.5");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect((await from("203.0.113.6")).status).toBe(401);
+  });
+
   it("parses params, query and body into the handler, with rate-limit headers", async () => {
     const res = await call(echo, { key, url: "http://localhost/api/v1/things/abc?dry=yes", body: JSON.stringify({ name: "x", count: 2 }) });
     expect(res.status).toBe(201);

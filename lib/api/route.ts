@@ -7,7 +7,9 @@ import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { Actor } from "@/lib/auth/actor";
 import { errorResponse, zodIssues } from "./errors";
 import { readJsonBody } from "./read-body";
-import { consumeRateLimit, rateLimitHeaders, type RateCost, type RateDecision } from "./rate-limit";
+import { assertNoNul } from "@/lib/validation/no-nul";
+import { consumeRateLimit, consumeUnauthenticated, rateLimitHeaders, retryAfterSeconds, type RateCost, type RateDecision } from "./rate-limit";
+import { clientAddress } from "@/lib/net/client-address";
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -37,15 +39,34 @@ export function apiRoute<P extends Schema | undefined = undefined, Q extends Sch
       headers = rateLimitHeaders(decision);
       if (!decision.allowed) return rateLimitedResponse(decision, headers);
 
-      const params = parse(options.params, (await routeContext?.params) ?? {}, []);
-      const query = parse(options.query, Object.fromEntries(new URL(request.url).searchParams), []);
-      const body = options.body ? parse(options.body, await readJsonBody(request, env.VERBATIM_MAX_BODY_BYTES), []) : undefined;
+      const rawParams = (await routeContext?.params) ?? {};
+      const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
+      assertNoNul(rawParams);
+      assertNoNul(rawQuery);
+      const params = parse(options.params, rawParams, []);
+      const query = parse(options.query, rawQuery, []);
+      const rawBody = options.body ? await readJsonBody(request, env.VERBATIM_MAX_BODY_BYTES) : undefined;
+      assertNoNul(rawBody);
+      const body = options.body ? parse(options.body, rawBody, []) : undefined;
 
       return toResponse(await handler({ actor, db, request, params, query, body } as ApiContext<P, Q, B>), headers);
     } catch (error) {
-      return errorResponse(error, headers);
+      const refused = await unauthorizedBudget(error, request);
+      if (refused?.limited) return refused.limited;
+      return errorResponse(error, refused?.headers ?? headers);
     }
   };
+}
+
+/**
+ * A 401 counts against the caller's address (no account is known): its X-RateLimit-* headers, or the 429 to send
+ * instead once the address has used its budget. Undefined for other errors.
+ */
+export async function unauthorizedBudget(error: unknown, request: Request): Promise<{ headers: Record<string, string>; limited?: Response } | undefined> {
+  if (!(error instanceof AppError) || error.code !== "unauthorized") return undefined;
+  const decision = await consumeUnauthenticated(await getDb(), clientAddress(request.headers), appEnv().VERBATIM_RATE_LIMIT_POINTS);
+  const headers = rateLimitHeaders(decision);
+  return decision.allowed ? { headers } : { headers, limited: rateLimitedResponse(decision, headers) };
 }
 
 function parse(schema: Schema | undefined, value: unknown, prefix: string[]) {
@@ -64,7 +85,7 @@ export function bearerToken(request: Request): string | undefined {
 export function rateLimitedResponse(decision: RateDecision, headers: Record<string, string>): Response {
   return Response.json(
     { error: `Rate limit active for throttle key: ${decision.throttleKey}`, data: { msLeft: decision.msLeft } },
-    { status: 429, headers: { ...headers, "Retry-After": String(Math.max(1, Math.ceil(decision.msLeft / 1000))) } },
+    { status: 429, headers: { ...headers, "Retry-After": String(retryAfterSeconds(decision)) } },
   );
 }
 

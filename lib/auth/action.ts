@@ -1,6 +1,7 @@
 // The one wrapper for server actions: session, role, zod-parsed form input, and a typed result for useActionState.
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { checkedForm } from "@/lib/validation/no-nul";
 import { getDb, type Db } from "@/lib/db/client";
 import { actorOf, getSessionUser, type SessionUser } from "./session";
 import type { Actor } from "./actor";
@@ -11,17 +12,6 @@ export type ActionState<T = unknown> =
   | null;
 
 type Ctx = { user: SessionUser; actor: Actor; db: Db };
-
-function formToObject(form: FormData | Record<string, unknown>) {
-  if (!(form instanceof FormData)) return form;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of form.entries()) {
-    if (key.startsWith("$ACTION")) continue;
-    if (key in out) out[key] = ([] as unknown[]).concat(out[key], value);
-    else out[key] = value;
-  }
-  return out;
-}
 
 function failure(error: unknown): Exclude<ActionState<never>, null> {
   if (error instanceof z.ZodError) {
@@ -45,7 +35,7 @@ function build<S extends z.ZodType, T>(role: "member" | "admin", schema: S, fn: 
       if (role === "admin" && user.role !== "admin") {
         return { ok: false, error: "Only account admins can do this. Ask an admin of your account." };
       }
-      const input = schema.parse(formToObject(form));
+      const input = schema.parse(checkedForm(form));
       return { ok: true, data: await fn(input, { user, actor: actorOf(user), db: await getDb() }) };
     } catch (error) {
       return failure(error);
@@ -65,7 +55,7 @@ export const adminAction = <S extends z.ZodType, T>(schema: S, fn: (input: z.out
 export const publicAction = <S extends z.ZodType, T>(schema: S, fn: (input: z.output<S>, db: Db) => Promise<T>) =>
   async (_prev: ActionState<T>, form: FormData | Record<string, unknown>): Promise<ActionState<T>> => {
     try {
-      return { ok: true, data: await fn(schema.parse(formToObject(form)), await getDb()) };
+      return { ok: true, data: await fn(schema.parse(checkedForm(form)), await getDb()) };
     } catch (error) {
       return failure(error);
     }

@@ -4,10 +4,19 @@ import Credentials from "next-auth/providers/credentials";
 import { appEnv } from "@/lib/config/env";
 import { authSecret } from "@/lib/config/secrets";
 import { getDb } from "@/lib/db/client";
-import { verifyCredentials } from "@/lib/accounts/accounts";
+import { clientAddress } from "@/lib/net/client-address";
+import { signInWithThrottle } from "./sign-in-throttle";
 
 class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
+}
+
+/** Too many attempts for this email or address; the code carries the wait in seconds to the sign-in form. */
+export class TooManySignInAttempts extends CredentialsSignin {
+  constructor(seconds: number) {
+    super();
+    this.code = `too_many_attempts:${seconds}`;
+  }
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
@@ -28,12 +37,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
-        async authorize(credentials) {
+        async authorize(credentials, request) {
           const email = typeof credentials?.email === "string" ? credentials.email : "";
           const password = typeof credentials?.password === "string" ? credentials.password : "";
           if (!email || !password) throw new InvalidCredentials();
-          const user = await verifyCredentials(await getDb(), email, password);
-          if (!user) throw new InvalidCredentials();
+          const outcome = await signInWithThrottle(await getDb(), { email, password, clientAddress: clientAddress(request.headers) });
+          if (outcome.kind === "throttled") throw new TooManySignInAttempts(outcome.retryAfterSeconds);
+          if (outcome.kind === "invalid") throw new InvalidCredentials();
+          const { user } = outcome;
           return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } as never;
         },
       }),

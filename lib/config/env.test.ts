@@ -30,6 +30,17 @@ describe("configuration from the environment", () => {
     expect(message).toContain("VERBATIM_PUBLIC_URL:");
   });
 
+  it("reads the OpenAI-compatible transcription settings, naming an unknown language or a bad path", () => {
+    const defaults = parseEnv({});
+    expect(defaults.VERBATIM_TRANSCRIBE_LANGUAGES).toHaveLength(36);
+    expect(defaults).toMatchObject({ VERBATIM_TRANSCRIBE_MODEL: "whisper-1", VERBATIM_TRANSCRIBE_PATH: "/audio/transcriptions", VERBATIM_TRANSCRIBE_CONCURRENCY: 4, VERBATIM_TRANSCRIBE_INTERIM: false });
+    const set = parseEnv({ VERBATIM_TRANSCRIBE_LANGUAGES: " en, de,zh-TW ", VERBATIM_TRANSCRIBE_PATH: "/inference", VERBATIM_TRANSCRIBE_INTERIM: "1" });
+    expect(set).toMatchObject({ VERBATIM_TRANSCRIBE_LANGUAGES: ["en", "de", "zh-TW"], VERBATIM_TRANSCRIBE_PATH: "/inference", VERBATIM_TRANSCRIBE_INTERIM: true });
+    expect(() => parseEnv({ VERBATIM_TRANSCRIBE_LANGUAGES: "en,klingon" })).toThrow(/VERBATIM_TRANSCRIBE_LANGUAGES: unknown language codes: klingon/);
+    expect(() => parseEnv({ VERBATIM_TRANSCRIBE_PATH: "inference" })).toThrow(/VERBATIM_TRANSCRIBE_PATH: must be a path starting with \//);
+    expect(() => parseEnv({ VERBATIM_TRANSCRIBE_BASE_URL: "api.openai.com" })).toThrow(/VERBATIM_TRANSCRIBE_BASE_URL/);
+  });
+
   it("wants all of the hosted S3 settings or none", () => {
     expect(() => parseEnv({ VERBATIM_HOSTED_S3_BUCKET: "b" })).toThrow(/set all of BUCKET, REGION, ACCESS_KEY_ID and SECRET_ACCESS_KEY, or none/);
   });

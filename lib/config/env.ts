@@ -1,11 +1,17 @@
 // Reads and validates every setting the app takes from the environment, once, with messages an operator can act on.
 import path from "node:path";
 import { z } from "zod";
+import { transcriptionLanguages } from "@/lib/speech/languages";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false", ""])
   .optional()
   .transform((v) => v === "1" || v === "true");
+
+const speechEngineIdPattern = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** The engine used when neither VERBATIM_SPEECH_ENGINES nor VERBATIM_SPEECH_ENGINE is set. */
+export const DEFAULT_SPEECH_ENGINES = ["pocketsphinx"] as const;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -23,12 +29,56 @@ const envSchema = z.object({
   VERBATIM_RATE_LIMIT_POINTS: z.coerce.number().int().positive().default(1000),
   VERBATIM_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   VERBATIM_WEBHOOK_ALLOW_PRIVATE: booleanFlag,
-  VERBATIM_SPEECH_ENGINE: z.string().min(1).default("pocketsphinx"),
+  // Customers' S3 endpoints on private and loopback addresses (a self-hosted MinIO on the same network); never metadata.
+  VERBATIM_S3_ALLOW_PRIVATE: booleanFlag,
+  // The engine ids are checked against this build's engines at start (lib/speech/registry.ts); here only their form.
+  VERBATIM_SPEECH_ENGINES: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((id) => id.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => speechEngineIdPattern.test(id)), "list engine ids separated by commas, such as deepgram,pocketsphinx")
+    .refine((ids) => new Set(ids).size === ids.length, "name each engine once"),
+  // The single-engine form of VERBATIM_SPEECH_ENGINES, kept for existing configurations.
+  VERBATIM_SPEECH_ENGINE: z
+    .string()
+    .regex(speechEngineIdPattern, "use one engine id, such as pocketsphinx")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   // Interim text from a second PocketSphinx recognizer (about twice the engine CPU); 0 sends final segments only.
   VERBATIM_POCKETSPHINX_INTERIM: z
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
+  // The OpenAI-compatible transcription engine ("openai"): any /audio/transcriptions server (OpenAI, speaches, vLLM, whisper.cpp).
+  VERBATIM_TRANSCRIBE_BASE_URL: z.url("must be an absolute URL such as https://api.openai.com/v1").optional(),
+  VERBATIM_TRANSCRIBE_API_KEY: z.string().optional(),
+  VERBATIM_TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
+  VERBATIM_TRANSCRIBE_PATH: z.string().regex(/^\/\S*$/, "must be a path starting with /, such as /audio/transcriptions or /inference").default("/audio/transcriptions"),
+  VERBATIM_TRANSCRIBE_LANGUAGES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const codes = (v ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+      if (codes.length === 0) return [...transcriptionLanguages];
+      const unknown = codes.filter((c) => !(transcriptionLanguages as readonly string[]).includes(c));
+      if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown language codes: ${unknown.join(", ")} (known: ${transcriptionLanguages.join(", ")})` });
+      return codes;
+    }),
+  VERBATIM_TRANSCRIBE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // Interim text by sending the growing utterance about once a second: more requests, so off unless the operator says so.
+  VERBATIM_TRANSCRIBE_INTERIM: booleanFlag,
+  // Participants present at once in one room; a join beyond it is refused with 503 and Retry-After.
+  VERBATIM_ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(1).max(10_000).default(100),
+  // Deepgram live streaming (the engine id deepgram in VERBATIM_SPEECH_ENGINES). The key is sent only in the socket's Authorization header.
+  DEEPGRAM_API_KEY: z.string().optional(),
+  VERBATIM_DEEPGRAM_URL: z
+    .string()
+    .regex(/^wss?:\/\/[^\s/]+/, "must be a wss:// (or ws://) URL such as wss://api.deepgram.com/v1/listen")
+    .default("wss://api.deepgram.com/v1/listen"),
+  // Unset: nova-3 where it has the room's language, nova-2 otherwise (Thai).
+  VERBATIM_DEEPGRAM_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
+  // How long the end of a track waits for Deepgram's last results (a self-hosted Deepgram on slow hardware may need more).
+  VERBATIM_DEEPGRAM_FINISH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
   // On SIGTERM: how long live sessions have to flush their speech engines and store the last words before the exit.
@@ -50,7 +100,12 @@ const envSchema = z.object({
   VERBATIM_SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
 });
 
-export type AppEnv = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };
+export type AppEnv = z.infer<typeof envSchema> & {
+  dataDir: string;
+  publicUrl: string;
+  /** The operator's speech engines, in order of preference (VERBATIM_SPEECH_ENGINES, else VERBATIM_SPEECH_ENGINE). */
+  speechEngines: readonly string[];
+};
 
 export class ConfigError extends Error {}
 
@@ -76,6 +131,12 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     ...env,
     dataDir: path.resolve(env.VERBATIM_DATA_DIR),
     publicUrl: (env.VERBATIM_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    speechEngines:
+      env.VERBATIM_SPEECH_ENGINES.length > 0
+        ? env.VERBATIM_SPEECH_ENGINES
+        : env.VERBATIM_SPEECH_ENGINE
+          ? [env.VERBATIM_SPEECH_ENGINE]
+          : DEFAULT_SPEECH_ENGINES,
   };
 }
 

@@ -4,6 +4,9 @@ import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { PGlite } from "@electric-sql/pglite";
 import * as schema from "./schema";
+import { installQueryErrorSanitizer, withQueryError } from "./query-error";
+
+installQueryErrorSanitizer();
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbKind = "postgres" | "pglite";
@@ -34,7 +37,7 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
       db: drizzle(client, { schema }) as unknown as Db,
       kind: "postgres",
       url: target.url,
-      execute: async (text, params = []) => [...(await client.unsafe(text, params as never[]))],
+      execute: (text, params = []) => withQueryError(text, async () => [...(await client.unsafe(text, params as never[]))]),
       executeScript: async (text) => {
         const reserved = await client.reserve();
         try {
@@ -64,7 +67,7 @@ export async function pgliteHandle(client: PGlite, releaseLock = () => {}): Prom
   return {
     db: drizzle(client, { schema }) as unknown as Db,
     kind: "pglite",
-    execute: async (text, params = []) => (await client.query<Record<string, unknown>>(text, params)).rows,
+    execute: (text, params = []) => withQueryError(text, async () => (await client.query<Record<string, unknown>>(text, params)).rows),
     executeScript: async (text) => ((await client.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[],
     close: async () => {
       await client.close();

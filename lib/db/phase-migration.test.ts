@@ -32,7 +32,7 @@ const OLD_ROWS: [string, string, boolean, number, boolean][] = [
 ];
 
 async function check(open: () => Promise<DbHandle>) {
-  const before = foldersBefore("0009_transcription_phase");
+  const before = foldersBefore("0010_segment_keys_and_transcription_phase");
   const handle = await open();
   try {
     await runMigrations(handle, before);

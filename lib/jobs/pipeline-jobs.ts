@@ -1,6 +1,6 @@
 // The pipeline's background work in a server process: engine report and session recovery at start, then lease renewal, 12-hour cuts and upload retries.
 import { getDb } from "@/lib/db/client";
-import { reportSpeechEngineAtStartup } from "@/lib/pipeline/engine-status";
+import { reportSpeechEngineAtStartup } from "@/lib/speech/status";
 import { LEASE_RENEW_MS } from "@/lib/pipeline/lease";
 import { pipelineSweep, recoverOpenSessions } from "@/lib/pipeline/recovery";
 import { retryDueUploads } from "@/lib/pipeline/finalize";

@@ -23,7 +23,8 @@ registerApiRoute({
   method: "get",
   path: "/rooms/{roomName}",
   summary: "A room's live state",
-  description: "Public for holders of the room name; no secrets. `roomSessionId` is null when no session is open.",
+  description:
+    "Public for holders of the room name; no secrets. `roomSessionId` is null when no session is open. Participant ids are listed only for an API key of the room's account.",
   tags,
   params: roomParamsSchema,
   responses: { 200: { description: "The room's state", schema: roomStateSchema } },
@@ -34,12 +35,12 @@ registerApiRoute({
   path: "/rooms/{roomName}/participants",
   summary: "Join a room",
   description:
-    "The first join opens the room session (room.session.started) and every join records room.client.joined; the start trigger applies. The host role needs the room key. Joining again while present is idempotent (same session) and restarts the participant's chunk numbering at 0. A room past its end date plus one hour accepts no new session (409). " +
+    "The first join opens the room session (room.session.started) and every join records room.client.joined; the start trigger applies. The host role needs the room key. Joining again while present is idempotent (same session) and restarts the participant's chunk numbering at 0; a `participantId` already taken in the open session is only given back with its own participant token, an API key, or (for a host) the room key, otherwise 409. A locked room admits only the host (room key) and API keys (403 for others). Without an API key, joins are limited per room and per client address (429 with Retry-After); a room holds at most VERBATIM_ROOM_MAX_PARTICIPANTS (503 with Retry-After). A room past its end date plus one hour accepts no new session (409). " +
     routing,
   tags,
   params: roomParamsSchema,
   body: joinBodySchema,
-  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 409: { description: "The room accepts no new session, or the request reached the wrong instance" } },
+  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, the room accepts no new session, or the request reached the wrong instance" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full; see Retry-After" } },
 });
 
 registerApiRoute({
@@ -101,6 +102,7 @@ registerApiRoute({
     200: { description: "A repeated chunk, ignored", schema: z.object({ duplicate: z.literal(true) }) },
     202: { description: "Accepted", schema: z.object({ accepted: z.literal(true), transcribed: z.boolean() }) },
     413: { description: "Chunk too large", schema: audioError },
+    429: { description: "With a participant token: audio faster than twice real time over 30 s; retry after Retry-After" },
     503: { description: "The engine is behind, the database is unavailable, or the server restarts; retry after Retry-After", schema: audioError },
   },
 });

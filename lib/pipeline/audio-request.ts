@@ -1,5 +1,5 @@
 // Reading audio from HTTP requests: the PCM content type check and a capped read of one chunk's body.
-import { AudioFormatError } from "@/lib/pipeline/audio";
+import { AudioFormatError } from "@/lib/speech/pcm";
 import { AppError } from "@/lib/errors";
 
 /**

@@ -10,6 +10,7 @@ import { StorageError } from "@/lib/storage/storage-error";
 import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES } from "@/lib/transcripts/render";
 import { loadSegments, transcriptHeader } from "@/lib/transcripts/segments";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
+import { keptOnSave } from "@/lib/pipeline/engine-errors";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
 import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
 import { transition } from "@/lib/pipeline/lifecycle";
@@ -96,7 +97,7 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
       const durationInSeconds = Math.max(0, Math.round((t.endedAt!.getTime() - t.startedAt.getTime()) / 1000));
       const [ready] = await tx
         .update(transcriptions)
-        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, error: null, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, error: keptOnSave, claimedUntil: null, uploadDueAt: null, updatedAt: at })
         .where(and(eq(transcriptions.id, t.id), mayMove("saved")))
         .returning();
       if (ready) {

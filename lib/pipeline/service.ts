@@ -1,15 +1,19 @@
 // The live pipeline as the route handlers use it: join, leave, host commands, audio ingest and room state, tying the database to the owning instance's runtime.
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
 import { rooms } from "@/lib/db/schema";
 import { AppError, RetryLaterError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
-import { configuredSpeechEngine, speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { chooseSpeechEngine, configuredSpeechEngineStatuses } from "@/lib/speech/status";
+import { enginesForLanguage, getSpeechEngine } from "@/lib/speech/registry";
+import { recordEngineError } from "@/lib/pipeline/engine-errors";
 import { finalizeTranscription, holdFinalizeClaim } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
+import { toSingleLine } from "@/lib/transcripts/render";
 import { SessionRuntime, type ChunkOutcome } from "@/lib/pipeline/session/runtime";
 import type { SegmentQueueLimits } from "@/lib/pipeline/session/segment-queue";
 import {
@@ -22,6 +26,7 @@ import {
   presentParticipants,
   runningTranscription,
   type EngineReadiness,
+  type ParticipantProof,
   type SessionRow,
   type TranscriptionChange,
 } from "@/lib/pipeline/session/sessions";
@@ -52,7 +57,7 @@ export function beginPipelineShutdown() {
 
 function assertNotShuttingDown() {
   if (state().shuttingDown) {
-    throw new RetryLaterError("shutting_down", "This server is restarting; send the request again shortly.", SHUTDOWN_RETRY_AFTER_SECONDS);
+    throw new RetryLaterError("unavailable", "This server is restarting; send the request again shortly.", SHUTDOWN_RETRY_AFTER_SECONDS, "shutting_down");
   }
 }
 
@@ -90,14 +95,10 @@ export function abandonAllRuntimesForTests() {
   state().loading.clear();
 }
 
-/** Whether the configured engine can take a transcription in `language`; the reason when not. */
+/** The engine that takes a transcription in `language` now (the first configured one that supports it and can run); the reason when none can. */
 export async function engineReadiness(language: string): Promise<EngineReadiness> {
-  const status = await speechEngineStatus();
-  if (!status.ok) return { ok: false, problem: `The speech engine is not available: ${status.problem}` };
-  if (!status.languages.includes(language)) {
-    return { ok: false, problem: `The speech engine ${status.label} cannot transcribe language "${language}" (it supports ${status.languages.join(", ")}).` };
-  }
-  return { ok: true };
+  const choice = await chooseSpeechEngine(language);
+  return choice.ok ? { ok: true, engineId: choice.engine.id } : choice;
 }
 
 function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "roomName">): SessionRuntime {
@@ -108,11 +109,13 @@ function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "
       const last = state().published.get(room.id);
       if (last) publishState(room, { ...last, degraded });
     },
-    engine: () => {
-      const configured = configuredSpeechEngine();
-      if (!configured.engine) throw new Error(configured.problem);
-      return configured.engine;
+    engine: (engineId, language) => {
+      if (engineId) return getSpeechEngine(engineId);
+      const [first] = enginesForLanguage(language);
+      if (!first) throw new Error(`No configured speech engine can transcribe "${language}".`);
+      return first;
     },
+    onEngineError: (transcriptionId, error) => trackTask(getDb().then((db) => recordEngineError(db, transcriptionId, error.message))),
     track: trackTask,
   });
 }
@@ -192,32 +195,42 @@ function publishState(room: Pick<Room, "id">, transcription: LiveTranscriptionSt
   publishLive(room.id, { type: "state", data: { transcription } });
 }
 
-/** GET /rooms/{roomName}: public, no secrets. */
-export async function roomSnapshot(db: Db, room: Room) {
+/**
+ * GET /rooms/{roomName}: no secrets. Participant ids only for the account's API key (a media server acting for its
+ * participants): for anyone with the room link they are none of their business.
+ */
+export async function roomSnapshot(db: Db, room: Room, opts: { withParticipantIds: boolean }) {
   const session = (await getOpenSession(db, room.id)) ?? null;
   const participants = session ? await presentParticipants(db, session.id) : [];
   return {
     roomName: room.roomName,
     roomSessionId: session?.id ?? null,
     transcription: await roomTranscriptionState(db, room, session),
-    participants: participants.map((p) => ({ participantId: p.participantId, displayName: p.displayName, role: p.role })),
+    participants: participants.map((p) => ({
+      ...(opts.withParticipantIds ? { participantId: p.participantId } : {}),
+      displayName: p.displayName,
+      role: p.role,
+    })),
   };
 }
 
 export type JoinParticipantInput = { participantId?: string; displayName: string; roomKey?: string; breakoutGroup?: string | null };
 
 /** A participant joins the room: opens the session with the first join and applies the trigger. */
-export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput) {
+export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput, proof: ParticipantProof) {
   assertNotShuttingDown();
   const participantId = input.participantId ?? `p-${randomBytes(9).toString("base64url")}`;
   const role = verifyRoomKey(room, input.roomKey) ? "host" : "guest";
-  await speechEngineStatus(); // warm the cached check here, not inside the transaction that holds the room's lock
+  await configuredSpeechEngineStatuses(); // warm the cached checks here, not inside the transaction that holds the room's lock
   const result = await joinSession(db, {
     room,
     participantId,
-    displayName: input.displayName,
+    // The renderer's sanitizer, once at the door: live text, webhooks and summaries all get the clean name.
+    displayName: toSingleLine(input.displayName),
     role,
     breakoutGroup: input.breakoutGroup ?? null,
+    proof,
+    maxParticipants: appEnv().VERBATIM_ROOM_MAX_PARTICIPANTS,
     engine: engineReadiness,
   });
   const rt = await runtimeFor(db, result.session);

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AudioFormatError, pcmBytesForMs } from "@/lib/pipeline/audio";
-import { createPocketSphinxEngine } from "@/lib/pipeline/engines/pocketsphinx";
-import type { EngineSegment } from "@/lib/pipeline/engines/types";
+import { AudioFormatError, pcmBytesForMs } from "@/lib/speech/pcm";
+import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import type { EngineSegment } from "@/lib/speech/types";
 import { IngestError, TrackIngest, type ChunkResult, type TrackIngestOptions } from "@/lib/pipeline/track-ingest";
 import { composeSpeech, roomTone, type ComposedSpeech } from "@/lib/testing/speech";
 

@@ -3,8 +3,8 @@ import {
   DEFAULT_MAX_CHUNK_BYTES,
   pcmBytesForMs,
   validatePcmChunk,
-} from "@/lib/pipeline/audio";
-import type { EngineStream } from "@/lib/pipeline/engines/types";
+} from "@/lib/speech/pcm";
+import type { EngineStream } from "@/lib/speech/types";
 
 /*
  * Numbered chunks (a browser): chunk `seq` holds the audio right after chunk `seq - 1`. All chunks of a track have
@@ -216,6 +216,14 @@ export class TrackIngest {
       await this.stream.end();
     })();
     return this.endPromise;
+  }
+
+  /** Drops the track at once, as a crash would: held chunks are discarded and the engine stream is aborted. */
+  abort(): void {
+    this.ended = true;
+    clearTimeout(this.gapTimer);
+    this.held.clear();
+    this.stream.abort();
   }
 
   private enterMode(mode: "chunks" | "stream") {

@@ -1,7 +1,7 @@
 // Registers the meetings (rooms) routes with the OpenAPI document, from the same zod schemas the routes validate with.
 import { z } from "zod";
 import { registerApiRoute } from "@/lib/api/openapi";
-import { transcriptionLanguages } from "@/lib/settings/languages";
+import { transcriptionLanguages } from "@/lib/speech/languages";
 import { startTriggers } from "@/lib/settings/types";
 import { roomModes } from "@/lib/db/schema/rooms";
 import { createMeetingSchema, getMeetingQuerySchema, listMeetingsQuerySchema, meetingParamsSchema } from "./validation";
@@ -24,6 +24,7 @@ const meeting = createdMeeting.extend({
   liveTranscription: z.object({
     language: z.enum(transcriptionLanguages).describe("Fixed when the room was created (the account default when none was given)"),
     startTrigger: z.enum(startTriggers).nullable().describe("null: the account default, including its later changes"),
+    vocabulary: z.array(z.string()).nullable().describe("Extension: the room's words and phrases for the speech engine; null: the account default"),
     destination: z
       .union([
         z.object({ provider: z.literal("hosted") }),
@@ -46,7 +47,7 @@ registerApiRoute({
   path: "/meetings",
   summary: "Create a room",
   description:
-    'Creates a room (meeting). `liveTranscription` overrides the account\'s transcription defaults field by field; a null or absent field follows the account default, except the language, which is fixed at creation. `provider: "whereby"` is accepted as an alias of `"hosted"`. For `provider: "s3"`, bucket, region, accessKeyId and accessKeySecret are required; the secret is stored encrypted and never returned. A language the configured speech engine cannot transcribe is refused with 400 on `liveTranscription.language`. Unknown fields are ignored. ' +
+    'Creates a room (meeting). `liveTranscription` overrides the account\'s transcription defaults field by field; a null or absent field follows the account default, except the language, which is fixed at creation. `provider: "whereby"` is accepted as an alias of `"hosted"`. For `provider: "s3"`, bucket, region, accessKeyId and accessKeySecret are required; the secret is stored encrypted and never returned. A language no configured speech engine can transcribe is refused with 400 on `liveTranscription.language`, naming the engines. `liveTranscription.vocabulary` (extension) lists up to 100 words or phrases (at most 100 characters each) that engines taking hints are given; null follows the account default. Unknown fields are ignored. ' +
     adminScoped,
   tags: ["Meetings"],
   body: createMeetingSchema,

@@ -35,6 +35,7 @@ export function meetingJson(room: Room, opts: { hostRoomUrl: boolean }) {
     liveTranscription: {
       language: room.language,
       startTrigger: room.overrideStartTrigger,
+      vocabulary: room.overrideVocabulary,
       destination:
         room.overrideStorage === "s3"
           ? {

@@ -8,7 +8,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
-import { assertRoomOpen, createRoom, deleteRoom, getRoom, getRoomByName, hostRoomUrl, isRoomOpen, listRooms, ROOM_GRACE_MS, roomUrl, verifyRoomKey } from "./rooms";
+import { assertRoomOpen, createRoom, deleteRoom, getRoom, getRoomByName, hostRoomUrl, isRoomOpen, listRooms, ROOM_GRACE_MS, roomLinksFor, roomUrl, verifyRoomKey } from "./rooms";
 import { countSessionsByRoom } from "./session-counts";
 import { createMeetingSchema, createRoomFormSchema } from "./validation";
 
@@ -48,6 +48,15 @@ describe("createRoomFormSchema (the Rooms page form)", () => {
       roomNamePrefix: "ward", roomMode: "group", isLocked: true,
       liveTranscription: { language: "en", startTrigger: "none", destination: { provider: "s3", bucket: "b-bucket", region: "eu-west-1", accessKeyId: "AKIA1", accessKeySecret: "s", endpoint: null } },
     });
+  });
+
+  it("reads the vocabulary text box one entry per line into the API's list; a blank box follows the account", () => {
+    const endDate = future();
+    const withWords = createRoomFormSchema.parse({ endDate, language: "", startTrigger: "", destination: "", vocabulary: "Ana Lima\n\n Kubernetes \n" });
+    expect(withWords.liveTranscription).toEqual(createMeetingSchema.parse({ endDate, liveTranscription: { vocabulary: ["Ana Lima", "Kubernetes"] } }).liveTranscription);
+    expect(createRoomFormSchema.parse({ endDate, vocabulary: "  \n " }).liveTranscription).toBeUndefined();
+    const tooLong = createRoomFormSchema.safeParse({ endDate, vocabulary: `ok\n${"x".repeat(101)}` });
+    expect(tooLong.error?.issues.map((i) => i.path.join("."))).toEqual(["liveTranscription.vocabulary.1"]);
   });
 
   it("reports problems with the API's field paths", () => {
@@ -101,6 +110,10 @@ describeEachDatabase("rooms", (handle) => {
     expect(verifyRoomKey(found!, "x".repeat(500))).toBe(false);
     expect(roomUrl(room)).toBe(`https://rooms.test/r/${room.roomName.slice(1)}`);
     expect(hostRoomUrl(room)).toBe(`https://rooms.test/r/${room.roomName.slice(1)}?roomKey=${encodeURIComponent(roomKey)}`);
+    // The Rooms page: only admins get the host link; members get the room link alone.
+    expect(roomLinksFor(room, "admin")).toEqual({ roomUrl: roomUrl(room), hostRoomUrl: hostRoomUrl(room) });
+    expect(roomLinksFor(room, "member")).toEqual({ roomUrl: roomUrl(room), hostRoomUrl: null });
+    expect(JSON.stringify(roomLinksFor(room, "member"))).not.toContain(encodeURIComponent(roomKey));
     expect(await getRoomByName(db(), "/desk-nothere")).toBeNull();
     expect(await getRoomByName(db(), room.roomName.slice(1))).toBeNull();
 

@@ -10,9 +10,9 @@ import { appEnv } from "@/lib/config/env";
 import { appKeyring } from "@/lib/config/keyring";
 import { openSecret, sealSecret } from "@/lib/crypto/seal";
 import { getAccountTranscriptionSettings } from "@/lib/settings/account-settings";
-import { assertLanguageSupported } from "@/lib/settings/engine-languages";
+import { assertLanguageSupported } from "@/lib/speech/engine-languages";
 import { resolveRoomSettings, type ResolvedRoomSettings, type RoomOverrides } from "@/lib/settings/resolve";
-import type { TranscriptionLanguage } from "@/lib/settings/languages";
+import type { TranscriptionLanguage } from "@/lib/speech/languages";
 import type { Destination } from "@/lib/settings/types";
 import type { CreateMeetingInput } from "./validation";
 import { decodeMeetingCursor, encodeMeetingCursor } from "./meeting-cursor";
@@ -61,6 +61,7 @@ export async function createRoom(db: Db, actor: Actor, input: CreateMeetingInput
         language,
         languageFromRoom: Boolean(live?.language),
         overrideStartTrigger: live?.startTrigger ?? null,
+        overrideVocabulary: live?.vocabulary ?? null,
         overrideStorage: destination?.provider ?? null,
         overrideS3Bucket: destination?.provider === "s3" ? destination.bucket : null,
         overrideS3Region: destination?.provider === "s3" ? destination.region : null,
@@ -75,7 +76,7 @@ export async function createRoom(db: Db, actor: Actor, input: CreateMeetingInput
       action: "room.created",
       targetType: "room",
       targetId: id,
-      details: { roomName, startTrigger: live?.startTrigger ?? null, language, storage: destination?.provider ?? null },
+      details: { roomName, startTrigger: live?.startTrigger ?? null, language, vocabularyEntries: live?.vocabulary?.length ?? null, storage: destination?.provider ?? null },
     });
     return row;
   });
@@ -162,6 +163,14 @@ export function hostRoomUrl(room: Pick<Room, "id" | "roomName" | "roomKeySealed"
   return `${roomUrl(room, publicUrl)}?roomKey=${encodeURIComponent(openRoomKey(room))}`;
 }
 
+/**
+ * The links a signed-in user may see for a room: everyone the room link, only admins the host link (its key makes
+ * anyone who has it the host, and members cannot otherwise act as hosts).
+ */
+export function roomLinksFor(room: Pick<Room, "id" | "roomName" | "roomKeySealed">, role: "admin" | "member", publicUrl = appEnv().publicUrl) {
+  return { roomUrl: roomUrl(room, publicUrl), hostRoomUrl: role === "admin" ? hostRoomUrl(room, publicUrl) : null };
+}
+
 /** The room's own settings as resolveRoomSettings takes them (sealed secret included, never sent out). */
 export function roomOverrides(room: Room): RoomOverrides {
   let destination: Destination | null = null;
@@ -180,6 +189,7 @@ export function roomOverrides(room: Room): RoomOverrides {
     language: room.language as TranscriptionLanguage,
     languageFromRoom: room.languageFromRoom,
     startTrigger: room.overrideStartTrigger,
+    vocabulary: room.overrideVocabulary,
     destination,
   };
 }

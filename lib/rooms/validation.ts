@@ -1,9 +1,10 @@
 // Zod schemas for rooms: the POST /meetings body (also the Rooms page form), list and read queries; one source for routes and the OpenAPI doc.
 import { z } from "zod";
-import { transcriptionLanguages } from "@/lib/settings/languages";
+import { transcriptionLanguages } from "@/lib/speech/languages";
 import { startTriggers } from "@/lib/settings/types";
 import { s3FieldProblems } from "@/lib/settings/settings.validation";
 import { roomModes } from "@/lib/db/schema/rooms";
+import { vocabularyFromText, vocabularySchema } from "@/lib/speech/vocabulary";
 
 export const roomNamePrefixPattern = /^[a-z0-9]{0,39}$/;
 export const meetingFields = ["hostRoomUrl"] as const;
@@ -53,6 +54,8 @@ export const liveTranscriptionSchema = z.object({
     .enum(startTriggers, { error: `Use one of ${startTriggers.join(", ")}, or null for the account default` })
     .nullable()
     .optional(),
+  // Extension: words and phrases (names, product terms) the speech engine is given as hints.
+  vocabulary: vocabularySchema.nullable().optional(),
   destination: destinationSchema.nullable().optional(),
 });
 
@@ -93,13 +96,14 @@ export const createRoomFormSchema = z.preprocess((raw) => {
     provider === undefined
       ? undefined
       : { provider, bucket: blank(f.bucket), region: blank(f.region), accessKeyId: blank(f.accessKeyId), accessKeySecret: blank(f.accessKeySecret), endpoint: blank(f.endpoint) };
-  const hasBlock = language !== undefined || startTrigger !== undefined || destination !== undefined;
+  const vocabulary = blank(f.vocabulary) === undefined ? undefined : vocabularyFromText(f.vocabulary);
+  const hasBlock = language !== undefined || startTrigger !== undefined || vocabulary !== undefined || destination !== undefined;
   return {
     endDate: blank(f.endDate) ?? "",
     roomNamePrefix: blank(f.roomNamePrefix),
     roomMode: blank(f.roomMode),
     isLocked: f.isLocked === "on" || f.isLocked === "true" || f.isLocked === true,
-    liveTranscription: hasBlock ? { language, startTrigger, destination } : undefined,
+    liveTranscription: hasBlock ? { language, startTrigger, vocabulary, destination } : undefined,
   };
 }, createMeetingSchema);
 

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accountSettings } from "@/lib/db/schema";
 import { defaultTranscriptionSettings, type TranscriptionSettings } from "./types";
-import type { TranscriptionLanguage } from "./languages";
+import type { TranscriptionLanguage } from "@/lib/speech/languages";
 
 export async function getAccountTranscriptionSettings(db: Db, accountId: string): Promise<TranscriptionSettings> {
   const [row] = await db.select().from(accountSettings).where(eq(accountSettings.accountId, accountId));
@@ -12,6 +12,7 @@ export async function getAccountTranscriptionSettings(db: Db, accountId: string)
     enabled: row.transcriptionEnabled,
     startTrigger: row.startTrigger,
     language: row.language as TranscriptionLanguage,
+    vocabulary: row.vocabulary,
     destination:
       row.storage === "s3" && row.s3Bucket && row.s3Region && row.s3AccessKeyId && row.s3SecretSealed
         ? { provider: "s3", bucket: row.s3Bucket, region: row.s3Region, accessKeyId: row.s3AccessKeyId, secretSealed: row.s3SecretSealed, endpoint: row.s3Endpoint }

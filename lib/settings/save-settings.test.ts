@@ -95,6 +95,7 @@ describeEachDatabase("account transcription settings", (handle) => {
       enabled: false,
       startTrigger: "automatic-2nd-participant",
       language: "en",
+      vocabulary: [],
       destination: { provider: "hosted" },
     });
     const [entry] = await listSettingsAudit(db(), admin.accountId);
@@ -240,5 +241,28 @@ describeEachDatabase("account transcription settings", (handle) => {
     const [raw] = await handle().execute("select s3_bucket, s3_secret_sealed from account_settings where account_id = $1", [admin.accountId]);
     expect(raw).toEqual({ s3_bucket: null, s3_secret_sealed: null });
     expect((await listSettingsAudit(db(), admin.accountId))[0].changes).toContain("Secret access key removed");
+  });
+
+  it("saves the account vocabulary from the form's text box, reads it back, audits it, and refuses bad entries by line", async () => {
+    const { settings, changes } = await saveAccountSettings(db(), admin, {
+      enabled: "on", startTrigger: "manual", language: "en", storage: "hosted", vocabulary: "Ana Lima\n\nKubernetes, Verbatim\nkubernetes",
+    });
+    expect(settings.vocabulary).toEqual(["Ana Lima", "Kubernetes", "Verbatim"]);
+    expect(changes).toContainEqual({ field: "vocabulary", from: null, to: "Ana Lima, Kubernetes, Verbatim" });
+    expect((await getTranscriptionSettingsView(db(), admin.accountId)).vocabulary).toEqual(["Ana Lima", "Kubernetes", "Verbatim"]);
+    expect((await getAccountTranscriptionSettings(db(), admin.accountId)).vocabulary).toEqual(["Ana Lima", "Kubernetes", "Verbatim"]);
+    const [entry] = await listSettingsAudit(db(), admin.accountId);
+    expect(entry.changes).toContain("Vocabulary set to Ana Lima, Kubernetes, Verbatim");
+
+    const tooMany = Array.from({ length: 101 }, (_, i) => `term ${i}`).join("\n");
+    await expect(saveAccountSettings(db(), admin, { startTrigger: "manual", language: "en", storage: "hosted", vocabulary: tooMany })).rejects.toThrow(/at most 100 words or phrases/);
+    await expect(saveAccountSettings(db(), admin, { startTrigger: "manual", language: "en", storage: "hosted", vocabulary: `ok\n${"x".repeat(101)}` })).rejects.toThrow(/at most 100 characters/);
+    await expect(saveAccountSettings(db(), admin, { startTrigger: "manual", language: "en", storage: "hosted", vocabulary: "Ana\u0000Lima" })).rejects.toThrow(/NUL bytes/);
+    expect((await getTranscriptionSettingsView(db(), admin.accountId)).vocabulary).toEqual(["Ana Lima", "Kubernetes", "Verbatim"]);
+
+    // Emptying the box removes the list.
+    const cleared = await saveAccountSettings(db(), admin, { enabled: "on", startTrigger: "manual", language: "en", storage: "hosted", vocabulary: "" });
+    expect(cleared.settings.vocabulary).toEqual([]);
+    expect(cleared.changes).toContainEqual({ field: "vocabulary", from: "Ana Lima, Kubernetes, Verbatim", to: null });
   });
 });

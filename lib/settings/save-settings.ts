@@ -7,7 +7,8 @@ import { recordAudit, listAudit } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { appKeyring } from "@/lib/config/keyring";
 import { openSecret, sealSecret } from "@/lib/crypto/seal";
-import { assertLanguageSupported, languageLabel } from "./engine-languages";
+import { assertLanguageSupported } from "@/lib/speech/engine-languages";
+import { languageLabel } from "@/lib/speech/languages";
 import { settingsFormSchema, s3FieldProblems, startTriggerLabels } from "./settings.validation";
 import { defaultTranscriptionSettings, type StartTrigger } from "./types";
 
@@ -18,6 +19,7 @@ export type TranscriptionSettingsView = {
   enabled: boolean;
   startTrigger: StartTrigger;
   language: string;
+  vocabulary: string[];
   storage: "hosted" | "s3";
   bucket: string;
   region: string;
@@ -34,7 +36,7 @@ function toView(row: Row | undefined): TranscriptionSettingsView {
   if (!row) {
     const d = defaultTranscriptionSettings;
     return {
-      enabled: d.enabled, startTrigger: d.startTrigger, language: d.language, storage: "hosted",
+      enabled: d.enabled, startTrigger: d.startTrigger, language: d.language, vocabulary: d.vocabulary, storage: "hosted",
       bucket: "", region: "", accessKeyId: "", endpoint: "", secretSet: false, retentionDays: null, updatedAt: null,
     };
   }
@@ -42,6 +44,7 @@ function toView(row: Row | undefined): TranscriptionSettingsView {
     enabled: row.transcriptionEnabled,
     startTrigger: row.startTrigger,
     language: row.language,
+    vocabulary: row.vocabulary,
     storage: row.storage,
     bucket: row.s3Bucket ?? "",
     region: row.s3Region ?? "",
@@ -74,6 +77,7 @@ const fieldLabels = {
   enabled: "Transcription",
   startTrigger: "Start trigger",
   language: "Language",
+  vocabulary: "Vocabulary",
   storage: "Storage",
   bucket: "Bucket",
   region: "Region",
@@ -94,6 +98,10 @@ function display(field: AuditedField, view: TranscriptionSettingsView): string |
       return view.startTrigger in startTriggerLabels ? startTriggerLabels[view.startTrigger as keyof typeof startTriggerLabels] : view.startTrigger;
     case "language":
       return languageLabel(view.language);
+    case "vocabulary":
+      if (view.vocabulary.length === 0) return null;
+      // The log names the first entries; a full list of 100 phrases would drown the other changes.
+      return view.vocabulary.length <= 10 ? view.vocabulary.join(", ") : `${view.vocabulary.slice(0, 10).join(", ")} and ${view.vocabulary.length - 10} more`;
     case "storage":
       return view.storage === "s3" ? "Your S3 bucket" : "Hosted";
     case "retentionDays":
@@ -152,6 +160,7 @@ export async function saveAccountSettings(
       transcriptionEnabled: form.enabled,
       startTrigger: form.startTrigger,
       language: form.language,
+      vocabulary: form.vocabulary,
       storage: form.storage,
       s3Bucket: useS3 ? form.bucket! : null,
       s3Region: useS3 ? form.region! : null,

@@ -2,7 +2,9 @@
 import { z } from "zod";
 import { parseBucket } from "@/lib/storage/object-key";
 import { StorageError } from "@/lib/storage/storage-error";
-import { transcriptionLanguages } from "./languages";
+import { customerEndpointRefusal } from "@/lib/storage-config/customer-endpoint-policy";
+import { transcriptionLanguages } from "@/lib/speech/languages";
+import { vocabularyFromText, vocabularySchema } from "@/lib/speech/vocabulary";
 
 /** The start triggers an account default may use; "none" exists only as a room override. */
 export const accountStartTriggers = ["manual", "automatic", "automatic-2nd-participant"] as const;
@@ -43,6 +45,8 @@ export const settingsFormSchema = s3FieldsSchema.extend({
   enabled: checkbox,
   startTrigger: z.enum(accountStartTriggers, { error: "Choose a start trigger" }),
   language: z.enum(transcriptionLanguages, { error: "Choose a language from the list" }),
+  // A text box, one word or phrase per line; absent means none.
+  vocabulary: z.preprocess((v) => (v === undefined || v === null ? [] : vocabularyFromText(v)), vocabularySchema),
   storage: z.enum(["hosted", "s3"], { error: 'Choose "Hosted" or "Your S3 bucket"' }),
   retentionDays: z.preprocess(
     (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v.trim())) : v),
@@ -91,5 +95,5 @@ function endpointProblem(value: string): string | undefined {
   if (url.protocol !== "https:" && url.protocol !== "http:") return "The endpoint must start with https:// or http://";
   if (url.username || url.password) return "Do not put credentials in the endpoint; use the access key fields";
   if (url.search || url.hash) return "The endpoint must not have a query or fragment";
-  return undefined;
+  return customerEndpointRefusal(value);
 }

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { SealError } from "@/lib/crypto/seal";
 import { testS3Connection } from "@/lib/storage/test-connection";
 import type { S3StorageOptions } from "@/lib/storage/s3";
+import { customerS3AddressPolicy } from "@/lib/storage-config/customer-endpoint-policy";
 import { openStoredAccountSecret } from "./save-settings";
 import { s3FieldsSchema, s3FieldProblems, type S3Fields } from "./settings.validation";
 
@@ -52,7 +53,7 @@ export async function testConnectionForForm(
 
   const result = await testS3Connection(
     { bucket: fields.bucket!, region: fields.region!, accessKeyId: fields.accessKeyId!, secretAccessKey: secret, endpoint: fields.endpoint },
-    options,
+    { ...options, addressPolicy: customerS3AddressPolicy() },
   );
   if (result.ok) {
     return { ok: true, message: `Connected: a test object was written to "${fields.bucket}", read back and deleted.` };

@@ -1,5 +1,5 @@
 // The shape of transcription settings: the account's defaults, a room's overrides, and the effective result.
-import type { TranscriptionLanguage } from "./languages";
+import type { TranscriptionLanguage } from "@/lib/speech/languages";
 
 export const startTriggers = ["none", "manual", "automatic", "automatic-2nd-participant"] as const;
 export type StartTrigger = (typeof startTriggers)[number];
@@ -13,6 +13,8 @@ export type TranscriptionSettings = {
   enabled: boolean;
   startTrigger: StartTrigger;
   language: TranscriptionLanguage;
+  /** Words and phrases the speech engine is given as hints (engines without the capability ignore them). */
+  vocabulary: string[];
   destination: Destination;
 };
 
@@ -20,5 +22,6 @@ export const defaultTranscriptionSettings: TranscriptionSettings = {
   enabled: true,
   startTrigger: "manual",
   language: "en",
+  vocabulary: [],
   destination: { provider: "hosted" },
 };

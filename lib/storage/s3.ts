@@ -1,6 +1,9 @@
 // Object storage in an S3 or S3-compatible bucket: the customer's bucket, or the operator's for hosted storage.
+import http from "node:http";
+import https from "node:https";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { guardedLookup, validateTargetUrl, type AddressPolicy, type Resolver } from "@/lib/net/address-policy";
 import { attachmentDisposition } from "@/lib/storage/content-disposition";
 import { assertLinkLifetime, type ObjectStorage, type StorageKind } from "@/lib/storage/object-storage";
 import { objectKey, parseBucket } from "@/lib/storage/object-key";
@@ -22,6 +25,11 @@ export type S3StorageOptions = S3Config & {
   now?: () => Date;
   /** Network limits; the defaults make a dead endpoint fail within seconds rather than minutes. */
   network?: { connectTimeoutMs?: number; idleTimeoutMs?: number; maxAttempts?: number };
+  /**
+   * The outbound address policy for a customer's endpoint (lib/net/address-policy): the endpoint is checked here and
+   * every connection again against the address it resolves to. Absent only for the operator's own hosted bucket.
+   */
+  addressPolicy?: AddressPolicy & { resolve?: Resolver };
 };
 
 /** Validates the settings and builds the storage; throws StorageError("invalid_config") for bad settings. */
@@ -29,6 +37,12 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
   const { bucket, prefix } = parseBucket(opts.bucket);
   const region = opts.region.trim();
   const endpoint = opts.endpoint?.trim() ? normalizeEndpoint(opts.endpoint.trim()) : undefined;
+  if (endpoint && opts.addressPolicy) {
+    const check = validateTargetUrl(endpoint, { ...opts.addressPolicy, httpAllowed: true });
+    if (!check.ok) throw new StorageError("invalid_config", endpointRefusal(endpoint, check.reason));
+  }
+  // Every connection resolves the host through the policy and connects to the address it checked.
+  const lookup = opts.addressPolicy ? guardedLookup(opts.addressPolicy, opts.addressPolicy.resolve) : undefined;
   if (!/^[a-z0-9-]{2,32}$/.test(region)) {
     throw new StorageError("invalid_config", `The region "${region.slice(0, 40)}" is not valid: use a region code such as eu-west-1`);
   }
@@ -58,6 +72,7 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
       socketTimeout: opts.network?.idleTimeoutMs ?? 10_000,
       requestTimeout: 60_000,
       throwOnRequestTimeout: true,
+      ...(lookup ? { httpAgent: new http.Agent({ keepAlive: true, lookup }), httpsAgent: new https.Agent({ keepAlive: true, lookup }) } : {}),
     },
   });
   const now = opts.now ?? (() => new Date());
@@ -116,6 +131,11 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
       }
     },
   };
+}
+
+/** Why a customer's endpoint is refused, in words an admin can act on. */
+export function endpointRefusal(endpoint: string, reason: string): string {
+  return `The endpoint ${endpoint.slice(0, 200)} is not allowed: ${reason}. Use a bucket address reachable on the internet`;
 }
 
 function normalizeEndpoint(value: string): string {

@@ -67,6 +67,10 @@ export function storageErrorFromS3(err: unknown, ctx: S3ErrorContext): StorageEr
   const where = ctx.endpoint ? ` at ${ctx.endpoint}` : ` in region ${ctx.region}`;
   const make = (code: StorageErrorCode, message: string) => new StorageError(code, message, { cause: err });
 
+  if (e.code === "ERR_ADDRESS_REFUSED") {
+    const reason = (err as { reason?: string }).reason ?? "a private address";
+    return make("unreachable", `Could not reach ${s3Target(ctx)}: it resolves to ${reason}, which is not allowed`);
+  }
   const network = networkCode(e);
   if (network) {
     return make("unreachable", `Could not reach ${s3Target(ctx)}: ${networkReasons[network] ?? network.toLowerCase()}`);
@@ -113,11 +117,34 @@ export function storageErrorFromS3(err: unknown, ctx: S3ErrorContext): StorageEr
     return make("access_denied", `Access denied: check the access key id and secret, and that this key may use bucket "${ctx.bucket}"`);
   }
   if (status === 404 && ctx.key === undefined) return make("no_such_bucket", `The bucket "${ctx.bucket}" does not exist${where}`);
-  const detail = [name && name !== "Error" ? name : undefined, status ? `HTTP ${status}` : undefined, e.message]
-    .filter(Boolean)
-    .join(", ");
-  return make("unknown", `The storage service${ctx.endpoint ? ` at ${ctx.endpoint}` : ""} failed: ${detail || "unknown error"}`);
+  // Never the answer's own words: an endpoint may be any HTTP service, and its body is not for this page. Only an
+  // S3 error code from the known list, and the status.
+  const detail = [knownS3Codes.has(name) ? name : undefined, status ? `HTTP ${status}` : undefined].filter(Boolean).join(", ");
+  return make("unknown", `The storage service${ctx.endpoint ? ` at ${ctx.endpoint}` : ""} failed: ${detail || "an unexpected answer"}`);
 }
+
+/** S3 error codes that may be named in a message (AWS's documented list, the ones without a case above). */
+const knownS3Codes = new Set([
+  "InternalError",
+  "ServiceUnavailable",
+  "SlowDown",
+  "NotImplemented",
+  "InvalidArgument",
+  "InvalidRequest",
+  "RequestTimeout",
+  "RequestTimeTooSkewed",
+  "MethodNotAllowed",
+  "EntityTooLarge",
+  "BadDigest",
+  "InvalidDigest",
+  "MissingContentLength",
+  "XAmzContentSHA256Mismatch",
+  "InvalidObjectState",
+  "OperationAborted",
+  "QuotaExceeded",
+  "KeyTooLongError",
+  "PreconditionFailed",
+]);
 
 function wrongRegion(e: SdkLikeError, ctx: S3ErrorContext, make: (c: StorageErrorCode, m: string) => StorageError) {
   // S3 says where the bucket really is in a header (HEAD/GET) or in the error body (<Region>); pass it on when known.

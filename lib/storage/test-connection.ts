@@ -12,16 +12,17 @@ export const probeFolder = ".verbatim-connection-test";
 
 export async function testS3Connection(
   config: S3Config,
-  options: Pick<S3StorageOptions, "network"> = {},
+  options: Pick<S3StorageOptions, "network" | "addressPolicy"> = {},
 ): Promise<ConnectionTestResult> {
   const fail = (step: "write" | "read" | "delete", err: unknown): ConnectionTestResult => {
-    const e = err instanceof StorageError ? err : new StorageError("unknown", `Unexpected failure: ${(err as Error).message}`);
+    // An error that is not the storage layer's own carries words we did not write: say only that it failed.
+    const e = err instanceof StorageError ? err : new StorageError("unknown", "Unexpected failure of the storage client");
     return { ok: false, step, code: e.code, message: e.userMessage };
   };
 
   let storage;
   try {
-    storage = createS3Storage({ ...config, kind: "self_hosted", network: options.network });
+    storage = createS3Storage({ ...config, kind: "self_hosted", network: options.network, addressPolicy: options.addressPolicy });
   } catch (err) {
     // Settings that cannot even be used fail at the first step, where the admin starts reading.
     return fail("write", err);

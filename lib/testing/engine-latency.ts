@@ -1,6 +1,6 @@
 // Measures a speech engine's end-of-utterance → final-segment latency by streaming composed speech in real time.
-import { PCM_SAMPLE_RATE, pcmBytesForMs } from "@/lib/pipeline/audio";
-import type { EngineSegment, SpeechEngine } from "@/lib/pipeline/engines/types";
+import { PCM_SAMPLE_RATE, pcmBytesForMs } from "@/lib/speech/pcm";
+import type { EngineSegment, SpeechEngine } from "@/lib/speech/types";
 import type { ComposedSpeech } from "@/lib/testing/speech";
 
 export type LatencyRun = {

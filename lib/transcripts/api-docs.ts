@@ -18,6 +18,10 @@ const transcription = z
     type: z.literal("LIVE_TRANSCRIPTION"),
     storageType: z.enum(["HOSTED", "SELF_HOSTED"]),
     language: z.string(),
+    engine: z
+      .string()
+      .nullable()
+      .describe("Extension: the speech engine that produced the text, such as `pocketsphinx` or `deepgram` (chosen by language when the transcription started); null when none could be chosen"),
   })
   .openapi("Transcription");
 

@@ -30,6 +30,7 @@ export type TranscriptionListItem = {
   roomName: string;
   filename: string;
   language: string;
+  engineId: string | null;
   state: TranscriptionState;
   phase: TranscriptionPhase;
   uploadDueAt: Date | null;
@@ -101,6 +102,7 @@ export async function listTranscriptions(db: Db, accountId: string, options: Tra
       roomName: transcriptions.roomName,
       filename: transcriptions.filename,
       language: transcriptions.language,
+      engineId: transcriptions.engineId,
       state: transcriptions.state,
       phase: transcriptions.phase,
       uploadDueAt: transcriptions.uploadDueAt,

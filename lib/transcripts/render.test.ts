@@ -19,6 +19,7 @@ const meta: TranscriptMeta = {
   startedAt: new Date("2026-12-01T10:00:00.000Z"),
   endedAt: new Date("2026-12-01T10:30:34.250Z"),
   language: "en",
+  engine: "pocketsphinx",
   participants: ["Ana", "Ben"],
 };
 
@@ -179,6 +180,7 @@ describe("renderJson", () => {
       endDate: "2026-12-01T10:30:34.250Z",
       durationInSeconds: 1834,
       language: "en",
+      engine: "pocketsphinx",
       participants: [MALICIOUS[0]],
       segments: [
         { participantId: "p1", displayName: "Ana", startMs: 3200, endMs: 5100, text: "Good morning everyone." },

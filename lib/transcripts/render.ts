@@ -6,6 +6,8 @@ export type TranscriptMeta = {
   startedAt: Date;
   endedAt: Date;
   language: string;
+  /** The speech engine that produced the text (lib/speech registry id); null for transcripts made before it was recorded. */
+  engine?: string | null;
   /** Display names, in the order they should be listed. */
   participants: string[];
 };
@@ -53,7 +55,8 @@ export function escapeMarkdownInline(value: string): string {
     .replace(/\.(?=\S)/g, "\\.");
 }
 
-function nameOrPlaceholder(name: string): string {
+/** A speaker's name as every text output shows it (transcripts, summaries): one line, no bidi or other invisible controls. */
+export function nameOrPlaceholder(name: string): string {
   return toSingleLine(name) || "Unnamed participant";
 }
 
@@ -153,6 +156,7 @@ export function renderJson(meta: TranscriptMeta, segments: TranscriptSegment[]):
     endDate: meta.endedAt.toISOString(),
     durationInSeconds: Math.max(0, Math.floor(sessionDurationMs(meta) / 1000)),
     language: meta.language,
+    engine: meta.engine ?? null,
     participants: meta.participants,
     segments: orderedSegments(segments).map((s) => ({
       participantId: s.participantId,

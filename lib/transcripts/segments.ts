@@ -2,17 +2,18 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { sessionParticipants, transcriptSegments } from "@/lib/db/schema";
-import type { TranscriptMeta, TranscriptSegment } from "./render";
+import { nameOrPlaceholder, type TranscriptMeta, type TranscriptSegment } from "./render";
 import type { TranscriptionRow } from "./transcription-resource";
 
 export type StoredSegment = TranscriptSegment & { id: number };
 
 /**
- * The transcription's final segments in spoken order (start time, then the order they were stored); with `afterId`,
- * only those stored after that one (the live view). Used by the saved file, the view and downloads, and summaries.
+ * The transcription's final segments in spoken order (start time, then the order they were stored), speaker names
+ * cleaned; with `afterId`, only those stored after that one (the live view). Used by the saved file, the view and
+ * downloads, and summaries.
  */
 export async function loadSegments(db: Db, accountId: string, transcriptionId: string, afterId?: number): Promise<StoredSegment[]> {
-  return db
+  const rows = await db
     .select({
       id: transcriptSegments.id,
       participantId: transcriptSegments.participantId,
@@ -30,9 +31,12 @@ export async function loadSegments(db: Db, accountId: string, transcriptionId: s
       ),
     )
     .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
+  // Names stored before display names were cleaned pass the renderer's sanitizer: no bidi overrides or other invisible
+  // controls to spoof who said what, in any rendering or summary.
+  return rows.map((row) => ({ ...row, displayName: nameOrPlaceholder(row.displayName) }));
 }
 
-type HeaderRow = Pick<TranscriptionRow, "accountId" | "roomName" | "roomSessionId" | "startedAt" | "endedAt" | "durationSeconds" | "language">;
+type HeaderRow = Pick<TranscriptionRow, "accountId" | "roomName" | "roomSessionId" | "startedAt" | "endedAt" | "durationSeconds" | "language" | "engineId">;
 
 /**
  * The header of the saved `.md` and of every download and view: the participants are everyone present at some point
@@ -65,6 +69,7 @@ export async function transcriptHeader(db: Db, row: HeaderRow, segments: Transcr
     startedAt: row.startedAt,
     endedAt,
     language: row.language,
+    engine: row.engineId,
     participants: [...names],
   };
 }

@@ -23,6 +23,8 @@ export type FactoryTranscript = {
   /** Display names of those present; speakers of `segments` are added. */
   participants?: string[];
   segments?: FactorySegment[];
+  /** The speech engine recorded as having produced it; default pocketsphinx. */
+  engineId?: string | null;
   /** Where the file goes; default hosted. For s3 the secret must be sealed for `sealedFor` (room or account id). */
   destination?: Destination;
   sealedFor?: string;
@@ -87,6 +89,7 @@ export async function createTestTranscript(db: Db, accountId: string, input: Fac
       roomSessionId: session.id,
       roomName,
       language: input.language ?? "en",
+      engineId: input.engineId === undefined ? "pocketsphinx" : input.engineId,
       phase: FIXTURE_PHASE[state],
       startedAt,
       endedAt,
@@ -113,7 +116,7 @@ export async function createTestTranscript(db: Db, accountId: string, input: Fac
   if (input.store ?? state === "ready") {
     const key = `${accountId}/${row.id}/${row.filename}`;
     const markdown = renderMarkdown(
-      { roomName, roomSessionId: session.id, startedAt, endedAt: endedAt ?? new Date(), language: row.language, participants: names },
+      { roomName, roomSessionId: session.id, startedAt, endedAt: endedAt ?? new Date(), language: row.language, engine: row.engineId, participants: names },
       segments.map((s) => ({
         participantId: `p${names.indexOf(s.speaker) + 1}`,
         displayName: s.speaker,

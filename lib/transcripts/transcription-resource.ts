@@ -18,11 +18,13 @@ export type TranscriptionJson = {
   type: "LIVE_TRANSCRIPTION";
   storageType: "HOSTED" | "SELF_HOSTED";
   language: string;
+  /** The speech engine that produced it (an id such as "pocketsphinx"); null when none was chosen or before engines were recorded. */
+  engine: string | null;
 };
 
 type Fields = Pick<
   TranscriptionRow,
-  "id" | "roomSessionId" | "roomName" | "filename" | "startedAt" | "endedAt" | "createdAt" | "state" | "durationSeconds" | "storageType" | "language"
+  "id" | "roomSessionId" | "roomName" | "filename" | "startedAt" | "endedAt" | "createdAt" | "state" | "durationSeconds" | "storageType" | "language" | "engineId"
 >;
 
 export function transcriptionJson(row: Fields): TranscriptionJson {
@@ -39,5 +41,6 @@ export function transcriptionJson(row: Fields): TranscriptionJson {
     type: "LIVE_TRANSCRIPTION",
     storageType: row.storageType,
     language: row.language,
+    engine: row.engineId,
   };
 }

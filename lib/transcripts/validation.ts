@@ -1,5 +1,6 @@
 // Zod schemas for transcriptions: the REST queries, params and bodies (also the OpenAPI doc) and the dashboard list filters.
 import { z } from "zod";
+import { textWithoutNul } from "@/lib/validation/no-nul";
 import { transcriptionStates } from "@/lib/db/schema/sessions";
 
 export const transcriptionSortFields = ["roomName", "startDate", "durationInSeconds"] as const;
@@ -38,7 +39,7 @@ const limitSchema = z.coerce
 
 /** GET /transcriptions. */
 export const listTranscriptionsQuerySchema = z.object({
-  roomName: z.string().max(200, "Use at most 200 characters").optional().describe('Only this room\'s transcriptions, e.g. "/sales-3f2a…"'),
+  roomName: textWithoutNul().max(200, "Use at most 200 characters").optional().describe('Only this room\'s transcriptions, e.g. "/sales-3f2a…"'),
   cursor: cursorSchema,
   limit: limitSchema,
   sortBy: sortBySchema,
@@ -70,8 +71,8 @@ const isoDateTime = z.iso.datetime({ offset: true, error: "Give a date and time 
 
 /** The dashboard list: search, filters, sort and paging (query string of the list's JSON route). */
 export const transcriptionListFiltersSchema = z.object({
-  q: z.string().max(200, "Use at most 200 characters").optional(),
-  room: z.string().max(200).optional(),
+  q: textWithoutNul().max(200, "Use at most 200 characters").optional(),
+  room: textWithoutNul().max(200).optional(),
   from: isoDateTime.optional(),
   to: isoDateTime.optional(),
   state: z.enum(transcriptionStates, { error: "Use in_progress, ready or failed" }).optional(),

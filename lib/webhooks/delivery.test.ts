@@ -183,6 +183,25 @@ describeEachDatabase("webhook delivery", (handle) => {
     expect(r.received).toHaveLength(0);
   });
 
+  it("refuses at creation, with the reason, a host name that resolves to loopback or a private address", async () => {
+    const admin = await newAdmin();
+    const resolveTo = (address: string, family = 4) => async () => [{ address, family }];
+    await expect(
+      createWebhookEndpoint(db(), admin, { url: "https://hooks.customer.example.net/in", events: ["transcription.finished"] }, { allowPrivate: false, resolve: resolveTo("127.0.0.1") }),
+    ).rejects.toMatchObject({
+      code: "validation",
+      details: [{ path: "url", message: "This URL cannot receive webhooks: its host hooks.customer.example.net resolves to private address 127.0.0.1 (loopback)." }],
+    });
+    await expect(
+      createWebhookEndpoint(db(), admin, { url: "https://inside.customer.example.net/in", events: ["transcription.finished"] }, { allowPrivate: false, resolve: resolveTo("fd00::5", 6) }),
+    ).rejects.toMatchObject({ details: [{ path: "url", message: expect.stringContaining("resolves to private address fd00::5 (unique-local)") }] });
+    // A public answer, or no answer yet, is accepted (each delivery checks again).
+    const ok = await createWebhookEndpoint(db(), admin, { url: "https://public.customer.example.net/in", events: ["transcription.finished"] }, { allowPrivate: false, resolve: resolveTo("93.184.215.14") });
+    expect(ok.endpoint.url).toBe("https://public.customer.example.net/in");
+    const unresolved = createWebhookEndpoint(db(), admin, { url: "https://not-yet.example.com/in", events: ["transcription.finished"] }, { allowPrivate: false });
+    await expect(unresolved).resolves.toMatchObject({ endpoint: { url: "https://not-yet.example.com/in" } });
+  });
+
   it("never sends one account's events to another account's endpoints", async () => {
     const ana = await newAdmin();
     const otto = await newAdmin();

@@ -10,7 +10,7 @@ import { appKeyring } from "@/lib/config/keyring";
 import { openSecret, sealSecret } from "@/lib/crypto/seal";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { generateWebhookSecret } from "@/lib/webhooks/sign";
-import { validateWebhookUrl } from "@/lib/webhooks/target";
+import { resolveDeliveryTarget, systemResolver, validateTargetUrl, type Resolver } from "@/lib/net/address-policy";
 import type { WebhookEventType } from "@/lib/webhooks/events";
 import { createEndpointBodySchema, MAX_ENDPOINTS_PER_ACCOUNT, type CreateEndpointInput } from "@/lib/webhooks/endpoint-schemas";
 
@@ -57,6 +57,13 @@ export function endpointSigningSecrets(row: WebhookEndpointRow, now = new Date()
 
 const allowPrivateDefault = () => appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE;
 
+/** Names under the special-use domains of RFC 2606/6761 never resolve publicly: no DNS query is sent for them. */
+const reservedName = /(^|\.)(test|example|invalid|example\.com|example\.net|example\.org)\.?$/i;
+const resolveUnlessReserved: Resolver = async (hostname) => {
+  if (reservedName.test(hostname)) throw Object.assign(new Error(`${hostname} is a reserved name`), { code: "ENOTFOUND" });
+  return systemResolver(hostname);
+};
+
 /**
  * Adds an endpoint and returns it with its signing secret, which is never shown again.
  * `allowPrivate` defaults to the operator's VERBATIM_WEBHOOK_ALLOW_PRIVATE.
@@ -65,12 +72,19 @@ export async function createWebhookEndpoint(
   db: Db,
   actor: Actor,
   input: CreateEndpointInput,
-  options: { allowPrivate?: boolean } = {},
+  options: { allowPrivate?: boolean; resolve?: Resolver } = {},
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   requireAdmin(actor);
   const parsed = createEndpointBodySchema.parse(input);
-  const check = validateWebhookUrl(parsed.url, { allowPrivate: options.allowPrivate ?? allowPrivateDefault() });
+  const allowPrivate = options.allowPrivate ?? allowPrivateDefault();
+  const check = validateTargetUrl(parsed.url, { allowPrivate });
   if (!check.ok) throw invalid("url", `This URL cannot receive webhooks: ${check.reason}.`);
+  // A host name that resolves to a refused address would fail every delivery: say so now. A name that does not
+  // resolve (yet) is taken; each delivery checks again anyway.
+  const resolved = await resolveDeliveryTarget(parsed.url, { allowPrivate, resolve: options.resolve ?? resolveUnlessReserved });
+  if (!resolved.ok && resolved.stage === "policy") {
+    throw invalid("url", `This URL cannot receive webhooks: its host ${check.url.hostname} resolves to ${resolved.reason}.`);
+  }
   const id = randomUUID();
   const secret = generateWebhookSecret();
   const row = await db.transaction(async (tx) => {

@@ -3,7 +3,7 @@ import http, { type ClientRequest, type IncomingMessage } from "node:http";
 import https from "node:https";
 import { performance } from "node:perf_hooks";
 import { SIGNATURE_HEADER, signWebhook } from "@/lib/webhooks/sign";
-import { pinnedLookup, resolveDeliveryTarget } from "@/lib/webhooks/target";
+import { pinnedLookup, resolveDeliveryTarget } from "@/lib/net/address-policy";
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
 export const WEBHOOK_USER_AGENT = "Verbatim-Webhooks/1.0";

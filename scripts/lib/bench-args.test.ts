@@ -4,8 +4,8 @@ import { UsageError } from "./simulate-args";
 
 describe("benchmark arguments", () => {
   it("defaults to a private server, 24 streams at most and 100 000 list rows", () => {
-    expect(parseBenchArgs([])).toEqual({ json: false, server: null, databaseUrl: null, maxStreams: 24, listRows: 100_000, durabilityOnly: false, help: false });
-    expect(parseBenchArgs(["--durability", "--json"])).toMatchObject({ durabilityOnly: true, json: true });
+    expect(parseBenchArgs([])).toEqual({ json: false, server: null, databaseUrl: null, maxStreams: 24, listRows: 100_000, only: null, help: false });
+    expect(parseBenchArgs(["--only", "durability", "--json"])).toMatchObject({ only: "durability", json: true });
   });
 
   it("takes --json, a running server, and the sizes", () => {
@@ -21,10 +21,14 @@ describe("benchmark arguments", () => {
     [["--database-url", "sqlite://x"], /postgres/],
     [["--url", "nope", "--api-key", "k"], /absolute URL/],
     [["--fast"], /Unknown option/],
-    [["--durability", "--url", "http://x", "--api-key", "k"], /private servers/],
+    [["--only", "everything"], /must be one of deepgram/],
   ])("refuses %j", (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(UsageError);
     expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+
+  it("takes --only to run one part alone", () => {
+    expect(parseBenchArgs(["--only", "deepgram", "--json"])).toMatchObject({ only: "deepgram", json: true });
   });
 
   it("ramps in fine steps first and always ends at the maximum", () => {

@@ -2,15 +2,21 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./simulate-args";
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--json] [--url URL --api-key KEY | --database-url URL] [--max-streams N] [--list-rows N] [--durability]
+export const BENCH_USAGE = `Usage: npm run bench -- [--json] [--url URL --api-key KEY | --database-url URL] [--max-streams N] [--list-rows N] [--only PART]
 
 Prints issue 5's figures (latency, real-time streams, pipeline CPU, ready after leave, WER) and the summary and list
 timings. Without --url it starts a private server on a fresh embedded database (or on --database-url).
   --max-streams N   highest number of concurrent speaker streams to try (default 24)
   --list-rows N     transcriptions seeded for the list/search timings (default 100000; 0 skips them)
-  --durability      only the durability figures: final segments lost to a 30 s database outage mid-session, and
-                    words lost to a SIGTERM mid-sentence (each on its own private server; goal 0 for both)
+  --only PART       run one part alone: deepgram (the latency the pipeline adds to a local Deepgram protocol server's
+                    answers, in this process), openai (the OpenAI-compatible engine's overhead and the VAD's CPU), or
+                    durability (final segments lost to a 30 s database outage mid-session, and words lost to a SIGTERM
+                    mid-sentence, each on a private server of its own; goal 0 for both)
   --json            one JSON object with every figure on the last line`;
+
+/** Parts of the benchmark that run alone with --only. */
+export const BENCH_PARTS = ["deepgram", "openai", "durability"] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export type BenchOptions = {
   json: boolean;
@@ -18,7 +24,8 @@ export type BenchOptions = {
   databaseUrl: string | null;
   maxStreams: number;
   listRows: number;
-  durabilityOnly: boolean;
+  /** Run only this part; null runs everything. */
+  only: BenchPart | null;
   help: boolean;
 };
 
@@ -43,7 +50,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         "database-url": { type: "string" },
         "max-streams": { type: "string" },
         "list-rows": { type: "string" },
-        durability: { type: "boolean" },
+        only: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -51,9 +58,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     throw new UsageError((error as Error).message);
   }
   if (Boolean(values.url) !== Boolean(values["api-key"])) throw new UsageError("--url and --api-key go together");
-  if (values.durability && values.url) throw new UsageError("--durability restarts and cuts its own private servers; it does not go with --url");
   if (values.url && values["database-url"]) throw new UsageError("--database-url is for the private server; it does not go with --url");
   if (values["database-url"] && !/^postgres(ql)?:\/\//.test(values["database-url"])) throw new UsageError("--database-url must be a postgres:// URL");
+  const only = values.only ?? null;
+  if (only !== null && !(BENCH_PARTS as readonly string[]).includes(only)) throw new UsageError(`--only "${only}" must be one of ${BENCH_PARTS.join(", ")}`);
   let server: BenchOptions["server"] = null;
   if (values.url) {
     if (!URL.canParse(values.url)) throw new UsageError(`--url "${values.url}" is not an absolute URL`);
@@ -65,7 +73,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     databaseUrl: values["database-url"] ?? null,
     maxStreams: wholeNumber("max-streams", values["max-streams"], 24, 1, 200),
     listRows: wholeNumber("list-rows", values["list-rows"], 100_000, 0, 10_000_000),
-    durabilityOnly: Boolean(values.durability),
+    only: only as BenchPart | null,
     help: Boolean(values.help),
   };
 }

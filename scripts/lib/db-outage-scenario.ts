@@ -49,7 +49,8 @@ export async function dbOutageMidSession(opts: { outageMs?: number; cutAtMs?: nu
       createMeetingSchema.parse({ endDate: new Date(Date.now() + 3600_000).toISOString(), liveTranscription: { startTrigger: "automatic" } }),
     );
     const { pcm } = await composeSpeech(MEETING_SENTENCES.map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 2500 })));
-    const join = await joinParticipant(db, room, { participantId: "ana", displayName: "Ana" });
+    // As a media server with the account's API key would join its participant.
+    const join = await joinParticipant(db, room, { participantId: "ana", displayName: "Ana" }, { apiKey: true });
     const transcriptionId = join.transcription.transcriptionId!;
     let finals = 0;
     let finalsDuringOutage = 0;

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { composeSpeech, roomTone, writeWav, type FliteVoice } from "@/lib/testing/speech";
-import { PCM_BYTES_PER_SECOND } from "@/lib/pipeline/audio";
+import { PCM_BYTES_PER_SECOND } from "@/lib/speech/pcm";
 
 export const DEMO_SCRIPT: { speaker: "Ana" | "Ben"; text: string }[] = [
   { speaker: "Ana", text: "Good morning everyone. Let us start with the budget." },

@@ -1,7 +1,7 @@
 // The engine's own offline result: pocketsphinx_continuous run once over a whole WAV file (-infile), for the WER comparison.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { pocketSphinxCommandLine } from "@/lib/pipeline/engines/pocketsphinx";
+import { pocketSphinxCommandLine } from "@/lib/speech/pocketsphinx/pocketsphinx";
 
 const run = promisify(execFile);
 

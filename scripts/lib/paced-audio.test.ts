@@ -79,6 +79,22 @@ describe("WAV streaming pacing", () => {
     expect(sentAt).toEqual([0, 50, 100, 150]);
   });
 
+  it("holds at an audio time until told to go on, then keeps pace from there (no burst of what was held back)", async () => {
+    const clock = testClock();
+    const sentAt: number[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const reading = drain(pacedPcmStream(pcmOfMs(500), { clock, holds: [{ atMs: 200, until: () => released }], onPiece: (_, at) => sentAt.push(at - 1000) }));
+    await new Promise((r) => setTimeout(r, 20));
+    // Pieces 0 and 1 went; piece 2 (from 200 ms on) waits for the hold.
+    expect(sentAt).toEqual([0, 100]);
+    await clock.sleep(5000);
+    release();
+    await reading;
+    // Piece 2 still leaves 100 ms after piece 1 in audio time: the held 5 s shift everything after the hold, nothing is squeezed.
+    expect(sentAt).toEqual([0, 100, 5200, 5300, 5400]);
+  });
+
   it("streams through a real fetch body at real time", async () => {
     // A short clip on the real clock: only ordering and completeness are asserted, never durations.
     const pcm = pcmOfMs(300);

@@ -1,5 +1,5 @@
 // Streams PCM at real time (or N× faster), as a media server or a microphone would: a piece is released only when it is due.
-import { PCM_BYTES_PER_SECOND } from "@/lib/pipeline/audio";
+import { PCM_BYTES_PER_SECOND } from "@/lib/speech/pcm";
 
 export type PacingClock = {
   /** Milliseconds on a monotonic clock. */
@@ -20,6 +20,12 @@ export type PacingOptions = {
   clock?: PacingClock;
   /** Called after each piece is handed over, with the audio time (ms) it ends at and the clock time it left. */
   onPiece?: (audioEndMs: number, sentAt: number) => void;
+  /**
+   * Holds the stream at an audio time until a promise settles, as a speaker who stops mid-word: a test waits there for
+   * something that must happen while the utterance is still going on (interim text), whatever the machine's load.
+   * The pace restarts from the hold, so the audio after it is not sent in a burst.
+   */
+  holds?: { atMs: number; until: () => Promise<unknown> }[];
 };
 
 export type Piece = { offset: number; length: number; dueMs: number };
@@ -51,6 +57,7 @@ export function pieceSchedule(totalBytes: number, opts: { speed?: number; pieceM
 export function pacedPcmStream(pcm: Buffer, opts: PacingOptions = {}): ReadableStream<Uint8Array> {
   const clock = opts.clock ?? realClock;
   const pieces = pieceSchedule(pcm.length, opts);
+  const holds = [...(opts.holds ?? [])].sort((a, b) => a.atMs - b.atMs);
   let index = 0;
   let startedAt: number | undefined;
   return new ReadableStream<Uint8Array>({
@@ -61,6 +68,12 @@ export function pacedPcmStream(pcm: Buffer, opts: PacingOptions = {}): ReadableS
       }
       startedAt ??= clock.now();
       const piece = pieces[index++];
+      const pieceStartMs = (piece.offset / PCM_BYTES_PER_SECOND) * 1000;
+      while (holds.length > 0 && holds[0].atMs <= pieceStartMs) {
+        const held = clock.now();
+        await holds.shift()!.until();
+        startedAt += clock.now() - held;
+      }
       const wait = startedAt + piece.dueMs - clock.now();
       if (wait > 0) await clock.sleep(wait);
       // A copy: the consumer may keep or transfer the bytes.

@@ -68,3 +68,29 @@ describe("simulator database option", () => {
     expect(() => parseSimulateArgs(["--participant", "A=a.wav", "--database-url", "postgres://x/y", "--url", "http://h", "--api-key", "k"])).toThrow(/does not go with --url/);
   });
 });
+
+describe("simulator arguments: language and an existing room", () => {
+  const server = ["--url", "http://localhost:3000", "--api-key", "vbt_x"];
+
+  it("takes the new room's language; none means the account default", () => {
+    expect(parseSimulateArgs(["--participant", "Ana=a.wav", "--language", "pt-BR"])).toMatchObject({ language: "pt-BR", room: null });
+    expect(parseSimulateArgs(["--participant", "Ana=a.wav"]).language).toBeNull();
+  });
+
+  it("runs in an existing room by its name, with or without the slash", () => {
+    expect(parseSimulateArgs(["--participant", "Ana=a.wav", "--room", "sales-4f1c", ...server]).room).toBe("/sales-4f1c");
+    expect(parseSimulateArgs(["--participant", "Ana=a.wav", "--room", "/sales-4f1c", ...server]).room).toBe("/sales-4f1c");
+  });
+
+  it.each([
+    [["--language", "xx"], /--language "xx" is not a transcription language/],
+    [["--language", "EN"], /not a transcription language/],
+    [["--room", "sales 4f1c", ...server], /is not a room name/],
+    [["--room", "/sales-4f1c"], /--room needs --url and --api-key/],
+    [["--room", "/sales-4f1c", "--trigger", "manual", ...server], /--trigger is for a new room/],
+    [["--room", "/sales-4f1c", "--language", "de", ...server], /--language is for a new room/],
+  ])("refuses %j", (args, message) => {
+    expect(() => parseSimulateArgs(["--participant", "Ana=a.wav", ...(args as string[])])).toThrow(UsageError);
+    expect(() => parseSimulateArgs(["--participant", "Ana=a.wav", ...(args as string[])])).toThrow(message);
+  });
+});

@@ -15,6 +15,9 @@ export type Transcription = {
   state: "in_progress" | "ready" | "failed";
   durationInSeconds?: number | null;
   storageType?: string;
+  language?: string;
+  /** The speech engine that produced it (servers that record it). */
+  engine?: string | null;
   [key: string]: unknown;
 };
 export type LiveSegment = { participantId: string; displayName: string; startMs: number; endMs: number; text: string; final: boolean };
@@ -77,6 +80,19 @@ export class VerbatimClient {
       expect: [201],
     });
     return data;
+  }
+
+  /** An existing room of the account by its name (with the host link, for a manual trigger); null when there is none. */
+  async findMeeting(roomName: string): Promise<Meeting | null> {
+    let cursor: string | null = null;
+    do {
+      const query: string = `limit=100${cursor ? `&cursor=${enc(cursor)}` : ""}`;
+      const { data } = await this.call<{ results: Meeting[]; cursor: string | null }>("GET", `/api/v1/meetings?${query}`, { expect: [200] });
+      const found = data.results.find((m) => m.roomName === roomName);
+      if (found) return (await this.call<Meeting>("GET", `/api/v1/meetings/${enc(found.meetingId)}?fields=hostRoomUrl`, { expect: [200] })).data;
+      cursor = data.cursor;
+    } while (cursor);
+    return null;
   }
 
   async deleteMeeting(meetingId: string): Promise<void> {

@@ -1,6 +1,7 @@
 "use server";
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth/next-auth";
+import { throttledMessage } from "@/lib/auth/sign-in-throttle";
 import type { ActionState } from "@/lib/auth/action";
 
 // Public by design: signing in is how a visitor gets a session. Auth.js checks the credentials.
@@ -15,6 +16,8 @@ export async function signInAction(_prev: ActionState, form: FormData): Promise<
     });
     return null;
   } catch (error) {
+    const throttled = error instanceof CredentialsSignin ? /^too_many_attempts:(\d+)$/.exec(error.code) : null;
+    if (throttled) return { ok: false, error: throttledMessage(Number(throttled[1])) };
     if (error instanceof AuthError) return { ok: false, error: "The email or password is not right." };
     throw error; // the redirect after a successful sign-in
   }

@@ -4,10 +4,10 @@ import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getAccountTranscriptionSettings } from "@/lib/settings/account-settings";
-import { configuredEngineLanguages } from "@/lib/settings/engine-languages";
-import { languageName } from "@/lib/settings/languages";
+import { configuredEngineLanguages, supportedLanguages } from "@/lib/speech/engine-languages";
+import { languageName } from "@/lib/speech/languages";
 import type { Destination, StartTrigger } from "@/lib/settings/types";
-import { effectiveRoomSettingsFrom, hostRoomUrl, isRoomOpen, listRooms, roomUrl } from "@/lib/rooms/rooms";
+import { effectiveRoomSettingsFrom, isRoomOpen, listRooms, roomLinksFor } from "@/lib/rooms/rooms";
 import { countSessionsByRoom } from "@/lib/rooms/session-counts";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
@@ -26,6 +26,8 @@ const triggerLabels: Record<StartTrigger, string> = {
 };
 
 const storageLabel = (d: Destination) => (d.provider === "s3" ? `S3: ${d.bucket}` : "Hosted");
+// A few entries, then how many more: a room may list 100.
+const vocabularyLabel = (v: string[]) => (v.length <= 3 ? v.join(", ") : `${v.slice(0, 3).join(", ")} and ${v.length - 3} more`);
 
 export default async function RoomsPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
   const user = await getSessionUser();
@@ -48,8 +50,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
     return {
       id: room.id,
       roomName: room.roomName,
-      roomUrl: roomUrl(room),
-      hostRoomUrl: hostRoomUrl(room),
+      ...roomLinksFor(room, user.role),
       endDate: room.endDate.toISOString(),
       open: isRoomOpen(room, now),
       sessions: sessions.get(room.id) ?? 0,
@@ -59,24 +60,20 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
         { field: "enabled", label: "Transcription", value: effective.enabled ? "On" : "Off", source: source.enabled },
         { field: "startTrigger", label: "Start", value: triggerLabels[effective.startTrigger], source: source.startTrigger },
         { field: "language", label: "Language", value: languageName(effective.language), source: source.language },
+        { field: "vocabulary", label: "Vocabulary", value: vocabularyLabel(effective.vocabulary) || "None", source: source.vocabulary },
         { field: "destination", label: "Storage", value: storageLabel(effective.destination), source: source.destination },
       ],
     };
   });
 
-  let engine: { name: string; languages: readonly string[] };
-  try {
-    const configured = configuredEngineLanguages();
-    engine = { name: configured.engineName, languages: configured.languages };
-  } catch {
-    engine = { name: "the configured speech engine", languages: [] };
-  }
+  const engines = configuredEngineLanguages();
   const options: CreateOptions = {
-    engineName: engine.name,
-    languages: engine.languages.map((code) => ({ code, name: languageName(code) })),
+    engineNames: engines.map((e) => e.engineName),
+    languages: supportedLanguages(engines).map((code) => ({ code, name: languageName(code) })),
     accountDefaults: {
       language: languageName(account.language),
       startTrigger: account.enabled ? triggerLabels[account.startTrigger] : "Off",
+      vocabulary: vocabularyLabel(account.vocabulary),
       storage: storageLabel(account.destination),
     },
   };

@@ -5,7 +5,9 @@ import { createRoomAction, deleteRoomAction } from "./actions";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RoomIcon } from "@/components/ui/icons";
-import { Field, SelectField } from "@/components/ui/field";
+import { Field, SelectField, TextAreaField } from "@/components/ui/field";
+import { MAX_VOCABULARY_ENTRIES } from "@/lib/speech/types";
+import { vocabularyFieldError } from "@/lib/speech/vocabulary";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -20,7 +22,8 @@ export type RoomView = {
   id: string;
   roomName: string;
   roomUrl: string;
-  hostRoomUrl: string;
+  /** Admins only. */
+  hostRoomUrl: string | null;
   endDate: string;
   open: boolean;
   sessions: number;
@@ -30,9 +33,9 @@ export type RoomView = {
 };
 
 export type CreateOptions = {
-  engineName: string;
+  engineNames: string[];
   languages: { code: string; name: string }[];
-  accountDefaults: { language: string; startTrigger: string; storage: string };
+  accountDefaults: { language: string; startTrigger: string; vocabulary: string; storage: string };
 };
 
 export function RoomsClient({ rooms, isAdmin, options }: { rooms: RoomView[]; isAdmin: boolean; options: CreateOptions }) {
@@ -120,7 +123,7 @@ function RoomRow({ room, isAdmin }: { room: RoomView; isAdmin: boolean }) {
         </div>
         <div className="mt-2 flex flex-wrap gap-2">
           <CopyButton value={room.roomUrl} label="Copy room link" />
-          <CopyButton value={room.hostRoomUrl} label="Copy host link" />
+          {room.hostRoomUrl && <CopyButton value={room.hostRoomUrl} label="Copy host link" />}
         </div>
       </td>
       <td className="px-5 py-3">
@@ -167,6 +170,7 @@ const emptyForm = {
   isLocked: false,
   language: "",
   startTrigger: "",
+  vocabulary: "",
   destination: "",
   bucket: "",
   region: "",
@@ -186,7 +190,7 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
   const bind = (name: TextField) => ({
     name,
     value: values[name],
-    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
   });
   useEffect(() => {
     if (state?.ok) {
@@ -257,7 +261,7 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
           <SelectField
             label="Language"
             {...bind("language")}
-            hint={`Fixed once the room is created. ${options.engineName} supports: ${options.languages.map((l) => l.name).join(", ") || "no language"}.`}
+            hint={`Fixed once the room is created. The speech engines of this server (${options.engineNames.join(", ") || "none"}) support: ${options.languages.map((l) => l.name).join(", ") || "no language"}.`}
             error={err("liveTranscription.language")}
           >
             <option value="">Account default ({options.accountDefaults.language})</option>
@@ -267,6 +271,14 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
               </option>
             ))}
           </SelectField>
+          <TextAreaField
+            label="Vocabulary"
+            {...bind("vocabulary")}
+            rows={3}
+            placeholder={"One word or phrase per line, such as names and product terms"}
+            hint={`Up to ${MAX_VOCABULARY_ENTRIES} words or phrases the speech engine is given as hints. Empty: the account default${options.accountDefaults.vocabulary ? ` (${options.accountDefaults.vocabulary})` : " (none)"}.`}
+            error={vocabularyFieldError(errors, "liveTranscription.vocabulary")}
+          />
           <SelectField label="Start trigger" {...bind("startTrigger")} error={err("liveTranscription.startTrigger")}>
             <option value="">Account default ({options.accountDefaults.startTrigger})</option>
             <option value="manual">Manual: the host starts and stops</option>

@@ -1,5 +1,5 @@
 // Small display helpers shared by the transcription list and view (durations, states, storage labels).
-export { languageName } from "@/lib/settings/languages";
+export { languageName } from "@/lib/speech/languages";
 
 export function formatSeconds(total: number | null): string {
   if (total === null) return "—";

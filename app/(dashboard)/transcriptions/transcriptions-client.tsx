@@ -265,7 +265,7 @@ function Row({ t, checked, onToggle }: { t: DashboardTranscription; checked: boo
           {running && <span className="size-1.5 animate-pulse rounded-full bg-red-500" aria-hidden />}
           {stateLabel[t.state]}
         </Badge>
-        {t.state === "failed" && t.error && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
+        {t.error && !t.saveStatus && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
         {t.saveStatus?.kind === "retrying" && (
           <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">
             Saving to {t.saveStatus.where} failed, retrying at <FormattedDate iso={t.saveStatus.retryAt} />: {t.saveStatus.reason}

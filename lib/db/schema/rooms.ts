@@ -1,5 +1,5 @@
 // Rooms (the API's "meetings"): their unguessable names, sealed host keys, end dates and per-room transcription overrides.
-import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./core";
 
 export const roomModes = ["normal", "group"] as const;
@@ -29,6 +29,8 @@ export const rooms = pgTable(
     languageFromRoom: boolean("language_from_room").notNull().default(false),
     // Null: follow the account default, including its later changes.
     overrideStartTrigger: text("override_start_trigger", { enum: ["none", "manual", "automatic", "automatic-2nd-participant"] }),
+    // Words and phrases the speech engine is given as hints (lib/speech/vocabulary.ts); null: the account's.
+    overrideVocabulary: jsonb("override_vocabulary").$type<string[]>(),
     overrideStorage: text("override_storage", { enum: ["hosted", "s3"] }),
     overrideS3Bucket: text("override_s3_bucket"),
     overrideS3Region: text("override_s3_region"),

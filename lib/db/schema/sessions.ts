@@ -1,6 +1,6 @@
 // Live sessions: room sessions with their participants, transcriptions and the final segments they are made of.
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { STATE_FROM_PHASE_SQL, TRANSCRIPTION_PHASES } from "../../pipeline/lifecycle";
 import { accounts } from "./core";
 import { rooms } from "./rooms";
@@ -56,6 +56,11 @@ export const transcriptions = pgTable(
     // Copied at start so that the transcript keeps its name even if the room goes.
     roomName: text("room_name").notNull(),
     language: text("language").notNull(),
+    // The speech engine chosen for the language when the transcription started (lib/speech/registry.ts ids); null
+    // for transcriptions made before engines were recorded, or failed before one could be chosen.
+    engineId: text("engine_id"),
+    // The room's effective vocabulary when the transcription started: what its engine streams are opened with.
+    vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default([]),
     // Where the transcription is in its lifecycle (lib/pipeline/lifecycle.ts); the only column a move writes.
     phase: text("phase", { enum: TRANSCRIPTION_PHASES }).notNull().default("running"),
     // api.md's state, derived from the phase by the database, for reading and filtering.

@@ -1,5 +1,5 @@
 // Account-wide transcription defaults (Configure → Transcription); one row per account, absent until first saved.
-import { boolean, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./core";
 
 export const accountSettings = pgTable("account_settings", {
@@ -9,6 +9,8 @@ export const accountSettings = pgTable("account_settings", {
   transcriptionEnabled: boolean("transcription_enabled").notNull().default(true),
   startTrigger: text("start_trigger", { enum: ["none", "manual", "automatic", "automatic-2nd-participant"] }).notNull().default("manual"),
   language: text("language").notNull().default("en"),
+  // Words and phrases every room's speech engine is given as hints unless the room lists its own (lib/speech/vocabulary.ts).
+  vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default([]),
   storage: text("storage", { enum: ["hosted", "s3"] }).notNull().default("hosted"),
   s3Bucket: text("s3_bucket"),
   s3Region: text("s3_region"),

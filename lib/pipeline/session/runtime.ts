@@ -1,6 +1,6 @@
 // The in-memory side of a live session on its owning instance: one engine stream per participant track, segments to the live bus and the database.
-import { AudioFormatError, validatePcmChunk } from "@/lib/pipeline/audio";
-import type { SpeechEngine } from "@/lib/pipeline/engines/types";
+import { AudioFormatError, validatePcmChunk } from "@/lib/speech/pcm";
+import type { SpeechEngine } from "@/lib/speech/types";
 import { IngestError, TrackIngest, type ChunkResult } from "@/lib/pipeline/track-ingest";
 import { publishLive, type LiveSegment } from "@/lib/pipeline/live/live-bus";
 import type { Db } from "@/lib/db/client";
@@ -49,13 +49,17 @@ export type ParticipantAudio = {
   restoredSeenMs?: number;
 };
 
-type Running = { id: string; startedAt: Date; language: string; tracks: Set<Track> };
+type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
+type Running = RunningTranscription & { tracks: Set<Track> };
 
 export type ChunkOutcome = ChunkResult | "not_transcribed";
 
 export type RuntimeDeps = {
   db: () => Promise<Db>;
-  engine: () => SpeechEngine;
+  /** The engine a transcription recorded when it started (null: one started before engines were recorded). */
+  engine: (engineId: string | null, language: string) => SpeechEngine;
+  /** A speech engine stream gave up (a refused key, a rate limit): the transcription must say so. */
+  onEngineError?: (transcriptionId: string, error: Error) => void;
   /** Background work that tests and shutdown wait for. */
   track: (work: Promise<unknown>) => void;
   now?: () => number;
@@ -118,7 +122,7 @@ export class SessionRuntime {
   private assertTakingAudio() {
     this.noticeDegraded(); // the instance-wide bound moves with other sessions' queues too
     const degraded = this.degraded();
-    if (degraded) throw new RetryLaterError(degraded.reason, degraded.message, AUDIO_RETRY_AFTER_SECONDS[degraded.reason]);
+    if (degraded) throw new RetryLaterError("unavailable", degraded.message, AUDIO_RETRY_AFTER_SECONDS[degraded.reason], degraded.reason);
   }
 
   private now() {
@@ -179,9 +183,10 @@ export class SessionRuntime {
     this.participants.delete(participantId);
   }
 
-  startRunning(t: { id: string; startedAt: Date; language: string }) {
+  startRunning(t: RunningTranscription) {
     if (this.running?.id === t.id) return;
-    this.running = { id: t.id, startedAt: t.startedAt, language: t.language, tracks: new Set() };
+    const { id, startedAt, language, engineId, vocabulary } = t;
+    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set() };
   }
 
   /** Detaches every track of the transcription and resolves once their last final segments are stored. */
@@ -204,7 +209,7 @@ export class SessionRuntime {
     this.running = undefined;
     for (const t of running?.tracks ?? []) {
       t.failed = new Error("abandoned");
-      void t.ingest.end().catch(() => {});
+      t.ingest.abort();
     }
     if (!opts.keepQueuedSegments) this.segments.drop();
     this.participants.clear();
@@ -355,7 +360,7 @@ export class SessionRuntime {
     const running = this.running!;
     let stream;
     try {
-      stream = this.deps.engine().open({ language: running.language });
+      stream = this.deps.engine(running.engineId, running.language).open({ language: running.language, vocabulary: running.vocabulary });
     } catch (error) {
       throw new AppError("unavailable", `The speech engine could not open a stream: ${(error as Error).message}`);
     }
@@ -382,6 +387,7 @@ export class SessionRuntime {
     });
     stream.onError((error) => {
       track.failed ??= error;
+      this.deps.onEngineError?.(track.transcriptionId, error);
       console.error(`Speech engine stream failed for participant ${p.participantId} in session ${this.sessionId}: ${error.message}`);
     });
     running.tracks.add(track);

@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
-import { AppError, conflict } from "@/lib/errors";
+import { AppError, conflict, forbidden, RetryLaterError } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
 import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
 import { instanceId, LEASE_MS, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
@@ -25,8 +25,11 @@ export const FINALIZE_CLAIM_MS = 60_000;
 /** What the sealed destination column holds: the effective destination at start, and what its secret was sealed with. */
 export type StoredDestination = { destination: Destination; sealedFor: string };
 
-/** Whether the speech engine can take this transcription; a problem makes a started transcription fail at once, with the reason. */
-export type EngineReadiness = { ok: true } | { ok: false; problem: string };
+/**
+ * The speech engine chosen for this transcription's language (recorded on it), or the problem that makes a started
+ * transcription fail at once, with the reason.
+ */
+export type EngineReadiness = { ok: true; engineId: string } | { ok: false; problem: string };
 
 export type TranscriptionChange =
   | { kind: "started"; transcription: TranscriptionRow }
@@ -107,6 +110,8 @@ async function startTranscriptionRecord(
       roomSessionId: session.id,
       roomName: room.roomName,
       language: settings.effective.language,
+      engineId: engine.ok ? engine.engineId : null,
+      vocabulary: settings.effective.vocabulary,
       phase: "running",
       startedAt: now,
       filename: transcriptFilename(room.roomName, now),
@@ -167,10 +172,33 @@ export type JoinInput = {
   displayName: string;
   role: ParticipantRole;
   breakoutGroup: string | null;
+  /**
+   * What the caller proves about an existing participant id: an API key acts for any participant, a participant token
+   * for its own id in its own session; a caller with the room key (role host) may take back a host's id. Nobody else
+   * gets a participant id that is already taken in the open session (it would hand them that participant's identity).
+   */
+  proof: ParticipantProof;
+  /** Participants present at once; a new one beyond it is refused (503, Retry-After). */
+  maxParticipants: number;
   /** Checked only when a transcription is about to start; must not use the database (it runs inside the transaction). */
   engine: (language: string) => Promise<EngineReadiness>;
   now?: Date;
 };
+
+export type ParticipantProof = { apiKey: boolean; token?: { participantId: string; roomSessionId: string } };
+
+export const PARTICIPANT_ID_TAKEN =
+  "This participantId is already taken in the room's session. Join without a participantId to get a new one, or send that participant's own token (X-Participant-Token).";
+
+export const ROOM_LOCKED = "This room is locked: only the host can join it, with the host link. Ask the organizer to unlock it.";
+
+/** Whether the caller may act as an existing participant of the session again (a retry, a reload, a media server). */
+function mayReclaim(existing: ParticipantRow, session: SessionRow, input: JoinInput): boolean {
+  const { proof } = input;
+  if (proof.apiKey) return true;
+  if (proof.token && proof.token.participantId === existing.participantId && proof.token.roomSessionId === session.id) return true;
+  return existing.role === "host" && input.role === "host";
+}
 
 export type JoinResult = {
   session: SessionRow;
@@ -210,6 +238,9 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       .select()
       .from(sessionParticipants)
       .where(and(eq(sessionParticipants.roomSessionId, session.id), eq(sessionParticipants.participantId, input.participantId)));
+    if (existing && !mayReclaim(existing, session, input)) throw conflict(PARTICIPANT_ID_TAKEN);
+    // A locked room lets in the host (room key) and the account's media server; a guest admitted before may come back.
+    if (room.isLocked && !existing && input.role !== "host" && !input.proof.apiKey) throw forbidden(ROOM_LOCKED);
     if (existing && existing.leftAt === null) {
       // A repeated join (a retry, a reloaded page): same session, no event; a new name or breakout group is taken.
       const [participant] = await tx
@@ -218,6 +249,9 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
         .where(eq(sessionParticipants.id, existing.id))
         .returning();
       return { session, participant, joined: false, sessionStarted, numClients: await presentCount(tx, session.id) };
+    }
+    if ((await presentCount(tx, session.id)) >= input.maxParticipants) {
+      throw new RetryLaterError("unavailable", `This room is full: at most ${input.maxParticipants} participants at once. Try again when someone leaves.`, 30);
     }
     const [participant] = existing
       ? await tx
@@ -290,7 +324,7 @@ export async function leaveSession(
     const [participant] = await tx.update(sessionParticipants).set({ leftAt: at }).where(eq(sessionParticipants.id, present.id)).returning();
     const numClients = await presentCount(tx, session.id);
     await enqueueEvent(tx, { accountId: room.accountId, type: "room.client.left", data: clientEventData(room, session, participant, numClients) });
-    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: true }), { type: "leave", participants: numClients }, now, at);
+    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: false, problem: "A leave never starts a transcription." }), { type: "leave", participants: numClients }, now, at);
     let sessionEnded = false;
     if (numClients === 0) {
       // Ends when the last one was last heard from; never before someone else left.

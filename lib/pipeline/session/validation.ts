@@ -1,5 +1,6 @@
 // Zod schemas of the live-session routes (/api/v1/rooms/{roomName}/...): the single source for validation and the OpenAPI document.
 import { z } from "zod";
+import { toSingleLine } from "@/lib/transcripts/render";
 
 export const participantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, _ or -");
 
@@ -12,8 +13,16 @@ export const chunkParamsSchema = participantParamsSchema.extend({
 });
 
 export const joinBodySchema = z.object({
-  participantId: participantIdSchema.optional().describe("Chosen by the client; a fresh one is made when absent"),
-  displayName: z.string().trim().min(1, "Give a display name").max(80, "At most 80 characters"),
+  participantId: participantIdSchema
+    .optional()
+    .describe("Chosen by the client; a fresh one is made when absent. Joining again with one already in the session needs its participant token (or an API key; the room key for a host): otherwise 409"),
+  displayName: z
+    .string()
+    .trim()
+    .min(1, "Give a display name")
+    .max(80, "At most 80 characters")
+    .refine((name) => toSingleLine(name) !== "", "Give a display name with visible characters")
+    .describe("Stored without line breaks, bidi overrides or other invisible control characters"),
   roomKey: z.string().max(200).optional().describe("The host key from hostRoomUrl: grants the host role"),
   breakoutGroup: z.string().max(100).nullable().optional().describe("Set while in a breakout group, whose audio is not transcribed"),
 });
@@ -42,7 +51,13 @@ export const roomStateSchema = z.object({
   roomName: z.string(),
   roomSessionId: z.string().nullable(),
   transcription: transcriptionStateSchema,
-  participants: z.array(z.object({ participantId: z.string(), displayName: z.string(), role: z.enum(["host", "guest"]) })),
+  participants: z.array(
+    z.object({
+      participantId: z.string().optional().describe("Only for the account's API key: with the room link alone, participant ids are not shown"),
+      displayName: z.string(),
+      role: z.enum(["host", "guest"]),
+    }),
+  ),
 });
 
 export const joinResponseSchema = z.object({

@@ -15,6 +15,7 @@ import {
   type SummaryResult,
   type TranscriptSegment,
 } from "@/lib/summaries/engines/types";
+import { createOpenAiClient, OpenAiRequestError, snippet } from "@/lib/http/openai-client";
 
 export interface OpenAiEngineConfig {
   /** e.g. https://api.openai.com/v1 or http://localhost:11434/v1; without a /vN suffix, /v1 is added. */
@@ -58,15 +59,21 @@ export function chatCompletionsUrl(baseUrl: string): string {
 export function createOpenAiEngine(config: OpenAiEngineConfig): SummaryEngine {
   const settings = { ...DEFAULTS, ...definedOnly(config) };
   const url = chatCompletionsUrl(config.baseUrl);
-  // Servers that reject response_format are asked once without it, and then never again.
   let jsonModeSupported = true;
 
-  const redact = (text: string) => (config.apiKey ? text.split(config.apiKey).join("[redacted]") : text);
+  const client = createOpenAiClient({
+    baseUrl: url,
+    apiKey: config.apiKey,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+    retryDelayMs: settings.retryDelayMs,
+    // A summary that took the whole timeout is not asked again: the operator raises the timeout instead.
+    retryTimeouts: false,
+  });
 
   async function send(messages: ChatMessage[], signal: AbortSignal | undefined): Promise<{ content: string; truncated: boolean }> {
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       throwIfAborted(signal);
-      const timeout = AbortSignal.timeout(settings.timeoutMs);
       const body: Record<string, unknown> = {
         model: config.model,
         messages,
@@ -74,23 +81,12 @@ export function createOpenAiEngine(config: OpenAiEngineConfig): SummaryEngine {
         max_tokens: settings.maxOutputTokens,
       };
       if (jsonModeSupported) body.response_format = { type: "json_object" };
-      let response: Response;
-      let text: string;
       try {
-        response = await fetch(url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            accept: "application/json",
-            ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
-          },
-          body: JSON.stringify(body),
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-        text = await response.text();
+        return parseCompletion((await client.postJson("", body, { signal })).text);
       } catch (error) {
-        if (signal?.aborted) throw new SummaryEngineError("aborted", "The summary was cancelled", { cause: error });
-        if (timeout.aborted) {
+        if (!(error instanceof OpenAiRequestError)) throw error;
+        if (error.kind === "aborted") throw new SummaryEngineError("aborted", "The summary was cancelled", { cause: error });
+        if (error.kind === "timeout") {
           throw new SummaryEngineError(
             "timeout",
             `The summary service at ${new URL(url).origin} did not answer within ${Math.round(settings.timeoutMs / 1000)} s: ` +
@@ -98,29 +94,21 @@ export function createOpenAiEngine(config: OpenAiEngineConfig): SummaryEngine {
             { cause: error },
           );
         }
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new SummaryEngineError(
-          "unreachable",
-          `Could not reach the summary service at ${new URL(url).origin} (${cause?.code ?? cause?.message ?? String(error)}): ` +
-            "check VERBATIM_OPENAI_BASE_URL",
-          { cause: error },
-        );
+        if (error.kind === "unreachable") {
+          throw new SummaryEngineError(
+            "unreachable",
+            `Could not reach the summary service at ${new URL(url).origin} (${error.details.code}): check VERBATIM_OPENAI_BASE_URL`,
+            { cause: error },
+          );
+        }
+        const status = error.status ?? 0;
+        // Servers that reject response_format are asked once without it, and then never again.
+        if (status === 400 && jsonModeSupported && /response_format|json_object|json mode/i.test(error.details.body ?? "")) {
+          jsonModeSupported = false;
+          continue;
+        }
+        throw httpError(status, error.details.detail ?? "");
       }
-
-      if (response.ok) return parseCompletion(text);
-
-      const detail = redact(errorDetail(text));
-      const status = response.status;
-      if (status === 400 && jsonModeSupported && /response_format|json_object|json mode/i.test(text)) {
-        jsonModeSupported = false;
-        attempt--;
-        continue;
-      }
-      if ((status === 429 || status >= 500) && attempt < settings.maxRetries) {
-        await sleep(retryDelay(response.headers.get("retry-after"), settings.retryDelayMs * 2 ** attempt), signal);
-        continue;
-      }
-      throw httpError(status, detail);
     }
   }
 
@@ -350,40 +338,9 @@ function parseJsonObject(content: string): { ok: true; value: unknown } | { ok: 
   return { ok: false };
 }
 
-function errorDetail(text: string): string {
-  try {
-    const json = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    const message = typeof json.error === "string" ? json.error : (json.error?.message ?? json.message);
-    if (typeof message === "string") return snippet(message);
-  } catch {
-    // not JSON: show the start of the body
-  }
-  return snippet(text);
-}
 
-function snippet(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat || "empty";
-}
 
-function retryDelay(retryAfter: string | null, fallbackMs: number): number {
-  const seconds = retryAfter ? Number(retryAfter) : NaN;
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, 30_000) : fallbackMs;
-}
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(new SummaryEngineError("aborted", "The summary was cancelled", { cause: signal.reason }));
-      },
-      { once: true },
-    );
-  });
-}
 
 async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);

@@ -1,8 +1,9 @@
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { configuredEngineLanguages, type EngineLanguages } from "@/lib/settings/engine-languages";
-import { languageName, transcriptionLanguages } from "@/lib/settings/languages";
+import { configuredEngineLanguages } from "@/lib/speech/engine-languages";
+import { languageName, transcriptionLanguages } from "@/lib/speech/languages";
+import { configuredSpeechEngineStatuses, languageEngines } from "@/lib/speech/status";
 import { getTranscriptionSettingsView, listSettingsAudit } from "@/lib/settings/save-settings";
 import { startTriggerLabels } from "@/lib/settings/settings.validation";
 import { PageHeader } from "@/components/ui/page-header";
@@ -14,38 +15,32 @@ import { TranscriptionSettingsClient, type LanguageOption } from "./transcriptio
 
 export const metadata = { title: "Transcription settings" };
 
-function engineOrProblem(): EngineLanguages & { problem?: string } {
-  try {
-    return configuredEngineLanguages();
-  } catch (err) {
-    // An unknown VERBATIM_SPEECH_ENGINE should not hide the page; the operator sees why no language is available.
-    return { engineId: "unknown", engineName: "the configured speech engine", languages: [], problem: (err as Error).message };
-  }
-}
-
 export default async function TranscriptionSettingsPage() {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
   const db = await getDb();
   const [settings, audit] = await Promise.all([getTranscriptionSettingsView(db, user.accountId), listSettingsAudit(db, user.accountId)]);
-  const engine = engineOrProblem();
-  const languages: LanguageOption[] = transcriptionLanguages.map((code) => ({
-    code,
-    name: languageName(code),
-    supported: engine.languages.includes(code),
-  }));
+  // An unknown engine id does not hide the page: the operator sees why its languages are missing.
+  const unknown = (await configuredSpeechEngineStatuses()).filter((s) => s.languages.length === 0 && !s.ok);
+  const languages: LanguageOption[] = await Promise.all(
+    transcriptionLanguages.map(async (code) => ({
+      code,
+      name: languageName(code),
+      engines: (await languageEngines(code)).map(({ name, ok, problem }) => ({ name, ok, problem })),
+    })),
+  );
   const isAdmin = user.role === "admin";
 
   return (
     <>
       <PageHeader title="Transcription" description="Your account's defaults for every room: whether and when to transcribe, the language, and where transcripts are stored." />
-      {engine.problem && (
-        <Alert tone="error" className="mb-6">
-          {engine.problem}
+      {unknown.map((s) => (
+        <Alert key={s.engineId} tone="error" className="mb-6">
+          {s.problem}
         </Alert>
-      )}
+      ))}
       {isAdmin ? (
-        <TranscriptionSettingsClient initial={settings} languages={languages} engineName={engine.engineName} />
+        <TranscriptionSettingsClient initial={settings} languages={languages} engineNames={configuredEngineLanguages().map((e) => e.engineName)} />
       ) : (
         <ReadOnlySummary settings={settings} />
       )}
@@ -59,6 +54,7 @@ function ReadOnlySummary({ settings }: { settings: Awaited<ReturnType<typeof get
     ["Transcription", settings.enabled ? <Badge tone="green">On</Badge> : <Badge>Off</Badge>],
     ["Start trigger", startTriggerLabels[settings.startTrigger as keyof typeof startTriggerLabels] ?? settings.startTrigger],
     ["Language", `${languageName(settings.language)} (${settings.language})`],
+    ["Vocabulary", settings.vocabulary.length ? settings.vocabulary.join(", ") : "None"],
     ["Storage", settings.storage === "s3" ? `Your S3 bucket: ${settings.bucket} (${settings.region})` : "Hosted"],
     ["Delete transcripts after", settings.retentionDays === null ? "Never" : `${settings.retentionDays} days`],
   ];

@@ -4,13 +4,17 @@ import { useRouter } from "next/navigation";
 import type { TranscriptionSettingsView } from "@/lib/settings/save-settings";
 import { saveTranscriptionSettingsAction, testStorageConnectionAction } from "./actions";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Field, SelectField } from "@/components/ui/field";
+import { Field, SelectField, TextAreaField } from "@/components/ui/field";
+import { MAX_VOCABULARY_ENTRIES } from "@/lib/speech/types";
+import { vocabularyFieldError, vocabularyToText } from "@/lib/speech/vocabulary";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
-export type LanguageOption = { code: string; name: string; supported: boolean };
+/** A configured engine that supports a language, in the operator's order, and whether it can run now. */
+export type LanguageEngine = { name: string; ok: boolean; problem: string | null };
+export type LanguageOption = { code: string; name: string; engines: LanguageEngine[] };
 
 const triggers = [
   { value: "manual", label: "Manual", description: "The host starts and stops transcription from the room." },
@@ -68,9 +72,32 @@ function Choices<V extends string>({
   );
 }
 
+/** Which engine transcribes the chosen language, and whether it can be reached now. */
+function LanguageEngineStatus({ engines }: { engines: LanguageEngine[] }) {
+  const [first] = engines;
+  if (!first) return null;
+  const running = engines.find((e) => e.ok);
+  return (
+    <div className="max-w-md space-y-1 text-sm" data-testid="language-engine">
+      <p className="flex flex-wrap items-center gap-2">
+        <span>
+          Transcribed by <strong>{running?.name ?? first.name}</strong>
+        </span>
+        {running ? <Badge tone="green">Reachable</Badge> : <Badge tone="red">Not reachable</Badge>}
+      </p>
+      {running && running !== first && (
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">
+          {first.name} comes first for this language but is not reachable: {first.problem}
+        </p>
+      )}
+      {!running && <p className="text-xs text-red-600 dark:text-red-400">{first.problem}</p>}
+    </div>
+  );
+}
+
 export function TranscriptionSettingsClient({
-  initial, languages, engineName,
-}: { initial: TranscriptionSettingsView; languages: LanguageOption[]; engineName: string }) {
+  initial, languages, engineNames,
+}: { initial: TranscriptionSettingsView; languages: LanguageOption[]; engineNames: string[] }) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [saveState, saveAction, saving] = useActionState(saveTranscriptionSettingsAction, null);
@@ -81,6 +108,7 @@ export function TranscriptionSettingsClient({
   const [enabled, setEnabled] = useState(initial.enabled);
   const [startTrigger, setStartTrigger] = useState(initial.startTrigger === "none" ? "manual" : initial.startTrigger);
   const [language, setLanguage] = useState(initial.language);
+  const [vocabulary, setVocabulary] = useState(vocabularyToText(initial.vocabulary));
   const [storage, setStorage] = useState(initial.storage);
   const [bucket, setBucket] = useState(initial.bucket);
   const [region, setRegion] = useState(initial.region);
@@ -122,8 +150,11 @@ export function TranscriptionSettingsClient({
     startTransition(() => testAction(data));
   }
 
-  const unsupported = languages.filter((l) => !l.supported).length;
-  const supportedNames = languages.filter((l) => l.supported).map((l) => `${l.name} (${l.code})`);
+  const supported = languages.filter((l) => l.engines.length > 0);
+  const unsupported = languages.length - supported.length;
+  const supportedNames = supported.length > 6 ? `${supported.length} languages` : supported.map((l) => `${l.name} (${l.code})`).join(", ") || "no language";
+  const engines = engineNames.join(", ") || "none";
+  const chosen = languages.find((l) => l.code === language);
 
   return (
     <form
@@ -165,16 +196,29 @@ export function TranscriptionSettingsClient({
             error={err("language")}
             hint={
               unsupported > 0
-                ? `The speech engine of this server, ${engineName}, can transcribe ${supportedNames.length ? supportedNames.join(", ") : "no language"}. Other languages need another engine, chosen by the operator.`
+                ? `The speech engines of this server (${engines}) can transcribe ${supportedNames}. Other languages need another engine, chosen by the operator.`
                 : "Fixed for a room once it is created."
             }
           >
             {languages.map((l) => (
-              <option key={l.code} value={l.code} disabled={!l.supported}>
-                {l.name} ({l.code}){l.supported ? "" : ` · not supported by ${engineName}`}
+              <option key={l.code} value={l.code} disabled={l.engines.length === 0}>
+                {l.name} ({l.code}){l.engines.length > 0 ? "" : " · no configured speech engine supports it"}
               </option>
             ))}
           </SelectField>
+          {chosen && <LanguageEngineStatus engines={chosen.engines} />}
+
+          <TextAreaField
+            label="Vocabulary"
+            name="vocabulary"
+            value={vocabulary}
+            onChange={(e) => setVocabulary(e.target.value)}
+            rows={4}
+            className="max-w-md"
+            placeholder="One word or phrase per line, such as names and product terms"
+            hint={`Up to ${MAX_VOCABULARY_ENTRIES} words or phrases (at most 100 characters each) given to speech engines that take hints. A room may list its own instead.`}
+            error={editedSinceRun.has("vocabulary") ? undefined : vocabularyFieldError(fieldErrors, "vocabulary")}
+          />
         </div>
       </Card>
 

@@ -109,7 +109,7 @@ export function TranscriptView(props: {
     queryFn: async () => {
       const res = await fetch(`/transcriptions/${t.id}/live-data?after=${lastId}`, { cache: "no-store" });
       if (!res.ok) throw new Error(`The live transcript could not be loaded (${res.status})`);
-      return (await res.json()) as { state: Transcription["state"]; phase: TranscriptionPhase; segments: StoredSegment[] };
+      return (await res.json()) as { state: Transcription["state"]; phase: TranscriptionPhase; error: string | null; segments: StoredSegment[] };
     },
     enabled: t.state === "in_progress",
     refetchInterval: LIVE_POLL_MS,
@@ -203,6 +203,10 @@ export function TranscriptView(props: {
           </Alert>
         )}
         {t.saveStatus?.kind === "saving" && <Alert tone="info">The session has ended; saving the transcript file…</Alert>}
+        {/* A speech engine that gave up on a track (a refused key, a rate limit): what it could not transcribe is missing. */}
+        {t.state !== "failed" && !t.saveStatus && (live.data?.error ?? t.error) && (
+          <Alert tone="error">Part of this session may not have been transcribed. {live.data?.error ?? t.error}</Alert>
+        )}
         {props.unavailable && (
           <Alert tone="error">
             The transcript file could not be read from {props.unavailable.location}: {props.unavailable.reason}. Shown below is the text kept in

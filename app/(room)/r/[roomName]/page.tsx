@@ -1,4 +1,4 @@
-// The room page (roomUrl, and hostRoomUrl with ?roomKey=…): what a participant opens to join a session.
+// The room page (roomUrl, and hostRoomUrl with ?roomKey=…): what a participant opens to join a session (a locked room: the host only).
 import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
 import { getRoomByName, isRoomOpen, verifyRoomKey } from "@/lib/rooms/rooms";
@@ -31,13 +31,21 @@ export default async function RoomPage({ params, searchParams }: { params: Promi
       </RoomUnavailable>
     );
   }
+  const hostKeyValid = roomKey ? verifyRoomKey(room, roomKey) : false;
+  if (room.isLocked && !hostKeyValid) {
+    return (
+      <RoomUnavailable title="This room is locked">
+        Only the host can join it, with the host link. Ask the organizer to unlock the room or to send you a new link.
+      </RoomUnavailable>
+    );
+  }
   const initial = await roomTranscriptionState(db, room);
   return (
     <RoomClient
       roomName={roomName}
       displayRoomName={room.roomName}
       roomKey={roomKey}
-      hostKeyValid={roomKey ? verifyRoomKey(room, roomKey) : false}
+      hostKeyValid={hostKeyValid}
       initial={initial}
     />
   );

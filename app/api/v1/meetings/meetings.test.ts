@@ -124,6 +124,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     expect(seen[1].json.liveTranscription).toEqual({
       language: "en",
       startTrigger: "automatic",
+      vocabulary: null,
       destination: { provider: "s3", authenticationType: "accessKey", bucket: "room-bucket/in/prefix", region: "eu-west-1", accessKeyId: "AKIAROOMKEY", endpoint: "http://127.0.0.1:9000" },
     });
 
@@ -147,7 +148,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     const res = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { language: null, startTrigger: null, destination: { provider: "whereby" } } } });
     expect(res.status).toBe(201);
     const got = await api("GET", `/meetings/${res.json.meetingId}`, { key: keyA });
-    expect(got.json.liveTranscription).toEqual({ language: "en", startTrigger: null, destination: { provider: "hosted" } });
+    expect(got.json.liveTranscription).toEqual({ language: "en", startTrigger: null, vocabulary: null, destination: { provider: "hosted" } });
     const [row] = await db().select().from(rooms).where(eq(rooms.id, res.json.meetingId));
     expect(row).toMatchObject({ hasTranscriptionBlock: true, languageFromRoom: false, overrideStorage: "hosted" });
 
@@ -165,7 +166,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     await db().update(accountSettings).set({ language: "fr", startTrigger: "automatic", transcriptionEnabled: true }).where(eq(accountSettings.accountId, admin.accountId));
     const effective = await getEffectiveRoomSettings(db(), row);
     expect(effective.effective).toMatchObject({ language: "de", startTrigger: "automatic", enabled: true, destination: { provider: "hosted" } });
-    expect(effective.source).toEqual({ enabled: "account", startTrigger: "account", language: "account", destination: "account" });
+    expect(effective.source).toEqual({ enabled: "account", startTrigger: "account", language: "account", vocabulary: "account", destination: "account" });
     expect((await api("GET", `/meetings/${row.id}`, { key })).json.liveTranscription.language).toBe("de");
 
     const none = await api("POST", "/meetings", { key, body: { endDate: future(), liveTranscription: { startTrigger: "none" } } });
@@ -181,6 +182,79 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     expect(res.json.details).toHaveLength(1);
     expect(res.json.details[0].path).toBe("liveTranscription.language");
     expect(res.json.details[0].message).toMatch(/PocketSphinx.*French/);
+    expect(await roomCount(adminA.accountId)).toBe(before);
+  });
+
+  it("refuses a language no engine of VERBATIM_SPEECH_ENGINES supports, naming the engines; an unknown id serves nothing", async () => {
+    const before = await roomCount(adminA.accountId);
+    const saved = process.env.VERBATIM_SPEECH_ENGINES;
+    try {
+      process.env.VERBATIM_SPEECH_ENGINES = "pocketsphinx";
+      resetAppEnvForTests();
+      expect((await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { language: "en" } } })).status).toBe(201);
+      const german = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { language: "de" } } });
+      expect(german.status).toBe(400);
+      expect(german.json).toEqual({
+        error: "Validation failed",
+        details: [{ path: "liveTranscription.language", message: "PocketSphinx (embedded, offline, US English) supports only English (en), not German (de)" }],
+      });
+      process.env.VERBATIM_SPEECH_ENGINES = "nosuchengine";
+      resetAppEnvForTests();
+      const none = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { language: "en" } } });
+      expect(none.status).toBe(400);
+      expect(none.json.details[0]).toEqual({
+        path: "liveTranscription.language",
+        message: "No speech engine of this build is configured (VERBATIM_SPEECH_ENGINES=nosuchengine), so English (en) cannot be transcribed",
+      });
+    } finally {
+      if (saved === undefined) delete process.env.VERBATIM_SPEECH_ENGINES;
+      else process.env.VERBATIM_SPEECH_ENGINES = saved;
+      resetAppEnvForTests();
+    }
+    expect(await roomCount(adminA.accountId)).toBe(before + 1);
+  });
+
+  it("keeps a room's vocabulary: stored, returned, and resolved over the account's", async () => {
+    const { key, admin } = await newAccount();
+    await db().insert(accountSettings).values({ accountId: admin.accountId, vocabulary: ["Acme", "Verbatim"] });
+    const vocabulary = ["Ana Lima", "  Kubernetes ", "kubernetes", "Zoë van Dijk", "x".repeat(100)];
+    const created = await api("POST", "/meetings", { key, body: { endDate: future(), liveTranscription: { vocabulary } } });
+    expect(created.status).toBe(201);
+    const got = await api("GET", `/meetings/${created.json.meetingId}`, { key });
+    expect(got.json.liveTranscription.vocabulary).toEqual(["Ana Lima", "Kubernetes", "Zoë van Dijk", "x".repeat(100)]);
+    const [row] = await db().select().from(rooms).where(eq(rooms.id, created.json.meetingId));
+    const effective = await getEffectiveRoomSettings(db(), row);
+    expect(effective.effective.vocabulary).toEqual(["Ana Lima", "Kubernetes", "Zoë van Dijk", "x".repeat(100)]);
+    expect(effective.source.vocabulary).toBe("room");
+
+    // Without its own list a room follows the account's, including later changes; an empty list is the room's own.
+    const follows = await api("POST", "/meetings", { key, body: { endDate: future() } });
+    const empty = await api("POST", "/meetings", { key, body: { endDate: future(), liveTranscription: { vocabulary: [] } } });
+    expect((await api("GET", `/meetings/${follows.json.meetingId}`, { key })).json.liveTranscription.vocabulary).toBeNull();
+    await db().update(accountSettings).set({ vocabulary: ["Globex"] }).where(eq(accountSettings.accountId, admin.accountId));
+    const [followsRow] = await db().select().from(rooms).where(eq(rooms.id, follows.json.meetingId));
+    const [emptyRow] = await db().select().from(rooms).where(eq(rooms.id, empty.json.meetingId));
+    expect((await getEffectiveRoomSettings(db(), followsRow)).effective.vocabulary).toEqual(["Globex"]);
+    expect((await getEffectiveRoomSettings(db(), emptyRow)).effective).toMatchObject({ vocabulary: [] });
+  });
+
+  it("refuses a bad vocabulary with a 400 naming the entry, and creates nothing", async () => {
+    const before = await roomCount(adminA.accountId);
+    const cases: [unknown, string, RegExp][] = [
+      [Array.from({ length: 101 }, (_, i) => `term ${i}`), "liveTranscription.vocabulary", /at most 100 words or phrases/],
+      [["fine", "x".repeat(101)], "liveTranscription.vocabulary.1", /at most 100 characters/],
+      [["Ana\u0000Lima"], "liveTranscription.vocabulary.0", /NUL bytes/],
+      [["   "], "liveTranscription.vocabulary.0", /must not be empty/],
+      ["Ana, Ben", "liveTranscription.vocabulary", /list of words or phrases/],
+    ];
+    for (const [vocabulary, path, message] of cases) {
+      const res = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { vocabulary } } });
+      expect(res.status).toBe(400);
+      expect(res.json.error).toBe("Validation failed");
+      expect(res.json.details).toHaveLength(1);
+      expect(res.json.details[0].path).toBe(path);
+      expect(res.json.details[0].message).toMatch(message);
+    }
     expect(await roomCount(adminA.accountId)).toBe(before);
   });
 

@@ -8,6 +8,8 @@ import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
 import { composeSpeech } from "@/lib/testing/speech";
+import { transcriptDownload } from "@/lib/transcripts/transcript-content";
+import * as transcriptionRoute from "@/app/api/v1/transcriptions/[transcriptionId]/route";
 import { callRoute, newAccount, newRoom, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
 let env: ReturnType<typeof setUpPipelineEnv>;
@@ -30,7 +32,8 @@ describeEachDatabase("speech end to end through the routes", (handle) => {
   });
 
   it("transcribes two participants with distinct voices and attributes each line to its speaker", async () => {
-    const { name, room } = await newRoom(db(), acct, { startTrigger: "automatic" });
+    // PocketSphinx takes no hints (its capability says so); the vocabulary is recorded on the transcription all the same.
+    const { name, room } = await newRoom(db(), acct, { startTrigger: "automatic", vocabulary: ["Verbatim", "Ana Lima"] });
     const ana = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ana", displayName: "Ana" } });
     const ben = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ben", displayName: "Ben <b>*" } });
     expect(ana.status).toBe(201);
@@ -123,5 +126,17 @@ describeEachDatabase("speech end to end through the routes", (handle) => {
     expect(benText).toMatch(/report|friday|send/);
     expect(anaText).not.toMatch(/report|friday/);
     expect(benText).not.toMatch(/budget|morning/);
+
+    // The engine chosen for English when the transcription started is recorded and told: the REST resource and the JSON download.
+    expect(t.engineId).toBe("pocketsphinx");
+    expect(t.vocabulary).toEqual(["Verbatim", "Ana Lima"]);
+    const resource = await transcriptionRoute.GET(
+      new Request(`http://localhost/api/v1/transcriptions/${transcriptionId}`, { headers: { authorization: `Bearer ${acct.key}` } }),
+      { params: Promise.resolve({ transcriptionId }) },
+    );
+    expect(resource.status).toBe(200);
+    expect(await resource.json()).toMatchObject({ transcriptionId, language: "en", engine: "pocketsphinx" });
+    const download = await transcriptDownload(db(), acct.admin.accountId, transcriptionId, "json");
+    expect(JSON.parse(download.body.toString("utf8"))).toMatchObject({ language: "en", engine: "pocketsphinx" });
   });
 });

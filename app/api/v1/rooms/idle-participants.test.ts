@@ -50,7 +50,7 @@ describeEachDatabase("idle participants", (handle) => {
     const expired = await expireIdleParticipants(db(), IDLE_MS, since + IDLE_MS - 1);
     expect(expired.get(sessionId)).toEqual(["ana"]);
     await settlePipelineTasks();
-    const snapshot = await callRoute("GET", `/rooms/${name}`);
+    const snapshot = await callRoute("GET", `/rooms/${name}`, { key: acct.key });
     expect(snapshot.json.participants.map((p: { participantId: string }) => p.participantId).sort()).toEqual(["ben", "cleo"]);
     expect((await session(sessionId)).endedAt).toBeNull();
     // Ana's page comes back to life: her heartbeat is refused as not present, so it knows to join again.

@@ -105,7 +105,7 @@ describeEachDatabase("restart in the middle of a session", (handle) => {
       });
       expect(res.status).toBe(202);
     }
-    const again = await callRoute("POST", `/rooms/${s.name}/participants`, { json: { participantId: "ana", displayName: "Ana" } });
+    const again = await callRoute("POST", `/rooms/${s.name}/participants`, { json: { participantId: "ana", displayName: "Ana" }, key: acct.key });
     expect(again.json.roomSessionId).toBe(s.sessionId);
     expect(again.json.transcription.transcriptionId).toBe(s.transcriptionId);
     await callRoute("DELETE", `/rooms/${s.name}/participants/ben`, { key: acct.key });

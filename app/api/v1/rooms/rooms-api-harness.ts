@@ -13,7 +13,9 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { createRoom } from "@/lib/rooms/rooms";
 import { createMeetingSchema, type CreateMeetingInput } from "@/lib/rooms/validation";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
+import { addSpeechEngineForTests } from "@/lib/speech/registry";
+import type { SpeechEngine } from "@/lib/speech/types";
 import * as roomRoute from "./[roomName]/route";
 import * as participantsRoute from "./[roomName]/participants/route";
 import * as participantRoute from "./[roomName]/participants/[participantId]/route";
@@ -32,7 +34,11 @@ export type CallOptions = {
   body?: BodyInit | ReadableStream<Uint8Array>;
   contentType?: string;
   signal?: AbortSignal;
+  /** The caller's address (X-Forwarded-For); by default each call comes from its own, as participants on their own machines. */
+  clientAddress?: string;
 };
+
+let callCount = 0;
 
 type Handler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -82,6 +88,8 @@ export async function openRoute(method: string, urlPath: string, opts: CallOptio
   const headers: Record<string, string> = {};
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   if (opts.token) headers["x-participant-token"] = opts.token;
+  callCount += 1;
+  headers["x-forwarded-for"] = opts.clientAddress ?? `198.18.${(callCount >> 8) & 255}.${callCount & 255}`;
   let body = opts.body;
   if (opts.json !== undefined) {
     body = JSON.stringify(opts.json);
@@ -117,16 +125,19 @@ export function pcmStream(pcm: Buffer, pieceBytes = 16_000, opts: { realTime?: b
 }
 
 /** Environment for a test file: a temp data dir (hosted transcripts land there), fresh keys, a known engine. */
-export function setUpPipelineEnv(): { dataDir: string; cleanup: () => void } {
+export function setUpPipelineEnv(opts: { engine?: SpeechEngine } = {}): { dataDir: string; cleanup: () => void } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-pipeline-"));
   process.env.VERBATIM_DATA_DIR = dataDir;
   process.env.VERBATIM_PUBLIC_URL = "https://verbatim.test";
   process.env.VERBATIM_ENCRYPTION_KEYS = `t1:${randomBytes(32).toString("base64")}`;
   process.env.VERBATIM_RATE_LIMIT_POINTS = "1000000";
   process.env.VERBATIM_SPEECH_ENGINE = "pocketsphinx";
+  // The fast lane brings its own engine (lib/testing/fake-engine.ts) instead of PocketSphinx.
+  if (opts.engine) addSpeechEngineForTests(opts.engine);
+  if (opts.engine) process.env.VERBATIM_SPEECH_ENGINES = opts.engine.id;
   resetAppEnvForTests();
   resetAppKeyringForTests();
-  void speechEngineStatus({ refresh: true });
+  void configuredSpeechEngineStatuses({ refresh: true });
   return { dataDir, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
 }
 

@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { rooms, roomSessions, transcriptions } from "@/lib/db/schema";
 import { resetAppEnvForTests } from "@/lib/config/env";
-import { speechEngineStatus } from "@/lib/pipeline/engine-status";
+import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
 import { setInstanceIdForTests } from "@/lib/pipeline/lease";
 import { cutOverdueTranscriptions } from "@/lib/pipeline/recovery";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
@@ -25,7 +25,8 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     acct = await newAccount(db());
   });
 
-  const join = (name: string, body: Record<string, unknown>, key?: string) => callRoute("POST", `/rooms/${name}/participants`, { json: body, key });
+  const join = (name: string, body: Record<string, unknown>, key?: string, token?: string) =>
+    callRoute("POST", `/rooms/${name}/participants`, { json: body, key, token });
   const leave = (name: string, pid: string, token?: string) => callRoute("DELETE", `/rooms/${name}/participants/${pid}`, { token });
   const transcriptionsOf = (sessionId: string) => db().select().from(transcriptions).where(eq(transcriptions.roomSessionId, sessionId));
 
@@ -34,13 +35,13 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     const a = await join(name, { participantId: "ana", displayName: "Ana" });
     expect(a.status).toBe(201);
     expect(a.json).toMatchObject({ participantId: "ana", role: "guest", transcription: { state: "in_progress", startTrigger: "automatic", language: "en" } });
-    const again = await join(name, { participantId: "ana", displayName: "Ana" });
+    const again = await join(name, { participantId: "ana", displayName: "Ana" }, undefined, a.json.participantToken);
     expect(again.json.roomSessionId).toBe(a.json.roomSessionId);
     const b = await join(name, { participantId: "ben", displayName: "Ben", roomKey });
     expect(b.json.role).toBe("host");
     expect(b.json.roomSessionId).toBe(a.json.roomSessionId);
 
-    const state = await callRoute("GET", `/rooms/${name}`);
+    const state = await callRoute("GET", `/rooms/${name}`, { key: acct.key });
     expect(state.json).toMatchObject({ roomName: room.roomName, roomSessionId: a.json.roomSessionId, transcription: { state: "in_progress" } });
     expect(state.json.participants.map((p: { participantId: string }) => p.participantId)).toEqual(["ana", "ben"]);
     expect(JSON.stringify(state.json)).not.toContain(roomKey);
@@ -192,7 +193,7 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     const chunk = await callRoute("POST", `/rooms/${name}/participants/a/audio/chunks/0`, { token: a.json.participantToken, body: new Uint8Array(8000), contentType: PCM_TYPE });
     expect(chunk.status).toBe(202);
     expect(chunk.json).toEqual({ accepted: true, transcribed: false });
-    const back = await join(name, { participantId: "a", displayName: "A", breakoutGroup: null });
+    const back = await join(name, { participantId: "a", displayName: "A", breakoutGroup: null }, undefined, a.json.participantToken);
     const chunk2 = await callRoute("POST", `/rooms/${name}/participants/a/audio/chunks/0`, { token: back.json.participantToken, body: new Uint8Array(8000), contentType: PCM_TYPE });
     expect(chunk2.json).toEqual({ accepted: true, transcribed: true });
     await leave(name, "a", back.json.participantToken);
@@ -205,7 +206,7 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     process.env.VERBATIM_SPEECH_ENGINE = "nosuchengine";
     resetAppEnvForTests();
     try {
-      const status = await speechEngineStatus({ refresh: true });
+      const [status] = await configuredSpeechEngineStatuses({ refresh: true });
       expect(status.ok).toBe(false);
       expect(status.problem).toMatch(/Unknown speech engine "nosuchengine"/);
       const a = await join(auto.name, { participantId: "a", displayName: "A" });
@@ -227,7 +228,7 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     } finally {
       process.env.VERBATIM_SPEECH_ENGINE = "pocketsphinx";
       resetAppEnvForTests();
-      await speechEngineStatus({ refresh: true });
+      await configuredSpeechEngineStatuses({ refresh: true });
     }
     await settlePipelineTasks();
   });

@@ -59,7 +59,7 @@ function call(handler: Handler, key: string | undefined, opts: { url?: string; m
   );
 }
 
-const objectKeys = ["transcriptionId", "roomSessionId", "roomName", "filename", "startDate", "endDate", "createdAt", "state", "durationInSeconds", "type", "storageType", "language"].sort();
+const objectKeys = ["transcriptionId", "roomSessionId", "roomName", "filename", "startDate", "endDate", "createdAt", "state", "durationInSeconds", "type", "storageType", "language", "engine"].sort();
 
 describeEachDatabase("REST /api/v1/transcriptions", (handle) => {
   const db = () => handle().db;
@@ -89,6 +89,7 @@ describeEachDatabase("REST /api/v1/transcriptions", (handle) => {
       startedAt: new Date("2026-12-01T10:00:00.000Z"),
       durationSeconds: 1834,
       language: "de",
+      engineId: "deepgram",
       segments: [{ speaker: "Ana", atSeconds: 2, text: "Hallo." }],
     });
     const res = await call(one.GET, key, { url: `${base}/${t.id}`, params: { transcriptionId: t.id } });
@@ -108,6 +109,7 @@ describeEachDatabase("REST /api/v1/transcriptions", (handle) => {
       type: "LIVE_TRANSCRIPTION",
       storageType: "HOSTED",
       language: "de",
+      engine: "deepgram",
     });
     expect(res.headers.get("x-ratelimit-limit")).toBe("100000");
 
@@ -119,6 +121,7 @@ describeEachDatabase("REST /api/v1/transcriptions", (handle) => {
     expect(page.cursor).toBeNull();
     expect(page.results.map((r: { transcriptionId: string }) => r.transcriptionId)).toEqual([running.id, t.id]);
     expect(Object.keys(page.results[1]).sort()).toEqual(objectKeys);
+    expect(page.results[1].engine).toBe("deepgram");
     const asc = await (await call(list.GET, key, { url: `${base}?roomName=sales-5a1e&sortBy=startDate:asc` })).json();
     expect(asc.results.map((r: { transcriptionId: string }) => r.transcriptionId)).toEqual([t.id, running.id]);
   });

@@ -1,5 +1,6 @@
 // PUT /api/v1/rooms/{roomName}/participants/{participantId}/audio: one long streamed body of 16 kHz mono s16le PCM (a media server's track).
 import { roomRoute } from "@/lib/api/participant-route";
+import { pacedAudio } from "@/lib/api/room-limits";
 import { assertPcmContentType } from "@/lib/pipeline/audio-request";
 import { acceptAudioStream, openSessionFor } from "@/lib/pipeline/service";
 import { participantParamsSchema } from "@/lib/pipeline/session/validation";
@@ -11,6 +12,8 @@ export const PUT = roomRoute({ auth: "participant", params: participantParamsSch
   assertPcmContentType(request);
   if (!request.body) throw new AppError("validation", "Validation failed", [{ path: "", message: "Send the audio as the request body" }]);
   const session = await openSessionFor(db, room, caller.kind === "participant" ? caller.claims.roomSessionId : undefined);
-  const { receivedBytes } = await acceptAudioStream(db, session, params.participantId, request.body);
+  // A participant token's stream is read no faster than real time allows; a media server's (API key) as it comes.
+  const body = caller.kind === "participant" ? pacedAudio(request.body, room.id, params.participantId) : request.body;
+  const { receivedBytes } = await acceptAudioStream(db, session, params.participantId, body);
   return { json: { receivedBytes } };
 });

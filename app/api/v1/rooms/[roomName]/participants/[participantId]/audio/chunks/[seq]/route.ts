@@ -1,5 +1,6 @@
 // POST /api/v1/rooms/{roomName}/participants/{participantId}/audio/chunks/{seq}: one short numbered chunk of PCM (a browser).
 import { roomRoute } from "@/lib/api/participant-route";
+import { assertAudioChunkAllowed } from "@/lib/api/room-limits";
 import { assertPcmContentType, readChunkBody } from "@/lib/pipeline/audio-request";
 import { acceptAudioChunk, openSessionFor } from "@/lib/pipeline/service";
 import { MAX_CHUNK_BYTES } from "@/lib/pipeline/session/runtime";
@@ -15,6 +16,7 @@ export const POST = roomRoute({ auth: "participant", params: chunkParamsSchema }
   }
   assertPcmContentType(request);
   const pcm = await readChunkBody(request, MAX_CHUNK_BYTES);
+  if (caller.kind === "participant") await assertAudioChunkAllowed(room.id, params.participantId, pcm.length);
   const session = await openSessionFor(db, room, caller.kind === "participant" ? caller.claims.roomSessionId : undefined);
   const outcome = await acceptAudioChunk(db, session, params.participantId, seq, pcm);
   if (outcome === "duplicate" || outcome === "late") return { status: 200, json: { duplicate: true } };

@@ -1,2 +1,0 @@
-ALTER TABLE "transcript_segments" ADD COLUMN "segment_key" uuid;--> statement-breakpoint
-CREATE UNIQUE INDEX "transcript_segments_key" ON "transcript_segments" USING btree ("transcription_id","segment_key");

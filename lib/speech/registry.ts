@@ -1,0 +1,88 @@
+// Every speech engine of this build, by id, and the operator's ordered list of them (VERBATIM_SPEECH_ENGINES).
+import { appEnv, ConfigError, type AppEnv } from "@/lib/config/env";
+import { createDeepgramEngine } from "@/lib/speech/deepgram";
+import { createOpenAiTranscribeEngine, openAiTranscribeConfigFromEnv } from "@/lib/speech/openai-transcribe";
+import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import type { SpeechEngine } from "@/lib/speech/types";
+
+type EngineEntry = { id: string; create: (env: AppEnv) => SpeechEngine };
+
+/**
+ * The engines this build knows: adding one is its file under lib/speech/ plus one line here. An id listed here is
+ * what VERBATIM_SPEECH_ENGINES accepts and what a transcription records as its engine.
+ */
+const engineEntries: readonly EngineEntry[] = [
+  { id: "pocketsphinx", create: (env) => createPocketSphinxEngine({ interim: env.VERBATIM_POCKETSPHINX_INTERIM }) },
+  {
+    id: "deepgram",
+    create: (env) =>
+      createDeepgramEngine({ apiKey: env.DEEPGRAM_API_KEY, url: env.VERBATIM_DEEPGRAM_URL, model: env.VERBATIM_DEEPGRAM_MODEL, endTimeoutMs: env.VERBATIM_DEEPGRAM_FINISH_SECONDS * 1000 }),
+  },
+  { id: "openai", create: (env) => createOpenAiTranscribeEngine(openAiTranscribeConfigFromEnv(env)) },
+];
+
+const instances = new Map<string, SpeechEngine>();
+/** Engines a test brings (the fast lane's tone-word engine); never set in production. */
+const testEngines = new Map<string, SpeechEngine>();
+
+export class UnknownSpeechEngineError extends Error {
+  constructor(readonly engineId: string) {
+    super(`Unknown speech engine "${engineId}" (VERBATIM_SPEECH_ENGINES). Known engines: ${knownSpeechEngineIds().join(", ")}.`);
+    this.name = "UnknownSpeechEngineError";
+  }
+}
+
+/** The ids of every engine this build has, whether or not configured. */
+export function knownSpeechEngineIds(): string[] {
+  return [...engineEntries.map((e) => e.id), ...testEngines.keys()];
+}
+
+/** The engine with this id; one instance per id per process. Throws UnknownSpeechEngineError. */
+export function getSpeechEngine(id: string): SpeechEngine {
+  const brought = testEngines.get(id);
+  if (brought) return brought;
+  const entry = engineEntries.find((e) => e.id === id);
+  if (!entry) throw new UnknownSpeechEngineError(id);
+  let engine = instances.get(id);
+  if (!engine) {
+    engine = entry.create(appEnv());
+    instances.set(id, engine);
+  }
+  return engine;
+}
+
+/** A test's own engine, known by its id (configure it with VERBATIM_SPEECH_ENGINES) until the process ends. */
+export function addSpeechEngineForTests(engine: SpeechEngine) {
+  testEngines.set(engine.id, engine);
+}
+
+/** Tests change engine options (interim text) through the environment; this forgets the built engines. */
+export function resetSpeechEnginesForTests() {
+  instances.clear();
+}
+
+/** The operator's engines in order of preference, known or not (an unknown one is reported by status and start). */
+export function configuredSpeechEngineIds(env: Pick<AppEnv, "speechEngines"> = appEnv()): readonly string[] {
+  return env.speechEngines;
+}
+
+/** The configured engines this build has, in the operator's order. */
+export function configuredSpeechEngines(env: Pick<AppEnv, "speechEngines"> = appEnv()): SpeechEngine[] {
+  const known = knownSpeechEngineIds();
+  return configuredSpeechEngineIds(env).filter((id) => known.includes(id)).map(getSpeechEngine);
+}
+
+/** At start: an engine id this build does not have stops the server, naming the variable and the known ids. */
+export function assertSpeechEnginesKnown(env: Pick<AppEnv, "speechEngines"> = appEnv()): void {
+  const known = knownSpeechEngineIds();
+  const unknown = configuredSpeechEngineIds(env).filter((id) => !known.includes(id));
+  if (unknown.length === 0) return;
+  throw new ConfigError(
+    `Invalid configuration in the environment:\n  VERBATIM_SPEECH_ENGINES: unknown speech engine ${unknown.map((id) => `"${id}"`).join(", ")}; this build has ${known.join(", ")}`,
+  );
+}
+
+/** The configured engines that can transcribe `language`, in the operator's order; the first that can run is used. */
+export function enginesForLanguage(language: string, engines: readonly SpeechEngine[] = configuredSpeechEngines()): SpeechEngine[] {
+  return engines.filter((e) => e.languages.includes(language));
+}
