@@ -53,7 +53,7 @@ export function uploadFailureReason(error: unknown): string {
     access_denied: "access was denied (check the key and what it may do)",
     wrong_region: "the bucket is in another region",
     unreachable: "the storage service could not be reached",
-    invalid_config: "the storage settings are not valid",
+    invalid_config: "the storage settings are not valid or not allowed (check the bucket's address)",
     invalid_key: "the storage settings are not valid",
   };
   return reasons[code] ?? "the storage service answered with an error";

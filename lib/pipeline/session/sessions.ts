@@ -411,12 +411,13 @@ export async function runningTranscription(db: Db, sessionId: string): Promise<T
 
 /**
  * The last moment a session is known to have been alive, from what the database keeps (audio and heartbeats are
- * not stored): its newest stored segment, its latest join, and its owner's last lease renewal. After a crash, the
+ * not stored): when its newest segment was stored, its latest join, and its owner's last lease renewal. After a crash, the
  * participants who do not come back leave as of then, so the transcript does not count the time the server was down.
  */
 export async function lastSignOfLife(db: Db, session: SessionRow): Promise<Date> {
   const [segment] = await db
-    .select({ at: sql<string | null>`max(${transcriptions.startedAt} + ${transcriptSegments.endMs} * interval '1 millisecond')` })
+    // When it was stored, not where it sits in the audio: audio sent faster than real time would run ahead of the clock.
+    .select({ at: sql<string | null>`max(${transcriptSegments.createdAt})` })
     .from(transcriptSegments)
     .innerJoin(transcriptions, eq(transcriptions.id, transcriptSegments.transcriptionId))
     .where(eq(transcriptions.roomSessionId, session.id));
