@@ -82,9 +82,17 @@ async function main() {
   const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(env.PORT)], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    // NEXT_MANUAL_SIG_HANDLE: Next.js's own SIGTERM handler would exit at once, racing ours (lib/jobs/start.ts), which
+    // first flushes live sessions within VERBATIM_SHUTDOWN_GRACE_SECONDS.
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" },
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      server.kill(signal);
+      // The server exits by itself within the grace period; this is only for a server that cannot (stuck at start-up).
+      setTimeout(() => server.kill("SIGKILL"), (env.VERBATIM_SHUTDOWN_GRACE_SECONDS + 5) * 1000).unref();
+    });
+  }
   server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 

@@ -275,6 +275,11 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       {!available && (
         <Alert tone="info">Transcription is not available in this room. You can still join; nothing you say is transcribed.</Alert>
       )}
+      {live.transcription.degraded && (
+        <Alert tone="error">
+          {live.transcription.degraded.message} Your audio waits in this page and is sent again by itself; nothing already transcribed is lost.
+        </Alert>
+      )}
       {live.connection === "reconnecting" && <Alert tone="info">Reconnecting to the live transcript…</Alert>}
       {live.connection === "closed" && <Alert tone="error">The live transcript is not available any more (the room may have been deleted). Reload the page to try again.</Alert>}
 

@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rooms, transcriptions } from "@/lib/db/schema";
 import { listTranscriptions } from "./list";
+import { saveStatus, type SaveStatus } from "./save-status";
 import { summaryStatesFor, type SummaryState } from "./summary-state";
 import type { TranscriptionListFilters } from "./validation";
 
@@ -19,6 +20,8 @@ export type DashboardTranscription = {
   storageType: "HOSTED" | "SELF_HOSTED";
   state: "in_progress" | "ready" | "failed";
   error: string | null;
+  /** Set while the save is retried after a failed upload (or under way). */
+  saveStatus: SaveStatus;
   /** null: no summary (or summaries are not available yet). */
   summaryState: SummaryState | null;
 };
@@ -52,6 +55,7 @@ export async function dashboardTranscriptionPage(db: Db, accountId: string, filt
       storageType: i.storageType,
       state: i.state,
       error: i.error,
+      saveStatus: saveStatus(i),
       summaryState: summaries.get(i.id) ?? null,
     })),
     nextCursor: page.nextCursor,

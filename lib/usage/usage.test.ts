@@ -1,6 +1,7 @@
 // Usage figures on both databases: minutes per day and per room from saved transcripts, sessions, languages, failures, CSV.
 import { randomBytes } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
+import { FIXTURE_PHASE } from "@/lib/transcripts/testing";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { roomSessions, transcriptions } from "@/lib/db/schema";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
@@ -34,7 +35,7 @@ describeEachDatabase("usage at a glance", (handle) => {
         roomSessionId: s.id,
         roomName: room.roomName,
         language,
-        state,
+        phase: FIXTURE_PHASE[state],
         startedAt: new Date(startedAt),
         durationSeconds: seconds,
         filename: `${room.roomName.slice(1)}-${startedAt}.md`,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { createRoom, deleteRoom, renameRoom } from "@/lib/rooms/rooms";
 import { createRoomFormSchema, renameRoomFormSchema } from "@/lib/rooms/validation";
+import { endSessionOfDeletedRoom } from "@/lib/pipeline/service";
 
 // The same schema and lib function as POST /api/v1/meetings: the page and the API accept exactly the same rooms.
 export const createRoomAction = adminAction(createRoomFormSchema, async (input, { db, actor }) => {
@@ -12,6 +13,8 @@ export const createRoomAction = adminAction(createRoomFormSchema, async (input, 
 
 export const deleteRoomAction = adminAction(z.object({ roomId: z.uuid() }), async ({ roomId }, { db, actor }) => {
   await deleteRoom(db, actor, roomId);
+  // Its live session ends now, transcript saved, as DELETE /meetings/{id} does.
+  await endSessionOfDeletedRoom(db, actor.accountId, roomId);
   return { roomId };
 });
 

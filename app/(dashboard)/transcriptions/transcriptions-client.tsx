@@ -302,7 +302,12 @@ function Row({ t, q, checked, onToggle }: { t: DashboardTranscription; q: string
           {running && <span className="size-1.5 animate-pulse rounded-full bg-red-500" aria-hidden />}
           {stateLabel[t.state]}
         </Badge>
-        {t.error && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
+        {t.error && !t.saveStatus && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
+        {t.saveStatus?.kind === "retrying" && (
+          <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">
+            Saving to {t.saveStatus.where} failed, retrying at <FormattedDate iso={t.saveStatus.retryAt} />: {t.saveStatus.reason}
+          </p>
+        )}
       </td>
       <td className={`whitespace-nowrap py-3 pl-2.5 pr-5 text-zinc-600 dark:text-zinc-400 ${t.summaryState ? "" : "max-md:hidden"} max-md:p-0 max-md:text-xs`}>
         <span className="md:hidden">Summary: </span>

@@ -4,9 +4,11 @@ import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getTranscription } from "@/lib/transcripts/transcriptions";
-import { loadSegments, readStoredTranscript, transcriptMeta } from "@/lib/transcripts/transcript-content";
+import { readStoredTranscript } from "@/lib/transcripts/transcript-content";
+import { loadSegments, transcriptHeader } from "@/lib/transcripts/segments";
 import { transcriptTitles } from "@/lib/transcripts/dashboard-list";
 import { describeStoredDestination } from "@/lib/transcripts/stored-destination";
+import { saveStatus } from "@/lib/transcripts/save-status";
 import { getSummaryOfTranscription, summaryPanelData } from "@/lib/summaries/service";
 import { SummaryPanel } from "@/components/summaries/summary-panel";
 import { TranscriptView } from "./transcript-view";
@@ -28,7 +30,7 @@ export default async function TranscriptPage({ params, searchParams }: { params:
     throw error;
   }
   const segments = await loadSegments(db, user.accountId, row.id);
-  const meta = await transcriptMeta(db, row, segments);
+  const meta = await transcriptHeader(db, row, segments);
   // The page shows the lines kept in the database; reading the saved file back tells whether the customer has it.
   const stored = await readStoredTranscript(row);
   const title = (await transcriptTitles(db, user.accountId, [row.id])).get(row.id) ?? row.roomName;
@@ -51,7 +53,9 @@ export default async function TranscriptPage({ params, searchParams }: { params:
           filename: row.filename,
           language: row.language,
           state: row.state,
+          phase: row.phase,
           error: row.error,
+          saveStatus: saveStatus(row),
           startDate: row.startedAt.toISOString(),
           endDate: row.endedAt?.toISOString() ?? null,
           durationInSeconds: row.durationSeconds,
@@ -64,6 +68,7 @@ export default async function TranscriptPage({ params, searchParams }: { params:
         segments={segments}
         initialFind={typeof q === "string" ? q.slice(0, 200) : ""}
         participants={meta.participants}
+        isAdmin={user.role === "admin"}
         summary={<SummaryPanel transcriptionId={row.id} transcriptionState={row.state} hasSpeech={segments.length > 0} initialSummary={summary ? summaryPanelData(summary) : null} />}
       />
     </>

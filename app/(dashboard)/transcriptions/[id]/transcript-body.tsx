@@ -2,7 +2,7 @@
 // Plain React text throughout, so nothing said or typed as a name can become markup.
 import { formatClock } from "@/lib/transcripts/render";
 import type { SpeakerBlock } from "@/lib/transcripts/reading";
-import type { StoredSegment } from "@/lib/transcripts/transcript-content";
+import type { StoredSegment } from "@/lib/transcripts/segments";
 import { speakerTone } from "@/components/transcript/speaker-tone";
 import { cn } from "@/components/ui/cn";
 

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { renderText } from "@/lib/transcripts/render";
 import { groupConsecutive, talkTime } from "@/lib/transcripts/reading";
-import type { StoredSegment } from "@/lib/transcripts/transcript-content";
+import type { StoredSegment } from "@/lib/transcripts/segments";
 import { speakerTone } from "@/components/transcript/speaker-tone";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
@@ -16,7 +16,10 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { FormattedDate } from "@/components/ui/formatted-date";
 import { cn } from "@/components/ui/cn";
 import { useDialogAction } from "@/components/ui/use-dialog-action";
+import type { TranscriptionPhase } from "@/lib/pipeline/lifecycle";
+import type { SaveStatus } from "@/lib/transcripts/save-status";
 import { deleteTranscriptionsAction, renameTranscriptionAction, shareLinkAction } from "../actions";
+import { retryUploadAction } from "./upload-actions";
 import { durationInWords, formatSeconds, languageName, stateLabel, stateTone, storageLabel } from "../format";
 import { timeAnchor } from "./time-anchor";
 import { searchPattern, TranscriptBody } from "./transcript-body";
@@ -29,7 +32,10 @@ type Transcription = {
   filename: string;
   language: string;
   state: "in_progress" | "ready" | "failed";
+  phase: TranscriptionPhase;
   error: string | null;
+  /** Retrying or under way after the session ended; null otherwise. */
+  saveStatus: SaveStatus;
   startDate: string;
   endDate: string | null;
   durationInSeconds: number | null;
@@ -93,6 +99,8 @@ export function TranscriptView(props: {
   initialFind: string;
   /** The summary panel, rendered beside the transcript. */
   summary?: React.ReactNode;
+  /** Admins may retry a failed save. */
+  isAdmin?: boolean;
 }) {
   const t = props.transcription;
   const router = useRouter();
@@ -112,7 +120,7 @@ export function TranscriptView(props: {
     queryFn: async () => {
       const res = await fetch(`/transcriptions/${t.id}/live-data?after=${lastId}`, { cache: "no-store" });
       if (!res.ok) throw new Error(`The live transcript could not be loaded (${res.status})`);
-      return (await res.json()) as { state: Transcription["state"]; error: string | null; segments: StoredSegment[] };
+      return (await res.json()) as { state: Transcription["state"]; phase: TranscriptionPhase; error: string | null; segments: StoredSegment[] };
     },
     enabled: t.state === "in_progress",
     refetchInterval: LIVE_POLL_MS,
@@ -120,7 +128,8 @@ export function TranscriptView(props: {
   useEffect(() => {
     if (!live.data) return;
     if (live.data.segments.length) setLiveSegments((prev) => [...prev, ...live.data.segments.filter((s) => s.id > lastId)]);
-    if (live.data.state !== "in_progress") router.refresh();
+    // A new phase (ended, saving, retrying after a failed upload, saved): the page says so.
+    if (live.data.phase !== t.phase) router.refresh();
   }, [live.data, lastId, router]);
 
   // What people are saying right now (interim text), pushed by the room's live events; a final segment fetches the
@@ -208,9 +217,21 @@ export function TranscriptView(props: {
           </div>
         </header>
 
-        {t.state === "failed" && <Alert tone="error">This transcription failed: {t.error ?? "no reason was recorded"}.</Alert>}
+        {t.state === "failed" && (
+          <Alert tone="error">
+            This transcription failed: {t.error ?? "no reason was recorded"}.
+            {t.phase === "upload_failed" && props.isAdmin && <RetryUpload id={t.id} />}
+          </Alert>
+        )}
+        {t.saveStatus?.kind === "retrying" && (
+          <Alert tone="error">
+            Saving to {t.saveStatus.where} failed, retrying at <FormattedDate iso={t.saveStatus.retryAt} />: {t.saveStatus.reason}. The text is kept
+            meanwhile.
+          </Alert>
+        )}
+        {t.saveStatus?.kind === "saving" && <Alert tone="info">The session has ended; saving the transcript file…</Alert>}
         {/* A speech engine that gave up on a track (a refused key, a rate limit): what it could not transcribe is missing. */}
-        {t.state !== "failed" && (live.data?.error ?? t.error) && (
+        {t.state !== "failed" && !t.saveStatus && (live.data?.error ?? t.error) && (
           <Alert tone="error">Part of this session may not have been transcribed. {live.data?.error ?? t.error}</Alert>
         )}
         {props.unavailable && (
@@ -219,7 +240,7 @@ export function TranscriptView(props: {
             Verbatim&apos;s database{props.segments.length ? "" : ", which holds no lines for this session"}.
           </Alert>
         )}
-        {t.state === "in_progress" && (
+        {t.phase === "running" && (
           <Alert tone="info">
             Live: what people say appears as they speak, in grey until each sentence is settled. The transcript file is saved when the session ends.
             {live.isError && " (Reconnecting…)"}
@@ -521,5 +542,24 @@ function DeleteTranscript({ id, title, startDate }: { id: string; title: string;
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** An admin's Retry on a failed save: saves the kept text again now; the page shows the outcome. */
+function RetryUpload({ id }: { id: string }) {
+  const router = useRouter();
+  const [state, action] = useActionState(retryUploadAction, null);
+  useEffect(() => {
+    if (state?.ok) router.refresh();
+  }, [state, router]);
+  return (
+    <form action={action} className="mt-2 flex items-center gap-3">
+      <input type="hidden" name="id" value={id} />
+      <SubmitButton variant="secondary" pendingLabel="Retrying…">
+        Retry saving
+      </SubmitButton>
+      {state && !state.ok && <span>{state.error}</span>}
+      {state?.ok && state.data.state !== "ready" && <span>Still failing: {state.data.error}</span>}
+    </form>
   );
 }

@@ -2,6 +2,7 @@
 import { apiRoute } from "@/lib/api/route";
 import { deleteRoom, getRoom, renameRoom } from "@/lib/rooms/rooms";
 import { meetingJson } from "@/lib/rooms/meeting-resource";
+import { endSessionOfDeletedRoom } from "@/lib/pipeline/service";
 import { getMeetingQuerySchema, meetingParamsSchema, updateMeetingSchema } from "@/lib/rooms/validation";
 
 export const GET = apiRoute({ cost: "read", params: meetingParamsSchema, query: getMeetingQuerySchema }, async ({ actor, db, params, query }) => {
@@ -11,6 +12,7 @@ export const GET = apiRoute({ cost: "read", params: meetingParamsSchema, query: 
 
 export const DELETE = apiRoute({ cost: "delete", params: meetingParamsSchema }, async ({ actor, db, params }) => {
   await deleteRoom(db, actor, params.meetingId);
+  await endSessionOfDeletedRoom(db, actor.accountId, params.meetingId);
   return { status: 204 };
 });
 
