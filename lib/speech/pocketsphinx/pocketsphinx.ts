@@ -5,6 +5,8 @@ import path from "node:path";
 import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
 import type { EngineCheck, EngineSegment, SpeechEngine } from "@/lib/speech/types";
 import { SerialEngineStream } from "@/lib/speech/serial-stream";
+import { countEngineRestart } from "@/lib/speech/engine-metrics";
+import type { OpenUtterance } from "@/lib/speech/gated-stream";
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
@@ -133,6 +135,18 @@ function resolveOptions(options: PocketSphinxOptions) {
   };
 }
 
+/**
+ * Opens one utterance's recognizer (lib/speech/gated-stream.ts), with or without its interim preview; the preview
+ * can be stopped mid-utterance when the recognizer pool needs it for someone's final text.
+ */
+export function pocketSphinxUtteranceOpener(options: PocketSphinxOptions = {}): OpenUtterance {
+  const resolved = resolveOptions(options);
+  return ({ interim }) => {
+    const stream = new PocketSphinxStream(resolved, commandArgs(resolved), interim && resolved.interim ? commandArgs(resolved, PREVIEW_ARGS) : null);
+    return { stream, dropInterim: () => stream.dropInterim() };
+  };
+}
+
 export function createPocketSphinxEngine(options: PocketSphinxOptions = {}): SpeechEngine {
   const resolved = resolveOptions(options);
   return {
@@ -239,6 +253,13 @@ class PocketSphinxStream extends SerialEngineStream {
     }
   }
 
+  /** Stops the interim preview (its recognizer is needed elsewhere); final segments go on as before. */
+  dropInterim(): void {
+    if (!this.preview) return;
+    this.stopPreview();
+    this.withdrawInterim();
+  }
+
   /** Kills the recognizers at once (shutdown, a dropped runtime): no restart, no last hypothesis. */
   protected release(): void {
     this.failure ??= new Error("The stream was aborted.");
@@ -330,6 +351,7 @@ class PocketSphinxStream extends SerialEngineStream {
       this.fail(new Error(`pocketsphinx_continuous keeps stopping (${why}): ${lastLines(this.stderrTail)}`));
       return;
     }
+    countEngineRestart();
     const replacement = this.startProcess(this.replayStartSample);
     this.proc = replacement;
     if (this.replayBytes > 0) void this.writeTo(replacement, Buffer.concat(this.replay));
