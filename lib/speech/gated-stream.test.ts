@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { gateSpeechEngine, speakingTracks } from "@/lib/speech/gated-stream";
+import { speakingTracks } from "@/lib/speech/engine-metrics";
+import { gateSpeechEngine } from "@/lib/speech/gated-stream";
 import { pcmBytesForMs } from "@/lib/speech/pcm";
 import { createPocketSphinxEngine, pocketSphinxUtteranceOpener } from "@/lib/speech/pocketsphinx/pocketsphinx";
 import { RecognizerPool } from "@/lib/speech/recognizer-pool";

@@ -1,4 +1,5 @@
 // A speech-gated engine: the voice activity detector runs on every track and only utterances reach a recognizer, borrowed from the pool.
+import { engineMetrics, observeFinalLatency } from "@/lib/speech/engine-metrics";
 import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
 import type { PoolLease, RecognizerPool } from "@/lib/speech/recognizer-pool";
 import { SerialEngineStream } from "@/lib/speech/serial-stream";
@@ -20,19 +21,6 @@ export type GateOptions = {
   pool: RecognizerPool;
   vad?: VadOptions;
 };
-
-/** How many tracks are in an utterance now, across the process (a gauge for /metrics). */
-let speaking = 0;
-export function speakingTracks(): number {
-  return speaking;
-}
-
-type LatencyObserver = (seconds: number) => void;
-const latencyObservers: LatencyObserver[] = [];
-/** Called with the time from the end of an utterance's audio arriving to its final segment (for /metrics). */
-export function onFinalLatency(cb: LatencyObserver): void {
-  latencyObservers.push(cb);
-}
 
 /**
  * Wraps a streaming engine so that each utterance the detector finds gets its own recognizer stream, opened at speech
@@ -129,7 +117,7 @@ export class GatedEngineStream extends SerialEngineStream {
   }
 
   protected release(): void {
-    if (this.current) speaking--;
+    if (this.current) engineMetrics().speaking--;
     this.current?.abort();
     for (const u of this.finishing) u.abort();
     this.finishing.clear();
@@ -143,7 +131,7 @@ export class GatedEngineStream extends SerialEngineStream {
   }
 
   private startUtterance(originSample: number): Utterance {
-    speaking++;
+    engineMetrics().speaking++;
     return new Utterance(originSample, this.opts.pool, this.openUtterance, {
       segment: (s) => {
         if (this.aborted) return;
@@ -154,7 +142,7 @@ export class GatedEngineStream extends SerialEngineStream {
   }
 
   private endUtterance(u: Utterance) {
-    speaking--;
+    engineMetrics().speaking--;
     this.recent.trim(this.recent.endSample - KEEP_MS * SAMPLES_PER_MS);
     this.finishing.add(u);
     void u.end().finally(() => this.finishing.delete(u));
@@ -232,7 +220,7 @@ class Utterance {
     const mapped = { ...s, startMs: Math.round(s.startMs + originMs), endMs: Math.round(s.endMs + originMs) };
     if (s.final && s.text) {
       const arrived = this.arrivals.find((a) => a.endSample >= mapped.endMs * SAMPLES_PER_MS);
-      if (arrived) for (const cb of latencyObservers) cb((Date.now() - arrived.at) / 1000);
+      if (arrived) observeFinalLatency((Date.now() - arrived.at) / 1000);
     }
     this.sinks.segment(mapped);
   }

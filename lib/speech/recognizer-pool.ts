@@ -1,5 +1,6 @@
 // The instance's budget of recognizers: utterances borrow one from speech start to end, interim previews only what is spare.
 import os from "node:os";
+import { engineMetrics } from "@/lib/speech/engine-metrics";
 
 /** What one recognizer (a pocketsphinx_continuous process with its model) takes in memory, for the default size. */
 const RECOGNIZER_MB = 100;
@@ -143,15 +144,22 @@ export class RecognizerPool {
   }
 }
 
-let shared: RecognizerPool | undefined;
-
 /** The process's pool (one budget for every engine that uses it), built from the configuration on first use. */
 export function sharedRecognizerPool(opts: () => RecognizerPoolOptions): RecognizerPool {
-  shared ??= new RecognizerPool(opts());
-  return shared;
+  const metrics = engineMetrics();
+  metrics.pool ??= new RecognizerPool(opts());
+  return metrics.pool;
 }
 
 /** The process's pool if one was built, for health and metrics. */
 export function currentRecognizerPool(): RecognizerPool | undefined {
-  return shared;
+  return engineMetrics().pool;
+}
+
+/** How long a client refused while the instance is over capacity should wait before trying again. */
+export const OVER_CAPACITY_RETRY_AFTER_SECONDS = 30;
+
+/** Whether utterances have had to wait past VERBATIM_ENGINE_POOL_WAIT_MS recently: new sessions are then refused. */
+export function overCapacity(): boolean {
+  return currentRecognizerPool()?.stats().overCapacity ?? false;
 }
