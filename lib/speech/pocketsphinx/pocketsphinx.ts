@@ -7,6 +7,7 @@ import type { EngineCheck, EngineSegment, SpeechEngine } from "@/lib/speech/type
 import { SerialEngineStream } from "@/lib/speech/serial-stream";
 import { countEngineRestart } from "@/lib/speech/engine-metrics";
 import type { OpenUtterance } from "@/lib/speech/gated-stream";
+import { WarmProcesses } from "@/lib/speech/pocketsphinx/warm";
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
@@ -47,6 +48,11 @@ export type PocketSphinxOptions = {
   interimLowPriority?: boolean;
   /** How often, in ms of speech, the interim recognizer previews the utterance in progress (default 1000). */
   interimEveryMs?: number;
+  /**
+   * Recognizers kept started ahead for utterances (pocketSphinxUtteranceOpener), so one is ready the moment someone
+   * starts speaking (default 2; one more for interim previews when they are on).
+   */
+  warm?: number;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -79,6 +85,8 @@ function modelFiles(modelDir: string) {
  * Node gives a child a socket, not a pipe, as stdin, and open("/dev/stdin") fails on a socket (ENXIO). So bash puts
  * a `cat` in between to turn it into a pipe, then execs the recognizer: the child's pid is pocketsphinx's own.
  */
+type Recognizer = ReturnType<typeof spawnRecognizer>;
+
 function spawnRecognizer(binary: string, args: string[]) {
   return spawn("bash", ["-c", 'exec "$0" "$@" < <(exec cat)', binary, ...args], { stdio: ["pipe", "pipe", "pipe"] });
 }
@@ -132,6 +140,7 @@ function resolveOptions(options: PocketSphinxOptions) {
     interim: options.interim ?? true,
     interimLowPriority: options.interimLowPriority ?? true,
     interimEveryMs: options.interimEveryMs ?? 1000,
+    warm: options.warm ?? 2,
   };
 }
 
@@ -141,8 +150,17 @@ function resolveOptions(options: PocketSphinxOptions) {
  */
 export function pocketSphinxUtteranceOpener(options: PocketSphinxOptions = {}): OpenUtterance {
   const resolved = resolveOptions(options);
+  const args = commandArgs(resolved);
+  const previewArgs = commandArgs(resolved, PREVIEW_ARGS);
+  // Started on first use, not at import: a process that never transcribes starts no recognizer.
+  let warm: { final: WarmProcesses<Recognizer>; preview: WarmProcesses<Recognizer> } | undefined;
   return ({ interim }) => {
-    const stream = new PocketSphinxStream(resolved, commandArgs(resolved), interim && resolved.interim ? commandArgs(resolved, PREVIEW_ARGS) : null);
+    warm ??= {
+      final: new WarmProcesses(() => spawnRecognizer(resolved.binary, args), resolved.warm),
+      preview: new WarmProcesses(() => spawnRecognizer(resolved.binary, previewArgs), resolved.interim ? Math.min(1, resolved.warm) : 0),
+    };
+    const spawners = { final: () => warm!.final.take(), preview: () => warm!.preview.take() };
+    const stream = new PocketSphinxStream(resolved, args, interim && resolved.interim ? previewArgs : null, spawners);
     return { stream, dropInterim: () => stream.dropInterim() };
   };
 }
@@ -239,12 +257,14 @@ class PocketSphinxStream extends SerialEngineStream {
     private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number; interimLowPriority: boolean; interimEveryMs: number },
     private readonly args: string[],
     previewArgs: string[] | null,
+    /** Where the first recognizers come from (warm ones, for an utterance); a restart after a crash starts its own. */
+    spawners?: { final: () => Recognizer; preview: () => Recognizer },
   ) {
     super();
-    this.proc = this.startProcess(0);
+    this.proc = this.startProcess(0, spawners?.final());
     if (previewArgs) {
       this.preview = new PocketSphinxPreview({
-        spawn: () => spawnRecognizer(opts.binary, previewArgs),
+        spawn: spawners?.preview ?? (() => spawnRecognizer(opts.binary, previewArgs)),
         onPiece: (piece) => this.onPreviewPiece(piece),
         onDisabled: (reason) => console.error(`Interim text is off for one track: ${reason}.`),
         lowPriority: opts.interimLowPriority,
@@ -310,8 +330,8 @@ class PocketSphinxStream extends SerialEngineStream {
     });
   }
 
-  private startProcess(originSample: number): Proc {
-    const child = spawnRecognizer(this.opts.binary, this.args);
+  private startProcess(originSample: number, started?: Recognizer): Proc {
+    const child = started ?? spawnRecognizer(this.opts.binary, this.args);
     let markClosed!: () => void;
     const proc: Proc = { child, originSample, isClosed: false, closed: new Promise((r) => (markClosed = r)) };
     this.output.reset();
