@@ -49,12 +49,13 @@ function expectRecognizedAt(segments: EngineSegment[], speech: ComposedSpeech, i
 }
 
 describe("speech-gated PocketSphinx", () => {
-  it("recognizes each utterance with a recognizer of its own, at the track's times, and returns it after", async () => {
+  it("recognizes utterances far apart with a recognizer each, at the track's times, and returns them after", async () => {
     const pool = new RecognizerPool({ max: 4, waitMs: 60_000 });
     const { engine, opened } = gatedEngine(pool);
-    // A long silent lead: a recognizer that heard it would report times 6 s early if the gate lost the offset.
+    // A long silent lead: a recognizer that heard it would report times 6 s early if the gate lost the offset. The
+    // pause between the sentences is longer than the 3 s a recognizer lingers with its track.
     const speech = await composeSpeech(
-      SCRIPT.map((s) => ({ text: s.text, voice: "slt" as const, pauseAfterMs: 2500 })),
+      SCRIPT.map((s) => ({ text: s.text, voice: "slt" as const, pauseAfterMs: 5000 })),
       { leadMs: 6000 },
     );
     const stream = engine.open({ language: "en" });
@@ -67,6 +68,21 @@ describe("speech-gated PocketSphinx", () => {
     expectRecognizedAt(finals, speech, 1);
     expect(pool.stats()).toMatchObject({ inUse: 0, queued: 0 });
     expect(speakingTracks()).toBe(0);
+  }, 120_000);
+
+  it("one person's sentences close together keep the same recognizer", async () => {
+    const pool = new RecognizerPool({ max: 4, waitMs: 60_000 });
+    const { engine, opened } = gatedEngine(pool);
+    const speech = await composeSpeech(SCRIPT.map((s) => ({ text: s.text, voice: "rms" as const, pauseAfterMs: 1500 })));
+    const stream = engine.open({ language: "en" });
+    const finals: EngineSegment[] = [];
+    stream.onSegment((s) => s.final && finals.push(s));
+    await feed(stream, speech.pcm);
+    await stream.end();
+    expect(opened).toHaveLength(1);
+    expectRecognizedAt(finals, speech, 0);
+    expectRecognizedAt(finals, speech, 1);
+    expect(pool.stats().inUse).toBe(0);
   }, 120_000);
 
   it("a silent participant starts no recognizer", async () => {

@@ -12,6 +12,10 @@ const SAMPLES_PER_MS = PCM_SAMPLE_RATE / 1000;
  * speech at most pre-roll + its start window (300 + 200 ms) before it says so.
  */
 const KEEP_MS = 1000;
+const DEFAULT_LINGER_MS = 3000;
+
+/** Audio an utterance may queue before its feed waits for the recognizer (see Utterance.feed). */
+const QUEUE_LIMIT_MS = 10_000;
 
 /** A recognizer stream for one utterance; `dropInterim` stops its interim preview (when the pool needs it back). */
 export type UtteranceStream = { stream: EngineStream; dropInterim?: () => void };
@@ -19,14 +23,20 @@ export type OpenUtterance = (opts: { interim: boolean }) => UtteranceStream;
 
 export type GateOptions = {
   pool: RecognizerPool;
+  /**
+   * How long a recognizer stays with a track after its speech ends, in case the same person goes on (default 3000):
+   * sentences a few seconds apart then cost one model load, not one each. It goes back at once when someone waits.
+   */
+  lingerMs?: number;
   vad?: VadOptions;
 };
 
 /**
- * Wraps a streaming engine so that each utterance the detector finds gets its own recognizer stream, opened at speech
- * start (pre-roll included) and ended when the speech ends; silence reaches no recognizer, and a silent track holds
- * none. Each utterance's stream starts at its first sample, so its segment times are moved by that offset: the track's
- * timeline stays exact. The recognizer's interim preview is opened only if the pool has one spare.
+ * Wraps a streaming engine so that each utterance the detector finds gets a recognizer stream from the pool, opened at
+ * speech start (pre-roll included) and ended once the speech has ended and `lingerMs` passed without more (or someone
+ * waits for a recognizer); silence beyond that reaches no recognizer, and a silent track holds none. A stream hears
+ * contiguous audio from its first sample, so its segment times are moved by that offset: the track's timeline stays
+ * exact. The recognizer's interim preview is opened only if the pool has one spare.
  */
 export function gateSpeechEngine(engine: SpeechEngine, openUtterance: OpenUtterance, opts: GateOptions): SpeechEngine {
   return {
@@ -68,7 +78,11 @@ class RecentAudio {
 export class GatedEngineStream extends SerialEngineStream {
   private vad: VoiceActivityDetector | undefined;
   private readonly recent = new RecentAudio();
+  /** The recognizer lent to this track now: from speech start until it has lingered `lingerMs` in quiet. */
   private current: Utterance | undefined;
+  /** Where the lent recognizer goes back to the pool if no speech starts before (samples); unset while speaking. */
+  private lingerUntil: number | undefined;
+  private speaking = false;
   private readonly finishing = new Set<Utterance>();
   private failure: Error | undefined;
 
@@ -83,33 +97,47 @@ export class GatedEngineStream extends SerialEngineStream {
     if (this.failure) throw this.failure;
     if (pcm.length === 0) return;
     this.vad ??= await VoiceActivityDetector.create(this.opts.vad);
-    const chunkStart = this.recent.endSample;
+    // A recognizer already lent has heard everything up to this chunk; a new one starts where speech does (pre-roll).
+    let fedFrom = this.recent.endSample;
     this.recent.append(pcm);
-    let fedFrom = chunkStart;
-    let wait: Promise<void> | undefined;
     for (const event of this.vad.push(pcm)) {
       if (event.type === "start") {
-        this.current = this.startUtterance(event.sample);
-        fedFrom = event.sample;
-      } else if (this.current) {
-        // A cut inside speech ends exactly where the next utterance begins; after a pause the recognizer also hears
-        // the quiet that followed, which is how it knows the sentence ended (no words are in it).
-        const until = event.reason === "cut" ? event.sample : this.recent.endSample;
-        void this.current.feed(this.slice(fedFrom, until));
-        this.endUtterance(this.current);
-        this.current = undefined;
-        fedFrom = this.recent.endSample;
+        this.setSpeaking(true);
+        this.lingerUntil = undefined;
+        if (!this.current) {
+          this.current = this.startUtterance(event.sample);
+          fedFrom = event.sample;
+        }
+      } else {
+        this.setSpeaking(false);
+        this.lingerUntil = event.sample + (this.opts.lingerMs ?? DEFAULT_LINGER_MS) * SAMPLES_PER_MS;
       }
     }
-    if (this.current) wait = this.current.feed(this.slice(fedFrom, this.recent.endSample));
-    else this.recent.trim(this.recent.endSample - KEEP_MS * SAMPLES_PER_MS);
+    let wait: Promise<void> | undefined;
+    if (this.current) {
+      // The recognizer hears the quiet after speech too: that is how it knows a sentence ended (no words are in it).
+      wait = this.current.feed(this.slice(fedFrom, this.recent.endSample));
+      const lingered = this.lingerUntil !== undefined && this.recent.endSample >= this.lingerUntil;
+      if (lingered || (this.lingerUntil !== undefined && this.opts.pool.stats().queued > 0)) {
+        this.endUtterance(this.current);
+        this.current = undefined;
+        this.lingerUntil = undefined;
+      }
+    } else this.recent.trim(this.recent.endSample - KEEP_MS * SAMPLES_PER_MS);
     await wait;
     if (this.failure) throw this.failure;
+  }
+
+  private setSpeaking(speaking: boolean) {
+    if (speaking === this.speaking) return;
+    this.speaking = speaking;
+    engineMetrics().speaking += speaking ? 1 : -1;
   }
 
   protected async finish(): Promise<void> {
     // Every sample written was fed to the open utterance already; the detector's flush only says it ends.
     this.vad?.flush();
+    this.setSpeaking(false);
     if (this.current) this.endUtterance(this.current);
     this.current = undefined;
     await Promise.all([...this.finishing].map((u) => u.done));
@@ -117,7 +145,7 @@ export class GatedEngineStream extends SerialEngineStream {
   }
 
   protected release(): void {
-    if (this.current) engineMetrics().speaking--;
+    this.setSpeaking(false);
     this.current?.abort();
     for (const u of this.finishing) u.abort();
     this.finishing.clear();
@@ -131,7 +159,6 @@ export class GatedEngineStream extends SerialEngineStream {
   }
 
   private startUtterance(originSample: number): Utterance {
-    engineMetrics().speaking++;
     return new Utterance(originSample, this.opts.pool, this.openUtterance, {
       segment: (s) => {
         if (this.aborted) return;
@@ -142,7 +169,6 @@ export class GatedEngineStream extends SerialEngineStream {
   }
 
   private endUtterance(u: Utterance) {
-    engineMetrics().speaking--;
     this.recent.trim(this.recent.endSample - KEEP_MS * SAMPLES_PER_MS);
     this.finishing.add(u);
     void u.end().finally(() => this.finishing.delete(u));
@@ -167,6 +193,8 @@ class Utterance {
   /** When audio up to a sample arrived, to time the final segment against the end of its speech. */
   private arrivals: { endSample: number; at: number }[] = [];
   private fedSamples = 0;
+  /** Audio fed and not yet taken by the recognizer. */
+  private queuedSamples = 0;
   done: Promise<void> = Promise.resolve();
 
   constructor(
@@ -190,15 +218,20 @@ class Utterance {
     });
   }
 
-  /** Resolves when the recognizer took the audio (at once while it waits for one: the audio is kept meanwhile). */
+  /**
+   * Queues audio for the recognizer. Resolves at once while less than QUEUE_LIMIT_MS waits (a recognizer still loading
+   * its model, or none free yet: the audio is kept), else when the recognizer has taken it: a sender faster than the
+   * recognizer is held to its pace, one person's slow start does not hold up their track.
+   */
   feed(pcm: Buffer): Promise<void> {
     if (pcm.length === 0 || this.aborted) return Promise.resolve();
     this.fedSamples += pcm.length / 2;
     this.arrivals.push({ endSample: this.originSample + this.fedSamples, at: Date.now() });
     if (this.arrivals.length > 200) this.arrivals.splice(0, this.arrivals.length - 200);
-    const next = this.chain.then(() => this.inner?.stream.write(pcm));
+    this.queuedSamples += pcm.length / 2;
+    const next = this.chain.then(() => this.inner?.stream.write(pcm)).finally(() => (this.queuedSamples -= pcm.length / 2));
     this.chain = next.catch((e: Error) => this.sinks.error(e));
-    return this.inner ? this.chain : Promise.resolve();
+    return this.queuedSamples > QUEUE_LIMIT_MS * SAMPLES_PER_MS ? this.chain : Promise.resolve();
   }
 
   end(): Promise<void> {
