@@ -117,6 +117,7 @@ export class GatedEngineStream extends SerialEngineStream {
     if (this.current) {
       // The recognizer hears the quiet after speech too: that is how it knows a sentence ended (no words are in it).
       wait = this.current.feed(this.slice(fedFrom, this.recent.endSample));
+      this.recent.trim(this.recent.endSample - KEEP_MS * SAMPLES_PER_MS);
       const lingered = this.lingerUntil !== undefined && this.recent.endSample >= this.lingerUntil;
       if (lingered || (this.lingerUntil !== undefined && this.opts.pool.stats().queued > 0)) {
         this.endUtterance(this.current);

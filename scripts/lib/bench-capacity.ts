@@ -77,6 +77,8 @@ export async function runTracks(engine: SpeechEngine, speeches: ComposedSpeech[]
     const wait = t0 + (k + 1) * CHUNK_MS - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
+  const lagMs = performance.now() - t0 - (longest / PCM_BYTES_PER_SECOND) * 1000;
+  if (lagMs > 1000) process.stderr.write(`    (the feed fell ${Math.round(lagMs)} ms behind real time: this process did not get the CPU)\n`);
   await new Promise((r) => setTimeout(r, 2500)); // the last finals, before the ends flush anything
   await Promise.all(streams.map((s) => s.end()));
   await new Promise((r) => setTimeout(r, 300)); // the recognizers have exited and been counted
