@@ -10,7 +10,7 @@ import { StorageError } from "@/lib/storage/storage-error";
 import { durationInSeconds as sessionSeconds, renderMarkdown, TRANSCRIPT_CONTENT_TYPES } from "@/lib/transcripts/render";
 import { loadSegments, transcriptHeader } from "@/lib/transcripts/segments";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
-import { keptOnSave } from "@/lib/pipeline/engine-errors";
+import { ENGINE_ERROR_PREFIX, keptOnSave } from "@/lib/pipeline/engine-errors";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
 import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
 import { transition } from "@/lib/pipeline/lifecycle";
@@ -146,14 +146,16 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
 export const NO_SPEECH_ERROR = "No speech was transcribed in this session (check the microphone), so no transcript was saved.";
 
 async function failWithoutSpeech(db: Db, t: TranscriptionRow, at: Date): Promise<TranscriptionRow | undefined> {
+  // A speech engine that failed (a refused key) is why nothing was transcribed: that is the reason to give.
+  const error = t.error?.startsWith(ENGINE_ERROR_PREFIX) ? t.error : NO_SPEECH_ERROR;
   return db.transaction(async (tx) => {
     const [failed] = await tx
       .update(transcriptions)
-      .set({ ...moveTo("nothing_said"), durationSeconds: sessionSeconds(t.startedAt, t.endedAt!), error: NO_SPEECH_ERROR, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+      .set({ ...moveTo("nothing_said"), durationSeconds: sessionSeconds(t.startedAt, t.endedAt!), error, claimedUntil: null, uploadDueAt: null, updatedAt: at })
       .where(and(eq(transcriptions.id, t.id), mayMove("nothing_said")))
       .returning();
     if (failed) {
-      const data = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const, status: "failed" as const, error: NO_SPEECH_ERROR };
+      const data = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const, status: "failed" as const, error };
       await enqueueEvent(tx, { accountId: t.accountId, type: "transcription.failed", data });
     }
     return failed;
