@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildOpenApiDocument } from "./openapi";
-import "./routes";
+import "@/lib/server/api-routes";
 
 const apiRoot = path.join(process.cwd(), "app/api/v1");
 

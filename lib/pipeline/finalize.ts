@@ -3,7 +3,7 @@ import { and, asc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { notFound, conflict } from "@/lib/errors";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { storageForDestination } from "@/lib/storage-config/storage-for";
 import { StorageError } from "@/lib/storage/storage-error";

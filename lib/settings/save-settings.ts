@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accountSettings } from "@/lib/db/schema";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit, listAudit } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { appKeyring } from "@/lib/config/keyring";

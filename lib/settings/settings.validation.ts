@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { parseBucket } from "@/lib/storage/object-key";
 import { StorageError } from "@/lib/storage/storage-error";
-import { customerEndpointRefusal } from "@/lib/storage-config/customer-endpoint-policy";
+import { customerEndpointRefusal } from "@/lib/storage/customer-endpoint-policy";
 import { transcriptionLanguages } from "@/lib/speech/languages";
 import { vocabularyFromText, vocabularySchema } from "@/lib/speech/vocabulary";
 

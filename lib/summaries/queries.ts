@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { summaries, transcriptions, transcriptSegments, type SummaryRow } from "@/lib/db/schema";
-import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from "@/lib/api/keyset-cursor";
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from "@/lib/db/keyset-cursor";
 import type { TranscriptSegment } from "@/lib/summaries/engines/types";
 import { nameOrPlaceholder } from "@/lib/transcripts/render";
 import type { SummarySort } from "./service-schemas";

@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { transcriptionDeletions, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { AppError, forbidden, notFound } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { StorageError } from "@/lib/storage/storage-error";
 import { describeStoredDestination, storageForTranscription } from "./stored-destination";

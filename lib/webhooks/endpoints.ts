@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accounts, webhookEndpoints } from "@/lib/db/schema";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { appEnv } from "@/lib/config/env";
 import { appKeyring } from "@/lib/config/keyring";

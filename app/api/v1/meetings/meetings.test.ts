@@ -10,7 +10,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { appKeyring, resetAppKeyringForTests } from "@/lib/config/keyring";
 import { openSecret } from "@/lib/crypto/seal";
 import { getEffectiveRoomSettings, verifyRoomKey } from "@/lib/rooms/rooms";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import * as collection from "./route";
 import * as item from "./[meetingId]/route";
 

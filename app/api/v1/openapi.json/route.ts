@@ -1,6 +1,6 @@
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { appEnv } from "@/lib/config/env";
-import "@/lib/api/routes";
+import "@/lib/server/api-routes";
 
 export const dynamic = "force-dynamic";
 
