@@ -45,6 +45,7 @@ const meeting = createdMeeting.extend({
 registerApiRoute({
   method: "post",
   path: "/meetings",
+  operationId: "createMeeting",
   summary: "Create a room",
   description:
     'Creates a room (meeting). `liveTranscription` overrides the account\'s transcription defaults field by field; a null or absent field follows the account default, except the language, which is fixed at creation. `provider: "whereby"` is accepted as an alias of `"hosted"`. For `provider: "s3"`, bucket, region, accessKeyId and accessKeySecret are required; the secret is stored encrypted and never returned. A language no configured speech engine can transcribe is refused with 400 on `liveTranscription.language`, naming the engines. `liveTranscription.vocabulary` (extension) lists up to 100 words or phrases (at most 100 characters each) that engines taking hints are given; null follows the account default. Unknown fields are ignored. ' +
@@ -61,6 +62,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/meetings",
+  operationId: "listMeetings",
   summary: "List rooms",
   description:
     "The account's rooms, newest first. `cursor` is opaque and null on the last page; paging is stable while rooms are created or deleted. " + adminScoped,
@@ -72,6 +74,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/meetings/{meetingId}",
+  operationId: "getMeeting",
   summary: "Get a room",
   description: 'One room of the account. `fields=hostRoomUrl` adds the host link. Another account\'s or a deleted room answers 404. ' + adminScoped,
   tags: ["Meetings"],
@@ -83,6 +86,7 @@ registerApiRoute({
 registerApiRoute({
   method: "delete",
   path: "/meetings/{meetingId}",
+  operationId: "deleteMeeting",
   summary: "Delete a room",
   description:
     "Deletes a room: it accepts no new sessions; its transcripts stay. Idempotent: deleting a room of the account again answers 204. An id that is not a room of the account (another account's included) answers 404. " +
