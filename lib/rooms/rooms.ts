@@ -16,13 +16,13 @@ import type { TranscriptionLanguage } from "@/lib/speech/languages";
 import type { Destination } from "@/lib/settings/types";
 import type { CreateMeetingInput } from "./validation";
 import { decodeMeetingCursor, encodeMeetingCursor } from "./meeting-cursor";
+import { uuidPattern } from "@/lib/validation/uuid";
 
 export type Room = RoomRow;
 
 /** As the hosted anchors do, a room still accepts sessions for one hour after its end date. */
 export const ROOM_GRACE_MS = 60 * 60 * 1000;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const roomKeyAad = (roomId: string) => `room-key:${roomId}`;
 
 /** The associated data a room's own S3 secret is sealed with (see storageForDestination). */

@@ -9,7 +9,8 @@ import { appKeyring } from "@/lib/config/keyring";
 import { openSecret, sealSecret } from "@/lib/crypto/seal";
 import { assertLanguageSupported } from "@/lib/speech/engine-languages";
 import { languageLabel } from "@/lib/speech/languages";
-import { settingsFormSchema, s3FieldProblems, startTriggerLabels } from "./settings.validation";
+import { settingsFormSchema, s3FieldProblems } from "./settings.validation";
+import { startTriggerLabels } from "@/lib/start-triggers";
 import { defaultTranscriptionSettings, type StartTrigger } from "./types";
 
 export const settingsAuditAction = "settings.transcription_updated";

@@ -5,15 +5,8 @@ import { StorageError } from "@/lib/storage/storage-error";
 import { customerEndpointRefusal } from "@/lib/storage/customer-endpoint-policy";
 import { transcriptionLanguages } from "@/lib/speech/languages";
 import { vocabularyFromText, vocabularySchema } from "@/lib/speech/vocabulary";
+import { accountStartTriggers } from "@/lib/start-triggers";
 
-/** The start triggers an account default may use; "none" exists only as a room override. */
-export const accountStartTriggers = ["manual", "automatic", "automatic-2nd-participant"] as const;
-
-export const startTriggerLabels: Record<(typeof accountStartTriggers)[number], string> = {
-  manual: "Manual",
-  automatic: "Auto-start (1 person)",
-  "automatic-2nd-participant": "Auto-start (2 people)",
-};
 
 // HTML forms send "" for an empty field and nothing for an unchecked box; both mean "not given".
 const optionalText = (max: number) =>

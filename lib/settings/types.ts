@@ -1,8 +1,8 @@
 // The shape of transcription settings: the account's defaults, a room's overrides, and the effective result.
 import type { TranscriptionLanguage } from "@/lib/speech/languages";
 
-export const startTriggers = ["none", "manual", "automatic", "automatic-2nd-participant"] as const;
-export type StartTrigger = (typeof startTriggers)[number];
+import type { StartTrigger } from "@/lib/start-triggers";
+export { startTriggers, type StartTrigger } from "@/lib/start-triggers";
 
 /** Where a transcript is stored. Secrets are kept sealed (lib/crypto) and only opened to talk to the bucket. */
 export type Destination =

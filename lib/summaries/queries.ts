@@ -7,7 +7,7 @@ import type { TranscriptSegment } from "@/lib/summaries/engines/types";
 import { nameOrPlaceholder } from "@/lib/transcripts/render";
 import type { SummarySort } from "./service-schemas";
 
-export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { uuidPattern } from "@/lib/validation/uuid";
 
 /** A live summary with what api.md's object shows of its transcription. */
 export type SummaryView = SummaryRow & {

@@ -6,7 +6,8 @@ import { AppError, notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { summaryTemplateSchema, type SummaryTemplate } from "@/lib/summaries/templates";
-import { findSummary, findSummaryOfTranscription, listSummaryViews, uuidPattern, type SummaryView } from "./queries";
+import { findSummary, findSummaryOfTranscription, listSummaryViews, type SummaryView } from "./queries";
+import { uuidPattern } from "@/lib/validation/uuid";
 import { notifySummaryRequested } from "./jobs";
 import type { CreateSummaryInput, ListSummariesQuery, SummaryObject } from "./service-schemas";
 

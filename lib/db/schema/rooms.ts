@@ -1,6 +1,7 @@
 // Rooms (the API's "meetings"): their unguessable names, sealed host keys, end dates and per-room transcription overrides.
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./core";
+import { startTriggers } from "../../start-triggers";
 
 export const roomModes = ["normal", "group"] as const;
 export type RoomMode = (typeof roomModes)[number];
@@ -28,7 +29,7 @@ export const rooms = pgTable(
     language: text("language").notNull(),
     languageFromRoom: boolean("language_from_room").notNull().default(false),
     // Null: follow the account default, including its later changes.
-    overrideStartTrigger: text("override_start_trigger", { enum: ["none", "manual", "automatic", "automatic-2nd-participant"] }),
+    overrideStartTrigger: text("override_start_trigger", { enum: startTriggers }),
     // Words and phrases the speech engine is given as hints (lib/speech/vocabulary.ts); null: the account's.
     overrideVocabulary: jsonb("override_vocabulary").$type<string[]>(),
     overrideStorage: text("override_storage", { enum: ["hosted", "s3"] }),

@@ -1,13 +1,14 @@
 // Account-wide transcription defaults (Configure → Transcription); one row per account, absent until first saved.
 import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./core";
+import { startTriggers } from "../../start-triggers";
 
 export const accountSettings = pgTable("account_settings", {
   accountId: uuid("account_id")
     .primaryKey()
     .references(() => accounts.id, { onDelete: "cascade" }),
   transcriptionEnabled: boolean("transcription_enabled").notNull().default(true),
-  startTrigger: text("start_trigger", { enum: ["none", "manual", "automatic", "automatic-2nd-participant"] }).notNull().default("manual"),
+  startTrigger: text("start_trigger", { enum: startTriggers }).notNull().default("manual"),
   language: text("language").notNull().default("en"),
   // Words and phrases every room's speech engine is given as hints unless the room lists its own (lib/speech/vocabulary.ts).
   vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default([]),

@@ -5,7 +5,7 @@ import { configuredEngineLanguages } from "@/lib/speech/engine-languages";
 import { languageName, transcriptionLanguages } from "@/lib/speech/languages";
 import { configuredSpeechEngineStatuses, languageEngines } from "@/lib/speech/status";
 import { getTranscriptionSettingsView, listSettingsAudit } from "@/lib/settings/save-settings";
-import { startTriggerLabels } from "@/lib/settings/settings.validation";
+import { startTriggerLabels } from "@/lib/start-triggers";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/alert";

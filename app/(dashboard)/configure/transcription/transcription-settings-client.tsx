@@ -11,16 +11,13 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { accountStartTriggers, startTriggerDescriptions, startTriggerLabels } from "@/lib/start-triggers";
 
 /** A configured engine that supports a language, in the operator's order, and whether it can run now. */
 export type LanguageEngine = { name: string; ok: boolean; problem: string | null };
 export type LanguageOption = { code: string; name: string; engines: LanguageEngine[] };
 
-const triggers = [
-  { value: "manual", label: "Manual", description: "The host starts and stops transcription from the room." },
-  { value: "automatic", label: "Auto-start (1 person)", description: "Starts when the first participant joins, ends when the last leaves." },
-  { value: "automatic-2nd-participant", label: "Auto-start (2 people)", description: "Starts when two participants are present, ends when the last leaves." },
-] as const;
+const triggers = accountStartTriggers.map((value) => ({ value, label: startTriggerLabels[value], description: startTriggerDescriptions[value] }));
 
 const storages = [
   { value: "hosted", label: "Hosted", description: "Transcripts are kept on this Verbatim server's storage." },
