@@ -7,7 +7,6 @@ export type StartTrigger = (typeof startTriggers)[number];
 
 /** The start triggers an account default may use. */
 export const accountStartTriggers = ["manual", "automatic", "automatic-2nd-participant"] as const satisfies readonly StartTrigger[];
-export type AccountStartTrigger = (typeof accountStartTriggers)[number];
 
 export const startTriggerLabels: Record<StartTrigger, string> = {
   none: "None (transcription off)",

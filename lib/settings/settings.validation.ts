@@ -52,8 +52,6 @@ export const settingsFormSchema = s3FieldsSchema.extend({
   ),
 });
 
-export type SettingsFormInput = z.input<typeof settingsFormSchema>;
-export type SettingsForm = z.output<typeof settingsFormSchema>;
 export type S3Fields = z.output<typeof s3FieldsSchema>;
 
 /** What is wrong with each S3 field (except the secret, which may be stored), keyed by form field name. */
