@@ -1,16 +1,16 @@
+// The signed-in dashboard's frame: navigation, the account, engine alerts (streamed) and the page.
 import Link from "next/link";
+import { Suspense } from "react";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { NavLinks } from "@/components/shell/nav-links";
 import { LogoMark } from "@/components/ui/icons";
-import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
-import { Alert } from "@/components/ui/alert";
+import { EngineAlerts } from "./engine-alerts";
 import { signOutAction } from "./actions";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
-  const unavailable = (await configuredSpeechEngineStatuses()).filter((s) => !s.ok);
   return (
     <div className="flex min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -40,13 +40,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
       </aside>
       <main id="main" className="min-w-0 flex-1 px-8 py-8">
         <div className="mx-auto max-w-6xl">
-          {unavailable.map((engine) => (
-            <Alert key={engine.engineId} tone="error" className="mb-6">
-              <strong>Speech engine unavailable: {engine.label}.</strong> Sessions in the languages it serves go to the next
-              configured engine that supports them, or are not transcribed, until it is fixed.{" "}
-              {user.role === "admin" ? engine.problem : "Ask your Verbatim operator to fix it."}
-            </Alert>
-          ))}
+          <Suspense fallback={null}>
+            <EngineAlerts isAdmin={user.role === "admin"} />
+          </Suspense>
           {children}
         </div>
       </main>

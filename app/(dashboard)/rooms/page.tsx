@@ -1,3 +1,4 @@
+// The rooms page: the account's rooms with their effective settings and where each setting comes from.
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";

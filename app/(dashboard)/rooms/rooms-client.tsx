@@ -1,4 +1,5 @@
 "use client";
+// The rooms page's client island: the list with links and settings, and the create-room form.
 import { startTransition, useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { createRoomAction, deleteRoomAction } from "./actions";

@@ -1,4 +1,5 @@
 "use client";
+// Configure → Members client island: members and roles, pending invites, the invite form.
 import { useActionState, useEffect } from "react";
 import { useRouter } from "next/navigation";
 import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "./actions";

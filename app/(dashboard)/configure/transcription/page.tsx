@@ -1,3 +1,4 @@
+// Configure → Transcription: the account's transcription defaults and their change history.
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";

@@ -1,4 +1,5 @@
 "use client";
+// Configure → Transcription client island: the account's defaults form and the storage connection test.
 import { startTransition, useActionState, useEffect, useId, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { TranscriptionSettingsView } from "@/lib/settings/save-settings";

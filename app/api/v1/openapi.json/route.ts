@@ -1,3 +1,4 @@
+// GET /api/v1/openapi.json: the OpenAPI document, generated from the zod schemas every route registers.
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { appEnv } from "@/lib/config/env";
 import "@/lib/server/api-routes";
