@@ -23,7 +23,7 @@ const root = path.resolve(__dirname, "..");
  * - retry is the one backoff helper, used from the lowest layers up.
  */
 const LAYERS: string[][] = [
-  ["crypto", "start-triggers", "session-timing"],
+  ["crypto", "start-triggers", "session-timing", "s3-checksum-modes"],
   ["config"],
   ["errors", "validation"],
   ["db", "actor", "retry"],

@@ -5,6 +5,7 @@ import { transcriptionLanguages } from "@/lib/speech/languages";
 import { startTriggers } from "@/lib/settings/types";
 import { roomModes } from "@/lib/db/schema/rooms";
 import { createMeetingSchema, getMeetingQuerySchema, listMeetingsQuerySchema, meetingParamsSchema } from "./validation";
+import { s3ChecksumModes } from "@/lib/s3-checksum-modes";
 
 const adminScoped =
   "API keys are admin-scoped: every key acts with its account's admin rights, so any key of the account may create and delete rooms.";
@@ -35,6 +36,10 @@ const meeting = createdMeeting.extend({
           region: z.string(),
           accessKeyId: z.string(),
           endpoint: z.string().nullable(),
+          checksumMode: z
+            .enum(s3ChecksumModes)
+            .optional()
+            .describe('Extension: "whenSupported" when the room\'s bucket has Object Lock (a checksum on every upload); absent: only when required'),
         }),
       ])
       .nullable()

@@ -68,6 +68,7 @@ export async function createRoom(db: Db, actor: Actor, input: CreateMeetingInput
         overrideS3AccessKeyId: destination?.provider === "s3" ? destination.accessKeyId : null,
         overrideS3SecretSealed: destination?.provider === "s3" ? sealSecret(destination.accessKeySecret, keyring, id) : null,
         overrideS3Endpoint: destination?.provider === "s3" ? destination.endpoint : null,
+        overrideS3ChecksumMode: destination?.provider === "s3" ? (destination.checksumMode ?? null) : null,
         createdByUserId: actor.userId,
         createdAt,
       })
@@ -183,6 +184,7 @@ export function roomOverrides(room: Room): RoomOverrides {
       accessKeyId: room.overrideS3AccessKeyId!,
       secretSealed: room.overrideS3SecretSealed!,
       endpoint: room.overrideS3Endpoint,
+      ...(room.overrideS3ChecksumMode === "whenSupported" ? { checksumMode: room.overrideS3ChecksumMode } : {}),
     };
   }
   return {

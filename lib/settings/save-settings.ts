@@ -10,6 +10,7 @@ import { openSecret, sealSecret } from "@/lib/crypto/seal";
 import { assertLanguageSupported } from "@/lib/speech/engine-languages";
 import { languageLabel } from "@/lib/speech/languages";
 import { settingsFormSchema, s3FieldProblems } from "./settings.validation";
+import { s3ChecksumModeLabels, type S3ChecksumMode } from "@/lib/s3-checksum-modes";
 import { startTriggerLabels } from "@/lib/start-triggers";
 import { defaultTranscriptionSettings, type StartTrigger } from "./types";
 
@@ -26,6 +27,7 @@ export type TranscriptionSettingsView = {
   region: string;
   accessKeyId: string;
   endpoint: string;
+  checksumMode: S3ChecksumMode;
   secretSet: boolean;
   retentionDays: number | null;
   updatedAt: string | null;
@@ -38,7 +40,7 @@ function toView(row: Row | undefined): TranscriptionSettingsView {
     const d = defaultTranscriptionSettings;
     return {
       enabled: d.enabled, startTrigger: d.startTrigger, language: d.language, vocabulary: d.vocabulary, storage: "hosted",
-      bucket: "", region: "", accessKeyId: "", endpoint: "", secretSet: false, retentionDays: null, updatedAt: null,
+      bucket: "", region: "", accessKeyId: "", endpoint: "", checksumMode: "whenRequired", secretSet: false, retentionDays: null, updatedAt: null,
     };
   }
   return {
@@ -51,6 +53,7 @@ function toView(row: Row | undefined): TranscriptionSettingsView {
     region: row.s3Region ?? "",
     accessKeyId: row.s3AccessKeyId ?? "",
     endpoint: row.s3Endpoint ?? "",
+    checksumMode: row.s3ChecksumMode,
     secretSet: Boolean(row.s3SecretSealed),
     retentionDays: row.retentionDays,
     updatedAt: row.updatedAt.toISOString(),
@@ -84,6 +87,7 @@ const fieldLabels = {
   region: "Region",
   accessKeyId: "Access key id",
   endpoint: "Endpoint",
+  checksumMode: "Checksums",
   retentionDays: "Delete transcripts after",
 } as const;
 type AuditedField = keyof typeof fieldLabels;
@@ -107,6 +111,8 @@ function display(field: AuditedField, view: TranscriptionSettingsView): string |
       return view.storage === "s3" ? "Your S3 bucket" : "Hosted";
     case "retentionDays":
       return view.retentionDays === null ? null : `${view.retentionDays} days`;
+    case "checksumMode":
+      return s3ChecksumModeLabels[view.checksumMode];
     default:
       return view[field] === "" ? null : view[field];
   }
@@ -168,6 +174,7 @@ export async function saveAccountSettings(
       s3AccessKeyId: useS3 ? form.accessKeyId! : null,
       s3SecretSealed: secretSealed,
       s3Endpoint: useS3 ? (form.endpoint ?? null) : null,
+      s3ChecksumMode: useS3 ? form.checksumMode : "whenRequired",
       retentionDays: form.retentionDays ?? null,
       updatedAt: new Date(),
       updatedByUserId: actor.userId,

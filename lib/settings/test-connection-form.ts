@@ -52,7 +52,7 @@ export async function testConnectionForForm(
   }
 
   const result = await testS3Connection(
-    { bucket: fields.bucket!, region: fields.region!, accessKeyId: fields.accessKeyId!, secretAccessKey: secret, endpoint: fields.endpoint },
+    { bucket: fields.bucket!, region: fields.region!, accessKeyId: fields.accessKeyId!, secretAccessKey: secret, endpoint: fields.endpoint, checksumMode: fields.checksumMode },
     { ...options, addressPolicy: customerS3AddressPolicy() },
   );
   if (result.ok) {

@@ -2,12 +2,22 @@
 import type { TranscriptionLanguage } from "@/lib/speech/languages";
 
 import type { StartTrigger } from "@/lib/start-triggers";
+import type { S3ChecksumMode } from "@/lib/s3-checksum-modes";
 export { startTriggers, type StartTrigger } from "@/lib/start-triggers";
 
 /** Where a transcript is stored. Secrets are kept sealed (lib/crypto) and only opened to talk to the bucket. */
 export type Destination =
   | { provider: "hosted" }
-  | { provider: "s3"; bucket: string; region: string; accessKeyId: string; secretSealed: string; endpoint?: string | null };
+  | {
+      provider: "s3";
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretSealed: string;
+      endpoint?: string | null;
+      /** Absent: "whenRequired". An Object Lock bucket needs "whenSupported" (lib/storage/s3.ts says why). */
+      checksumMode?: S3ChecksumMode;
+    };
 
 export type TranscriptionSettings = {
   enabled: boolean;

@@ -38,6 +38,7 @@ export function storageForDestination(destination: Destination, sealedFor: strin
     accessKeyId: destination.accessKeyId,
     secretAccessKey: openSecret(destination.secretSealed, appKeyring(), sealedFor),
     endpoint: destination.endpoint ?? undefined,
+    checksumMode: destination.checksumMode,
     addressPolicy: customerS3AddressPolicy(),
   });
 }

@@ -1,6 +1,7 @@
 // Rooms (the API's "meetings"): their unguessable names, sealed host keys, end dates and per-room transcription overrides.
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./core";
+import { s3ChecksumModes } from "../../s3-checksum-modes";
 import { startTriggers } from "../../start-triggers";
 
 export const roomModes = ["normal", "group"] as const;
@@ -39,6 +40,7 @@ export const rooms = pgTable(
     // Sealed with the room's id as associated data (see lib/storage-config/storage-for.ts); never returned.
     overrideS3SecretSealed: text("override_s3_secret_sealed"),
     overrideS3Endpoint: text("override_s3_endpoint"),
+    overrideS3ChecksumMode: text("override_s3_checksum_mode", { enum: s3ChecksumModes }),
     createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     // Set by the application with millisecond precision, so that the opaque list cursor can compare it exactly.
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),

@@ -13,6 +13,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { accountStartTriggers, startTriggerDescriptions, startTriggerLabels } from "@/lib/start-triggers";
+import { s3ChecksumModeLabels, s3ChecksumModes } from "@/lib/s3-checksum-modes";
 
 /** A configured engine that supports a language, in the operator's order, and whether it can run now. */
 export type LanguageEngine = { name: string; ok: boolean; problem: string | null };
@@ -309,6 +310,20 @@ export function TranscriptionSettingsClient({
                   autoComplete="off"
                   spellCheck={false}
                 />
+                <SelectField
+                  label="Checksums"
+                  name="checksumMode"
+                  defaultValue={initial.checksumMode}
+                  hint="A bucket with Object Lock needs a checksum on every upload; some S3-compatible stores refuse them."
+                  error={err("checksumMode")}
+                  className="sm:col-span-2"
+                >
+                  {s3ChecksumModes.map((mode) => (
+                    <option key={mode} value={mode}>
+                      {s3ChecksumModeLabels[mode]}
+                    </option>
+                  ))}
+                </SelectField>
               </div>
 
               <div className="flex flex-wrap items-center gap-3">
