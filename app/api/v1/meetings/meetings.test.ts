@@ -257,7 +257,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     const cases: [unknown, string, RegExp][] = [
       [Array.from({ length: 101 }, (_, i) => `term ${i}`), "liveTranscription.vocabulary", /at most 100 words or phrases/],
       [["fine", "x".repeat(101)], "liveTranscription.vocabulary.1", /at most 100 characters/],
-      [["Ana\u0000Lima"], "liveTranscription.vocabulary.0", /NUL bytes/],
+      [["Ana\u0000Lima"], "liveTranscription.vocabulary.0", /NUL/],
       [["   "], "liveTranscription.vocabulary.0", /must not be empty/],
       ["Ana, Ben", "liveTranscription.vocabulary", /list of words or phrases/],
     ];
