@@ -1,4 +1,4 @@
-// The opaque cursor of transcription lists (lib/api/keyset-cursor.ts), with the sort keys transcriptions take.
+// The opaque cursor of transcription lists (lib/db/keyset-cursor.ts), with the sort keys transcriptions take.
 import { decodeKeysetCursor, encodeKeysetCursor } from "@/lib/db/keyset-cursor";
 import type { TranscriptionSort } from "./validation";
 
