@@ -18,7 +18,7 @@ const SPEECH_TESTS = [
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(__dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts"],
     exclude: process.env.VERBATIM_TEST_LANE === "fast" ? [...configDefaults.exclude, ...SPEECH_TESTS] : configDefaults.exclude,
     environment: "node",
     // The S3 tests talk to s3rver and other S3-shaped servers on loopback, which the address policy refuses by default.

@@ -11,6 +11,10 @@ test("sign-in refuses a wrong password, signs in, navigates the shell and signs 
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("The email or password is not right.")).toBeVisible();
+  // The refused form keeps the email; "Forgot password?" says what to do.
+  await expect(page.getByLabel("Email")).toHaveValue(ADMIN.email);
+  await page.getByText("Forgot password?").click();
+  await expect(page.getByText("Ask an admin of your account")).toBeVisible();
 
   await signIn(page, ADMIN.email, ADMIN.password);
   const nav = page.getByRole("navigation", { name: "Main" });

@@ -22,6 +22,12 @@ test("an admin invites a member, who joins once with the link and cannot do admi
   await expect(ben.getByRole("heading", { level: 1, name: "Transcriptions" })).toBeVisible();
   await expect(ben.getByText("Acme Health · Member")).toBeVisible();
 
+  // A refused invite keeps the email typed (Ben is already a member).
+  await page.getByLabel("Email").fill("ben@example.com");
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  await expect(page.getByText(/already/i).first()).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveValue("ben@example.com");
+
   // A member sees who is in the account but gets no admin controls.
   await ben.goto("/configure/members");
   await expect(ben.getByText("Only account admins can invite people or change roles.")).toBeVisible();
@@ -49,8 +55,21 @@ test("an admin invites a member, who joins once with the link and cannot do admi
   await ben.reload();
   await expect(ben.getByText("Only account admins can invite people or change roles.")).toBeVisible();
   await page.reload();
-  await page.getByLabel("Role of Ada Admin").selectOption("member");
-  await expect(page.getByText("An account needs at least one admin")).toBeVisible();
+  // The only admin's own role and Remove are disabled, with the reason next to them.
+  await expect(page.getByLabel("Role of Ada Admin")).toBeDisabled();
+  const adaRow = page.getByTestId("member-row").filter({ hasText: "ada@example.com" });
+  await expect(adaRow.getByRole("button", { name: "Remove" })).toBeDisabled();
+  await expect(adaRow).toContainText("The only admin: make someone else an admin before changing this role or removing yourself.");
+
+  // Ben forgot his password: the admin gives him a temporary one, shown once, and his sessions end.
+  await page.getByTestId("member-row").filter({ hasText: "ben@example.com" }).getByRole("button", { name: "Reset password" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Reset password" }).click();
+  const temporary = (await page.getByTestId("temporary-password").textContent())!.trim();
+  expect(temporary.length).toBeGreaterThanOrEqual(20);
+  await page.getByRole("button", { name: "Done" }).click();
+  await ben.reload();
+  await expect(ben).toHaveURL(/\/sign-in/);
+  await signIn(ben, "ben@example.com", temporary);
 
   // Removing Ben ends his access at once.
   await page.reload();

@@ -51,13 +51,26 @@ test("a participant joins a room with an automatic trigger, is transcribed live 
     await expect(room.getByRole("heading", { level: 1, name: meeting.roomName })).toBeVisible();
     await expect(room.getByRole("heading", { name: "Join the room" })).toBeVisible();
 
+    // An auto-start room says before joining that joining means being transcribed.
+    await expect(room.getByTestId("consent-notice")).toContainText("Transcription starts by itself in this room");
     await room.getByLabel("Your name").fill("Ana Participant");
-    await room.getByRole("button", { name: "Join" }).click();
+    await room.getByRole("button", { name: "Agree and join" }).click();
+    // The keyboard lands on the room's controls.
+    await expect(room.locator("button:focus")).toHaveText(/^(Mute|Leave)$/);
 
     // Automatic trigger: the first join starts the transcription, and the page says so with the red dot.
     await expect(room.getByTestId("red-dot")).toBeVisible();
     await expect(room.getByTestId("transcription-status")).toHaveText("Transcribing");
     await expect(room.getByTestId("mic-on")).toBeVisible();
+    await expect(room.getByRole("list", { name: "People in the room" })).toContainText("Ana Participant");
+    await expect(room.getByTestId("session-timer")).toHaveText(/^\d\d:\d\d$/);
+    // The admin's Rooms page shows the room as live, and its session count leads to its transcripts.
+    await page.goto(`/rooms?q=${name}`);
+    const row = page.getByTestId("room-row").filter({ hasText: meeting.roomName });
+    await expect(row).toContainText("Live now");
+    await row.getByTestId("room-sessions").click();
+    await expect(page.getByTestId("transcription-row")).toHaveCount(1);
+    await expect(page.getByTestId("transcription-row")).toContainText("In progress");
 
     // The words come back live, under the speaker's name.
     const transcript = room.getByRole("log", { name: "Live transcript" });
@@ -86,10 +99,24 @@ test("a participant joins a room with an automatic trigger, is transcribed live 
     expect((await request.delete(`/api/v1/rooms/${name}/participants/ben`, { headers: auth })).status()).toBe(204);
     await expect(benInterim).toHaveCount(0);
     await room.screenshot({ path: "/tmp/room.png", fullPage: true });
+    await room.setViewportSize({ width: 390, height: 844 });
+    await room.screenshot({ path: "/tmp/ui-shots/phone-room-joined.png", fullPage: true });
+    await room.setViewportSize({ width: 1440, height: 900 });
+
+    // Mute stops sending; the page says so until unmuted.
+    await room.getByRole("button", { name: "Mute" }).click();
+    await expect(room.getByTestId("mic-muted")).toHaveText(/Muted/);
+    await expect(room.getByRole("button", { name: "Unmute" })).toHaveAttribute("aria-pressed", "true");
+    await room.getByRole("button", { name: "Unmute" }).click();
+    await expect(room.getByTestId("mic-on")).toBeVisible();
 
     await room.getByRole("button", { name: "Leave" }).click();
     await expect(room.getByText("You left the room.")).toBeVisible();
     await expect(room.getByTestId("transcription-status")).toHaveText("Not transcribing", { timeout: 15_000 });
+    // What was said stays on screen after leaving, with a word about it being saved.
+    await expect(transcript.getByTestId("final-segment").filter({ hasText: "Ana Participant:" }).first()).toBeVisible();
+    await expect(room.getByTestId("transcription-ended")).toContainText("the transcript is being saved");
+    await room.screenshot({ path: "/tmp/ui-shots/desktop-room-left.png", fullPage: true });
     await context.close();
   } finally {
     await browser.close();
@@ -115,6 +142,40 @@ test("a participant joins a room with an automatic trigger, is transcribed live 
   expect(markdown).toContain("Ana Participant:");
   expect(markdown).toContain("Ben Remote:");
   expect(markdown.toLowerCase()).toMatch(/budget|morning|report|friday/);
+});
+
+test("in a manual room the host starts and stops, and a guest is told the host stopped", async ({ page, request, browser, baseURL }) => {
+  const key = await createApiKeyInDashboard(page, "Room host e2e");
+  const auth = { Authorization: `Bearer ${key}` };
+  const created = await request.post("/api/v1/meetings", {
+    headers: auth,
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), title: "Case review", fields: ["hostRoomUrl"], liveTranscription: { startTrigger: "manual" } },
+  });
+  const meeting = (await created.json()) as { roomName: string; roomUrl: string; hostRoomUrl: string };
+  const hostContext = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const guestContext = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] }, viewport: { width: 390, height: 844 } });
+  const host = await hostContext.newPage();
+  const guest = await guestContext.newPage();
+  await host.goto(meeting.hostRoomUrl);
+  await expect(host.getByRole("heading", { level: 1, name: "Case review" })).toBeVisible();
+  // A manual room asks for no consent up front: the host starts it, and everyone sees the red dot.
+  await expect(host.getByTestId("consent-notice")).toHaveCount(0);
+  await host.getByLabel("Your name").fill("Hana Host");
+  await host.getByRole("button", { name: "Join" }).click();
+  await guest.goto(meeting.roomUrl);
+  await guest.getByLabel("Your name").fill("Gil Guest");
+  await guest.getByRole("button", { name: "Join" }).click();
+  await expect(guest.getByRole("list", { name: "People in the room" })).toContainText("Hana Host · host");
+  await expect(guest.getByRole("list", { name: "People in the room" })).toContainText("Gil Guest");
+
+  await host.getByRole("button", { name: "Start transcription" }).click();
+  await expect(guest.getByTestId("transcription-status")).toHaveText("Transcribing");
+  await host.getByRole("button", { name: "Stop transcription" }).click();
+  await expect(guest.getByTestId("transcription-ended")).toContainText("The host stopped the transcription at");
+  await expect(guest.getByTestId("me")).toHaveText("Gil Guest"); // still in the room
+  await guest.screenshot({ path: "/tmp/ui-shots/phone-room-host-stopped.png", fullPage: true });
+  await hostContext.close();
+  await guestContext.close();
 });
 
 test("a participant the server let go (a long loss of connection) is told so and can join again", async ({ page, request, browser, baseURL }) => {

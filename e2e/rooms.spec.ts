@@ -14,7 +14,11 @@ test("an admin creates a room with an override in the dashboard, sees it in the 
   await page.getByRole("button", { name: "Create room" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByRole("heading", { name: "Create a room" })).toBeVisible();
-  await dialog.getByLabel("Room name prefix (optional)").fill("ward");
+  // No API jargon in the dialog; the mode and lock say what they do.
+  await expect(dialog).not.toContainText("POST");
+  await expect(dialog).toContainText("does not act on them");
+  await dialog.getByLabel("Room name", { exact: true }).fill("Ward round");
+  await dialog.getByLabel("Link prefix (optional)").fill("ward");
   await dialog.getByLabel("Start trigger").selectOption("automatic");
   await dialog.getByLabel("Storage").selectOption("s3");
   await dialog.getByLabel("Bucket").fill("Bad_Bucket");
@@ -31,7 +35,7 @@ test("an admin creates a room with an override in the dashboard, sees it in the 
   await dialog.getByLabel("Vocabulary").fill("Ana Lima\nKubernetes");
   await dialog.getByRole("button", { name: "Create room" }).click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
-  await expect(page.getByText(/Room \/ward-[0-9a-f]{32} created\./)).toBeVisible();
+  await expect(page.getByText(/Room “Ward round” \(\/ward-[0-9a-f]{32}\) created\./)).toBeVisible();
 
   const row = page.getByTestId("room-row").filter({ hasText: /\/ward-[0-9a-f]{32}/ });
   await expect(row).toHaveCount(1);
@@ -43,7 +47,26 @@ test("an admin creates a room with an override in the dashboard, sees it in the 
   await expect(setting("enabled")).toHaveText(/Transcription\s*On\s*Room$/);
   await expect(row.getByRole("button", { name: "Copy room link" })).toBeVisible();
   await expect(row.getByRole("button", { name: "Copy host link" })).toBeVisible();
-  await expect(row.getByRole("cell").nth(3)).toHaveText("0");
+  await expect(row.getByTestId("room-title")).toHaveText("Ward round");
+  await expect(row.getByRole("link", { name: "Open room" })).toHaveAttribute("href", /\/r\/ward-[0-9a-f]{32}$/);
+  await expect(row.getByRole("link", { name: "Join as host" })).toHaveAttribute("href", /\/r\/ward-[0-9a-f]{32}\?roomKey=/);
+  await expect(row.getByTestId("room-sessions")).toHaveText("0 sessions");
+  await expect(row.getByTestId("room-sessions")).toHaveAttribute("href", /\/transcriptions\?room=%2Fward-/);
+
+  // Rename keeps the link; search finds the room by its new name.
+  await row.getByRole("button", { name: "Rename Ward round" }).click();
+  await page.getByRole("dialog").getByLabel("Room name").fill("Ward round (east)");
+  await page.getByRole("dialog").getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(row.getByTestId("room-title")).toHaveText("Ward round (east)");
+  await page.getByLabel("Find a room").fill("round (EAST");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/\/rooms\?q=round/);
+  await expect(page.getByTestId("room-row")).toHaveCount(1);
+  await page.getByLabel("Find a room").fill("nosuchroomanywhere");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText("No room matches")).toBeVisible();
+  await page.goto("/rooms");
 
   await page.screenshot({ path: "/tmp/rooms.png", fullPage: true });
 

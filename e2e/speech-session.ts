@@ -13,10 +13,11 @@ export async function transcribeSession(
   prefix: string,
   sentences: string[],
   speaker = "Ana",
+  options: { title?: string } = {},
 ): Promise<Transcription> {
   const created = await request.post("/api/v1/meetings", {
     headers: auth,
-    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: prefix, liveTranscription: { startTrigger: "automatic", destination: { provider: "hosted" } } },
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: prefix, title: options.title, liveTranscription: { startTrigger: "automatic", destination: { provider: "hosted" } } },
   });
   expect(created.status()).toBe(201);
   const { roomName } = (await created.json()) as Meeting;

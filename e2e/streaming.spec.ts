@@ -125,7 +125,8 @@ test("staff watch a session live in the dashboard: interim text while a sentence
   await page.goto(`/transcriptions/${transcription.transcriptionId}`);
   await listening;
   await expect(page.getByText(/Live: what people say appears as they speak/)).toBeVisible();
-  await expect(page.getByTestId("transcript")).toContainText("Ended: not yet (in progress)");
+  await expect(page.getByTestId("transcript-when")).toContainText("in progress");
+  await expect(page.getByTestId("transcript")).toContainText("Nobody has said anything yet.");
 
   const speech = await composeSpeech(SENTENCES.map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 1500 })), { leadMs: 800 });
   const speakingNow = page.getByRole("list", { name: "Speaking now" });
@@ -142,9 +143,9 @@ test("staff watch a session live in the dashboard: interim text while a sentence
   await page.screenshot({ path: "test-results/screenshots/dashboard-live.png", fullPage: true });
   const transcript = page.getByTestId("transcript");
   await expect(transcript).toContainText(KEY_WORDS, { timeout: 60_000 });
-  await expect(transcript).toContainText("Ana Watched:");
-  // The Speakers card follows the live lines too.
-  await expect(page.getByTestId("speakers")).toContainText(/Ana Watched\s*\d+ lines?/);
+  await expect(transcript.getByTestId("speaker-name").first()).toHaveText("Ana Watched");
+  // The talk-time chart follows the live lines too.
+  await expect(page.getByTestId("talk-time")).toContainText(/Ana Watched\s*\d+ seconds? · 100%/);
 
   expect((await streaming).status).toBe(200);
   expect((await request.delete(`/api/v1/rooms/${name}/participants/ana`, { headers: auth })).status()).toBe(204);

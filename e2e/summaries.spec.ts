@@ -12,7 +12,13 @@ test("summarize a transcript from the dashboard, read the summary, and delete it
     request,
     auth,
     "standup",
-    ["Good morning everyone. Let us start with the budget for the new project.", "Please send me the report by Friday."],
+    // Enough to condense: a meeting of two or three remarks gets "too short to summarize" instead.
+    [
+      "Good morning everyone. Let us start with the budget for the new project.",
+      "Please send me the report by Friday.",
+      "We need three more people for the project.",
+      "Let us meet again next Tuesday afternoon.",
+    ],
     "Ana Lead",
   );
 

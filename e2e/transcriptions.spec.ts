@@ -45,12 +45,11 @@ test("search, view, download every format, and bulk delete transcripts", async (
   await page.getByRole("button", { name: "Clear filters" }).click();
   await expect(rows.filter({ hasText: beta.roomName })).toBeVisible();
 
-  // View: the Markdown rendered with the speaker's name as typed, session details, find and jump-to-time.
+  // View: the speaker's name as typed, session details, find and jump-to-time.
   await rows.filter({ hasText: alpha.roomName }).getByRole("link", { name: alpha.roomName, exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: alpha.roomName, exact: true })).toBeVisible();
   const transcript = page.getByTestId("transcript");
-  await expect(transcript.getByRole("heading", { name: `Transcript: ${alpha.roomName}` })).toBeVisible();
-  await expect(transcript).toContainText(`${SPEAKER}:`);
+  await expect(transcript.getByTestId("speaker-name").first()).toHaveText(SPEAKER);
   await expect(transcript.locator("b, em, img, script")).toHaveCount(0);
   await expect(page.getByTestId("speakers")).toContainText(SPEAKER);
   await page.getByLabel("Find in transcript").fill(word!);
@@ -58,7 +57,7 @@ test("search, view, download every format, and bulk delete transcripts", async (
   await expect(transcript.locator("mark[data-hit]").first()).toBeVisible();
   const firstStamp = transcript.locator("a.transcript-time").first();
   const stampText = (await firstStamp.textContent())!;
-  await page.getByLabel("Jump to time").fill(stampText.replace(/[[\]]/g, ""));
+  await page.getByLabel("Jump to time").fill(stampText);
   await page.getByRole("button", { name: "Go" }).click();
   await expect(page).toHaveURL(/#t-\d\d-\d\d-\d\d$/);
   await page.screenshot({ path: "/tmp/transcripts-view.png", fullPage: true });

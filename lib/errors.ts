@@ -25,12 +25,16 @@ export class AppError extends Error {
   }
 }
 
-/** A refusal that passes with time (a spent budget, a full room): answered with Retry-After. */
+/**
+ * A refusal that passes with time (a spent budget, a full room, the database away, a restart): answered with
+ * Retry-After, nothing taken meanwhile. `reason`, when given, is a stable code clients can branch on (`code` in the body).
+ */
 export class RetryLaterError extends AppError {
   constructor(
     code: "rate_limited" | "unavailable",
     message: string,
     readonly retryAfterSeconds: number,
+    readonly reason?: string,
   ) {
     super(code, message);
   }

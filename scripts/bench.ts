@@ -19,6 +19,8 @@ import { UsageError } from "./lib/simulate-args";
 import { percentile, roundOrNull } from "./lib/stats";
 import { matchInterims, matchUtterances, type InterimMatch, type SentMark } from "./lib/utterance-latency";
 import { VerbatimClient } from "./lib/verbatim-client";
+import { dbOutageMidSession } from "./lib/db-outage-scenario";
+import { sigtermMidSentence } from "./lib/sigterm-scenario";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -158,6 +160,10 @@ async function main(argv: string[]): Promise<void> {
     printFigures(await openAiFigures(say), opts.json);
     return;
   }
+  if (opts.only === "durability") {
+    printFigures(await durabilityFigures(opts.databaseUrl), opts.json);
+    return;
+  }
   // Every figure here is a share of this machine's CPU: other work running meanwhile lowers them all.
   if (os.loadavg()[0] > os.cpus().length / 2) say(`  Note: the machine is busy (load ${load()} on ${os.cpus().length} cores); figures will be lower than on an idle machine.`);
   say("Synthesizing speech with flite…");
@@ -273,9 +279,31 @@ async function main(argv: string[]): Promise<void> {
   Object.assign(figures, await deepgramFigures());
   // 7. The OpenAI-compatible engine's own latency and the voice activity detector's CPU.
   Object.assign(figures, await openAiFigures(say));
+  // 8. Durability: nothing accepted is lost through a database outage or a deploy (private servers of their own).
+  if (!opts.server) Object.assign(figures, await durabilityFigures(opts.databaseUrl));
 
   say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
   printFigures(figures, opts.json);
+}
+
+/**
+ * Nothing accepted is lost (issue 14): final segments lost to a 30 s database outage in the middle of a live session
+ * (in-process, the embedded database cut in its client), and words lost to a SIGTERM in the middle of a sentence (a
+ * private server stopped and started again). Goal 0 for both.
+ */
+async function durabilityFigures(databaseUrl: string | null): Promise<Record<string, number | null>> {
+  say("Database outage: 30 s in the middle of a live session, real PocketSphinx at real time…");
+  const outage = await dbOutageMidSession({ log: say });
+  say(`  ${outage.finals} final segments (${outage.finalsDuringOutage} while the database was away), ${outage.stored} stored → ${outage.lost} lost`);
+  say("SIGTERM in the middle of a sentence: a private server stopped, then started again…");
+  const server = await startLocalServer({ log: say, databaseUrl });
+  try {
+    const sigterm = await sigtermMidSentence(server, say);
+    say(`  ${sigterm.spoken.length} words spoken before the SIGTERM, ${sigterm.wordsLost} missing from the transcript (the server ${sigterm.exit})`);
+    return { segments_lost_db_outage: outage.lost, sigterm_words_lost: sigterm.wordsLost };
+  } finally {
+    await server.stop();
+  }
 }
 
 function printFigures(figures: Record<string, number | null>, json: boolean) {

@@ -1,48 +1,41 @@
 // The signed-in dashboard's frame: navigation, the account, engine alerts (streamed) and the page.
-import Link from "next/link";
 import { Suspense } from "react";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
-import { NavLinks } from "@/components/shell/nav-links";
-import { LogoMark } from "@/components/ui/icons";
-import { EngineAlerts } from "./engine-alerts";
+import { appEnv, linksReachOnlyThisMachine } from "@/lib/config/env";
+import { MobileNav } from "@/components/shell/mobile-nav";
+import { SidebarContent } from "@/components/shell/sidebar";
+import { Alert } from "@/components/ui/alert";
 import { signOutAction } from "./actions";
+import { EngineAlerts } from "./engine-alerts";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
+  const env = appEnv();
+  const localLinks = user.role === "admin" && linksReachOnlyThisMachine(env);
+  const sidebar = <SidebarContent user={user} signOut={signOutAction} />;
   return (
-    <div className="flex min-h-screen">
+    <div className="min-h-screen md:flex">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-5 dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/transcriptions" className="mb-7 flex items-center gap-2 px-2.5">
-          <LogoMark />
-          <span className="text-lg font-semibold tracking-tight">Verbatim</span>
-        </Link>
-        <NavLinks />
-        <div className="mt-auto border-t border-zinc-200 pt-4 dark:border-zinc-800">
-          <div className="px-2.5">
-            <p className="truncate text-sm font-medium" title={user.email}>
-              {user.name}
-            </p>
-            <p className="truncate text-xs text-zinc-500">
-              {user.accountName} · {user.role === "admin" ? "Admin" : "Member"}
-            </p>
-          </div>
-          <form action={signOutAction} className="mt-3">
-            <button type="submit" className="w-full rounded-md px-2.5 py-1.5 text-left text-sm text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800">
-              Sign out
-            </button>
-          </form>
-        </div>
+      <MobileNav>{sidebar}</MobileNav>
+      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-5 md:flex dark:border-zinc-800 dark:bg-zinc-900">
+        {sidebar}
       </aside>
-      <main id="main" className="min-w-0 flex-1 px-8 py-8">
+      <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-8">
         <div className="mx-auto max-w-6xl">
           <Suspense fallback={null}>
             <EngineAlerts isAdmin={user.role === "admin"} />
           </Suspense>
+          {localLinks && (
+            <Alert tone="warning" className="mb-6" data-testid="public-url-warning">
+              <strong>Room and invite links point to {env.publicUrl}</strong>, which only this computer can open. Set{" "}
+              <code className="font-mono">VERBATIM_PUBLIC_URL</code> to the address people reach Verbatim at (such as https://verbatim.example.com)
+              and restart.
+            </Alert>
+          )}
           {children}
         </div>
       </main>

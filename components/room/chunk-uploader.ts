@@ -47,6 +47,7 @@ export class ChunkUploader {
         const chunk = this.queue[0];
         let outcome: "done" | "retry" | "fatal" = "retry";
         let message: string | null = null;
+        let retryAfterMs = 0;
         try {
           const res = await fetch(this.opts.chunkUrl(chunk.seq), {
             method: "POST",
@@ -56,6 +57,8 @@ export class ChunkUploader {
           if (res.ok) outcome = "done";
           else {
             message = await errorMessage(res);
+            // 503 with Retry-After: the server cannot take audio for now (database away, restarting); the chunk waits here.
+            retryAfterMs = Math.min(30_000, Number(res.headers.get("retry-after") ?? 0) * 1000) || 0;
             // 401/403/404/409: the token, the room or the session is gone; retrying cannot help.
             if ([401, 403, 404, 409].includes(res.status)) outcome = "fatal";
             // Any other 4xx means this chunk is bad; skip it rather than block the audio after it.
@@ -77,8 +80,8 @@ export class ChunkUploader {
         }
         this.failures++;
         this.status(message);
-        // Backoff 250 ms, 500 ms, … up to 4 s, then the same chunk number again.
-        await new Promise((r) => setTimeout(r, Math.min(4000, 250 * 2 ** (this.failures - 1))));
+        // Backoff 250 ms, 500 ms, … up to 4 s (or the server's Retry-After), then the same chunk number again.
+        await new Promise((r) => setTimeout(r, Math.max(retryAfterMs, Math.min(4000, 250 * 2 ** (this.failures - 1)))));
       }
     } finally {
       this.sending = false;

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 import type { LiveSegment } from "@/lib/pipeline/live/live-bus";
 import { cn } from "@/components/ui/cn";
+import { speakerTone } from "@/components/transcript/speaker-tone";
 
 function clock(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -10,21 +11,6 @@ function clock(ms: number): string {
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, "0");
   const ss = String(s % 60).padStart(2, "0");
   return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
-// Stable, distinguishable speaker colours (by participant id), readable in light and dark.
-const speakerTones = [
-  "text-brand-700 dark:text-brand-100",
-  "text-emerald-700 dark:text-emerald-300",
-  "text-amber-700 dark:text-amber-300",
-  "text-sky-700 dark:text-sky-300",
-  "text-rose-700 dark:text-rose-300",
-  "text-violet-700 dark:text-violet-300",
-];
-function toneFor(id: string): string {
-  let h = 0;
-  for (const c of id) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return speakerTones[h % speakerTones.length];
 }
 
 export function LiveTranscript({ finals, interims, placeholder }: { finals: (LiveSegment & { key: string })[]; interims: LiveSegment[]; placeholder: string }) {
@@ -46,7 +32,7 @@ export function LiveTranscript({ finals, interims, placeholder }: { finals: (Liv
             <li key={s.key} className="flex gap-3 text-[15px] leading-relaxed" data-testid="final-segment">
               <span className="mt-0.5 w-12 shrink-0 text-right font-mono text-xs tabular-nums text-zinc-400">{clock(s.startMs)}</span>
               <p>
-                <span className={cn("font-semibold", toneFor(s.participantId))}>{s.displayName}:</span> <span>{s.text}</span>
+                <span className={cn("font-semibold", speakerTone(s.participantId).text)}>{s.displayName}:</span> <span>{s.text}</span>
               </p>
             </li>
           ))}

@@ -1,5 +1,6 @@
 "use client";
-// The room page's island: join with a name, stream the microphone as numbered chunks, follow the live transcript, leave.
+// The room page's island: join with a name, stream the microphone as numbered chunks, follow the live transcript, leave
+// (keeping the text on screen).
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { Alert } from "@/components/ui/alert";
@@ -11,6 +12,7 @@ import { MicIcon } from "@/components/ui/icons";
 import { cn } from "@/components/ui/cn";
 import { ChunkUploader, type UploaderStatus } from "./chunk-uploader";
 import { LiveTranscript } from "./live-transcript";
+import { ParticipantList, usePresentParticipants, useSessionClock } from "./presence";
 import { MicrophoneError, startMicrophone, type Microphone } from "./microphone";
 import { TranscribingIndicator } from "./transcribing-indicator";
 import { useLiveRoom } from "./use-live-room";
@@ -32,9 +34,14 @@ async function apiError(res: Response): Promise<string> {
   }
 }
 
-export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, initial }: {
+/** A notice about the transcription ending, kept until the next join. */
+type Ended = { at: Date; transcriptionId: string | null; byHost: boolean };
+
+export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, hostKeyValid, initial }: {
   roomName: string;
   displayRoomName: string;
+  /** The room's human name, when it has one. */
+  roomTitle?: string | null;
   roomKey: string | null;
   hostKeyValid: boolean;
   initial: LiveTranscriptionState;
@@ -55,6 +62,11 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
   const [upload, setUpload] = useState<UploaderStatus>({ queued: 0, retrying: false, lastError: null });
   const [commandError, setCommandError] = useState<string>();
   const [commandBusy, setCommandBusy] = useState(false);
+  const [muted, setMuted] = useState(false);
+  const mutedRef = useRef(false);
+  const [ended, setEnded] = useState<Ended | null>(null);
+  const [joinedAt, setJoinedAt] = useState<number | null>(null);
+  const controlsRef = useRef<HTMLDivElement>(null);
   const micRef = useRef<Microphone | null>(null);
   const uploaderRef = useRef<ChunkUploader | null>(null);
   const joinedRef = useRef<Joined | null>(null);
@@ -105,6 +117,8 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
       uploaderRef.current = uploader;
       try {
         const microphone = await startMicrophone((pcm, lvl) => {
+          // Muted: nothing is sent, so nothing is heard or transcribed; the heartbeat keeps us in the room.
+          if (mutedRef.current) return setLevel(0);
           uploader.push(pcm);
           setLevel(lvl);
         });
@@ -179,6 +193,10 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
       localStorage.setItem(NAME_KEY, displayName);
       const me: Joined = { ...answer, displayName };
       joinedRef.current = me;
+      mutedRef.current = false;
+      setMuted(false);
+      setEnded(null);
+      setJoinedAt(Date.now());
       setJoined(me);
       if (available) void startAudio(me);
     } catch (error) {
@@ -209,21 +227,59 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
 
   const trigger = live.transcription.startTrigger;
   const isHost = joined?.role === "host";
+  const present = usePresentParticipants(base, joined !== null);
+  const clock = useSessionClock(joinedAt);
+
+  // The transcription stopping (the host, or the last person leaving) is said, with when; the text stays on screen.
+  const previous = useRef(live.transcription);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = live.transcription;
+    if (before.state === "in_progress" && live.transcription.state !== "in_progress") {
+      setEnded({ at: new Date(), transcriptionId: before.transcriptionId, byHost: before.startTrigger === "manual" });
+    }
+  }, [live.transcription]);
+
+  // After Join, the keyboard lands on the controls (mute, leave), not back at the top of the page.
+  useEffect(() => {
+    if (joined) controlsRef.current?.querySelector<HTMLElement>("button")?.focus();
+  }, [joined]);
+
+  const toggleMute = () => {
+    mutedRef.current = !mutedRef.current;
+    setMuted(mutedRef.current);
+    if (mutedRef.current) setLevel(0);
+  };
+  const autoStart = available && (trigger === "automatic" || trigger === "automatic-2nd-participant");
 
   return (
     <div className="mx-auto w-full max-w-3xl space-y-5 px-4 py-8">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="min-w-0">
-          <p className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Room</p>
-          <h1 className="truncate font-mono text-lg font-semibold" title={displayRoomName}>
-            {displayRoomName}
-          </h1>
+          <p className="text-xs font-medium uppercase tracking-wide text-zinc-600 dark:text-zinc-400">Room</p>
+          {roomTitle ? (
+            <>
+              <h1 className="truncate text-xl font-semibold" title={roomTitle}>
+                {roomTitle}
+              </h1>
+              <p className="truncate font-mono text-xs text-zinc-600 dark:text-zinc-400">{displayRoomName}</p>
+            </>
+          ) : (
+            <h1 className="truncate font-mono text-lg font-semibold" title={displayRoomName}>
+              {displayRoomName}
+            </h1>
+          )}
         </div>
         <TranscribingIndicator active={transcribing} available={available} />
       </div>
 
       {!available && (
         <Alert tone="info">Transcription is not available in this room. You can still join; nothing you say is transcribed.</Alert>
+      )}
+      {live.transcription.degraded && (
+        <Alert tone="error">
+          {live.transcription.degraded.message} Your audio waits in this page and is sent again by itself; nothing already transcribed is lost.
+        </Alert>
       )}
       {live.connection === "reconnecting" && <Alert tone="info">Reconnecting to the live transcript…</Alert>}
       {live.connection === "closed" && <Alert tone="error">The live transcript is not available any more (the room may have been deleted). Reload the page to try again.</Alert>}
@@ -246,23 +302,56 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
                 <Alert tone="error">This host link&apos;s key is not valid for this room; you will join as a guest.</Alert>
               )
             )}
+            {autoStart && (
+              <Alert tone="warning" data-testid="consent-notice">
+                <strong>Transcription starts by itself in this room</strong>
+                {trigger === "automatic-2nd-participant" ? " once two people are here" : " when you join"}. By joining you agree that what you say is
+                turned into text, shown to the others and saved for the room&apos;s owners. Your voice is never recorded.
+              </Alert>
+            )}
             {left && <Alert tone={left.tone}>{left.text}</Alert>}
             <Field label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoFocus />
             {joinError && <Alert tone="error">{joinError}</Alert>}
             <Button type="submit" disabled={joining} className="w-full sm:w-auto">
-              {joining ? "Joining…" : "Join"}
+              {joining ? "Joining…" : autoStart ? "Agree and join" : "Join"}
             </Button>
           </form>
         </Card>
+      ) : null}
+
+      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} />}
+
+      {!joined ? (
+        // After leaving (or being let go), what was said stays readable.
+        live.finals.length > 0 && (
+          <Card>
+            <div className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
+              <h2 className="text-base font-semibold">Transcript</h2>
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">
+                What was said while this page was open.{" "}
+                {transcribing ? "The transcription is still running; it is saved when the session ends." : "It is saved for the room's owners."}
+              </p>
+            </div>
+            <LiveTranscript finals={live.finals} interims={live.interims} placeholder="" />
+          </Card>
+        )
       ) : (
         <Card>
           <div className="flex flex-wrap items-center gap-x-4 gap-y-3 border-b border-zinc-200 px-5 py-4 dark:border-zinc-800">
             <div className="flex min-w-0 items-center gap-2">
               <span className="truncate font-medium" data-testid="me">{joined.displayName}</span>
               {isHost ? <Badge tone="brand">Host</Badge> : <Badge>Guest</Badge>}
+              <span className="font-mono text-xs tabular-nums text-zinc-600 dark:text-zinc-400" title="Time since you joined" data-testid="session-timer">
+                {clock}
+              </span>
             </div>
-            <MicStatus mic={mic} level={level} available={available} upload={upload} onRetry={() => void startAudio(joined)} />
-            <div className="ml-auto flex items-center gap-2">
+            <MicStatus mic={mic} level={level} available={available} upload={upload} muted={muted} onRetry={() => void startAudio(joined)} />
+            <div ref={controlsRef} className="ml-auto flex flex-wrap items-center gap-2">
+              {available && mic.kind === "on" && (
+                <Button variant="secondary" aria-pressed={muted} onClick={toggleMute}>
+                  {muted ? "Unmute" : "Mute"}
+                </Button>
+              )}
               {isHost && trigger === "manual" && (
                 transcribing ? (
                   <Button variant="secondary" disabled={commandBusy} onClick={() => void command("stop")}>Stop transcription</Button>
@@ -273,6 +362,7 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
               <Button variant="danger" onClick={() => leave("You left the room. Your part of the transcript is kept.")}>Leave</Button>
             </div>
           </div>
+          <ParticipantList participants={present} />
           {(commandError || (isHost && trigger !== "manual" && available)) && (
             <div className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
               {commandError ? (
@@ -317,7 +407,7 @@ export function RoomClient({ roomName, displayRoomName, roomKey, hostKeyValid, i
   );
 }
 
-function MicStatus({ mic, level, available, upload, onRetry }: { mic: MicState; level: number; available: boolean; upload: UploaderStatus; onRetry: () => void }) {
+function MicStatus({ mic, level, available, upload, muted, onRetry }: { mic: MicState; level: number; available: boolean; upload: UploaderStatus; muted: boolean; onRetry: () => void }) {
   if (!available) return <span className="text-sm text-zinc-500">Microphone not used</span>;
   if (mic.kind === "starting") return <span className="text-sm text-zinc-500">Starting the microphone…</span>;
   if (mic.kind === "problem") {
@@ -328,6 +418,13 @@ function MicStatus({ mic, level, available, upload, onRetry }: { mic: MicState; 
     );
   }
   if (mic.kind === "off") return null;
+  if (muted) {
+    return (
+      <span className="flex items-center gap-2 text-sm font-medium text-amber-800 dark:text-amber-300" data-testid="mic-muted">
+        <MicIcon className="size-4" /> Muted: nothing you say is sent
+      </span>
+    );
+  }
   // Loudness on a log scale, so ordinary speech fills the meter visibly.
   const pct = Math.max(0, Math.min(100, ((20 * Math.log10(level + 1e-6) + 60) / 60) * 100));
   return (
@@ -339,5 +436,24 @@ function MicStatus({ mic, level, available, upload, onRetry }: { mic: MicState; 
       </span>
       {upload.retrying && <span className="text-xs text-amber-700 dark:text-amber-300">Connection trouble, retrying…</span>}
     </div>
+  );
+}
+
+function EndedNotice({ ended, isHost, joined }: { ended: Ended; isHost: boolean; joined: boolean }) {
+  const time = ended.at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  return (
+    <Alert tone="info" data-testid="transcription-ended">
+      {ended.byHost && !isHost ? `The host stopped the transcription at ${time}.` : `The transcription stopped at ${time}.`}{" "}
+      {joined ? "What was said so far stays below" : "The text stays below"}, and the transcript is being saved for the room&apos;s owners.
+      {isHost && ended.transcriptionId && (
+        <>
+          {" "}
+          <a href={`/transcriptions/${ended.transcriptionId}`} className="font-medium underline">
+            Open it in the dashboard
+          </a>{" "}
+          (for people of the account).
+        </>
+      )}
+    </Alert>
   );
 }

@@ -1,6 +1,6 @@
 // Renders a summary's Markdown and its template's sections; raw HTML in the text is never rendered.
 import Markdown from "react-markdown";
-import type { SummaryTemplate } from "@/lib/summaries/templates";
+import { sectionOrder, type SummaryTemplate } from "@/lib/summaries/templates";
 
 const SECTION_LABELS: Record<string, string> = {
   chief_complaint: "Chief complaint",
@@ -41,7 +41,11 @@ function Md({ children }: { children: string }) {
 
 export function SummaryContent({ template, summary }: { template: SummaryTemplate; summary: Record<string, unknown> }) {
   const key = SECTIONS_KEY[template];
-  const sections = key && summary[key] && typeof summary[key] === "object" ? (summary[key] as Record<string, unknown>) : null;
+  const stored = key && summary[key] && typeof summary[key] === "object" ? (summary[key] as Record<string, unknown>) : null;
+  // In the template's order, not the order the database returns the keys in; any unknown section comes last.
+  const order = sectionOrder(template);
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  const sections = stored ? Object.fromEntries(Object.entries(stored).sort(([a], [b]) => rank(a) - rank(b))) : null;
   return (
     <div className="space-y-5">
       {typeof summary.summary === "string" && (

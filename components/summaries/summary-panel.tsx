@@ -19,13 +19,15 @@ export type SummaryPanelProps = {
   transcriptionId: string;
   /** Only a ready transcription can be summarized. */
   transcriptionState: "in_progress" | "ready" | "failed";
+  /** False when no speech was ever transcribed: there is nothing to summarize, and the panel says so. */
+  hasSpeech?: boolean;
   /** The summary as the server page loaded it (getSummaryOfTranscription + summaryPanelData), or null for none. */
   initialSummary?: SummaryPanelData | null;
 };
 
 const POLL_MS = 1500;
 
-export function SummaryPanel({ transcriptionId, transcriptionState, initialSummary }: SummaryPanelProps) {
+export function SummaryPanel({ transcriptionId, transcriptionState, hasSpeech = true, initialSummary }: SummaryPanelProps) {
   const queryClient = useQueryClient();
   const queryKey = ["transcription-summary", transcriptionId];
   const query = useQuery({
@@ -91,7 +93,7 @@ export function SummaryPanel({ transcriptionId, transcriptionState, initialSumma
         {query.isError && !summary && <Alert tone="error">{query.error.message}</Alert>}
         {!summary && query.isPending && <p className="text-sm text-zinc-500 dark:text-zinc-400">Loading…</p>}
         {!summary && !query.isPending && (
-          <SummarizeForm transcriptionId={transcriptionId} transcriptionState={transcriptionState} action={requestAction} state={requested} />
+          <SummarizeForm transcriptionId={transcriptionId} transcriptionState={transcriptionState} hasSpeech={hasSpeech} action={requestAction} state={requested} />
         )}
         {summary?.state === "in_progress" && (
           <p role="status" className="flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-300">
@@ -130,14 +132,19 @@ function StateLine({ summary }: { summary: SummaryPanelData }) {
 function SummarizeForm({
   transcriptionId,
   transcriptionState,
+  hasSpeech,
   action,
   state,
 }: {
   transcriptionId: string;
   transcriptionState: SummaryPanelProps["transcriptionState"];
+  hasSpeech: boolean;
   action: (form: FormData) => void;
   state: Awaited<ReturnType<typeof requestSummaryAction>>;
 }) {
+  if (transcriptionState === "ready" && !hasSpeech) {
+    return <p className="text-sm text-zinc-600 dark:text-zinc-300">No speech was transcribed in this session, so there is nothing to summarize.</p>;
+  }
   if (transcriptionState !== "ready") {
     return (
       <p className="text-sm text-zinc-600 dark:text-zinc-300">
@@ -150,7 +157,7 @@ function SummarizeForm({
   return (
     <form action={action} className="flex flex-wrap items-end gap-3">
       <input type="hidden" name="transcriptionId" value={transcriptionId} />
-      <SelectField label="Template" name="template" defaultValue={DEFAULT_SUMMARY_TEMPLATE} className="w-60" error={state && !state.ok ? state.fieldErrors?.template : undefined}>
+      <SelectField label="Template" name="template" defaultValue={DEFAULT_SUMMARY_TEMPLATE} className="w-full sm:w-60" error={state && !state.ok ? state.fieldErrors?.template : undefined}>
         {SUMMARY_TEMPLATES.map((t) => (
           <option key={t} value={t}>
             {t}

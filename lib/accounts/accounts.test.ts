@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { auditEvents, invites, users } from "@/lib/db/schema";
 import { createAccountWithAdmin, endSessions, hasAnyAccount, loadSessionUser, resetPassword, verifyCredentials } from "./accounts";
-import { acceptInvite, changeMemberRole, inspectInvite, inviteMember, listMembers, removeMember, INVITE_TTL_MS } from "./members";
+import { acceptInvite, changeMemberRole, inspectInvite, inviteMember, listMembers, removeMember, resetMemberPassword, INVITE_TTL_MS } from "./members";
 import type { Actor } from "@/lib/actor";
 import { AppError } from "@/lib/errors";
 
@@ -119,6 +119,19 @@ describeEachDatabase("accounts and members", (handle) => {
     // The old cookie signing out again does not end the newer sessions.
     expect(await endSessions(db(), ana.id, ana.sessionVersion)).toBe(false);
     expect(await loadSessionUser(db(), ana.id, ana.sessionVersion + 1)).not.toBeNull();
+  });
+
+  it("lets an admin give a member a temporary password, once, ending their sessions; members and other accounts may not", async () => {
+    const [ana] = await db().select().from(users).where(eq(users.email, "ana@example.com"));
+    const { email, password: temporary } = await resetMemberPassword(db(), admin, ana.id);
+    expect(email).toBe("ana@example.com");
+    expect(temporary.length).toBeGreaterThanOrEqual(20);
+    expect(await verifyCredentials(db(), "ana@example.com", temporary)).not.toBeNull();
+    expect(await loadSessionUser(db(), ana.id, ana.sessionVersion)).toBeNull();
+    await expect(resetMemberPassword(db(), { ...admin, role: "member" }, ana.id)).rejects.toThrow(/Only account admins/);
+    await expect(resetMemberPassword(db(), otherAdmin, ana.id)).rejects.toThrow(/No such member/);
+    const audit = await db().select().from(auditEvents).where(eq(auditEvents.targetId, ana.id));
+    expect(audit.some((e) => e.action === "user.password_reset" && e.actorUserId === admin.userId)).toBe(true);
   });
 
   it("resets a password and invalidates earlier sessions", async () => {

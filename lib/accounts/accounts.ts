@@ -6,6 +6,7 @@ import { AppError, invalid } from "@/lib/errors";
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from "@/lib/crypto/password";
 import { emailSchema } from "./validation";
 import { recordAudit } from "@/lib/audit/audit-log";
+import type { Actor } from "@/lib/actor";
 
 export async function hasAnyAccount(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(accounts);
@@ -90,24 +91,28 @@ export async function endSessions(db: Db, userId: string, sessionVersion: number
   return ended.length > 0;
 }
 
-/** Sets a new password and ends every session of the user. */
+/** Sets a new password and ends every session of the user (the operator CLI). */
 export async function resetPassword(db: Db, email: string, newPassword: string) {
+  const user = await findUserByEmail(db, email);
+  if (!user) {
+    const problem = passwordProblem(newPassword);
+    if (problem) throw invalid("password", problem);
+    throw new AppError("not_found", `No user with the email ${email}`);
+  }
+  await storeNewPassword(db, { accountId: user.accountId, userId: null, role: "admin", label: "operator CLI", via: "cli" }, user, newPassword);
+  return user;
+}
+
+/** Checks and stores a user's new password, ends their sessions, and records who did it. */
+export async function storeNewPassword(db: Db, actor: Actor, user: { id: string; email: string }, newPassword: string): Promise<void> {
   const problem = passwordProblem(newPassword);
   if (problem) throw invalid("password", problem);
-  const user = await findUserByEmail(db, email);
-  if (!user) throw new AppError("not_found", `No user with the email ${email}`);
   const passwordHash = await hashPassword(newPassword);
   await db.transaction(async (tx) => {
     await tx
       .update(users)
       .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
       .where(eq(users.id, user.id));
-    await recordAudit(tx, { accountId: user.accountId, userId: null, role: "admin", label: "operator CLI", via: "cli" }, {
-      action: "user.password_reset",
-      targetType: "user",
-      targetId: user.id,
-      details: { email: user.email },
-    });
+    await recordAudit(tx, actor, { action: "user.password_reset", targetType: "user", targetId: user.id, details: { email: user.email } });
   });
-  return user;
 }

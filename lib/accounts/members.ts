@@ -8,6 +8,7 @@ import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { hashPassword } from "@/lib/crypto/password";
 import { acceptInviteSchema, inviteSchema } from "./validation";
+import { storeNewPassword } from "./accounts";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -138,3 +139,17 @@ export async function removeMember(db: Db, actor: Actor, userId: string) {
   });
 }
 
+
+/**
+ * An admin sets a temporary password for someone of the account who forgot theirs: a generated one, returned once
+ * for the admin to hand over. Their sessions end; they sign in with it.
+ */
+export async function resetMemberPassword(db: Db, actor: Actor, userId: string): Promise<{ email: string; password: string }> {
+  requireAdmin(actor);
+  const [target] = await db.select().from(users).where(and(eq(users.id, userId), eq(users.accountId, actor.accountId)));
+  if (!target) throw notFound("No such member in this account");
+  // 16 random bytes in base64url: 22 characters, well over the minimum length, easy to read out.
+  const password = randomBytes(16).toString("base64url");
+  await storeNewPassword(db, actor, target, password);
+  return { email: target.email, password };
+}

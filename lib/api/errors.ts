@@ -1,6 +1,10 @@
 // Turns anything a route handler throws into the JSON answers of api.md; unexpected errors become a generic 500.
 import { ZodError } from "zod";
 import { AppError, RetryLaterError, type ErrorCode, type FieldIssue } from "@/lib/errors";
+import { databaseErrorSummary, isDatabaseUnavailable } from "@/lib/db/unavailable";
+
+/** How soon a client is told to try again while the database is away. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const status: Record<ErrorCode, number> = {
   unauthorized: 401,
@@ -42,10 +46,15 @@ export function errorResponse(error: unknown, headers: HeadersInit = {}): Respon
   if (error instanceof RetryLaterError) {
     const withRetry = new Headers(headers);
     withRetry.set("Retry-After", String(error.retryAfterSeconds));
-    return Response.json(errorBody(error), { status: status[error.code], headers: withRetry });
+    const body = error.reason ? { ...errorBody(error), code: error.reason } : errorBody(error);
+    return Response.json(body, { status: status[error.code], headers: withRetry });
   }
   if (error instanceof AppError) {
     return Response.json(errorBody(error), { status: status[error.code], headers });
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error("Database unavailable:", databaseErrorSummary(error));
+    return errorResponse(new RetryLaterError("unavailable", "The database is unavailable; try again shortly.", DATABASE_RETRY_AFTER_SECONDS, "database_unavailable"), headers);
   }
   console.error("Unhandled error in API route:", error);
   return Response.json({ error: "Internal server error" }, { status: 500, headers });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "./env";
+import { ConfigError, linksReachOnlyThisMachine, parseEnv } from "./env";
 import { loadOrCreateSecret } from "./secrets";
 
 describe("configuration from the environment", () => {
@@ -39,6 +39,13 @@ describe("configuration from the environment", () => {
     expect(() => parseEnv({ VERBATIM_TRANSCRIBE_LANGUAGES: "en,klingon" })).toThrow(/VERBATIM_TRANSCRIBE_LANGUAGES: unknown language codes: klingon/);
     expect(() => parseEnv({ VERBATIM_TRANSCRIBE_PATH: "inference" })).toThrow(/VERBATIM_TRANSCRIBE_PATH: must be a path starting with \//);
     expect(() => parseEnv({ VERBATIM_TRANSCRIBE_BASE_URL: "api.openai.com" })).toThrow(/VERBATIM_TRANSCRIBE_BASE_URL/);
+  });
+
+  it("says when links would reach only this machine: no public URL and a loopback fallback", () => {
+    expect(linksReachOnlyThisMachine(parseEnv({}))).toBe(true);
+    expect(linksReachOnlyThisMachine(parseEnv({ VERBATIM_PUBLIC_URL: "https://verbatim.example.com" }))).toBe(false);
+    // Set on purpose, even to loopback (the tests do): the operator chose it.
+    expect(linksReachOnlyThisMachine(parseEnv({ VERBATIM_PUBLIC_URL: "http://127.0.0.1:3000" }))).toBe(false);
   });
 
   it("wants all of the hosted S3 settings or none", () => {

@@ -81,6 +81,8 @@ const envSchema = z.object({
   VERBATIM_DEEPGRAM_FINISH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
+  // On SIGTERM: how long live sessions have to flush their speech engines and store the last words before the exit.
+  VERBATIM_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(25),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.
   VERBATIM_INSTANCE_ID: z.string().regex(/^[\w.:-]{1,100}$/, "letters, digits, . _ : - only").optional(),
   VERBATIM_HOSTED_S3_BUCKET: z.string().optional(),
@@ -136,6 +138,16 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
           ? [env.VERBATIM_SPEECH_ENGINE]
           : DEFAULT_SPEECH_ENGINES,
   };
+}
+
+/**
+ * True when VERBATIM_PUBLIC_URL is unset and links fall back to a loopback address: room, invite and download links
+ * would then open only on the server itself. `npm start` and the admin's dashboard warn about it.
+ */
+export function linksReachOnlyThisMachine(env: Pick<AppEnv, "VERBATIM_PUBLIC_URL" | "publicUrl">): boolean {
+  if (env.VERBATIM_PUBLIC_URL) return false;
+  const host = new URL(env.publicUrl).hostname;
+  return host === "localhost" || host === "[::1]" || host.startsWith("127.");
 }
 
 let cached: AppEnv | undefined;

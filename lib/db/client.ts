@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PGlite } from "@electric-sql/pglite";
 import * as schema from "./schema";
 import { installQueryErrorSanitizer, withQueryError } from "./query-error";
 
@@ -52,16 +53,17 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
-  const { drizzle } = await import("drizzle-orm/pglite");
-  let releaseLock = () => {};
-  let client;
   if ("pgliteDir" in target) {
     fs.mkdirSync(target.pgliteDir, { recursive: true, mode: 0o700 });
-    releaseLock = lockDirectory(target.pgliteDir);
-    client = await PGlite.create(target.pgliteDir);
-  } else {
-    client = await PGlite.create();
+    const releaseLock = lockDirectory(target.pgliteDir);
+    return pgliteHandle(await PGlite.create(target.pgliteDir), releaseLock);
   }
+  return pgliteHandle(await PGlite.create());
+}
+
+/** A handle on an open PGlite client (tests wrap the client to inject faults). */
+export async function pgliteHandle(client: PGlite, releaseLock = () => {}): Promise<DbHandle> {
+  const { drizzle } = await import("drizzle-orm/pglite");
   return {
     db: drizzle(client, { schema }) as unknown as Db,
     kind: "pglite",

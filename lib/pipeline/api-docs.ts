@@ -80,7 +80,7 @@ registerApiRoute({
   operationId: "streamAudio",
   summary: "Stream a participant's audio (media server)",
   description:
-    "One long request body of 16 kHz mono signed 16-bit little-endian PCM (`Content-Type: audio/L16;rate=16000;channels=1`), read only as fast as the speech engine takes it (backpressure). Answered when the body ends with `{ receivedBytes }`. Audio is never stored; while no transcription runs, or the participant is in a breakout group, it is read and dropped. 400 for an odd byte count, 409 when the participant already streams or sends chunks, 415 for another audio format. " +
+    "One long request body of 16 kHz mono signed 16-bit little-endian PCM (`Content-Type: audio/L16;rate=16000;channels=1`), read only as fast as the speech engine takes it (backpressure). Answered when the body ends with `{ receivedBytes }`. Audio is never stored; while no transcription runs, or the participant is in a breakout group, it is read and dropped. 400 for an odd byte count, 409 when the participant already streams or sends chunks, 415 for another audio format, 503 with Retry-After when the session cannot take audio for now (`code`: `database_unavailable` when final segments waiting for the database reached their bound, `shutting_down` while the server restarts): what was read before is transcribed and kept, send the rest again after Retry-After. " +
     auth +
     " " +
     routing,
@@ -90,6 +90,7 @@ registerApiRoute({
     200: { description: "The body ended", schema: z.object({ receivedBytes: z.number().int() }) },
     409: { description: "Wrong mode, ended session, or wrong instance", schema: audioError },
     415: { description: "Not 16 kHz mono L16" },
+    503: { description: "Cannot take audio for now; send again after Retry-After", schema: audioError },
   },
 });
 
@@ -99,7 +100,7 @@ registerApiRoute({
   operationId: "uploadAudioChunk",
   summary: "Send one numbered audio chunk (browser)",
   description:
-    "One chunk (≤ 1 s, ≤ 64 KiB, even byte count; 250 ms = 8000 bytes by convention) of the same PCM; `seq` is 0, 1, 2, … per participant track. A repeated chunk answers 200 `{ duplicate: true }` and is ignored, so a client may retry; a chunk that never arrives is replaced by silence after a short wait. 400 for a malformed chunk or number (the session goes on), 413 for an oversize chunk, 503 when the engine is behind (retry shortly). " +
+    "One chunk (≤ 1 s, ≤ 64 KiB, even byte count; 250 ms = 8000 bytes by convention) of the same PCM; `seq` is 0, 1, 2, … per participant track. A repeated chunk answers 200 `{ duplicate: true }` and is ignored, so a client may retry; a chunk that never arrives is replaced by silence after a short wait. 400 for a malformed chunk or number (the session goes on), 413 for an oversize chunk, 503 when the engine is behind, the database is unavailable or the server restarts (retry after Retry-After; the chunk was not taken). " +
     auth,
   tags,
   params: chunkParamsSchema,
@@ -108,7 +109,7 @@ registerApiRoute({
     202: { description: "Accepted", schema: z.object({ accepted: z.literal(true), transcribed: z.boolean() }) },
     413: { description: "Chunk too large", schema: audioError },
     429: { description: "With a participant token: audio faster than twice real time over 30 s; retry after Retry-After" },
-    503: { description: "The engine is behind on this track; retry", schema: audioError },
+    503: { description: "The engine is behind, the database is unavailable, or the server restarts; retry after Retry-After", schema: audioError },
   },
 });
 

@@ -1,16 +1,21 @@
 // Finalize: render a stopped transcription's stored segments as Markdown, upload it, and mark it ready, or retry with backoff and then fail.
-import { and, asc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
-import { notFound, conflict } from "@/lib/errors";
+import { transcriptions, transcriptSegments } from "@/lib/db/schema";
+import { notFound } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { storageForDestination } from "@/lib/storage-config/storage-for";
 import { StorageError } from "@/lib/storage/storage-error";
-import { renderMarkdown, TRANSCRIPT_CONTENT_TYPES, type TranscriptSegment } from "@/lib/transcripts/render";
+import { durationInSeconds as sessionSeconds, renderMarkdown, TRANSCRIPT_CONTENT_TYPES } from "@/lib/transcripts/render";
+import { loadSegments, transcriptHeader } from "@/lib/transcripts/segments";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { keptOnSave } from "@/lib/pipeline/engine-errors";
 import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from "@/lib/pipeline/session/sessions";
+import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
+import { transition } from "@/lib/pipeline/lifecycle";
+import { lifecycleError, mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
+import { uuidPattern } from "@/lib/validation/uuid";
 
 /**
  * Waits before each retry of a failed upload: about 20 minutes in all, long enough to ride out a bucket's outage or
@@ -25,81 +30,58 @@ export type FinalizeOptions = {
   backoffMs?: readonly number[];
 };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Where the transcript goes in its storage: the customer's bucket gets the bare filename; hosted storage is split by account. */
 export function transcriptStorageKey(t: Pick<TranscriptionRow, "accountId" | "filename" | "storageType">): string {
   return t.storageType === "SELF_HOSTED" ? t.filename : `${t.accountId}/${t.filename}`;
 }
 
-/** The final segments of a transcription, in spoken order (the text kept for retries and for the dashboard). */
-export async function loadSegments(db: Db, accountId: string, transcriptionId: string): Promise<TranscriptSegment[]> {
-  return db
-    .select({
-      participantId: transcriptSegments.participantId,
-      displayName: transcriptSegments.displayName,
-      startMs: transcriptSegments.startMs,
-      endMs: transcriptSegments.endMs,
-      text: transcriptSegments.text,
-    })
-    .from(transcriptSegments)
-    .where(and(eq(transcriptSegments.accountId, accountId), eq(transcriptSegments.transcriptionId, transcriptionId)))
-    .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
-}
-
-/** The Markdown transcript of a stopped transcription, from its stored segments. */
+/** The Markdown transcript of a stopped transcription, from its stored segments, with the one header rule. */
 export async function renderTranscriptionMarkdown(db: Db, t: TranscriptionRow): Promise<string> {
-  const endedAt = t.endedAt ?? new Date();
   const segments = await loadSegments(db, t.accountId, t.id);
-  const people = await db
-    .select()
-    .from(sessionParticipants)
-    .where(and(eq(sessionParticipants.accountId, t.accountId), eq(sessionParticipants.roomSessionId, t.roomSessionId)))
-    .orderBy(asc(sessionParticipants.joinedAt), asc(sessionParticipants.participantId));
-  // Everyone present at some point while it ran, plus anyone who spoke in it, once each, in join order.
-  const names: string[] = [];
-  const add = (name: string) => {
-    if (!names.includes(name)) names.push(name);
-  };
-  for (const p of people) {
-    const overlaps = p.joinedAt <= endedAt && (p.leftAt === null || p.leftAt >= t.startedAt);
-    if (overlaps || segments.some((s) => s.participantId === p.participantId)) add(p.displayName);
-  }
-  for (const s of segments) add(s.displayName);
-  return renderMarkdown(
-    { roomName: t.roomName, roomSessionId: t.roomSessionId, startedAt: t.startedAt, endedAt, language: t.language, engine: t.engineId, participants: names },
-    segments,
-  );
-}
-
-function uploadErrorMessage(error: unknown): string {
-  if (error instanceof StorageError) return error.userMessage;
-  return error instanceof Error ? error.message : String(error);
+  return renderMarkdown(await transcriptHeader(db, t, segments), segments);
 }
 
 /**
- * Saves a stopped transcription: renders, uploads, and sets `ready` with its duration and the finished event, in one
- * transaction. A failed upload counts an attempt and schedules the next (state stays in_progress, `error` says why);
- * after the last it is `failed` with the reason and the failed event. The segments stay, so an admin can retry.
- * Claims the row first, so two instances (or the owner and the retry loop) never save it at once.
+ * Why an upload failed, in a short fixed description chosen by the storage error's code: shown on the transcript page
+ * and in the failed event, so never the storage service's own answer (it may hold anything).
+ */
+export function uploadFailureReason(error: unknown): string {
+  const code = error instanceof StorageError ? error.code : "unknown";
+  const reasons: Record<string, string> = {
+    no_such_bucket: "the bucket does not exist",
+    access_denied: "access was denied (check the key and what it may do)",
+    wrong_region: "the bucket is in another region",
+    unreachable: "the storage service could not be reached",
+    invalid_config: "the storage settings are not valid or not allowed (check the bucket's address)",
+    invalid_key: "the storage settings are not valid",
+  };
+  return reasons[code] ?? "the storage service answered with an error";
+}
+
+/**
+ * Saves a stopped transcription: renders, uploads, and moves it to `ready` with its duration and the finished event,
+ * in one transaction. A failed upload counts an attempt and moves it to `upload_retrying` until the next is due
+ * (`error` says why); after the last it is `upload_failed` with the reason and the failed event. The segments stay,
+ * so an admin can retry. Claims the row first, so two instances (or the owner and the retry loop) never save it at once.
  */
 export async function finalizeTranscription(db: Db, transcriptionId: string, opts: FinalizeOptions = {}): Promise<TranscriptionRow | undefined> {
   const now = opts.now ?? (() => new Date());
   const backoff = opts.backoffMs ?? UPLOAD_BACKOFF_MS;
+  // Never saved while this instance still holds accepted segments of it (a database outage): the owner saves it once they are stored.
+  if (unwrittenSegments(transcriptionId) > 0) return undefined;
   const claimedAt = now();
+  // Forced: the holder of the claim (the owner after its stop, an admin's retry). Else only when it is free to take.
   const [t] = await db
     .update(transcriptions)
-    .set({ nextUploadAt: new Date(claimedAt.getTime() + FINALIZE_CLAIM_MS), updatedAt: claimedAt })
-    .where(
-      and(
-        eq(transcriptions.id, transcriptionId),
-        eq(transcriptions.state, "in_progress"),
-        isNotNull(transcriptions.endedAt),
-        opts.force ? undefined : or(isNull(transcriptions.nextUploadAt), lte(transcriptions.nextUploadAt, claimedAt)),
-      ),
-    )
+    .set({ ...moveTo("claim"), claimedUntil: new Date(claimedAt.getTime() + FINALIZE_CLAIM_MS), updatedAt: claimedAt })
+    .where(and(eq(transcriptions.id, transcriptionId), opts.force ? eq(transcriptions.phase, "saving") : claimable(claimedAt)))
     .returning();
   if (!t) return undefined;
+
+  // Nothing was ever transcribed (the microphone failed, nobody spoke): no empty file is saved and nothing is called
+  // "ready"; it fails with that reason, which the list and the page show.
+  const [spoken] = await db.select({ id: transcriptSegments.id }).from(transcriptSegments).where(eq(transcriptSegments.transcriptionId, t.id)).limit(1);
+  if (!spoken) return failWithoutSpeech(db, t, now());
 
   const key = transcriptStorageKey(t);
   let failure: string | undefined;
@@ -108,18 +90,19 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
     const stored = JSON.parse(t.destination) as StoredDestination;
     await storageForDestination(stored.destination, stored.sealedFor).put(key, markdown, TRANSCRIPT_CONTENT_TYPES.md);
   } catch (error) {
-    failure = uploadErrorMessage(error);
+    failure = uploadFailureReason(error);
+    console.warn(`Transcript upload failed (transcription ${t.id}):`, error instanceof Error ? error.message : error);
   }
 
   const at = now();
   return db.transaction(async (tx) => {
     const base = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const };
     if (failure === undefined) {
-      const durationInSeconds = Math.max(0, Math.round((t.endedAt!.getTime() - t.startedAt.getTime()) / 1000));
+      const durationInSeconds = sessionSeconds(t.startedAt, t.endedAt!);
       const [ready] = await tx
         .update(transcriptions)
-        .set({ state: "ready", durationSeconds: durationInSeconds, storageKey: key, error: keptOnSave, nextUploadAt: null, updatedAt: at })
-        .where(and(eq(transcriptions.id, t.id), eq(transcriptions.state, "in_progress")))
+        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, error: keptOnSave, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+        .where(and(eq(transcriptions.id, t.id), mayMove("saved")))
         .returning();
       if (ready) {
         await enqueueEvent(tx, {
@@ -134,8 +117,15 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
     if (attempts <= backoff.length) {
       const [waiting] = await tx
         .update(transcriptions)
-        .set({ uploadAttempts: attempts, error: failure, nextUploadAt: new Date(at.getTime() + backoff[attempts - 1]), updatedAt: at })
-        .where(and(eq(transcriptions.id, t.id), eq(transcriptions.state, "in_progress")))
+        .set({
+          ...moveTo("upload_failed"),
+          uploadAttempts: attempts,
+          error: failure,
+          claimedUntil: null,
+          uploadDueAt: new Date(at.getTime() + backoff[attempts - 1]),
+          updatedAt: at,
+        })
+        .where(and(eq(transcriptions.id, t.id), mayMove("upload_failed")))
         .returning();
       console.warn(`Transcript upload failed (attempt ${attempts}, transcription ${t.id}); retrying: ${failure}`);
       return waiting;
@@ -143,13 +133,58 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
     const error = `The transcript could not be saved after ${attempts} attempts: ${failure}`;
     const [failed] = await tx
       .update(transcriptions)
-      .set({ state: "failed", uploadAttempts: attempts, error, nextUploadAt: null, updatedAt: at })
-      .where(and(eq(transcriptions.id, t.id), eq(transcriptions.state, "in_progress")))
+      .set({ ...moveTo("gave_up"), uploadAttempts: attempts, error, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+      .where(and(eq(transcriptions.id, t.id), mayMove("gave_up")))
       .returning();
     if (failed) await enqueueEvent(tx, { accountId: t.accountId, type: "transcription.failed", data: { ...base, status: "failed", error } });
     console.error(`Transcript upload failed for good (transcription ${t.id}): ${failure}`);
     return failed;
   });
+}
+
+export const NO_SPEECH_ERROR = "No speech was transcribed in this session (check the microphone), so no transcript was saved.";
+
+async function failWithoutSpeech(db: Db, t: TranscriptionRow, at: Date): Promise<TranscriptionRow | undefined> {
+  return db.transaction(async (tx) => {
+    const [failed] = await tx
+      .update(transcriptions)
+      .set({ ...moveTo("nothing_said"), durationSeconds: sessionSeconds(t.startedAt, t.endedAt!), error: NO_SPEECH_ERROR, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+      .where(and(eq(transcriptions.id, t.id), mayMove("nothing_said")))
+      .returning();
+    if (failed) {
+      const data = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const, status: "failed" as const, error: NO_SPEECH_ERROR };
+      await enqueueEvent(tx, { accountId: t.accountId, type: "transcription.failed", data });
+    }
+    return failed;
+  });
+}
+
+/**
+ * Keeps the owner's claim on a stopped transcription while `work` (flushing its engine streams, storing the segments
+ * that waited through a database outage) takes longer than the claim, so no other instance saves it without them.
+ */
+export async function holdFinalizeClaim(db: Db, transcriptionId: string, work: Promise<unknown>, everyMs = FINALIZE_CLAIM_MS / 3): Promise<void> {
+  let finished = false;
+  const done = work.finally(() => (finished = true));
+  while (!finished) {
+    await Promise.race([done.catch(() => {}), new Promise((r) => setTimeout(r, everyMs).unref?.())]);
+    if (finished) break;
+    const at = new Date();
+    await db
+      .update(transcriptions)
+      .set({ claimedUntil: new Date(at.getTime() + FINALIZE_CLAIM_MS), updatedAt: at })
+      .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.phase, "saving")))
+      .catch(() => {}); // the database is away: nobody else can save it either
+  }
+  await done;
+}
+
+/** Free to take: saving under a claim that ran out (its saver died), or waiting for a retry that is due. */
+function claimable(at: Date) {
+  return or(
+    and(eq(transcriptions.phase, "saving"), or(isNull(transcriptions.claimedUntil), lte(transcriptions.claimedUntil, at))),
+    and(eq(transcriptions.phase, "upload_retrying"), lte(transcriptions.uploadDueAt, at)),
+  );
 }
 
 /** Saves every stopped transcription whose next attempt is due (after a failed upload, or an owner that died while saving). */
@@ -158,14 +193,8 @@ export async function retryDueUploads(db: Db, opts: FinalizeOptions & { limit?: 
   const due = await db
     .select({ id: transcriptions.id })
     .from(transcriptions)
-    .where(
-      and(
-        eq(transcriptions.state, "in_progress"),
-        isNotNull(transcriptions.endedAt),
-        or(isNull(transcriptions.nextUploadAt), lte(transcriptions.nextUploadAt, at)),
-      ),
-    )
-    .orderBy(asc(transcriptions.nextUploadAt))
+    .where(claimable(at))
+    .orderBy(asc(transcriptions.uploadDueAt))
     .limit(opts.limit ?? 20);
   const done: TranscriptionRow[] = [];
   for (const { id } of due) {
@@ -176,8 +205,9 @@ export async function retryDueUploads(db: Db, opts: FinalizeOptions & { limit?: 
 }
 
 /**
- * An admin's retry from the dashboard: a `failed` transcription (or one waiting for its next attempt) is saved again
- * now from its kept segments, with a fresh round of retries. Returns the row after this attempt.
+ * An admin's retry (dashboard button, `POST /transcriptions/{id}/retry-upload`): a transcription whose save failed for
+ * good is saved again now from its kept segments, with a fresh round of retries. Another account's id is not found;
+ * any other phase is refused by the lifecycle table (409). Returns the row after this attempt.
  */
 export async function retryTranscriptUpload(db: Db, actor: Actor, transcriptionId: string, opts: FinalizeOptions = {}): Promise<TranscriptionRow> {
   requireAdmin(actor);
@@ -187,19 +217,19 @@ export async function retryTranscriptUpload(db: Db, actor: Actor, transcriptionI
     .from(transcriptions)
     .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.accountId, actor.accountId)));
   if (!t) throw notFound();
-  if (t.state === "ready") throw conflict("This transcript is already saved.");
-  if (!t.endedAt) throw conflict("This transcription is still running; it is saved when it stops.");
-  if (t.state === "failed" && t.uploadAttempts === 0) {
-    throw conflict(`This transcription failed before there was anything to save: ${t.error ?? "unknown reason"}`);
-  }
-  await db.transaction(async (tx) => {
-    await tx
+  const move = transition(t.phase, "admin_retry");
+  if (move.refused) throw lifecycleError(move.refused);
+  const claimed = await db.transaction(async (tx) => {
+    const [row] = await tx
       .update(transcriptions)
       // Claimed for this call (the forced finalize below), so the retry loop does not save it at the same time.
-      .set({ state: "in_progress", uploadAttempts: 0, nextUploadAt: new Date(Date.now() + FINALIZE_CLAIM_MS), updatedAt: new Date() })
-      .where(eq(transcriptions.id, t.id));
-    await recordAudit(tx, actor, { action: "transcription.upload_retried", targetType: "transcription", targetId: t.id, details: { previousError: t.error } });
+      .set({ ...moveTo("admin_retry"), uploadAttempts: 0, claimedUntil: new Date(Date.now() + FINALIZE_CLAIM_MS), uploadDueAt: null, updatedAt: new Date() })
+      .where(and(eq(transcriptions.id, t.id), mayMove("admin_retry")))
+      .returning();
+    if (row) await recordAudit(tx, actor, { action: "transcription.upload_retried", targetType: "transcription", targetId: t.id, details: { previousError: t.error } });
+    return row;
   });
+  if (!claimed) throw lifecycleError("not_failed"); // another admin's retry came first
   const after = await finalizeTranscription(db, t.id, { ...opts, force: true });
   if (after) return after;
   const [row] = await db.select().from(transcriptions).where(eq(transcriptions.id, t.id));

@@ -51,11 +51,21 @@ async function expireAbsent(db: Db, sessionId: string, roomId: string) {
   await leaveGone(db, sessionId, roomId, absent);
 }
 
+/**
+ * Participants who are gone without saying so leave as of when they were last heard from (so the transcript ends at
+ * the last sign of life, not when the absence was noticed), earliest first.
+ */
 async function leaveGone(db: Db, sessionId: string, roomId: string, participantIds: string[]) {
   if (participantIds.length === 0) return;
   const [room] = await db.select().from(rooms).where(eq(rooms.id, roomId));
   if (!room) return;
-  for (const participantId of participantIds) await leaveParticipant(db, room, participantId, { sessionId });
+  const rt = ownedRuntimes().get(sessionId);
+  const gone = participantIds
+    .map((participantId) => ({ participantId, at: rt?.lastSignOfLifeMs(participantId) }))
+    .sort((a, b) => (a.at ?? Infinity) - (b.at ?? Infinity));
+  for (const { participantId, at } of gone) {
+    await leaveParticipant(db, room, participantId, { sessionId, at: at === undefined ? undefined : new Date(at) });
+  }
 }
 
 /**
@@ -83,7 +93,7 @@ export async function cutOverdueTranscriptions(db: Db, now = new Date()): Promis
     .select()
     .from(transcriptions)
     .where(
-      and(eq(transcriptions.state, "in_progress"), isNull(transcriptions.endedAt), lte(transcriptions.startedAt, new Date(now.getTime() - MAX_TRANSCRIPTION_MS))),
+      and(eq(transcriptions.phase, "running"), lte(transcriptions.startedAt, new Date(now.getTime() - MAX_TRANSCRIPTION_MS))),
     );
   for (const t of overdue) {
     const [session] = await db.select().from(roomSessions).where(eq(roomSessions.id, t.roomSessionId));
@@ -113,7 +123,7 @@ export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date
     const rt = owned.get(id);
     // Lost the lease (a long pause let another instance take over): stop driving that session here.
     if (rt && !held.has(id)) {
-      rt.abandon();
+      rt.abandon({ keepQueuedSegments: true });
       owned.delete(id);
     }
   }

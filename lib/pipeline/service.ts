@@ -1,24 +1,26 @@
 // The live pipeline as the route handlers use it: join, leave, host commands, audio ingest and room state, tying the database to the owning instance's runtime.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
 import { rooms } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, RetryLaterError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
 import { chooseSpeechEngine, configuredSpeechEngineStatuses } from "@/lib/speech/status";
 import { enginesForLanguage, getSpeechEngine } from "@/lib/speech/registry";
 import { recordEngineError } from "@/lib/pipeline/engine-errors";
-import { finalizeTranscription } from "@/lib/pipeline/finalize";
+import { finalizeTranscription, holdFinalizeClaim } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
 import { toSingleLine } from "@/lib/transcripts/render";
 import { SessionRuntime, type ChunkOutcome } from "@/lib/pipeline/session/runtime";
+import type { SegmentQueueLimits } from "@/lib/pipeline/session/segment-queue";
 import {
   commandTranscription,
   getOpenSession,
   joinSession,
+  lastSignOfLife,
   leaveSession,
   ownedElsewhere,
   presentParticipants,
@@ -31,12 +33,40 @@ import {
 
 // Kept on globalThis: Next.js may load this module more than once in one server process.
 const key = Symbol.for("verbatim.pipeline-runtime");
-type State = { runtimes: Map<string, SessionRuntime>; tasks: Set<Promise<unknown>>; loading: Map<string, Promise<SessionRuntime>> };
+type State = {
+  runtimes: Map<string, SessionRuntime>;
+  tasks: Set<Promise<unknown>>;
+  loading: Map<string, Promise<SessionRuntime>>;
+  /** The last transcription state published per room id, so a runtime can republish it with a new `degraded` without the database. */
+  published: Map<string, LiveTranscriptionState>;
+  queueLimits?: SegmentQueueLimits;
+  /** Set at SIGTERM: no new session or runtime starts on this instance. */
+  shuttingDown?: boolean;
+};
 type Holder = { [key]?: State };
 function state(): State {
   const holder = globalThis as Holder;
-  holder[key] ??= { runtimes: new Map(), tasks: new Set(), loading: new Map() };
+  holder[key] ??= { runtimes: new Map(), tasks: new Set(), loading: new Map(), published: new Map() };
   return holder[key];
+}
+
+/** From now on this instance takes no new session, participant or audio (503 with Retry-After): it is stopping. */
+export function beginPipelineShutdown() {
+  state().shuttingDown = true;
+}
+
+function assertNotShuttingDown() {
+  if (state().shuttingDown) {
+    throw new RetryLaterError("unavailable", "This server is restarting; send the request again shortly.", SHUTDOWN_RETRY_AFTER_SECONDS, "shutting_down");
+  }
+}
+
+/** How soon a client refused during shutdown should try again (a restart, or another instance taking over). */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
+/** Smaller segment-queue bounds for runtimes created from now on (tests of a full queue). */
+export function setSegmentQueueLimitsForTests(limits: SegmentQueueLimits | undefined) {
+  state().queueLimits = limits;
 }
 
 /** Runs background work (flushing tracks, saving transcripts) and keeps it visible to settlePipelineTasks. */
@@ -74,6 +104,11 @@ export async function engineReadiness(language: string): Promise<EngineReadiness
 function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "roomName">): SessionRuntime {
   return new SessionRuntime(session.id, { id: room.id, accountId: room.accountId, roomName: room.roomName }, {
     db: getDb,
+    segmentQueueLimits: state().queueLimits,
+    onDegradedChange: (degraded) => {
+      const last = state().published.get(room.id);
+      if (last) publishState(room, { ...last, degraded });
+    },
     engine: (engineId, language) => {
       if (engineId) return getSpeechEngine(engineId);
       const [first] = enginesForLanguage(language);
@@ -90,6 +125,7 @@ function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "
  * lease taken over from a dead instance). Refuses when another live instance holds the lease.
  */
 export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRuntime> {
+  assertNotShuttingDown();
   const s = state();
   const existing = s.runtimes.get(session.id);
   if (existing && !existing.closed) return existing;
@@ -99,9 +135,12 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
       if (!(await acquireLease(db, session.id))) throw ownedElsewhere(session);
       const [room] = await db.select().from(rooms).where(eq(rooms.id, session.roomId));
       const rt = newRuntime(session, room);
+      const lastAlive = (await lastSignOfLife(db, session)).getTime();
       for (const p of await presentParticipants(db, session.id)) {
         rt.upsertParticipant(p, { rejoin: false });
-        rt.participants.get(p.participantId)!.active = false;
+        const restored = rt.participants.get(p.participantId)!;
+        restored.active = false;
+        restored.restoredSeenMs = lastAlive;
       }
       const running = await runningTranscription(db, session.id);
       if (running) rt.startRunning(running);
@@ -129,7 +168,7 @@ function applyChange(rt: SessionRuntime | undefined, db: Db, change: Transcripti
   if (change.kind === "stopped") {
     trackTask(
       (async () => {
-        await rt?.stopRunning(t.id);
+        await holdFinalizeClaim(db, t.id, rt?.stopRunning(t.id) ?? Promise.resolve());
         await finalizeTranscription(db, t.id, { force: true });
       })(),
     );
@@ -141,15 +180,18 @@ export async function roomTranscriptionState(db: Db, room: Room, session?: Sessi
   const settings = await getEffectiveRoomSettings(db, room);
   const open = session === undefined ? await getOpenSession(db, room.id) : session;
   const running = open ? await runningTranscription(db, open.id) : undefined;
+  const rt = open ? state().runtimes.get(open.id) : undefined;
   return {
     state: running ? "in_progress" : "idle",
     transcriptionId: running?.id ?? null,
     startTrigger: settings.effective.enabled ? settings.effective.startTrigger : "none",
     language: settings.effective.language,
+    degraded: rt?.degraded() ?? null,
   };
 }
 
-function publishState(room: Room, transcription: LiveTranscriptionState) {
+function publishState(room: Pick<Room, "id">, transcription: LiveTranscriptionState) {
+  state().published.set(room.id, transcription);
   publishLive(room.id, { type: "state", data: { transcription } });
 }
 
@@ -176,6 +218,7 @@ export type JoinParticipantInput = { participantId?: string; displayName: string
 
 /** A participant joins the room: opens the session with the first join and applies the trigger. */
 export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput, proof: ParticipantProof) {
+  assertNotShuttingDown();
   const participantId = input.participantId ?? `p-${randomBytes(9).toString("base64url")}`;
   const role = verifyRoomKey(room, input.roomKey) ? "host" : "guest";
   await configuredSpeechEngineStatuses(); // warm the cached checks here, not inside the transaction that holds the room's lock
@@ -204,14 +247,20 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
   };
 }
 
-/** A participant leaves (idempotent); the last leave ends the session and saves its transcript. */
-export async function leaveParticipant(db: Db, room: Room, participantId: string, opts: { sessionId?: string } = {}) {
-  const result = await leaveSession(db, { room, participantId, sessionId: opts.sessionId });
+/**
+ * A participant leaves (idempotent); the last leave ends the session and saves its transcript. `at`: when they were
+ * last heard from, for a leave made on their behalf; `ignoreLease`: the room is being deleted, whoever holds it.
+ */
+export async function leaveParticipant(db: Db, room: Room, participantId: string, opts: { sessionId?: string; at?: Date; ignoreLease?: boolean } = {}) {
+  const result = await leaveSession(db, { room, participantId, sessionId: opts.sessionId, at: opts.at, ignoreLease: opts.ignoreLease });
   if (!result.session) return result;
   const rt = state().runtimes.get(result.session.id);
   if (result.left) rt?.participantLeft(participantId);
   applyChange(rt, db, result.change);
-  if (result.sessionEnded) dropRuntime(result.session.id);
+  if (result.sessionEnded) {
+    dropRuntime(result.session.id);
+    state().published.delete(room.id);
+  }
   if (result.change) publishState(room, await roomTranscriptionState(db, room));
   return result;
 }
@@ -265,4 +314,19 @@ export async function participantIsHost(db: Db, room: Room, participantId: strin
   const session = await getOpenSession(db, room.id);
   if (!session || session.id !== sessionId) return false;
   return (await presentParticipants(db, session.id)).some((p) => p.participantId === participantId && p.role === "host");
+}
+
+/**
+ * Ends the open session of a room that is being deleted, at once: everyone present leaves (with the usual events),
+ * which stops its transcription and saves the transcript. Without this the session would go on until the idle timeout,
+ * its participants answered 404.
+ */
+export async function endSessionOfDeletedRoom(db: Db, accountId: string, roomId: string): Promise<void> {
+  const [room] = await db.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.accountId, accountId)));
+  if (!room) return;
+  const session = await getOpenSession(db, room.id);
+  if (!session) return;
+  for (const p of await presentParticipants(db, session.id)) {
+    await leaveParticipant(db, room, p.participantId, { sessionId: session.id, ignoreLease: true });
+  }
 }

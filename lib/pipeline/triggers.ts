@@ -27,7 +27,7 @@ export const TRIGGER_EVENT_TYPES: readonly TriggerEventType[] = [
   "session-cut",
 ];
 
-export type TriggerDecision = { action: "start" | "stop" | "none"; refused?: string };
+export type TriggerDecision = { action: "start" | "stop" | "none"; refused?: TriggerRefusal };
 
 /** The room's effective settings; `enabled: false` is transcription turned off (account or room). */
 export type TriggerSettings = { enabled: boolean; trigger: StartTrigger };
@@ -44,6 +44,18 @@ export const REFUSALS = {
   notRunning: "Transcription is not running.",
   cut: "This session reached the 12-hour limit; its transcript has been saved.",
 } as const;
+export type TriggerRefusal = keyof typeof REFUSALS;
+
+/** How each refusal is answered: who may not (403) or what cannot be now (409). Chosen by the code, never the text. */
+export const REFUSAL_KIND: Record<TriggerRefusal, "forbidden" | "conflict"> = {
+  disabled: "conflict",
+  none: "conflict",
+  automatic: "forbidden",
+  notHost: "forbidden",
+  alreadyRunning: "conflict",
+  notRunning: "conflict",
+  cut: "conflict",
+};
 
 type Rule = {
   triggers: readonly TableTrigger[] | "any";
@@ -74,17 +86,17 @@ export const TRIGGER_RULES: readonly Rule[] = [
 
   // Commands by hand. Order matters: the most basic reason to refuse comes first.
   ...(["host-start", "host-stop", "non-host-start", "non-host-stop"] as const).flatMap((event): Rule[] => [
-    { triggers: ["disabled"], event, state: "any", decision: { action: "none", refused: REFUSALS.disabled } },
-    { triggers: ["none"], event, state: "any", decision: { action: "none", refused: REFUSALS.none } },
-    { triggers: AUTOMATIC, event, state: "any", decision: { action: "none", refused: REFUSALS.automatic } },
+    { triggers: ["disabled"], event, state: "any", decision: { action: "none", refused: "disabled" } },
+    { triggers: ["none"], event, state: "any", decision: { action: "none", refused: "none" } },
+    { triggers: AUTOMATIC, event, state: "any", decision: { action: "none", refused: "automatic" } },
   ]),
-  { triggers: ["manual"], event: "non-host-start", state: "any", decision: { action: "none", refused: REFUSALS.notHost } },
-  { triggers: ["manual"], event: "non-host-stop", state: "any", decision: { action: "none", refused: REFUSALS.notHost } },
-  { triggers: ["manual"], event: "host-start", state: ["cut"], decision: { action: "none", refused: REFUSALS.cut } },
-  { triggers: ["manual"], event: "host-start", state: ["running"], decision: { action: "none", refused: REFUSALS.alreadyRunning } },
+  { triggers: ["manual"], event: "non-host-start", state: "any", decision: { action: "none", refused: "notHost" } },
+  { triggers: ["manual"], event: "non-host-stop", state: "any", decision: { action: "none", refused: "notHost" } },
+  { triggers: ["manual"], event: "host-start", state: ["cut"], decision: { action: "none", refused: "cut" } },
+  { triggers: ["manual"], event: "host-start", state: ["running"], decision: { action: "none", refused: "alreadyRunning" } },
   { triggers: ["manual"], event: "host-start", state: ["stopped"], decision: { action: "start" } },
   { triggers: ["manual"], event: "host-stop", state: ["running"], decision: { action: "stop" } },
-  { triggers: ["manual"], event: "host-stop", state: ["stopped", "cut"], decision: { action: "none", refused: REFUSALS.notRunning } },
+  { triggers: ["manual"], event: "host-stop", state: ["stopped", "cut"], decision: { action: "none", refused: "notRunning" } },
 ];
 
 /** What to do with transcription when `event` happens in a room with `settings` while it is in `state`. */

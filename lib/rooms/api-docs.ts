@@ -4,7 +4,7 @@ import { registerApiRoute } from "@/lib/api/openapi";
 import { transcriptionLanguages } from "@/lib/speech/languages";
 import { startTriggers } from "@/lib/settings/types";
 import { roomModes } from "@/lib/db/schema/rooms";
-import { createMeetingSchema, getMeetingQuerySchema, listMeetingsQuerySchema, meetingParamsSchema } from "./validation";
+import { createMeetingSchema, getMeetingQuerySchema, listMeetingsQuerySchema, meetingParamsSchema, updateMeetingSchema } from "./validation";
 import { s3ChecksumModes } from "@/lib/s3-checksum-modes";
 
 const adminScoped =
@@ -20,6 +20,7 @@ const createdMeeting = z.object({
 });
 
 const meeting = createdMeeting.extend({
+  title: z.string().nullable().describe("Extension: the room's human name (set with title on POST or PATCH); null when untitled"),
   roomMode: z.enum(roomModes),
   isLocked: z.boolean(),
   liveTranscription: z.object({
@@ -86,6 +87,18 @@ registerApiRoute({
   params: meetingParamsSchema,
   query: getMeetingQuerySchema,
   responses: { 200: { description: "The room", schema: meeting } },
+});
+
+registerApiRoute({
+  method: "patch",
+  path: "/meetings/{meetingId}",
+  operationId: "renameMeeting",
+  summary: "Rename a room",
+  description: "Extension: sets the room's human `title` (null or an empty string clears it). Other fields cannot change after creation. " + adminScoped,
+  tags: ["Meetings"],
+  params: meetingParamsSchema,
+  body: updateMeetingSchema,
+  responses: { 200: { description: "The room", schema: meeting }, 415: { description: "The body is not sent as application/json" } },
 });
 
 registerApiRoute({

@@ -30,6 +30,7 @@ export function createdMeetingJson(room: Room, opts: { hostRoomUrl: boolean }): 
 export function meetingJson(room: Room, opts: { hostRoomUrl: boolean }) {
   return {
     ...createdMeetingJson(room, opts),
+    title: room.title,
     roomMode: room.roomMode,
     isLocked: room.isLocked,
     liveTranscription: {

@@ -8,7 +8,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/actor";
-import { assertRoomOpen, createRoom, deleteRoom, getRoom, getRoomByName, hostRoomUrl, isRoomOpen, listRooms, ROOM_GRACE_MS, roomLinksFor, roomUrl, verifyRoomKey } from "./rooms";
+import { assertRoomOpen, createRoom, deleteRoom, getRoom, getRoomByName, hostRoomUrl, isRoomOpen, listRooms, renameRoom, ROOM_GRACE_MS, roomLinksFor, roomUrl, verifyRoomKey } from "./rooms";
 import { countSessionsByRoom } from "./session-counts";
 import { createMeetingSchema, createRoomFormSchema } from "./validation";
 
@@ -135,6 +135,21 @@ describeEachDatabase("rooms", (handle) => {
     await expect(deleteRoom(db(), admin, room.id)).rejects.toThrow(/doesn't exist/);
     const listed = await listRooms(db(), admin.accountId, { limit: 100 });
     expect(listed.rooms.map((r) => r.id)).not.toContain(room.id);
+  });
+
+  it("finds rooms by title or name, literally and case-insensitively, and renames them (members may not)", async () => {
+    const { room: weekly } = await createRoom(db(), admin, createMeetingSchema.parse({ endDate: future(), title: "Weekly Sync" }));
+    const { room: plain } = await createRoom(db(), admin, createMeetingSchema.parse({ endDate: future(), roomNamePrefix: "standup" }));
+    await createRoom(db(), other, createMeetingSchema.parse({ endDate: future(), title: "Weekly sync elsewhere" }));
+    const ids = async (search: string) => (await listRooms(db(), admin.accountId, { limit: 100, search })).rooms.map((r) => r.id);
+    expect(await ids("weekly")).toEqual([weekly.id]);
+    expect(await ids("STANDUP")).toEqual([plain.id]);
+    expect(await ids("%")).toEqual([]);
+    expect(await ids("_")).toEqual([]);
+    await expect(renameRoom(db(), member, weekly.id, "Nope")).rejects.toThrow(/Only account admins/);
+    expect((await renameRoom(db(), admin, weekly.id, "Board review")).title).toBe("Board review");
+    expect(await ids("weekly")).toEqual([]);
+    expect(await ids("board")).toEqual([weekly.id]);
   });
 
   it("counts 0 sessions per room until the pipeline's sessions table exists", async () => {

@@ -1,6 +1,6 @@
 // Rooms (the API's meetings): create, list, read and delete within an account; look-ups the pipeline uses to open sessions.
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, ilike, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rooms, type RoomRow } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
@@ -52,6 +52,7 @@ export async function createRoom(db: Db, actor: Actor, input: CreateMeetingInput
         id,
         accountId: actor.accountId,
         roomName,
+        title: input.title ?? null,
         roomKeySealed: sealSecret(roomKey, keyring, roomKeyAad(id)),
         roomMode: input.roomMode,
         isLocked: input.isLocked,
@@ -84,9 +85,29 @@ export async function createRoom(db: Db, actor: Actor, input: CreateMeetingInput
   return { room, roomKey };
 }
 
-/** One page of the account's live rooms, newest first; `nextCursor` is null on the last page. */
-export async function listRooms(db: Db, accountId: string, page: { cursor?: string; limit: number }): Promise<{ rooms: Room[]; nextCursor: string | null }> {
+/** Renames a room (its human title); null clears it. */
+export async function renameRoom(db: Db, actor: Actor, roomId: string, title: string | null): Promise<Room> {
+  requireAdmin(actor);
+  const room = await getRoom(db, actor.accountId, roomId);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(rooms).set({ title }).where(eq(rooms.id, room.id)).returning();
+    await recordAudit(tx, actor, { action: "room.renamed", targetType: "room", targetId: room.id, details: { roomName: room.roomName, title } });
+    return row;
+  });
+}
+
+/**
+ * One page of the account's live rooms, newest first; `nextCursor` is null on the last page. `search` keeps the
+ * rooms whose title or name contains it (case-insensitive, taken literally).
+ */
+export async function listRooms(
+  db: Db,
+  accountId: string,
+  page: { cursor?: string; limit: number; search?: string },
+): Promise<{ rooms: Room[]; nextCursor: string | null }> {
   const after = page.cursor ? decodeMeetingCursor(page.cursor) : undefined;
+  const search = page.search?.trim();
+  const like = search ? `%${search.replace(/[\\%_]/g, "\\$&")}%` : undefined;
   const rows = await db
     .select()
     .from(rooms)
@@ -94,6 +115,7 @@ export async function listRooms(db: Db, accountId: string, page: { cursor?: stri
       and(
         eq(rooms.accountId, accountId),
         isNull(rooms.deletedAt),
+        like ? or(ilike(rooms.title, like), ilike(rooms.roomName, like)) : undefined,
         after ? or(lt(rooms.createdAt, after.createdAt), and(eq(rooms.createdAt, after.createdAt), lt(rooms.id, after.id))) : undefined,
       ),
     )

@@ -1,5 +1,5 @@
 // How many sessions each room has held: the seam between rooms and the pipeline's sessions table.
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray, isNull } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/lib/db/client";
 import * as schema from "@/lib/db/schema";
@@ -25,4 +25,14 @@ export async function countSessionsByRoom(db: Db, accountId: string, roomIds: st
     .groupBy(table.roomId);
   for (const row of rows) counts.set(String(row.roomId), Number(row.n));
   return counts;
+}
+
+/** The rooms, among these, where a session is running now (someone is in the room). */
+export async function liveRoomIds(db: Db, accountId: string, roomIds: string[]): Promise<Set<string>> {
+  if (roomIds.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ roomId: schema.roomSessions.roomId })
+    .from(schema.roomSessions)
+    .where(and(eq(schema.roomSessions.accountId, accountId), inArray(schema.roomSessions.roomId, roomIds), isNull(schema.roomSessions.endedAt)));
+  return new Set(rows.map((r) => r.roomId));
 }

@@ -62,6 +62,14 @@ export const liveTranscriptionSchema = z.object({
   destination: destinationSchema.nullable().optional(),
 });
 
+/** A room's or transcript's human name: one line of text, or null/"" for none. */
+export const titleSchema = z
+  .string({ error: "The title must be a string" })
+  .max(120, "Use at most 120 characters")
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "The title must be one line of plain text, without control characters")
+  .transform((s) => s.trim() || null)
+  .nullable();
+
 export const createMeetingSchema = z.object({
   endDate: z.iso
     .datetime({ offset: true, error: "Give the end date as an ISO-8601 date and time, such as 2026-12-01T12:00:00Z" })
@@ -75,6 +83,8 @@ export const createMeetingSchema = z.object({
     .string({ error: "The room name prefix must be a string" })
     .regex(roomNamePrefixPattern, "Use up to 39 lowercase letters and digits")
     .optional(),
+  // Extension: a human name shown on the Rooms page and as the title of the room's transcripts.
+  title: titleSchema.optional(),
   roomMode: z.enum(roomModes, { error: 'Use "normal" or "group"' }).default("normal"),
   isLocked: z.boolean({ error: "Use true or false" }).default(false),
   fields: z.array(z.enum(meetingFields, { error: 'The only extra field is "hostRoomUrl"' })).optional(),
@@ -104,6 +114,7 @@ export const createRoomFormSchema = z.preprocess((raw) => {
   return {
     endDate: blank(f.endDate) ?? "",
     roomNamePrefix: blank(f.roomNamePrefix),
+    title: typeof f.title === "string" ? f.title : undefined,
     roomMode: blank(f.roomMode),
     isLocked: f.isLocked === "on" || f.isLocked === "true" || f.isLocked === true,
     liveTranscription: hasBlock ? { language, startTrigger, vocabulary, destination } : undefined,
@@ -119,6 +130,12 @@ export const listMeetingsQuerySchema = z.object({
     .max(100, "Use a whole number from 1 to 100")
     .default(50),
 });
+
+/** PATCH /meetings/{meetingId}: what may change after creation. */
+export const updateMeetingSchema = z.object({ title: titleSchema });
+
+/** The Rooms page's rename form. */
+export const renameRoomFormSchema = z.object({ roomId: z.uuid(), title: titleSchema });
 
 // Any string: a malformed id answers 404 like a missing one, not 400.
 export const meetingParamsSchema = z.object({ meetingId: z.string() });

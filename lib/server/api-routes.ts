@@ -4,5 +4,6 @@ import "@/lib/transcripts/api-docs";
 import "@/lib/webhooks/api-docs";
 import "@/lib/pipeline/api-docs";
 import "@/lib/summaries/api-docs";
+import "@/lib/usage/api-docs";
 
 export {};

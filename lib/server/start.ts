@@ -1,6 +1,7 @@
 // Starts the background work of a server process (job queue workers, session recovery); each feature adds its part here.
 import { appEnv } from "@/lib/config/env";
-import { getDbHandle } from "@/lib/db/client";
+import { getDbHandle, type Db } from "@/lib/db/client";
+import { shutdownPipeline } from "@/lib/pipeline/shutdown";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
 import { startPipelineJobs } from "@/lib/jobs/pipeline-jobs";
 import { startRetentionJob, stopRetentionJob } from "@/lib/jobs/retention";
@@ -24,13 +25,11 @@ export async function startBackgroundWork(): Promise<void> {
       stopRetentionJob();
       await Promise.all([webhooks.stop(), summaries.stop()]);
     };
-    // Finish attempts in flight (at most the 5 s send timeout) before the process exits; the rest waits in the database.
+    // Next.js's own handler would exit at once (start.ts sets NEXT_MANUAL_SIG_HANDLE to turn it off): this one first
+    // lets live sessions store their last words and hand their leases back, then finishes webhook attempts in flight
+    // (at most the 5 s send timeout); the rest waits in the database. All within the grace period.
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.once(signal, () => {
-        stop()
-          .catch((error) => console.error("Stopping background work failed:", error))
-          .finally(() => process.exit(0));
-      });
+      process.once(signal, () => void shutDown(handle.db, stop, signal));
     }
     return { stop };
   })();
@@ -43,4 +42,27 @@ export async function stopBackgroundWork(): Promise<void> {
   const running = holder[key];
   delete holder[key];
   if (running) await (await running).stop();
+}
+
+/** The graceful exit: live sessions first (they hold words not yet stored), then the workers; forced at the grace period's end. */
+async function shutDown(db: Db, stopWorkers: () => Promise<void>, signal: NodeJS.Signals) {
+  const graceMs = appEnv().VERBATIM_SHUTDOWN_GRACE_SECONDS * 1000;
+  const started = Date.now();
+  setTimeout(() => {
+    console.error(`Shutdown took longer than VERBATIM_SHUTDOWN_GRACE_SECONDS (${graceMs / 1000} s); exiting now.`);
+    process.exit(1);
+  }, graceMs).unref();
+  console.log(`${signal}: refusing new audio, flushing live sessions (up to ${graceMs / 1000} s)…`);
+  try {
+    // Most of the grace goes to the sessions; the workers' stop needs a few seconds at most.
+    const report = await shutdownPipeline(db, { graceMs: Math.max(1_000, graceMs - 6_000) });
+    console.log(
+      `Live sessions: ${report.flushed}/${report.sessions} flushed and stored, ${report.released} lease(s) handed back${report.timedOut ? " (the grace period ran out)" : ""}.`,
+    );
+  } catch (error) {
+    console.error("Flushing live sessions at shutdown failed:", error);
+  }
+  await stopWorkers().catch((error) => console.error("Stopping background work failed:", error));
+  console.log(`Stopped in ${Date.now() - started} ms.`);
+  process.exit(0);
 }

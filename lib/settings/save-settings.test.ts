@@ -90,7 +90,8 @@ describeEachDatabase("account transcription settings", (handle) => {
       retentionDays: "30",
     });
     expect(settings).toMatchObject({ enabled: false, startTrigger: "automatic-2nd-participant", storage: "hosted", retentionDays: 30 });
-    expect(changes.map((c) => c.field)).toContain("enabled");
+    // Only what differs from the defaults is recorded: the language was left on its default.
+    expect(changes.map((c) => c.field).sort()).toEqual(["enabled", "retentionDays", "startTrigger"]);
     expect(await getTranscriptionSettingsView(db(), admin.accountId)).toEqual(settings);
     expect(await getAccountTranscriptionSettings(db(), admin.accountId)).toEqual({
       enabled: false,
@@ -101,8 +102,8 @@ describeEachDatabase("account transcription settings", (handle) => {
     });
     const [entry] = await listSettingsAudit(db(), admin.accountId);
     expect(entry.actor).toBe("ana@example.com");
-    expect(entry.changes).toContain("Transcription set to Off");
-    expect(entry.changes).toContain("Start trigger set to Auto-start (2 people)");
+    expect(entry.changes).toContain("Transcription: On → Off");
+    expect(entry.changes).toContain("Start trigger: Manual → Auto-start (2 people)");
     expect(entry.changes).toContain("Delete transcripts after set to 30 days");
   });
 
@@ -236,9 +237,21 @@ describeEachDatabase("account transcription settings", (handle) => {
     for (const answer of [wrongKey, noBucket, closed]) expect(JSON.stringify(answer)).not.toContain(secret);
   });
 
-  it("switching to hosted storage removes the stored credentials", async () => {
-    const { changes } = await saveAccountSettings(db(), admin, { enabled: "on", startTrigger: "manual", language: "en", storage: "hosted", bucket: "ignored" });
-    expect(changes).toContainEqual({ field: "secretAccessKey", change: "removed" });
+  it("switching to hosted storage keeps the bucket settings unused for a switch back, and removes them only when asked", async () => {
+    const before = await handle().execute("select s3_bucket, s3_secret_sealed from account_settings where account_id = $1", [admin.accountId]);
+    expect(before[0].s3_bucket).not.toBeNull();
+    const kept = await saveAccountSettings(db(), admin, { enabled: "on", startTrigger: "manual", language: "en", storage: "hosted", bucket: "ignored" });
+    const fields = kept.changes.map((c) => c.field);
+    expect(fields).toContain("storage");
+    for (const bucketField of ["bucket", "region", "accessKeyId", "endpoint", "secretAccessKey"]) expect(fields).not.toContain(bucketField);
+    expect(kept.settings.bucket).toBe(before[0].s3_bucket);
+    expect(kept.settings.secretSet).toBe(true);
+    expect((await getAccountTranscriptionSettings(db(), admin.accountId)).destination).toEqual({ provider: "hosted" });
+    const [still] = await handle().execute("select s3_bucket, s3_secret_sealed from account_settings where account_id = $1", [admin.accountId]);
+    expect(still).toEqual(before[0]);
+
+    const removed = await saveAccountSettings(db(), admin, { enabled: "on", startTrigger: "manual", language: "en", storage: "hosted", removeBucket: "on" });
+    expect(removed.changes).toContainEqual({ field: "secretAccessKey", change: "removed" });
     const [raw] = await handle().execute("select s3_bucket, s3_secret_sealed from account_settings where account_id = $1", [admin.accountId]);
     expect(raw).toEqual({ s3_bucket: null, s3_secret_sealed: null });
     expect((await listSettingsAudit(db(), admin.accountId))[0].changes).toContain("Secret access key removed");

@@ -120,7 +120,8 @@ function display(field: AuditedField, view: TranscriptionSettingsView): string |
 
 /**
  * Validates and stores the form. Admins only. A blank secret keeps the stored one; a new one is sealed with the
- * account id as associated data. Choosing hosted storage clears the bucket settings and the secret.
+ * account id as associated data. Choosing hosted storage keeps the bucket settings and the secret (unused, for a
+ * switch back) unless `removeBucket` asks to remove them.
  * Returns the new view (without the secret) and the changes recorded in the audit log.
  */
 export async function saveAccountSettings(
@@ -158,9 +159,13 @@ export async function saveAccountSettings(
           { path: "secretAccessKey", message: "Enter the secret access key that belongs to this access key id" },
         ]);
       }
-    } else if (existing?.s3SecretSealed) {
-      secretChange = "removed";
+    } else if (form.removeBucket) {
+      if (existing?.s3SecretSealed) secretChange = "removed";
+    } else {
+      secretSealed = existing?.s3SecretSealed ?? null;
     }
+    // What the bucket fields become: the form's with S3, the stored ones (kept) or none (removed) with hosted.
+    const keep = !useS3 && !form.removeBucket;
 
     const values = {
       accountId: actor.accountId,
@@ -169,12 +174,12 @@ export async function saveAccountSettings(
       language: form.language,
       vocabulary: form.vocabulary,
       storage: form.storage,
-      s3Bucket: useS3 ? form.bucket! : null,
-      s3Region: useS3 ? form.region! : null,
-      s3AccessKeyId: useS3 ? form.accessKeyId! : null,
+      s3Bucket: useS3 ? form.bucket! : keep ? (existing?.s3Bucket ?? null) : null,
+      s3Region: useS3 ? form.region! : keep ? (existing?.s3Region ?? null) : null,
+      s3AccessKeyId: useS3 ? form.accessKeyId! : keep ? (existing?.s3AccessKeyId ?? null) : null,
       s3SecretSealed: secretSealed,
-      s3Endpoint: useS3 ? (form.endpoint ?? null) : null,
-      s3ChecksumMode: useS3 ? form.checksumMode : "whenRequired",
+      s3Endpoint: useS3 ? (form.endpoint ?? null) : keep ? (existing?.s3Endpoint ?? null) : null,
+      s3ChecksumMode: useS3 ? form.checksumMode : keep ? (existing?.s3ChecksumMode ?? "whenRequired") : "whenRequired",
       retentionDays: form.retentionDays ?? null,
       updatedAt: new Date(),
       updatedByUserId: actor.userId,
@@ -190,8 +195,8 @@ export async function saveAccountSettings(
     for (const field of Object.keys(fieldLabels) as AuditedField[]) {
       const from = display(field, before);
       const to = display(field, after);
-      // A first save records every value it sets, so the log shows the whole configuration from the start.
-      if (from !== to || (!existing && to !== null)) changes.push({ field, from: existing ? from : null, to });
+      // Against the product defaults on a first save: the log lists what someone chose, not defaults nobody touched.
+      if (from !== to) changes.push({ field, from, to });
     }
     if (secretChange) changes.push({ field: "secretAccessKey", change: secretChange });
     if (changes.length > 0) {

@@ -44,6 +44,8 @@ export const settingsFormSchema = s3FieldsSchema.extend({
   // A text box, one word or phrase per line; absent means none.
   vocabulary: z.preprocess((v) => (v === undefined || v === null ? [] : vocabularyFromText(v)), vocabularySchema),
   storage: z.enum(["hosted", "s3"], { error: 'Choose "Hosted" or "Your S3 bucket"' }),
+  // With hosted storage the saved bucket settings are kept for a later switch back, unless this asks to remove them.
+  removeBucket: checkbox,
   retentionDays: z.preprocess(
     (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v.trim())) : v),
     z

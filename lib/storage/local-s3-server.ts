@@ -14,12 +14,13 @@ export type LocalS3Server = {
   close(): Promise<void>;
 };
 
-export async function startLocalS3Server(opts: { buckets?: string[]; directory?: string } = {}): Promise<LocalS3Server> {
+/** `port`: a fixed one, to start it again where a stopped one was (tests of a bucket that comes back); default any free one. */
+export async function startLocalS3Server(opts: { buckets?: string[]; directory?: string; port?: number } = {}): Promise<LocalS3Server> {
   const ownDirectory = opts.directory === undefined;
   const directory = opts.directory ?? fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-s3rver-"));
   const server = new S3rver({
     address: "127.0.0.1",
-    port: 0,
+    port: opts.port ?? 0,
     silent: true,
     directory,
     configureBuckets: (opts.buckets ?? []).map((name) => ({ name })),

@@ -9,7 +9,7 @@ import { enqueueEvent } from "@/lib/webhooks/outbox";
 import { createSummaryEngine, type SummaryEngineEnv } from "@/lib/summaries/engines/registry";
 import { SummaryEngineError, type SummaryEngine } from "@/lib/summaries/engines/types";
 import { checkSummaryContent, summaryTemplateSchema, type SummaryTemplate } from "@/lib/summaries/templates";
-import { loadTranscriptSegments } from "./queries";
+import { loadSegments } from "@/lib/transcripts/segments";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -138,7 +138,7 @@ async function makeSummary(db: Db, claim: Claim, options: SummaryJobOptions): Pr
     .from(transcriptions)
     .where(and(eq(transcriptions.id, claim.transcriptionId), eq(transcriptions.accountId, claim.accountId)));
   if (!t) return { state: "failed", error: "The transcription was deleted before it could be summarized", engine: engine.id };
-  const segments = await loadTranscriptSegments(db, claim.accountId, claim.transcriptionId);
+  const segments = await loadSegments(db, claim.accountId, claim.transcriptionId);
   try {
     const result = await engine.summarize({ segments, template: claim.template, language: t.language }, { signal: options.signal });
     const engineName = result.model ? `${result.engine}/${result.model}` : result.engine;

@@ -1,10 +1,8 @@
 // Reads summaries of one account together with their transcription (room, session, dates), and pages them with an opaque cursor.
 import { and, asc, desc, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { summaries, transcriptions, transcriptSegments, type SummaryRow } from "@/lib/db/schema";
+import { summaries, transcriptions, type SummaryRow } from "@/lib/db/schema";
 import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from "@/lib/db/keyset-cursor";
-import type { TranscriptSegment } from "@/lib/summaries/engines/types";
-import { nameOrPlaceholder } from "@/lib/transcripts/render";
 import type { SummarySort } from "./service-schemas";
 
 import { uuidPattern } from "@/lib/validation/uuid";
@@ -92,21 +90,3 @@ export async function listSummaryViews(
   return { views, nextCursor: rows.length > page.limit && last ? encodeSummaryCursor(page.sortBy, last) : null };
 }
 
-/**
- * The transcript's final segments in speaking order, as the summary engines take them. Speaker names pass the
- * transcript renderer's sanitizer: no bidi overrides or other invisible controls to spoof who said what.
- */
-export async function loadTranscriptSegments(db: Db, accountId: string, transcriptionId: string): Promise<TranscriptSegment[]> {
-  const rows = await db
-    .select({
-      participantId: transcriptSegments.participantId,
-      displayName: transcriptSegments.displayName,
-      startMs: transcriptSegments.startMs,
-      endMs: transcriptSegments.endMs,
-      text: transcriptSegments.text,
-    })
-    .from(transcriptSegments)
-    .where(and(eq(transcriptSegments.accountId, accountId), eq(transcriptSegments.transcriptionId, transcriptionId)))
-    .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
-  return rows.map((row) => ({ ...row, displayName: nameOrPlaceholder(row.displayName) }));
-}

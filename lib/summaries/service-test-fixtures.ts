@@ -5,6 +5,7 @@ import { roomSessions, rooms, transcriptions, transcriptSegments } from "@/lib/d
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
 import type { Actor } from "@/lib/actor";
 import type { TranscriptSegment } from "@/lib/summaries/engines/types";
+import { FIXTURE_PHASE } from "@/lib/transcripts/testing";
 
 let accounts = 0;
 
@@ -59,7 +60,7 @@ export async function seedTranscription(db: Db, accountId: string, seed: SeedTra
       roomSessionId: session.id,
       roomName,
       language: seed.language ?? "en",
-      state,
+      phase: FIXTURE_PHASE[state],
       startedAt,
       endedAt,
       durationSeconds: endedAt ? Math.round((endedAt.getTime() - startedAt.getTime()) / 1000) : null,

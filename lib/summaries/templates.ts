@@ -63,6 +63,16 @@ export const summaryContentSchemas = {
   "Educational Tutoring": z.object({ summary: summaryText, tutoring: tutoringSections }),
 } as const satisfies Record<SummaryTemplate, z.ZodType>;
 
+/**
+ * The template's sections in the order people read them (Subjective, Objective, Assessment, Plan; the chief complaint
+ * first), which is the schema's order. A summary read back from the database has lost it: jsonb sorts object keys.
+ */
+export function sectionOrder(template: SummaryTemplate): string[] {
+  const shape = summaryContentSchemas[template].shape as Record<string, z.ZodType>;
+  const sections = Object.entries(shape).find(([key]) => key !== "summary")?.[1];
+  return sections instanceof z.ZodObject ? Object.keys(sections.shape) : [];
+}
+
 export type SummaryContentFor<T extends SummaryTemplate> = z.infer<(typeof summaryContentSchemas)[T]>;
 /** The `summary` field of api.md's summary object, for any template. */
 export type SummaryContent = { [T in SummaryTemplate]: SummaryContentFor<T> }[SummaryTemplate];

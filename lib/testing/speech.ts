@@ -89,6 +89,18 @@ export function speechBounds(pcm: Buffer, threshold = 500): { startMs: number; e
   return first < 0 ? undefined : { startMs: first * 10, endMs: (last + 1) * 10 };
 }
 
+/** Eight short sentences of a meeting, for fixtures that need a long stretch of speech (about 45 s with 2.5 s pauses). */
+export const MEETING_SENTENCES: readonly string[] = [
+  "Good morning everyone. Let us start with the budget.",
+  "Please send me the report by Friday.",
+  "The new office opens in the spring.",
+  "We hired two engineers last month.",
+  "Sales grew by ten percent this quarter.",
+  "The customer asked for a discount.",
+  "Our next meeting is on Tuesday morning.",
+  "Thank you all for coming today.",
+];
+
 export type ScriptedUtterance = { text: string; voice: FliteVoice; pauseAfterMs?: number };
 export type ComposedSpeech = {
   pcm: Buffer;

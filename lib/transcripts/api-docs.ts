@@ -52,6 +52,23 @@ registerApiRoute({
 });
 
 registerApiRoute({
+  method: "post",
+  path: "/transcriptions/{transcriptionId}/retry-upload",
+  operationId: "retryTranscriptionUpload",
+  summary: "Retry saving a failed transcript",
+  description:
+    "For a transcription whose transcript could not be saved to its storage (state `failed` after its upload retries, for example while a customer bucket was down or refused access): saves it again now from the text kept in Verbatim, with a fresh round of retries if this attempt fails too. Answers the transcription after this attempt: `ready` when saved, else `in_progress` while it is retried. 409 when it has not failed (running, being saved or retried, already ready, or failed before there was anything to save). Audited. " +
+    scoped,
+  tags: ["Transcriptions"],
+  params: transcriptionParamsSchema,
+  responses: {
+    200: { description: "The transcription after the attempt", schema: transcription },
+    404: { description: "Not a transcription of this account" },
+    409: { description: "Not failed" },
+  },
+});
+
+registerApiRoute({
   method: "get",
   path: "/transcriptions/{transcriptionId}/access-link",
   operationId: "getTranscriptionAccessLink",

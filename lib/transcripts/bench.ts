@@ -53,10 +53,10 @@ export async function seedTranscriptions(db: Db, accountId: string, n: number): 
              case when k = 1 then 'host' else 'guest' end, s.started_at, s.started_at + s.duration * interval '1 second'
         from bench_seed s cross join generate_series(1, 2) as k`);
     await tx.execute(sql`
-      insert into transcriptions (id, account_id, room_id, room_session_id, room_name, language, state, started_at, ended_at,
+      insert into transcriptions (id, account_id, room_id, room_session_id, room_name, language, phase, started_at, ended_at,
                                   duration_seconds, filename, storage_type, destination, storage_key)
       select s.transcription_id, ${accountId}::uuid, r.id, s.session_id, r.room_name, 'en',
-             case when s.i % 50 = 0 then 'failed' else 'ready' end,
+             case when s.i % 50 = 0 then 'upload_failed' else 'ready' end,
              s.started_at, s.started_at + s.duration * interval '1 second', s.duration,
              substr(r.room_name, 2) || '-' || to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '.md',
              case when s.i % 7 = 0 then 'SELF_HOSTED' else 'HOSTED' end,

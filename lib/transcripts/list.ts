@@ -1,6 +1,7 @@
 // Lists an account's transcriptions: full-text search, filters, three sort orders and keyset paging on (sort key, id).
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
+import type { TranscriptionPhase } from "@/lib/pipeline/lifecycle";
 import { transcriptions, type TranscriptionState } from "@/lib/db/schema";
 import { decodeTranscriptionCursor, encodeTranscriptionCursor } from "./transcription-cursor";
 import { toPrefixTsQuery } from "./search-query";
@@ -31,6 +32,8 @@ export type TranscriptionListItem = {
   language: string;
   engineId: string | null;
   state: TranscriptionState;
+  phase: TranscriptionPhase;
+  uploadDueAt: Date | null;
   startedAt: Date;
   endedAt: Date | null;
   createdAt: Date;
@@ -101,6 +104,8 @@ export async function listTranscriptions(db: Db, accountId: string, options: Tra
       language: transcriptions.language,
       engineId: transcriptions.engineId,
       state: transcriptions.state,
+      phase: transcriptions.phase,
+      uploadDueAt: transcriptions.uploadDueAt,
       startedAt: transcriptions.startedAt,
       endedAt: transcriptions.endedAt,
       createdAt: transcriptions.createdAt,

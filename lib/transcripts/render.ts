@@ -80,6 +80,14 @@ function sessionDurationMs(meta: TranscriptMeta): number {
   return meta.endedAt.getTime() - meta.startedAt.getTime();
 }
 
+/**
+ * Whole seconds from start to end, rounded down: the one rule for durationInSeconds, the file header and every
+ * screen, so that the list, the transcript page and the file never disagree by a second.
+ */
+export function durationInSeconds(startedAt: Date, endedAt: Date): number {
+  return Math.max(0, Math.floor((endedAt.getTime() - startedAt.getTime()) / 1000));
+}
+
 /** Segments in spoken order; empty ones are left out. */
 function orderedSegments(segments: TranscriptSegment[]): TranscriptSegment[] {
   return segments
@@ -154,7 +162,7 @@ export function renderJson(meta: TranscriptMeta, segments: TranscriptSegment[]):
     roomSessionId: meta.roomSessionId,
     startDate: meta.startedAt.toISOString(),
     endDate: meta.endedAt.toISOString(),
-    durationInSeconds: Math.max(0, Math.floor(sessionDurationMs(meta) / 1000)),
+    durationInSeconds: durationInSeconds(meta.startedAt, meta.endedAt),
     language: meta.language,
     engine: meta.engine ?? null,
     participants: meta.participants,

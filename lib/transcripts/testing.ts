@@ -90,7 +90,7 @@ export async function createTestTranscript(db: Db, accountId: string, input: Fac
       roomName,
       language: input.language ?? "en",
       engineId: input.engineId === undefined ? "pocketsphinx" : input.engineId,
-      state,
+      phase: FIXTURE_PHASE[state],
       startedAt,
       endedAt,
       durationSeconds,
@@ -131,3 +131,6 @@ export async function createTestTranscript(db: Db, accountId: string, input: Fac
   }
   return row;
 }
+
+/** The phase a fixture's bare state stands for: running, saved, or a save that failed for good. */
+export const FIXTURE_PHASE = { in_progress: "running", ready: "ready", failed: "upload_failed" } as const;

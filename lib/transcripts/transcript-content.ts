@@ -1,70 +1,11 @@
-// A transcription's text for the view and downloads: its segments and header from the database, and its stored
-// Markdown file read back from hosted storage or the customer's bucket.
-import { and, asc, eq, gt } from "drizzle-orm";
+// A transcription's stored Markdown file read back from hosted storage or the customer's bucket, and its downloads.
 import type { Db } from "@/lib/db/client";
-import { sessionParticipants, transcriptSegments } from "@/lib/db/schema";
 import { StorageError } from "@/lib/storage/storage-error";
-import {
-  renderTranscript,
-  TRANSCRIPT_CONTENT_TYPES,
-  transcriptFilename,
-  type TranscriptFormat,
-  type TranscriptMeta,
-  type TranscriptSegment,
-} from "./render";
+import { renderTranscript, TRANSCRIPT_CONTENT_TYPES, transcriptFilename, type TranscriptFormat } from "./render";
+import { loadSegments, transcriptHeader } from "./segments";
 import { describeStoredDestination, storageForTranscription } from "./stored-destination";
 import { getTranscription } from "./transcriptions";
 import type { TranscriptionRow } from "./transcription-resource";
-
-export type StoredSegment = TranscriptSegment & { id: number };
-
-/** The transcription's final segments in spoken order; with `afterId`, only those stored after that one (live view). */
-export async function loadSegments(db: Db, accountId: string, transcriptionId: string, afterId?: number): Promise<StoredSegment[]> {
-  return db
-    .select({
-      id: transcriptSegments.id,
-      participantId: transcriptSegments.participantId,
-      displayName: transcriptSegments.displayName,
-      startMs: transcriptSegments.startMs,
-      endMs: transcriptSegments.endMs,
-      text: transcriptSegments.text,
-    })
-    .from(transcriptSegments)
-    .where(
-      and(
-        eq(transcriptSegments.transcriptionId, transcriptionId),
-        eq(transcriptSegments.accountId, accountId),
-        afterId !== undefined ? gt(transcriptSegments.id, afterId) : undefined,
-      ),
-    )
-    .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
-}
-
-/**
- * The header of the rendered formats: participants are the people present while the transcription ran, in order
- * of joining, followed by any speaker not among them; an unfinished transcription ends "now".
- */
-export async function transcriptMeta(db: Db, row: TranscriptionRow, segments: TranscriptSegment[], now = new Date()): Promise<TranscriptMeta> {
-  const endedAt = row.endedAt ?? (row.durationSeconds !== null ? new Date(row.startedAt.getTime() + row.durationSeconds * 1000) : now);
-  const present = await db
-    .select({ displayName: sessionParticipants.displayName, joinedAt: sessionParticipants.joinedAt, leftAt: sessionParticipants.leftAt })
-    .from(sessionParticipants)
-    .where(and(eq(sessionParticipants.roomSessionId, row.roomSessionId), eq(sessionParticipants.accountId, row.accountId)))
-    .orderBy(asc(sessionParticipants.joinedAt), asc(sessionParticipants.id));
-  const names = present
-    .filter((p) => p.joinedAt.getTime() <= endedAt.getTime() && (!p.leftAt || p.leftAt.getTime() >= row.startedAt.getTime()))
-    .map((p) => p.displayName);
-  for (const s of segments) names.push(s.displayName);
-  return {
-    roomName: row.roomName,
-    roomSessionId: row.roomSessionId,
-    startedAt: row.startedAt,
-    endedAt,
-    language: row.language,
-    engine: row.engineId,
-    participants: [...new Set(names)],
-  };
-}
 
 export type StoredTranscriptRead =
   | { status: "ok"; body: Buffer }
@@ -124,6 +65,6 @@ export async function transcriptDownload(db: Db, accountId: string, transcriptio
     if (stored.status === "ok") return { body: stored.body, contentType, filename, source: "stored" };
   }
   const segments = await loadSegments(db, accountId, row.id);
-  const meta = await transcriptMeta(db, row, segments);
+  const meta = await transcriptHeader(db, row, segments);
   return { body: Buffer.from(renderTranscript(format, meta, segments), "utf8"), contentType, filename, source: "segments" };
 }

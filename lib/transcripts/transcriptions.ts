@@ -1,4 +1,4 @@
-// One transcription of an account: read it, make a signed download link, and delete it (with its file and text).
+// One transcription of an account: read it, rename it, make a signed download link, and delete it (with its file and text).
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { transcriptionDeletions, transcriptions, transcriptSegments } from "@/lib/db/schema";
@@ -42,6 +42,15 @@ export async function createAccessLink(
   }
   const { url, expires } = await storageForTranscription(row).link(row.storageKey, { expiresInSeconds: validForSeconds, downloadName: row.filename });
   return { accessLink: url, expires: expires.getTime() };
+}
+
+/** Renames a transcript (its own title, shown instead of the room's); null goes back to the room's title. */
+export async function renameTranscription(db: Db, actor: Actor, transcriptionId: string, title: string | null): Promise<void> {
+  const row = await getTranscription(db, actor.accountId, transcriptionId);
+  await db.transaction(async (tx) => {
+    await tx.update(transcriptions).set({ title, updatedAt: new Date() }).where(eq(transcriptions.id, row.id));
+    await recordAudit(tx, actor, { action: "transcription.renamed", targetType: "transcription", targetId: row.id, details: { title } });
+  });
 }
 
 export type DeletionReason = "user" | "retention";

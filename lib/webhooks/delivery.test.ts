@@ -10,7 +10,8 @@ import { outboxEvents, webhookDeliveries } from "@/lib/db/schema";
 import type { Actor } from "@/lib/actor";
 import type { Db } from "@/lib/db/client";
 import { enqueueEvent } from "./outbox";
-import { createWebhookEndpoint, rotateWebhookSecret, setWebhookEndpointEnabled } from "./endpoints";
+import { createWebhookEndpoint, rotateWebhookSecret, setWebhookEndpointEnabled, updateWebhookEndpoint } from "./endpoints";
+import { endpointHealth } from "./endpoint-health";
 import { listDeliveryLog, redeliverEvent, sendTestEvent } from "./deliveries";
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerOptions } from "./worker";
 import { loadDocsVerifier, startTestReceiver, type TestReceiver } from "./test-receiver";
@@ -128,6 +129,32 @@ describeEachDatabase("webhook delivery", (handle) => {
       ["redeliver", "delivered", 1],
       ["event", "delivered", 3],
     ]);
+  });
+
+  it("shows an endpoint whose deliveries fail, with what it answered, and an edit keeps the signing secret", async () => {
+    const admin = await newAdmin();
+    const r = await receiver();
+    const { endpoint, secret } = await endpointFor(admin, r);
+    expect((await endpointHealth(db(), admin.accountId)).size).toBe(0);
+    r.answers.push(503, 503, 503, 503, 503, 503, 503, 503);
+    await worker({ retryDelayMs: () => 60_000 });
+    const { eventId } = await emit(admin);
+    expect(eventId).toBeTruthy();
+    const health = await until("a failed attempt in the health", async () => (await endpointHealth(db(), admin.accountId)).get(endpoint.webhookId)?.lastFailure && (await endpointHealth(db(), admin.accountId)).get(endpoint.webhookId));
+    expect(health).toMatchObject({ failed: 0, retrying: 1, lastFailure: { statusCode: 503 } });
+    // Another account sees nothing of it.
+    expect((await endpointHealth(db(), (await newAdmin()).accountId)).size).toBe(0);
+
+    // Editing the URL, description and events keeps the secret: the next event still verifies with it.
+    const r2 = await receiver();
+    r2.secrets.push(secret);
+    const updated = await updateWebhookEndpoint(db(), admin, endpoint.webhookId, { url: r2.url, description: "moved", events: ["transcription.finished", "summary.finished"] }, { allowPrivate: true });
+    expect(updated).toMatchObject({ url: r2.url, description: "moved", events: ["transcription.finished", "summary.finished"] });
+    await emit(admin, 2);
+    await until("delivery to the new URL", async () => r2.received.length === 1);
+    expect(r2.received[0].validFor).toEqual([secret]);
+    await expect(updateWebhookEndpoint(db(), { ...admin, role: "member" }, endpoint.webhookId, { url: r2.url, events: ["transcription.finished"] })).rejects.toThrow(/admin/i);
+    await expect(updateWebhookEndpoint(db(), admin, endpoint.webhookId, { url: "http://10.0.0.1/hook", events: ["transcription.finished"] }, { allowPrivate: false })).rejects.toThrow(/cannot receive webhooks/);
   });
 
   it("loses nothing when the worker restarts between attempts", async () => {

@@ -65,6 +65,19 @@ const resolveUnlessReserved: Resolver = async (hostname) => {
   return systemResolver(hostname);
 };
 
+/** Refuses a URL that cannot receive webhooks, by the address policy and by what its host resolves to now; the URL as stored. */
+async function receivableUrl(url: string, opts: { allowPrivate: boolean; resolve?: Resolver }): Promise<string> {
+  const check = validateTargetUrl(url, { allowPrivate: opts.allowPrivate });
+  if (!check.ok) throw invalid("url", `This URL cannot receive webhooks: ${check.reason}.`);
+  // A host name that resolves to a refused address would fail every delivery: say so now. A name that does not
+  // resolve (yet) is taken; each delivery checks again anyway.
+  const resolved = await resolveDeliveryTarget(url, { allowPrivate: opts.allowPrivate, resolve: opts.resolve ?? resolveUnlessReserved });
+  if (!resolved.ok && resolved.stage === "policy") {
+    throw invalid("url", `This URL cannot receive webhooks: its host ${check.url.hostname} resolves to ${resolved.reason}.`);
+  }
+  return check.url.toString();
+}
+
 /**
  * Adds an endpoint and returns it with its signing secret, which is never shown again.
  * `allowPrivate` defaults to the operator's VERBATIM_WEBHOOK_ALLOW_PRIVATE.
@@ -78,14 +91,7 @@ export async function createWebhookEndpoint(
   requireAdmin(actor);
   const parsed = createEndpointBodySchema.parse(input);
   const allowPrivate = options.allowPrivate ?? allowPrivateDefault();
-  const check = validateTargetUrl(parsed.url, { allowPrivate });
-  if (!check.ok) throw invalid("url", `This URL cannot receive webhooks: ${check.reason}.`);
-  // A host name that resolves to a refused address would fail every delivery: say so now. A name that does not
-  // resolve (yet) is taken; each delivery checks again anyway.
-  const resolved = await resolveDeliveryTarget(parsed.url, { allowPrivate, resolve: options.resolve ?? resolveUnlessReserved });
-  if (!resolved.ok && resolved.stage === "policy") {
-    throw invalid("url", `This URL cannot receive webhooks: its host ${check.url.hostname} resolves to ${resolved.reason}.`);
-  }
+  const url = await receivableUrl(parsed.url, { allowPrivate, resolve: options.resolve });
   const id = randomUUID();
   const secret = generateWebhookSecret();
   const row = await db.transaction(async (tx) => {
@@ -102,7 +108,7 @@ export async function createWebhookEndpoint(
       .values({
         id,
         accountId: actor.accountId,
-        url: check.url.toString(),
+        url,
         description: parsed.description,
         events: parsed.events,
         secretSealed: sealSecret(secret, appKeyring(), secretAad(id)),
@@ -156,6 +162,38 @@ export async function rotateWebhookSecret(db: Db, actor: Actor, webhookId: strin
     await recordAudit(tx, actor, { action: "webhook.secret_rotated", targetType: "webhook", targetId: row.id, details: { url: row.url } });
   });
   return { secret, previousSecretExpiresAt };
+}
+
+/**
+ * Changes an endpoint's URL, description and events; its signing secret stays, so the receiver needs no change.
+ * The URL policy is checked as when it was added.
+ */
+export async function updateWebhookEndpoint(
+  db: Db,
+  actor: Actor,
+  webhookId: string,
+  input: CreateEndpointInput,
+  options: { allowPrivate?: boolean; resolve?: Resolver } = {},
+): Promise<WebhookEndpoint> {
+  requireAdmin(actor);
+  const parsed = createEndpointBodySchema.parse(input);
+  const url = await receivableUrl(parsed.url, { allowPrivate: options.allowPrivate ?? allowPrivateDefault(), resolve: options.resolve });
+  return db.transaction(async (tx) => {
+    const row = await findWebhookEndpoint(tx, actor.accountId, webhookId);
+    if (!row) throw notFound("This webhook endpoint does not exist");
+    const [updated] = await tx
+      .update(webhookEndpoints)
+      .set({ url, description: parsed.description, events: parsed.events, updatedAt: sql`now()` })
+      .where(eq(webhookEndpoints.id, row.id))
+      .returning();
+    await recordAudit(tx, actor, {
+      action: "webhook.updated",
+      targetType: "webhook",
+      targetId: row.id,
+      details: { url: updated.url, events: parsed.events, previousUrl: row.url === updated.url ? undefined : row.url },
+    });
+    return toWebhookEndpoint(updated);
+  });
 }
 
 /** A disabled endpoint gets no new deliveries, and pending retries to it stop. */

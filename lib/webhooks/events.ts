@@ -14,6 +14,19 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 
 export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
+
+/** One line per event for people choosing events (docs/webhooks.md has the fields and a sample of each). */
+export const WEBHOOK_EVENT_DESCRIPTIONS: Record<(typeof WEBHOOK_EVENT_TYPES)[number], string> = {
+  "room.client.joined": "Someone joined a room",
+  "room.client.left": "Someone left a room",
+  "room.session.started": "The first person joined: a session began",
+  "room.session.ended": "The last person left: the session is over",
+  "transcription.started": "Transcription began in a session",
+  "transcription.finished": "A transcript is saved and ready to fetch",
+  "transcription.failed": "A transcript could not be made or saved",
+  "summary.finished": "A summary is ready",
+  "summary.failed": "A summary could not be made",
+};
 export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>;
 
 export const SUMMARY_TEMPLATES = [

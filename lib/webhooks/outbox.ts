@@ -20,7 +20,7 @@ export type OutboxEventInput<T extends WebhookEventType> = {
  * (a rolled-back change sends nothing; a committed one is never lost, even if the process dies right after).
  *
  *   await db.transaction(async (tx) => {
- *     await tx.update(transcriptions).set({ state: "ready", ... }).where(...);
+ *     await tx.update(transcriptions).set({ phase: "ready", ... }).where(...);
  *     await enqueueEvent(tx, { accountId, type: "transcription.finished", data: { roomName, roomSessionId, ... } });
  *   });
  *

@@ -22,6 +22,12 @@ export type LocalServer = {
   nodePids(): number[];
   /** The server's own log, for error messages. */
   logTail(): string;
+  /** Sends a signal to the `npm start` process, as an orchestrator does (SIGTERM on a deploy). */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves when the current server process has exited, saying how. */
+  exited(): Promise<string>;
+  /** Starts the server again on the same data dir, port and instance id (after it exited), and waits until it answers. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -123,7 +129,7 @@ function statCpuMs(pids: number[], field: number): number {
 
 /** `signal`: give up while starting (Ctrl-C during the first build): the half-started server is stopped and removed. */
 export async function startLocalServer(
-  opts: { log?: (line: string) => void; readyTimeoutMs?: number; databaseUrl?: string | null; signal?: AbortSignal } = {},
+  opts: { log?: (line: string) => void; readyTimeoutMs?: number; databaseUrl?: string | null; signal?: AbortSignal; env?: Record<string, string> } = {},
 ): Promise<LocalServer> {
   const log = opts.log ?? (() => {});
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-sim-"));
@@ -134,17 +140,6 @@ export async function startLocalServer(
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const logFile = path.join(dataDir, "server.log");
-    const out = fs.openSync(logFile, "a");
-    log(`Starting Verbatim on ${url} (the first run builds the app, which takes a few minutes)…`);
-    child = spawn(process.execPath, [path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs"), path.join(repoRoot, "scripts", "start.ts")], {
-      cwd: repoRoot,
-      // Its own process group, so that stop() ends the server and everything it started, and nothing else.
-      detached: true,
-      stdio: ["ignore", out, out],
-      env: { ...process.env, PORT: String(port), VERBATIM_DATA_DIR: dataDir, VERBATIM_PUBLIC_URL: url, DATABASE_URL: opts.databaseUrl ?? "" },
-    });
-    fs.closeSync(out);
-    const started = child;
     const logTail = () => {
       try {
         return fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n");
@@ -152,37 +147,62 @@ export async function startLocalServer(
         return "";
       }
     };
-    let exited: string | undefined;
-    started.once("exit", (code, signal) => (exited = signal ? `killed by ${signal}` : `exited with code ${code}`));
-    const deadline = Date.now() + (opts.readyTimeoutMs ?? 15 * 60_000);
-    for (;;) {
-      if (opts.signal?.aborted) throw new Error("Stopped while the server was starting.");
-      if (exited) throw new Error(`The Verbatim server ${exited} before it was ready:\n${logTail()}`);
-      if (Date.now() > deadline) throw new Error(`The Verbatim server was not ready in time:\n${logTail()}`);
-      try {
-        const res = await fetch(`${url}/api/v1/openapi.json`, { signal: AbortSignal.timeout(5000) });
-        if (res.status < 500) {
-          await res.body?.cancel();
-          break;
+    const env = { ...process.env, ...opts.env, PORT: String(port), VERBATIM_DATA_DIR: dataDir, VERBATIM_PUBLIC_URL: url, DATABASE_URL: opts.databaseUrl ?? "" };
+    /** Starts `npm start` (again: a restart keeps the data dir, port and instance id) and waits until it answers. */
+    const launch = async (): Promise<{ process: ChildProcess; exited: Promise<string> }> => {
+      const out = fs.openSync(logFile, "a");
+      log(`Starting Verbatim on ${url} (the first run builds the app, which takes a few minutes)…`);
+      child = spawn(process.execPath, [path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs"), path.join(repoRoot, "scripts", "start.ts")], {
+        cwd: repoRoot,
+        // Its own process group, so that stop() ends the server and everything it started, and nothing else.
+        detached: true,
+        stdio: ["ignore", out, out],
+        env,
+      });
+      fs.closeSync(out);
+      const started = child;
+      let exitedAs: string | undefined;
+      const exited = new Promise<string>((resolve) =>
+        started.once("exit", (code, signal) => resolve((exitedAs = signal ? `killed by ${signal}` : `exited with code ${code}`))),
+      );
+      const deadline = Date.now() + (opts.readyTimeoutMs ?? 15 * 60_000);
+      for (;;) {
+        if (opts.signal?.aborted) throw new Error("Stopped while the server was starting.");
+        if (exitedAs) throw new Error(`The Verbatim server ${exitedAs} before it was ready:\n${logTail()}`);
+        if (Date.now() > deadline) throw new Error(`The Verbatim server was not ready in time:\n${logTail()}`);
+        try {
+          const res = await fetch(`${url}/api/v1/openapi.json`, { signal: AbortSignal.timeout(5000) });
+          if (res.status < 500) {
+            await res.body?.cancel();
+            break;
+          }
+        } catch {
+          // not listening yet
         }
-      } catch {
-        // not listening yet
+        await new Promise((r) => setTimeout(r, 500));
       }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    log("Server ready.");
-    const pid = started.pid!;
-    return {
+      log("Server ready.");
+      return { process: started, exited };
+    };
+    let current = await launch();
+    const server: LocalServer = {
       url,
       apiKey,
       adminEmail: email,
       adminPassword: password,
       dataDir,
-      pid,
-      nodePids: () => nodeProcessTree(pid),
+      pid: current.process.pid!,
+      nodePids: () => nodeProcessTree(current.process.pid!),
       logTail,
-      stop: () => stopProcessGroup(started).finally(() => fs.rmSync(dataDir, { recursive: true, force: true })),
+      signal: (signal) => void current.process.kill(signal),
+      exited: () => current.exited,
+      restart: async () => {
+        current = await launch();
+        server.pid = current.process.pid!;
+      },
+      stop: () => stopProcessGroup(current.process).finally(() => fs.rmSync(dataDir, { recursive: true, force: true })),
     };
+    return server;
   } catch (error) {
     if (child) await stopProcessGroup(child);
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { configuredEngineLanguages, supportedLanguages } from "@/lib/speech/engi
 import { languageName } from "@/lib/speech/languages";
 import type { Destination, StartTrigger } from "@/lib/settings/types";
 import { effectiveRoomSettingsFrom, isRoomOpen, listRooms, roomLinksFor } from "@/lib/rooms/rooms";
-import { countSessionsByRoom } from "@/lib/rooms/session-counts";
+import { countSessionsByRoom, liveRoomIds } from "@/lib/rooms/session-counts";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
@@ -24,28 +24,34 @@ const storageLabel = (d: Destination) => (d.provider === "s3" ? `S3: ${d.bucket}
 // A few entries, then how many more: a room may list 100.
 const vocabularyLabel = (v: string[]) => (v.length <= 3 ? v.join(", ") : `${v.slice(0, 3).join(", ")} and ${v.length - 3} more`);
 
-export default async function RoomsPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
+export default async function RoomsPage({ searchParams }: { searchParams: Promise<{ cursor?: string; q?: string; create?: string }> }) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
   const db = await getDb();
-  const { cursor } = await searchParams;
+  const { cursor, q, create } = await searchParams;
+  const search = typeof q === "string" ? q.slice(0, 200) : "";
   let page;
   try {
-    page = await listRooms(db, user.accountId, { cursor: typeof cursor === "string" ? cursor : undefined, limit: PAGE_SIZE });
+    page = await listRooms(db, user.accountId, { cursor: typeof cursor === "string" ? cursor : undefined, limit: PAGE_SIZE, search });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     redirect("/rooms");
   }
   const account = await getAccountTranscriptionSettings(db, user.accountId);
-  const sessions = await countSessionsByRoom(db, user.accountId, page.rooms.map((r) => r.id));
+  const ids = page.rooms.map((r) => r.id);
+  const [sessions, live] = await Promise.all([countSessionsByRoom(db, user.accountId, ids), liveRoomIds(db, user.accountId, ids)]);
+  const isAdmin = user.role === "admin";
   const now = new Date();
 
   const views: RoomView[] = page.rooms.map((room) => {
     const { effective, source } = effectiveRoomSettingsFrom(room, account);
     return {
       id: room.id,
+      title: room.title,
       roomName: room.roomName,
+      // The host link grants the host role: only admins get it.
       ...roomLinksFor(room, user.role),
+      live: live.has(room.id),
       endDate: room.endDate.toISOString(),
       open: isRoomOpen(room, now),
       sessions: sessions.get(room.id) ?? 0,
@@ -72,26 +78,30 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
       storage: storageLabel(account.destination),
     },
   };
-  const isAdmin = user.role === "admin";
+  const pageQuery = (extra: Record<string, string>) => {
+    const params = new URLSearchParams({ ...(search ? { q: search } : {}), ...extra });
+    const text = params.toString();
+    return text ? `/rooms?${text}` : "/rooms";
+  };
 
   return (
     <>
-      <PageHeader title="Rooms" description="Meeting rooms of your account, their links, and the transcription settings each one uses." />
+      <PageHeader title="Rooms" description="Where people meet: open a room, send its link, and see the transcription settings each one uses." />
       {!isAdmin && (
         <Alert tone="info" className="mb-6">
           Only account admins can create or delete rooms.
         </Alert>
       )}
-      <RoomsClient rooms={views} isAdmin={isAdmin} options={options} />
+      <RoomsClient rooms={views} isAdmin={isAdmin} options={options} search={search} openCreate={create === "1"} />
       {(cursor || page.nextCursor) && (
         <nav aria-label="Pages" className="mt-4 flex justify-end gap-2">
           {cursor && (
-            <Link href="/rooms" className={buttonClass("secondary")}>
+            <Link href={pageQuery({})} className={buttonClass("secondary")}>
               First page
             </Link>
           )}
           {page.nextCursor && (
-            <Link href={`/rooms?cursor=${encodeURIComponent(page.nextCursor)}`} className={buttonClass("secondary")}>
+            <Link href={pageQuery({ cursor: page.nextCursor })} className={buttonClass("secondary")}>
               Next page
             </Link>
           )}

@@ -1,32 +1,38 @@
 "use client";
 // The rooms page's client island: the list with links and settings, and the create-room form.
-import { startTransition, useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
-import { createRoomAction, deleteRoomAction } from "./actions";
+import Link from "next/link";
+import { createRoomAction, deleteRoomAction, renameRoomAction } from "./actions";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RoomIcon } from "@/components/ui/icons";
-import { Field, SelectField, TextAreaField } from "@/components/ui/field";
+import { Field, SelectField, TextAreaField, inputClass } from "@/components/ui/field";
 import { MAX_VOCABULARY_ENTRIES } from "@/lib/speech/types";
 import { vocabularyFieldError } from "@/lib/speech/vocabulary";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { Dialog, DialogActions, DialogClose } from "@/components/ui/dialog";
 import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
+import { submitByHand, useDialogAction } from "@/components/ui/use-dialog-action";
 import { FormattedDate } from "@/components/ui/formatted-date";
+import { accountStartTriggers, startTriggerLabels } from "@/lib/start-triggers";
 
 export type SettingView = { field: string; label: string; value: string; source: "room" | "account" };
 
 export type RoomView = {
   id: string;
+  title: string | null;
   roomName: string;
   roomUrl: string;
-  /** Admins only. */
+  /** null when the viewer may not have it (the host link grants the host role). */
   hostRoomUrl: string | null;
   endDate: string;
   open: boolean;
+  /** Someone is in the room now. */
+  live: boolean;
   sessions: number;
   roomMode: "normal" | "group";
   isLocked: boolean;
@@ -39,72 +45,96 @@ export type CreateOptions = {
   accountDefaults: { language: string; startTrigger: string; vocabulary: string; storage: string };
 };
 
-export function RoomsClient({ rooms, isAdmin, options }: { rooms: RoomView[]; isAdmin: boolean; options: CreateOptions }) {
-  const [createOpen, setCreateOpen] = useState(false);
+// Mode comes from the meeting API this one follows (Verbatim transcribes every room alike); a lock is enforced.
+const modeAndLockNote =
+  "Locked: only the host (with the host link) and people already admitted can join; others with the room link are refused. Room mode (Normal or Group) is kept for apps written against the meeting API Verbatim follows; every room is transcribed the same way.";
+
+export function RoomsClient({
+  rooms,
+  isAdmin,
+  options,
+  search,
+  openCreate,
+}: {
+  rooms: RoomView[];
+  isAdmin: boolean;
+  options: CreateOptions;
+  search: string;
+  openCreate: boolean;
+}) {
+  const [createOpen, setCreateOpen] = useState(openCreate && isAdmin);
   const [created, setCreated] = useState<string | null>(null);
 
   return (
     <div className="space-y-4">
-      {created && (
-        <Alert tone="success">
-          Room <span className="font-mono">{created}</span> created.
-        </Alert>
-      )}
+      {created && <Alert tone="success">Room {created} created.</Alert>}
       <Card>
-        <CardHeader
-          title="Your rooms"
-          description={
-            <>
-              Settings marked <Badge tone="brand">Room</Badge> are the room&rsquo;s own; <Badge>Account</Badge> ones follow your account&rsquo;s defaults (the
-              language is fixed when a room is created).
-            </>
-          }
-          action={
-            isAdmin && (
-              <Dialog
-                open={createOpen}
-                onOpenChange={setCreateOpen}
-                trigger={<Button className="shrink-0 whitespace-nowrap">Create room</Button>}
-                title="Create a room"
-                description="Like POST /api/v1/meetings. Leave an override on “Account default” to follow your account’s settings."
-              >
-                <CreateRoomForm
-                  options={options}
-                  onCreated={(roomName) => {
-                    setCreated(roomName);
-                    setCreateOpen(false);
-                  }}
-                />
-              </Dialog>
-            )
-          }
-        />
+        <div className="flex flex-wrap items-end justify-between gap-3 border-b border-zinc-200 px-4 py-3 md:px-5 dark:border-zinc-800">
+          <form role="search" action="/rooms" className="flex w-full min-w-0 items-end gap-2 sm:w-auto sm:max-w-md sm:flex-1">
+            <div className="min-w-0 flex-1">
+              <label htmlFor="room-search" className="mb-1.5 block text-sm font-medium">
+                Find a room
+              </label>
+              <input id="room-search" name="q" type="search" defaultValue={search} placeholder="Name or link" maxLength={200} className={inputClass} />
+            </div>
+            <Button type="submit" variant="secondary">
+              Search
+            </Button>
+          </form>
+          {isAdmin && (
+            <Dialog
+              open={createOpen}
+              onOpenChange={setCreateOpen}
+              trigger={<Button className="shrink-0 whitespace-nowrap">Create room</Button>}
+              title="Create a room"
+              description="Name the room and choose until when it is open. Transcription follows your account’s settings unless you change them here."
+            >
+              <CreateRoomForm
+                options={options}
+                onCreated={(label) => {
+                  setCreated(label);
+                  setCreateOpen(false);
+                }}
+              />
+            </Dialog>
+          )}
+        </div>
         {rooms.length === 0 ? (
-          <EmptyState icon={<RoomIcon />} title="No rooms yet">
-            Rooms created here or through the API (<code>POST /api/v1/meetings</code>) appear with their links, end date, sessions held and the
-            transcription settings they use.
-          </EmptyState>
+          search ? (
+            <EmptyState
+              icon={<RoomIcon />}
+              title="No room matches"
+              action={
+                <Link href="/rooms" className={buttonClass("secondary")}>
+                  Show all rooms
+                </Link>
+              }
+            >
+              No room name or link contains “{search}”.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              icon={<RoomIcon />}
+              title="No rooms yet"
+              action={isAdmin ? <Button onClick={() => setCreateOpen(true)}>Create your first room</Button> : undefined}
+            >
+              {isAdmin
+                ? "A room is a link people open in their browser to talk and be transcribed. Create one, then join it as host."
+                : "An admin of your account creates rooms; they appear here with their links."}
+            </EmptyState>
+          )
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500">
-                <tr className="border-b border-zinc-200 dark:border-zinc-800">
-                  <th className="px-5 py-2.5 font-medium">Room</th>
-                  <th className="px-5 py-2.5 font-medium">Transcription settings</th>
-                  <th className="px-5 py-2.5 font-medium">Ends</th>
-                  <th className="px-5 py-2.5 text-right font-medium">Sessions</th>
-                  <th className="px-5 py-2.5">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rooms.map((room) => (
-                  <RoomRow key={room.id} room={room} isAdmin={isAdmin} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ul className="divide-y divide-zinc-100 dark:divide-zinc-800/60">
+            {rooms.map((room) => (
+              <RoomRow key={room.id} room={room} isAdmin={isAdmin} />
+            ))}
+          </ul>
+        )}
+        {rooms.length > 0 && (
+          <p className="border-t border-zinc-200 px-4 py-2.5 text-xs text-zinc-600 md:px-5 dark:border-zinc-800 dark:text-zinc-400">
+            Settings marked <Badge tone="brand">Room</Badge> are the room&rsquo;s own; <Badge>Account</Badge> ones follow your account&rsquo;s defaults (the
+            language is fixed when a room is created).
+          </p>
         )}
       </Card>
     </div>
@@ -112,43 +142,93 @@ export function RoomsClient({ rooms, isAdmin, options }: { rooms: RoomView[]; is
 }
 
 function RoomRow({ room, isAdmin }: { room: RoomView; isAdmin: boolean }) {
+  const transcriptsHref = `/transcriptions?room=${encodeURIComponent(room.roomName)}`;
   return (
-    <tr data-testid="room-row" className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800/60">
-      <td className="px-5 py-3">
-        <div className="flex flex-wrap items-center gap-1.5">
-          <a href={room.roomUrl} className="break-all font-mono text-xs font-medium text-zinc-900 hover:underline dark:text-zinc-100">
-            {room.roomName}
-          </a>
-          {room.roomMode === "group" && <Badge>Group</Badge>}
-          {room.isLocked && <Badge tone="amber">Locked</Badge>}
+    <li data-testid="room-row" className="grid gap-4 px-4 py-4 md:grid-cols-[minmax(0,1fr)_minmax(16rem,20rem)] md:px-5">
+      <div className="min-w-0">
+        <div className="flex flex-wrap items-center gap-2">
+          <h3 className="min-w-0 break-words text-base font-semibold" data-testid="room-title">
+            {room.title ?? <span className="font-normal italic text-zinc-500 dark:text-zinc-400">Untitled room</span>}
+          </h3>
+          {room.live && (
+            <Badge tone="red">
+              <span className="size-1.5 animate-pulse rounded-full bg-red-500" aria-hidden />
+              Live now
+            </Badge>
+          )}
+          {!room.open && <Badge tone="gray">Ended</Badge>}
+          {room.roomMode === "group" && (
+            <span title={modeAndLockNote}>
+              <Badge>Group</Badge>
+            </span>
+          )}
+          {room.isLocked && (
+            <span title={modeAndLockNote}>
+              <Badge tone="amber">Locked</Badge>
+            </span>
+          )}
         </div>
-        <div className="mt-2 flex flex-wrap gap-2">
+        <a href={room.roomUrl} className="mt-0.5 block break-all font-mono text-xs text-zinc-600 hover:underline dark:text-zinc-400">
+          {room.roomName}
+        </a>
+        <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
+          {room.open ? "Open until " : "Ended "}
+          <FormattedDate iso={room.endDate} /> ·{" "}
+          <Link href={transcriptsHref} className="font-medium text-brand-700 hover:underline dark:text-brand-100" data-testid="room-sessions">
+            {room.sessions} session{room.sessions === 1 ? "" : "s"}
+          </Link>
+        </p>
+        <div className="mt-3 flex flex-wrap gap-2">
+          {room.open && (
+            <a href={room.roomUrl} target="_blank" rel="noopener" className={buttonClass("secondary")}>
+              Open room
+            </a>
+          )}
+          {room.open && room.hostRoomUrl && (
+            <a href={room.hostRoomUrl} target="_blank" rel="noopener" className={buttonClass("primary")}>
+              Join as host
+            </a>
+          )}
           <CopyButton value={room.roomUrl} label="Copy room link" />
           {room.hostRoomUrl && <CopyButton value={room.hostRoomUrl} label="Copy host link" />}
+          {isAdmin && <RenameRoom room={room} />}
+          {isAdmin && <DeleteRoom roomId={room.id} roomName={room.title ?? room.roomName} />}
         </div>
-      </td>
-      <td className="px-5 py-3">
-        <dl className="grid min-w-72 grid-cols-[auto_1fr_auto] items-baseline gap-x-3 gap-y-1.5">
-          {room.settings.map((s) => (
-            <div key={s.field} data-testid={`setting-${s.field}`} data-source={s.source} className="contents">
-              <dt className="text-zinc-500 dark:text-zinc-400">{s.label}</dt>
-              <dd className="[overflow-wrap:anywhere]">{s.value}</dd>
-              <dd>{s.source === "room" ? <Badge tone="brand">Room</Badge> : <Badge>Account</Badge>}</dd>
-            </div>
-          ))}
-        </dl>
-      </td>
-      <td className="whitespace-nowrap px-5 py-3 text-zinc-600 dark:text-zinc-400">
-        <FormattedDate iso={room.endDate} />
-        {!room.open && (
-          <span className="mt-1 block">
-            <Badge tone="red">Ended</Badge>
-          </span>
-        )}
-      </td>
-      <td className="px-5 py-3 text-right tabular-nums">{room.sessions}</td>
-      <td className="px-5 py-3 text-right">{isAdmin && <DeleteRoom roomId={room.id} roomName={room.roomName} />}</td>
-    </tr>
+      </div>
+      <dl className="grid grid-cols-[auto_1fr_auto] items-baseline gap-x-3 gap-y-1.5 self-start rounded-lg bg-zinc-50 px-3 py-2.5 text-sm dark:bg-zinc-800/40">
+        {room.settings.map((s) => (
+          <div key={s.field} data-testid={`setting-${s.field}`} data-source={s.source} className="contents">
+            <dt className="text-zinc-600 dark:text-zinc-400">{s.label}</dt>
+            <dd className="[overflow-wrap:anywhere]">{s.value}</dd>
+            <dd>{s.source === "room" ? <Badge tone="brand">Room</Badge> : <Badge>Account</Badge>}</dd>
+          </div>
+        ))}
+      </dl>
+    </li>
+  );
+}
+
+function RenameRoom({ room }: { room: RoomView }) {
+  const [title, setTitle] = useState(room.title ?? "");
+  const { open, setOpen, state, pending, onSubmit } = useDialogAction(renameRoomAction);
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
+        <Button variant="ghost" aria-label={`Rename ${room.title ?? room.roomName}`}>
+          Rename
+        </Button>
+      }
+      title="Rename room"
+      description="The name people see on the Rooms page and as the title of this room’s transcripts. The room link stays the same."
+    >
+      <form onSubmit={onSubmit} className="space-y-4">
+        <input type="hidden" name="roomId" value={room.id} />
+        <Field label="Room name" name="title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} placeholder="Weekly sync" error={state && !state.ok ? (state.fieldErrors?.title ?? state.error) : undefined} />
+        <DialogActions pending={pending} submitLabel="Save name" pendingLabel="Saving…" />
+      </form>
+    </Dialog>
   );
 }
 
@@ -166,6 +246,7 @@ function toIso(local: string): string {
 }
 
 const emptyForm = {
+  title: "",
   roomNamePrefix: "",
   roomMode: "normal",
   isLocked: false,
@@ -182,7 +263,7 @@ const emptyForm = {
 type FormValues = typeof emptyForm;
 type TextField = Exclude<keyof FormValues, "isLocked">;
 
-function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCreated: (roomName: string) => void }) {
+function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCreated: (label: string) => void }) {
   const router = useRouter();
   const [state, action, pending] = useActionState(createRoomAction, null);
   const [endLocal, setEndLocal] = useState(defaultEndLocal);
@@ -195,7 +276,7 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
   });
   useEffect(() => {
     if (state?.ok) {
-      onCreated(state.data.roomName);
+      onCreated(state.data.title ? `“${state.data.title}” (${state.data.roomName})` : state.data.roomName);
       router.refresh();
     }
   }, [state, router, onCreated]);
@@ -203,24 +284,16 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const err = (path: string) => errors[path];
   const d = "liveTranscription.destination.";
-  const shownPaths = ["endDate", "roomNamePrefix", "roomMode", "isLocked", "liveTranscription.language", "liveTranscription.startTrigger", `${d}provider`, `${d}bucket`, `${d}region`, `${d}accessKeyId`, `${d}accessKeySecret`, `${d}endpoint`];
+  const shownPaths = ["title", "endDate", "roomNamePrefix", "roomMode", "isLocked", "liveTranscription.language", "liveTranscription.startTrigger", `${d}provider`, `${d}bucket`, `${d}region`, `${d}accessKeyId`, `${d}accessKeySecret`, `${d}endpoint`];
   const otherErrors = Object.entries(errors).filter(([path]) => !shownPaths.includes(path));
 
   return (
-    <form
-      // Submitted by hand rather than with action={...}: React resets a form after its action, and would empty the
-      // selects of a refused form even though they are controlled.
-      onSubmit={(e) => {
-        e.preventDefault();
-        const data = new FormData(e.currentTarget);
-        startTransition(() => action(data));
-      }}
-      className="space-y-4"
-    >
+    <form onSubmit={submitByHand(action)} className="space-y-4">
       {/* The fields scroll on short screens; the buttons below stay in view. */}
       <div className="-mx-1 max-h-[60vh] space-y-4 overflow-y-auto px-1 pb-1">
+        <Field label="Room name" {...bind("title")} maxLength={120} placeholder="Weekly sync" hint="What people will recognise it by; you can change it later." error={err("title")} />
         <Field
-          label="End date"
+          label="Open until"
           name="endDateLocal"
           id="field-endDate"
           type="datetime-local"
@@ -232,12 +305,12 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
         />
         <input type="hidden" name="endDate" value={toIso(endLocal)} />
         <Field
-          label="Room name prefix (optional)"
+          label="Link prefix (optional)"
           {...bind("roomNamePrefix")}
           maxLength={39}
           pattern="[a-z0-9]{0,39}"
           placeholder="sales"
-          hint="Up to 39 lowercase letters and digits; a random part always follows."
+          hint="Starts the room link, such as /r/sales-…: up to 39 lowercase letters and digits. A random part always follows, so the link cannot be guessed."
           error={err("roomNamePrefix")}
         />
         <div className="grid grid-cols-2 gap-3">
@@ -255,10 +328,12 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
             />
             Locked
           </label>
+          <p className="col-span-2 -mt-1 text-xs text-zinc-600 dark:text-zinc-400">{modeAndLockNote}</p>
         </div>
 
         <fieldset className="space-y-3 rounded-lg p-3 ring-1 ring-zinc-200 dark:ring-zinc-800">
-          <legend className="px-1 text-sm font-semibold">Transcription override</legend>
+          <legend className="px-1 text-sm font-semibold">Transcription</legend>
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">Each choice left on “Account default” follows Configure → Transcription, including later changes.</p>
           <SelectField
             label="Language"
             {...bind("language")}
@@ -282,10 +357,11 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
           />
           <SelectField label="Start trigger" {...bind("startTrigger")} error={err("liveTranscription.startTrigger")}>
             <option value="">Account default ({options.accountDefaults.startTrigger})</option>
-            <option value="manual">Manual: the host starts and stops</option>
-            <option value="automatic">Auto-start, 1 person</option>
-            <option value="automatic-2nd-participant">Auto-start, 2 people</option>
-            <option value="none">None: no transcription in this room</option>
+            {[...accountStartTriggers, "none" as const].map((trigger) => (
+              <option key={trigger} value={trigger}>
+                {startTriggerLabels[trigger]}
+              </option>
+            ))}
           </SelectField>
           <SelectField label="Storage" {...bind("destination")} error={err(`${d}provider`)}>
             <option value="">Account default ({options.accountDefaults.storage})</option>

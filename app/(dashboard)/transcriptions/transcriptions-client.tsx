@@ -15,13 +15,16 @@ import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { FormattedDate } from "@/components/ui/formatted-date";
 import { deleteTranscriptionsAction } from "./actions";
-import { formatSeconds, languageName, stateLabel, stateTone, storageLabel, summaryLabel } from "./format";
+import { formatSeconds, languageName, stateLabel, stateTone, storageLabel, summaryLabel, transcriptTitle } from "./format";
+import { FirstRunChecklist } from "./first-run-checklist";
 
 type Filters = { q: string; room: string; from: string; to: string; state: string; storage: string; sort: string };
 const emptyFilters: Filters = { q: "", room: "", from: "", to: "", state: "", storage: "", sort: "startDate:desc" };
 
-// While something is being transcribed, the list is refreshed this often; otherwise it is left alone.
+// While something is being transcribed, the list is refreshed this often; otherwise less often, so that a session
+// that starts while the page is open shows up without a reload.
 const LIVE_REFRESH_MS = 3000;
+const IDLE_REFRESH_MS = 15_000;
 
 /** The date inputs are local days; the server compares instants, so they are sent as the local midnights. */
 function localDayStart(day: string, plusDays = 0): string | undefined {
@@ -53,10 +56,24 @@ async function fetchPage(filters: Filters, cursor?: string): Promise<DashboardTr
   return body;
 }
 
-export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: DashboardTranscriptionPage; roomNames: string[] }) {
-  const [draft, setDraft] = useState<Filters>(emptyFilters);
-  const [filters, setFilters] = useState<Filters>(emptyFilters);
+export function TranscriptionsClient({
+  initialPage,
+  roomNames,
+  isAdmin,
+  hasSessions,
+  initialFilters,
+}: {
+  initialPage: DashboardTranscriptionPage;
+  roomNames: string[];
+  isAdmin: boolean;
+  hasSessions: boolean;
+  initialFilters: { room: string; q: string };
+}) {
+  const [draft, setDraft] = useState<Filters>({ ...emptyFilters, ...initialFilters });
+  const [filters, setFilters] = useState<Filters>({ ...emptyFilters, ...initialFilters });
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // On a phone only the search shows until "Filters" is pressed; from md up every filter is always there.
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const queryClient = useQueryClient();
 
   // Search as you type, a moment after the last key.
@@ -73,7 +90,8 @@ export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: 
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     initialData: isInitial ? { pages: [initialPage], pageParams: [undefined] } : undefined,
     placeholderData: (previous) => previous,
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some((i) => i.state === "in_progress")) ? LIVE_REFRESH_MS : false),
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some((i) => i.state === "in_progress")) ? LIVE_REFRESH_MS : IDLE_REFRESH_MS),
+    refetchOnWindowFocus: true,
   });
 
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
@@ -91,13 +109,19 @@ export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: 
 
   return (
     <div className="space-y-4">
-      <Card className="px-5 py-4">
-        <form role="search" className="grid gap-3 md:grid-cols-12" onSubmit={(e) => (e.preventDefault(), setFilters(draft))}>
-          <div className="md:col-span-4">
+      <Card className="px-4 py-4 md:px-5">
+        <form role="search" className="grid grid-cols-2 gap-3 md:grid-cols-12" onSubmit={(e) => (e.preventDefault(), setFilters(draft))}>
+          <div className="col-span-2 md:col-span-4">
             <label htmlFor="filter-q" className="mb-1.5 block text-sm font-medium">Search</label>
-            <input id="filter-q" type="search" className={inputClass} placeholder="Words said, speaker or room" value={draft.q} onChange={(e) => set({ q: e.target.value })} maxLength={200} />
+            <div className="flex gap-2">
+              <input id="filter-q" type="search" className={inputClass} placeholder="Words said, speaker or room" value={draft.q} onChange={(e) => set({ q: e.target.value })} maxLength={200} />
+              <Button variant="secondary" className="md:hidden" aria-expanded={filtersOpen} aria-controls="more-filters" onClick={() => setFiltersOpen((o) => !o)}>
+                Filters
+              </Button>
+            </div>
           </div>
-          <div className="md:col-span-3">
+          <div id="more-filters" className={`col-span-2 grid grid-cols-2 gap-3 md:col-span-8 md:grid md:grid-cols-8 ${filtersOpen ? "" : "max-md:hidden"}`}>
+          <div className="col-span-2 md:col-span-4">
             <label htmlFor="filter-room" className="mb-1.5 block text-sm font-medium">Room</label>
             <input id="filter-room" list="room-names" className={inputClass} placeholder="Any room" value={draft.room} onChange={(e) => set({ room: e.target.value })} maxLength={200} />
             <datalist id="room-names">
@@ -114,6 +138,8 @@ export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: 
             <label htmlFor="filter-to" className="mb-1.5 block text-sm font-medium">To</label>
             <input id="filter-to" type="date" className={inputClass} value={draft.to} onChange={(e) => set({ to: e.target.value })} />
           </div>
+          </div>
+          <div className={`col-span-2 grid grid-cols-2 gap-3 md:col-span-12 md:grid md:grid-cols-12 ${filtersOpen ? "" : "max-md:hidden"}`}>
           <div className="md:col-span-3">
             <label htmlFor="filter-state" className="mb-1.5 block text-sm font-medium">State</label>
             <select id="filter-state" className={inputClass} value={draft.state} onChange={(e) => set({ state: e.target.value })}>
@@ -149,6 +175,7 @@ export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: 
               </Button>
             )}
           </div>
+          </div>
         </form>
       </Card>
 
@@ -179,15 +206,12 @@ export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: 
               No transcription matches these filters. Try fewer words, or clear the filters.
             </EmptyState>
           ) : (
-            <EmptyState icon={<TranscriptIcon />} title="No transcriptions yet">
-              When a session in one of your rooms is transcribed, its transcript appears here while people talk, and is saved when the session ends. You
-              can then read, download, summarize or delete it.
-            </EmptyState>
+            <FirstRunChecklist isAdmin={isAdmin} hasRoom={roomNames.length > 0} hasSessions={hasSessions} />
           )
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500">
+          <div className="md:overflow-x-auto">
+            <table className="w-full text-left text-sm max-md:block">
+              <thead className="text-xs uppercase tracking-wide text-zinc-600 max-md:sr-only dark:text-zinc-400">
                 <tr className="border-b border-zinc-200 dark:border-zinc-800">
                   <th className="w-10 py-2.5 pl-5">
                     <input
@@ -210,9 +234,9 @@ export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: 
                   <th className="py-2.5 pl-2.5 pr-5 font-medium">Summary</th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody className="max-md:block">
                 {items.map((t) => (
-                  <Row key={t.id} t={t} checked={selected.has(t.id)} onToggle={() => toggle(t.id)} />
+                  <Row key={t.id} t={t} q={draft.q.trim()} checked={selected.has(t.id)} onToggle={() => toggle(t.id)} />
                 ))}
               </tbody>
             </table>
@@ -230,45 +254,66 @@ export function TranscriptionsClient({ initialPage, roomNames }: { initialPage: 
   );
 }
 
-function Row({ t, checked, onToggle }: { t: DashboardTranscription; checked: boolean; onToggle: () => void }) {
+// Below md each row is a card: the title on its own line, the details wrapping underneath (one DOM for both layouts).
+const cell = "px-2.5 py-3 max-md:p-0 max-md:text-xs";
+
+function Row({ t, q, checked, onToggle }: { t: DashboardTranscription; q: string; checked: boolean; onToggle: () => void }) {
   const running = t.state === "in_progress";
+  const title = transcriptTitle(t);
+  // The words searched for travel with the link, and the transcript page highlights them.
+  const href = `/transcriptions/${t.id}${q ? `?q=${encodeURIComponent(q)}` : ""}`;
   return (
-    <tr className="border-b border-zinc-100 align-top last:border-0 hover:bg-zinc-50/60 dark:border-zinc-800/60 dark:hover:bg-zinc-800/30" data-testid="transcription-row">
-      <td className="py-3 pl-5">
+    <tr
+      className="border-b border-zinc-100 align-top last:border-0 hover:bg-zinc-50/60 max-md:relative max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-x-3 max-md:gap-y-1.5 max-md:py-3 max-md:pl-12 max-md:pr-4 dark:border-zinc-800/60 dark:hover:bg-zinc-800/30"
+      data-testid="transcription-row"
+    >
+      <td className="py-3 pl-5 max-md:absolute max-md:left-4 max-md:top-3 max-md:p-0">
         <input
           type="checkbox"
           className="size-4 accent-brand-600"
-          aria-label={`Select ${t.roomName}, ${t.startDate}`}
+          aria-label={`Select ${title}, ${t.startDate}`}
           checked={checked}
           disabled={running}
           title={running ? "Still in progress: it can be deleted once the session ends" : undefined}
           onChange={onToggle}
         />
       </td>
-      <td className="max-w-52 px-2.5 py-3">
-        <Link href={`/transcriptions/${t.id}`} className="block truncate font-medium text-brand-700 hover:underline dark:text-brand-100" title={`View ${t.roomName}`}>
-          {t.roomName}
+      <td className="max-w-60 px-2.5 py-3 max-md:w-full max-md:max-w-none max-md:p-0">
+        <Link href={href} className="block truncate font-medium text-brand-700 hover:underline dark:text-brand-100" title={`View ${title}`}>
+          {title}
         </Link>
+        {title !== t.roomName && <span className="block truncate font-mono text-xs text-zinc-500 dark:text-zinc-400">{t.roomName}</span>}
       </td>
-      <td className="whitespace-nowrap px-2.5 py-3 text-zinc-600 dark:text-zinc-400">
+      <td className={`whitespace-nowrap text-zinc-600 dark:text-zinc-400 ${cell}`}>
         <FormattedDate iso={t.startDate} />
       </td>
-      <td className="whitespace-nowrap px-2.5 py-3 tabular-nums text-zinc-600 dark:text-zinc-400">{running ? "—" : formatSeconds(t.durationInSeconds)}</td>
-      <td className="max-w-40 px-2.5 py-3 text-zinc-600 dark:text-zinc-400">
+      <td className={`whitespace-nowrap tabular-nums text-zinc-600 dark:text-zinc-400 ${cell}`}>
+        <span className="md:hidden">· </span>
+        {running ? "—" : formatSeconds(t.durationInSeconds)}
+      </td>
+      <td className={`max-w-40 text-zinc-600 max-md:order-last max-md:w-full max-md:max-w-none dark:text-zinc-400 ${cell}`}>
         <span className="line-clamp-2" title={t.participants.join(", ")}>
           {t.participants.length ? t.participants.join(", ") : "—"}
         </span>
       </td>
-      <td className="whitespace-nowrap px-2.5 py-3 text-zinc-600 dark:text-zinc-400">{languageName(t.language)}</td>
-      <td className="whitespace-nowrap px-2.5 py-3 text-zinc-600 dark:text-zinc-400">{storageLabel[t.storageType]}</td>
-      <td className="px-2.5 py-3">
+      <td className={`whitespace-nowrap text-zinc-600 max-md:hidden dark:text-zinc-400 ${cell}`}>{languageName(t.language)}</td>
+      <td className={`whitespace-nowrap text-zinc-600 max-md:hidden dark:text-zinc-400 ${cell}`}>{storageLabel[t.storageType]}</td>
+      <td className={cell}>
         <Badge tone={stateTone[t.state]}>
           {running && <span className="size-1.5 animate-pulse rounded-full bg-red-500" aria-hidden />}
           {stateLabel[t.state]}
         </Badge>
-        {t.error && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
+        {t.error && !t.saveStatus && <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">{t.error}</p>}
+        {t.saveStatus?.kind === "retrying" && (
+          <p className="mt-1 max-w-56 text-xs text-red-700 dark:text-red-300">
+            Saving to {t.saveStatus.where} failed, retrying at <FormattedDate iso={t.saveStatus.retryAt} />: {t.saveStatus.reason}
+          </p>
+        )}
       </td>
-      <td className="whitespace-nowrap py-3 pl-2.5 pr-5 text-zinc-600 dark:text-zinc-400">{t.summaryState ? summaryLabel[t.summaryState] : "—"}</td>
+      <td className={`whitespace-nowrap py-3 pl-2.5 pr-5 text-zinc-600 dark:text-zinc-400 ${t.summaryState ? "" : "max-md:hidden"} max-md:p-0 max-md:text-xs`}>
+        <span className="md:hidden">Summary: </span>
+        {t.summaryState ? summaryLabel[t.summaryState] : "—"}
+      </td>
     </tr>
   );
 }
@@ -290,14 +335,18 @@ function BulkDelete({ items, onDone }: { items: DashboardTranscription[]; onDone
       onOpenChange={setOpen}
       trigger={<Button variant="danger">Delete {count} selected</Button>}
       title={count === 1 ? "Delete this transcript?" : `Delete ${count} transcripts?`}
-      description="Their Markdown files (in hosted storage or your bucket) and every line of their text are deleted for good. This cannot be undone."
+      description={
+        count === 1
+          ? "Its Markdown file (in hosted storage or your bucket) and every line of its text are deleted for good. This cannot be undone."
+          : "Their Markdown files (in hosted storage or your bucket) and every line of their text are deleted for good. This cannot be undone."
+      }
     >
       <form action={action} className="space-y-4">
         <ul className="max-h-48 space-y-1 overflow-y-auto rounded-md bg-zinc-50 px-3 py-2 text-sm dark:bg-zinc-800/60" aria-label="Transcripts to delete">
           {items.map((t) => (
             <li key={t.id} className="flex justify-between gap-3">
               <input type="hidden" name="id" value={t.id} />
-              <span className="truncate font-medium">{t.roomName}</span>
+              <span className="truncate font-medium">{transcriptTitle(t)}</span>
               <span className="shrink-0 text-zinc-500">
                 <FormattedDate iso={t.startDate} />
               </span>

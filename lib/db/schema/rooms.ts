@@ -20,6 +20,8 @@ export const rooms = pgTable(
     // The host key of hostRoomUrl, sealed with lib/crypto (associated data "room-key:<id>"). Sealed rather than hashed
     // because GET /meetings/{id}?fields=hostRoomUrl and the Rooms page hand the host link out again, as the anchors do.
     roomKeySealed: text("room_key_sealed").notNull(),
+    // A human name ("Weekly sync"), set at creation and editable; transcripts are titled with it. Null: untitled.
+    title: text("title"),
     roomMode: text("room_mode", { enum: roomModes }).notNull().default("normal"),
     isLocked: boolean("is_locked").notNull().default(false),
     startDate: timestamp("start_date", { withTimezone: true, mode: "date" }).notNull(),

@@ -1,5 +1,7 @@
 // Live sessions: room sessions with their participants, transcriptions and the final segments they are made of.
+import { sql } from "drizzle-orm";
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { STATE_FROM_PHASE_SQL, TRANSCRIPTION_PHASES } from "../../pipeline/lifecycle";
 import { accounts } from "./core";
 import { rooms } from "./rooms";
 
@@ -53,13 +55,20 @@ export const transcriptions = pgTable(
     roomSessionId: uuid("room_session_id").notNull().references(() => roomSessions.id, { onDelete: "cascade" }),
     // Copied at start so that the transcript keeps its name even if the room goes.
     roomName: text("room_name").notNull(),
+    // The transcript's own title when someone renamed it; null shows the room's title.
+    title: text("title"),
     language: text("language").notNull(),
     // The speech engine chosen for the language when the transcription started (lib/speech/registry.ts ids); null
     // for transcriptions made before engines were recorded, or failed before one could be chosen.
     engineId: text("engine_id"),
     // The room's effective vocabulary when the transcription started: what its engine streams are opened with.
     vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default([]),
-    state: text("state", { enum: transcriptionStates }).notNull().default("in_progress"),
+    // Where the transcription is in its lifecycle (lib/pipeline/lifecycle.ts); the only column a move writes.
+    phase: text("phase", { enum: TRANSCRIPTION_PHASES }).notNull().default("running"),
+    // api.md's state, derived from the phase by the database, for reading and filtering.
+    state: text("state", { enum: transcriptionStates })
+      .notNull()
+      .generatedAlwaysAs(sql.raw(STATE_FROM_PHASE_SQL)),
     startedAt: ts("started_at").notNull(),
     endedAt: ts("ended_at"),
     durationSeconds: integer("duration_seconds"),
@@ -70,14 +79,17 @@ export const transcriptions = pgTable(
     storageKey: text("storage_key"),
     error: text("error"),
     uploadAttempts: integer("upload_attempts").notNull().default(0),
-    nextUploadAt: ts("next_upload_at"),
+    // While saving: the saver holds it until then (another takes over after, as from a dead owner).
+    claimedUntil: ts("claimed_until"),
+    // While an upload is retried: when the next attempt is due.
+    uploadDueAt: ts("upload_due_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
     index("transcriptions_account_started_idx").on(t.accountId, t.startedAt, t.id),
     index("transcriptions_session_idx").on(t.roomSessionId),
-    index("transcriptions_state_idx").on(t.state, t.nextUploadAt),
+    index("transcriptions_phase_idx").on(t.phase, t.uploadDueAt),
   ],
 );
 
@@ -94,7 +106,12 @@ export const transcriptSegments = pgTable(
     startMs: integer("start_ms").notNull(),
     endMs: integer("end_ms").notNull(),
     text: text("text").notNull(),
+    // Chosen by the writer before the first attempt, so an insert retried after a lost answer is not stored twice.
+    segmentKey: uuid("segment_key"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("transcript_segments_transcription_idx").on(t.transcriptionId, t.startMs)],
+  (t) => [
+    index("transcript_segments_transcription_idx").on(t.transcriptionId, t.startMs),
+    uniqueIndex("transcript_segments_key").on(t.transcriptionId, t.segmentKey),
+  ],
 );

@@ -1,4 +1,5 @@
 // The live bus: interim and final segments and state changes of a room, fanned out in memory to SSE subscribers.
+import type { SessionDegraded } from "@/lib/pipeline/session/runtime";
 
 export type LiveSegment = { participantId: string; displayName: string; startMs: number; endMs: number; text: string; final: boolean };
 export type LiveTranscriptionState = {
@@ -6,6 +7,8 @@ export type LiveTranscriptionState = {
   transcriptionId: string | null;
   startTrigger: string;
   language: string;
+  /** Null while the session takes audio; else why new audio is refused for now. */
+  degraded: SessionDegraded | null;
 };
 export type LiveEvent = { type: "segment"; data: LiveSegment } | { type: "state"; data: { transcription: LiveTranscriptionState } };
 

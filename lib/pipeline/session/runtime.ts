@@ -4,8 +4,8 @@ import type { SpeechEngine } from "@/lib/speech/types";
 import { IngestError, TrackIngest, type ChunkResult } from "@/lib/pipeline/track-ingest";
 import { publishLive, type LiveSegment } from "@/lib/pipeline/live/live-bus";
 import type { Db } from "@/lib/db/client";
-import { transcriptSegments } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, RetryLaterError } from "@/lib/errors";
+import { SegmentQueue, type SegmentQueueLimits } from "@/lib/pipeline/session/segment-queue";
 
 /** The contract's cap on one browser chunk (a chunk is ≤ 1 s; 64 KiB leaves room for a slow timer). */
 export const MAX_CHUNK_BYTES = 64 * 1024;
@@ -19,7 +19,7 @@ type Track = {
   ingest: TrackIngest;
   /** Where this track's audio starts, in ms from the transcription's start. */
   offsetMs: number;
-  /** Final segments are written one after another; this settles when all so far are stored. */
+  /** Settles when every final segment of this track so far is stored (the session's queue writes them in order). */
   persisted: Promise<void>;
   failed?: Error;
   ended?: Promise<void>;
@@ -42,6 +42,11 @@ export type ParticipantAudio = {
   active: boolean;
   /** When the participant was last heard from (join, audio, heartbeat), by this runtime's clock. */
   lastSeenMs: number;
+  /**
+   * For a participant restored from the database (a restart, a lease taken over) who has not come back yet: the
+   * session's last sign of life before this runtime existed. A leave for them counts from then.
+   */
+  restoredSeenMs?: number;
 };
 
 type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
@@ -58,7 +63,16 @@ export type RuntimeDeps = {
   /** Background work that tests and shutdown wait for. */
   track: (work: Promise<unknown>) => void;
   now?: () => number;
+  /** Called when the session becomes degraded or recovers, so the room state can say so. */
+  onDegradedChange?: (degraded: SessionDegraded | null) => void;
+  segmentQueueLimits?: SegmentQueueLimits;
 };
+
+/** Why a session refuses new audio for now; shown in the room state and the dashboard. */
+export type SessionDegraded = { reason: "database_unavailable" | "shutting_down"; message: string; since: string };
+
+/** How soon a refused client should send audio again. */
+const AUDIO_RETRY_AFTER_SECONDS = { database_unavailable: 10, shutting_down: 5 } as const;
 
 export class SessionRuntime {
   readonly participants = new Map<string, ParticipantAudio>();
@@ -66,12 +80,50 @@ export class SessionRuntime {
   recoveryTimer: NodeJS.Timeout | undefined;
   /** Set when the runtime is dropped (session over, or a simulated crash); audio after that is refused. */
   closed = false;
+  /** Final segments on their way to the database, in order; they survive a database outage in memory. */
+  readonly segments: SegmentQueue;
+  private degradedSince: { reason: SessionDegraded["reason"]; since: Date } | undefined;
+  /** Set by shutdown: new audio is refused while the engine streams flush. */
+  private shuttingDown = false;
 
   constructor(
     readonly sessionId: string,
     readonly room: RuntimeRoom,
     private readonly deps: RuntimeDeps,
-  ) {}
+  ) {
+    this.segments = new SegmentQueue({
+      db: deps.db,
+      limits: deps.segmentQueueLimits,
+      label: `session ${sessionId}`,
+      onChange: () => this.noticeDegraded(),
+    });
+  }
+
+  /** Null while the session takes audio; else why it refuses new audio for now. */
+  degraded(): SessionDegraded | null {
+    if (!this.degradedSince) return null;
+    const { reason, since } = this.degradedSince;
+    const message =
+      reason === "shutting_down"
+        ? "This server is restarting; send the audio again shortly (another instance, or this one restarted, takes the session)."
+        : `The database is unavailable: ${this.segments.size} final segment(s) wait in memory and new audio is refused until they are stored.`;
+    return { reason, message, since: since.toISOString() };
+  }
+
+  private noticeDegraded() {
+    const reason = this.shuttingDown ? "shutting_down" : this.segments.full ? "database_unavailable" : undefined;
+    if (reason === this.degradedSince?.reason) return;
+    this.degradedSince = reason ? { reason, since: new Date(this.now()) } : undefined;
+    if (reason) console.warn(`Session ${this.sessionId} refuses new audio: ${this.degraded()!.message}`);
+    this.deps.onDegradedChange?.(this.degraded());
+  }
+
+  /** Refuses new audio with 503 and Retry-After while the session cannot keep what it would recognize. */
+  private assertTakingAudio() {
+    this.noticeDegraded(); // the instance-wide bound moves with other sessions' queues too
+    const degraded = this.degraded();
+    if (degraded) throw new RetryLaterError("unavailable", degraded.message, AUDIO_RETRY_AFTER_SECONDS[degraded.reason], degraded.reason);
+  }
 
   private now() {
     return this.deps.now?.() ?? Date.now();
@@ -113,7 +165,15 @@ export class SessionRuntime {
 
   private markSeen(p: ParticipantAudio) {
     p.active = true;
+    p.restoredSeenMs = undefined;
     p.lastSeenMs = this.now();
+  }
+
+  /** When a participant was last heard from, for a leave made on their behalf (idle, or never back after a restart). */
+  lastSignOfLifeMs(participantId: string): number | undefined {
+    const p = this.participants.get(participantId);
+    if (!p) return undefined;
+    return p.restoredSeenMs ?? p.lastSeenMs;
   }
 
   participantLeft(participantId: string) {
@@ -138,8 +198,11 @@ export class SessionRuntime {
     await Promise.all([...running.tracks].map((t) => this.endTrack(t)));
   }
 
-  /** Drops all live state without flushing: what a crash does (tests), or shutdown. */
-  abandon() {
+  /**
+   * Drops all live state without flushing: what a crash does (tests), or a lease lost to another instance. With
+   * `keepQueuedSegments`, final segments already accepted are still written (the lease moved, the words did not).
+   */
+  abandon(opts: { keepQueuedSegments?: boolean } = {}) {
     this.closed = true;
     clearTimeout(this.recoveryTimer);
     const running = this.running;
@@ -148,7 +211,21 @@ export class SessionRuntime {
       t.failed = new Error("abandoned");
       t.ingest.abort();
     }
+    if (!opts.keepQueuedSegments) this.segments.drop();
     this.participants.clear();
+  }
+
+  /**
+   * Shutdown: refuses new audio from now on (503, `shutting_down`), ends every engine stream so its last words become
+   * final segments, and resolves once they and everything queued before are stored.
+   */
+  async flushForShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.noticeDegraded();
+    clearTimeout(this.recoveryTimer);
+    for (const p of this.participants.values()) if (p.track) this.detachTrack(p);
+    await Promise.all([...(this.running?.tracks ?? [])].map((t) => this.endTrack(t)));
+    await this.segments.drained();
   }
 
   /** One numbered chunk from a browser. */
@@ -157,6 +234,7 @@ export class SessionRuntime {
     this.markSeen(p);
     if (!Number.isSafeInteger(seq) || seq < 0) throw new IngestError("bad_sequence", `The chunk sequence number must be a whole number ≥ 0, got ${seq}.`);
     validatePcmChunk(pcm, { maxBytes: MAX_CHUNK_BYTES });
+    this.assertTakingAudio();
     if (p.streaming || p.track?.mode === "stream") {
       throw new IngestError("wrong_mode", "This participant's audio arrives as a stream; do not also send numbered chunks.");
     }
@@ -188,6 +266,7 @@ export class SessionRuntime {
     const p = this.present(participantId);
     this.markSeen(p);
     if (p.streaming) throw new IngestError("wrong_mode", "This participant is already sending a stream.");
+    this.assertTakingAudio();
     if (p.track && p.track.mode === "chunks" && !p.track.failed) {
       throw new IngestError("wrong_mode", "This participant's audio arrives as numbered chunks; do not also send a stream.");
     }
@@ -206,6 +285,8 @@ export class SessionRuntime {
         return piece;
       }
       while (!finished) {
+        // Checked before each read: what was read is fed on; what is refused stays with the sender.
+        this.assertTakingAudio();
         const { done, value } = await reader.read();
         if (done) {
           finished = true;
@@ -251,6 +332,7 @@ export class SessionRuntime {
           transcribedBytes += (await current.ingest.pipeStream(feed())).bytes;
         } catch (error) {
           if (error instanceof IngestError && error.code === "ended") continue;
+          if (error instanceof RetryLaterError) throw error;
           if (error instanceof IngestError || error instanceof AudioFormatError) throw error;
           // The engine gave up on this track; the next piece opens a fresh stream.
           current.failed ??= error as Error;
@@ -301,7 +383,7 @@ export class SessionRuntime {
         final: s.final,
       };
       publishLive(this.room.id, { type: "segment", data: segment });
-      if (s.final) track.persisted = track.persisted.then(() => this.persistSegment(track.transcriptionId, segment));
+      if (s.final) track.persisted = this.persistSegment(track.transcriptionId, segment);
     });
     stream.onError((error) => {
       track.failed ??= error;
@@ -333,28 +415,19 @@ export class SessionRuntime {
     return track.ended;
   }
 
-  /** Stores a final segment at once (a crash loses at most the utterance being spoken); retried briefly on a database hiccup. */
-  private async persistSegment(transcriptionId: string, s: LiveSegment): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const db = await this.deps.db();
-        await db.insert(transcriptSegments).values({
-          accountId: this.room.accountId,
-          transcriptionId,
-          participantId: s.participantId,
-          displayName: s.displayName,
-          startMs: Math.max(0, s.startMs),
-          endMs: Math.max(0, s.endMs),
-          text: s.text,
-        });
-        return;
-      } catch (error) {
-        if (attempt >= 5) {
-          console.error(`Could not store a final segment of transcription ${transcriptionId} after ${attempt} attempts:`, error);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
+  /**
+   * Queues a final segment for the database at once (a crash loses at most the utterance being spoken); the queue
+   * writes in order and keeps it through a database outage. Resolves once it is stored.
+   */
+  private persistSegment(transcriptionId: string, s: LiveSegment): Promise<void> {
+    return this.segments.enqueue({
+      accountId: this.room.accountId,
+      transcriptionId,
+      participantId: s.participantId,
+      displayName: s.displayName,
+      startMs: Math.max(0, s.startMs),
+      endMs: Math.max(0, s.endMs),
+      text: s.text,
+    });
   }
 }

@@ -1,11 +1,12 @@
 // Room sessions in the database: join and leave, the triggers, and transcription records, each change with its webhook events in one transaction.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { rooms, roomSessions, sessionParticipants, transcriptions } from "@/lib/db/schema";
+import { rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { AppError, conflict, forbidden, RetryLaterError } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
-import { decideTrigger, REFUSALS, type TranscriptionRunState, type TriggerEvent } from "@/lib/pipeline/triggers";
-import { instanceId, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
+import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
+import { instanceId, LEASE_MS, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
+import { mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 import { transcriptFilename } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import type { Destination } from "@/lib/settings/types";
@@ -38,7 +39,7 @@ export type TranscriptionChange =
 /** Where the room's transcription is for a session: running, stopped, or cut at the 12-hour limit. */
 async function runState(tx: Tx, sessionId: string): Promise<{ state: TranscriptionRunState; running?: TranscriptionRow }> {
   const rows = await tx.select().from(transcriptions).where(eq(transcriptions.roomSessionId, sessionId)).orderBy(asc(transcriptions.startedAt));
-  const running = rows.find((t) => t.state === "in_progress" && t.endedAt === null);
+  const running = rows.find((t) => t.phase === "running");
   if (running) return { state: "running", running };
   const cut = rows.some((t) => t.endedAt && t.endedAt.getTime() - t.startedAt.getTime() >= MAX_TRANSCRIPTION_MS);
   return { state: cut ? "cut" : "stopped" };
@@ -111,7 +112,7 @@ async function startTranscriptionRecord(
       language: settings.effective.language,
       engineId: engine.ok ? engine.engineId : null,
       vocabulary: settings.effective.vocabulary,
-      state: "in_progress",
+      phase: "running",
       startedAt: now,
       filename: transcriptFilename(room.roomName, now),
       storageType: destination.provider === "hosted" ? "HOSTED" : "SELF_HOSTED",
@@ -122,8 +123,8 @@ async function startTranscriptionRecord(
   if (engine.ok) return { kind: "started", transcription: created };
   const [failed] = await tx
     .update(transcriptions)
-    .set({ state: "failed", endedAt: now, durationSeconds: 0, error: engine.problem, updatedAt: now })
-    .where(eq(transcriptions.id, created.id))
+    .set({ ...moveTo("engine_unavailable"), endedAt: now, durationSeconds: 0, error: engine.problem, updatedAt: now })
+    .where(and(eq(transcriptions.id, created.id), mayMove("engine_unavailable")))
     .returning();
   await enqueueEvent(tx, {
     accountId: room.accountId,
@@ -133,12 +134,12 @@ async function startTranscriptionRecord(
   return { kind: "failed", transcription: failed };
 }
 
-/** Marks a running transcription stopped at `endedAt` (still in_progress until finalize saves it) and gives the owner time to save it. */
+/** Stops a running transcription at `endedAt` (saving, still in_progress for the API) and gives the owner the claim to save it. */
 export async function stopTranscriptionRecord(tx: Tx, t: TranscriptionRow, endedAt: Date, now = endedAt): Promise<TranscriptionChange> {
   const [stopped] = await tx
     .update(transcriptions)
-    .set({ endedAt, nextUploadAt: new Date(now.getTime() + FINALIZE_CLAIM_MS), updatedAt: now })
-    .where(and(eq(transcriptions.id, t.id), isNull(transcriptions.endedAt)))
+    .set({ ...moveTo("stop"), endedAt, claimedUntil: new Date(now.getTime() + FINALIZE_CLAIM_MS), updatedAt: now })
+    .where(and(eq(transcriptions.id, t.id), mayMove("stop")))
     .returning();
   return { kind: "stopped", transcription: stopped ?? t };
 }
@@ -151,12 +152,17 @@ async function applyTrigger(
   engine: (language: string) => Promise<EngineReadiness>,
   event: TriggerEvent,
   now: Date,
-): Promise<{ change?: TranscriptionChange; refused?: string }> {
+  /** When the event happened, if earlier than now (a leave counted from the participant's last sign of life). */
+  at = now,
+): Promise<{ change?: TranscriptionChange; refused?: TriggerRefusal }> {
   const { state, running } = await runState(tx, session.id);
   const decision = decideTrigger({ enabled: settings.effective.enabled, trigger: settings.effective.startTrigger }, state, event);
   if (decision.refused) return { refused: decision.refused };
   if (decision.action === "start") return { change: await startTranscriptionRecord(tx, room, session, settings, await engine(settings.effective.language), now) };
-  if (decision.action === "stop" && running) return { change: await stopTranscriptionRecord(tx, running, now) };
+  if (decision.action === "stop" && running) {
+    const endedAt = new Date(Math.max(at.getTime(), running.startedAt.getTime()));
+    return { change: await stopTranscriptionRecord(tx, running, endedAt, now) };
+  }
   return {};
 }
 
@@ -285,7 +291,15 @@ export type LeaveResult = {
 /** A participant leaves: records the event, applies the trigger, and closes the session with the last leave. */
 export async function leaveSession(
   db: Db,
-  input: { room: Room; participantId: string; now?: Date; sessionId?: string; ignoreLease?: boolean },
+  input: {
+    room: Room;
+    participantId: string;
+    now?: Date;
+    /** When the participant was last heard from, if earlier than now (idle, or gone in a crash): the leave counts from then. */
+    at?: Date;
+    sessionId?: string;
+    ignoreLease?: boolean;
+  },
 ): Promise<LeaveResult> {
   const now = input.now ?? new Date();
   const { room } = input;
@@ -306,13 +320,20 @@ export async function leaveSession(
         ),
       );
     if (!present) return { session, left: false, sessionEnded: false, numClients: await presentCount(tx, session.id) };
-    const [participant] = await tx.update(sessionParticipants).set({ leftAt: now }).where(eq(sessionParticipants.id, present.id)).returning();
+    const at = new Date(Math.min(now.getTime(), Math.max(input.at?.getTime() ?? now.getTime(), present.joinedAt.getTime())));
+    const [participant] = await tx.update(sessionParticipants).set({ leftAt: at }).where(eq(sessionParticipants.id, present.id)).returning();
     const numClients = await presentCount(tx, session.id);
     await enqueueEvent(tx, { accountId: room.accountId, type: "room.client.left", data: clientEventData(room, session, participant, numClients) });
-    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: false, problem: "A leave never starts a transcription." }), { type: "leave", participants: numClients }, now);
+    const { change } = await applyTrigger(tx, room, session, settings, async () => ({ ok: false, problem: "A leave never starts a transcription." }), { type: "leave", participants: numClients }, now, at);
     let sessionEnded = false;
     if (numClients === 0) {
-      await tx.update(roomSessions).set({ endedAt: now, ownerInstance: null, leaseExpiresAt: null }).where(eq(roomSessions.id, session.id));
+      // Ends when the last one was last heard from; never before someone else left.
+      const [lastLeft] = await tx
+        .select({ at: sql<Date>`max(${sessionParticipants.leftAt})` })
+        .from(sessionParticipants)
+        .where(eq(sessionParticipants.roomSessionId, session.id));
+      const endedAt = new Date(Math.max(at.getTime(), lastLeft?.at ? new Date(lastLeft.at).getTime() : 0));
+      await tx.update(roomSessions).set({ endedAt, ownerInstance: null, leaseExpiresAt: null }).where(eq(roomSessions.id, session.id));
       await enqueueEvent(tx, {
         accountId: room.accountId,
         type: "room.session.ended",
@@ -339,7 +360,7 @@ export async function commandTranscription(
     const event: TriggerEvent = { type: `${input.isHost ? "host" : "non-host"}-${input.action}` } as TriggerEvent;
     if (!session) {
       const dry = decideTrigger({ enabled: settings.effective.enabled, trigger: settings.effective.startTrigger }, "stopped", event);
-      if (dry.refused && dry.refused !== REFUSALS.notRunning) throw refusal(dry.refused);
+      if (dry.refused && dry.refused !== "notRunning") throw refusal(dry.refused);
       throw conflict("No session is open in this room: join it first.");
     }
     assertMayDrive(session, now);
@@ -349,15 +370,15 @@ export async function commandTranscription(
   });
 }
 
-function refusal(reason: string): AppError {
-  return reason === REFUSALS.notHost || reason === REFUSALS.automatic ? forbidden(reason) : conflict(reason);
+function refusal(code: TriggerRefusal): AppError {
+  return new AppError(REFUSAL_KIND[code], REFUSALS[code]);
 }
 
 /** Stops a transcription that reached the 12-hour limit, at exactly its limit. */
 export async function cutTranscription(db: Db, transcriptionId: string, now = new Date()): Promise<TranscriptionChange | undefined> {
   return db.transaction(async (tx) => {
     const [t] = await tx.select().from(transcriptions).where(eq(transcriptions.id, transcriptionId));
-    if (!t || t.endedAt || t.state !== "in_progress") return undefined;
+    if (!t || t.phase !== "running") return undefined;
     const limit = new Date(t.startedAt.getTime() + MAX_TRANSCRIPTION_MS);
     if (limit > now) return undefined;
     return stopTranscriptionRecord(tx, t, limit, now);
@@ -384,6 +405,29 @@ export async function runningTranscription(db: Db, sessionId: string): Promise<T
   const [row] = await db
     .select()
     .from(transcriptions)
-    .where(and(eq(transcriptions.roomSessionId, sessionId), eq(transcriptions.state, "in_progress"), isNull(transcriptions.endedAt)));
+    .where(and(eq(transcriptions.roomSessionId, sessionId), eq(transcriptions.phase, "running")));
   return row;
+}
+
+/**
+ * The last moment a session is known to have been alive, from what the database keeps (audio and heartbeats are
+ * not stored): when its newest segment was stored, its latest join, and its owner's last lease renewal. After a crash, the
+ * participants who do not come back leave as of then, so the transcript does not count the time the server was down.
+ */
+export async function lastSignOfLife(db: Db, session: SessionRow): Promise<Date> {
+  const [segment] = await db
+    // When it was stored, not where it sits in the audio: audio sent faster than real time would run ahead of the clock.
+    .select({ at: sql<string | null>`max(${transcriptSegments.createdAt})` })
+    .from(transcriptSegments)
+    .innerJoin(transcriptions, eq(transcriptions.id, transcriptSegments.transcriptionId))
+    .where(eq(transcriptions.roomSessionId, session.id));
+  const [joined] = await db
+    .select({ at: sql<string | null>`max(${sessionParticipants.joinedAt})` })
+    .from(sessionParticipants)
+    .where(eq(sessionParticipants.roomSessionId, session.id));
+  const times = [session.startedAt.getTime()];
+  if (segment?.at) times.push(new Date(segment.at).getTime());
+  if (joined?.at) times.push(new Date(joined.at).getTime());
+  if (session.leaseExpiresAt) times.push(session.leaseExpiresAt.getTime() - LEASE_MS);
+  return new Date(Math.min(Date.now(), Math.max(...times)));
 }

@@ -36,6 +36,16 @@ export const transcriptionStateSchema = z.object({
   transcriptionId: z.string().nullable(),
   startTrigger: z.enum(startTriggers),
   language: z.string(),
+  degraded: z
+    .object({
+      reason: z.enum(["database_unavailable", "shutting_down"]),
+      message: z.string(),
+      since: z.string().describe("ISO time it began"),
+    })
+    .nullable()
+    .describe(
+      "Null while the session takes audio. Otherwise new audio is refused with 503 and Retry-After for now: the database is unavailable and the final segments waiting for it reached their bound, or this server is restarting. Nothing already accepted is lost.",
+    ),
 });
 
 export const roomStateSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createExtractiveEngine, escapeMarkdownName, summarizeExtractively } from "@/lib/summaries/engines/extractive";
+import { createExtractiveEngine, escapeMarkdownName, summarizeExtractively, tooShortMessage } from "@/lib/summaries/engines/extractive";
 import { SummaryEngineError, type TranscriptSegment } from "@/lib/summaries/engines/types";
 import { NOT_DISCUSSED, SUMMARY_TEMPLATES, summaryContentSchemas, type SummaryTemplate } from "@/lib/summaries/templates";
 import { buildTranscript } from "@/lib/summaries/fixtures/build-transcript";
@@ -166,17 +166,38 @@ describe("extractive summarizer", () => {
     expectVerbatim(chinese, zh);
   });
 
-  it("summarizes a transcript of short remarks instead of failing", () => {
+  it("says a meeting of a few remarks is too short to summarize, instead of failing or repeating it", () => {
     const tiny = buildTranscript([["Ana", "Hello."], ["Ben", "Hi there."]]);
-    const summary = summarize(tiny, "SOAP");
+    const summary = summarize(tiny, "SOAP") as { summary: string; SOAP: Record<string, string> };
     expect(summaryContentSchemas.SOAP.safeParse(summary).success).toBe(true);
-    expectVerbatim(tiny, summary);
-    expect((summary as { SOAP: Record<string, string> }).SOAP.plan).toBe(NOT_DISCUSSED);
+    expect(summary.summary).toBe(tooShortMessage(2));
+    expect(summary.SOAP.plan).toBe(NOT_DISCUSSED);
+  });
+
+  it("is shorter than a short meeting: a few of its six lines, not five of them", () => {
+    const six = buildTranscript([
+      ["Ana", "Good morning everyone and thanks for joining the budget review today."],
+      ["Ben", "The marketing budget for next quarter is forty thousand dollars in total."],
+      ["Ana", "We need to cut the design contract by ten percent to stay within it."],
+      ["Ben", "I will send the revised spreadsheet to finance by Friday afternoon."],
+      ["Ana", "Please also ask legal to review the new vendor agreement this week."],
+      ["Ben", "Sounds good, I will set up a follow-up meeting for next Tuesday."],
+    ]);
+    for (const template of ["General Bulleted", "General Narrative"] as const) {
+      const summary = summarize(six, template).summary;
+      const picked = quotes(summary).length;
+      expect(picked, `${template}: ${summary}`).toBeGreaterThan(0);
+      expect(picked, `${template}: ${summary}`).toBeLessThanOrEqual(2);
+      expect(summary.length).toBeLessThan(six.map((s) => s.text).join(" ").length / 2);
+    }
   });
 
   it("escapes display names so they cannot inject Markdown or HTML", () => {
     const segments = buildTranscript([
-      ["<img src=x>**Eve**", "The quarterly numbers are final and the board approved the hiring plan for next year."],
+      [
+        "<img src=x>**Eve**",
+        "The quarterly numbers are final and the board approved the hiring plan for next year. We start recruiting engineers in March. Offers go out in April after the interviews. The budget covers six new roles.",
+      ],
     ]);
     const summary = summarize(segments, "General Bulleted").summary;
     // Every < and * of the name is backslash-escaped, so Markdown shows them as text.

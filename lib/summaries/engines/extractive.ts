@@ -41,6 +41,13 @@ export function createExtractiveEngine(options: ExtractiveOptions = {}): Summary
   };
 }
 
+/** Below this many sentences there is nothing to condense: the summary says so instead of repeating the meeting. */
+export const MIN_SENTENCES_TO_SUMMARIZE = 4;
+
+export function tooShortMessage(sentences: number): string {
+  return `This meeting is too short to summarize: ${sentences === 1 ? "one sentence was" : `${sentences} sentences were`} said. Read the transcript instead.`;
+}
+
 /** Synchronous core of the extractive engine, validated against the template. */
 export function summarizeExtractively(input: SummaryInput, options: ExtractiveOptions = {}): SummaryContent {
   const segments = input.segments.filter((s) => s.text.trim());
@@ -49,7 +56,9 @@ export function summarizeExtractively(input: SummaryInput, options: ExtractiveOp
   }
   const ranked = rankSentences(transcriptSentences(segments), input.language);
   const ctx = new Context(ranked, segments, options.maxOverviewSentences ?? 12);
-  const content = buildSections(input.template, ctx);
+  const spoken = ranked.filter((r) => r.words > 0).length;
+  const built = buildSections(input.template, ctx);
+  const content = spoken < MIN_SENTENCES_TO_SUMMARIZE ? { ...built, summary: tooShortMessage(spoken) } : built;
   const check = checkSummaryContent(input.template, content);
   if (!check.ok) {
     // A bug here, not bad input: the builder and the schema disagree.
@@ -77,7 +86,9 @@ class Context {
   ) {
     this.byScore = [...ranked].sort((a, b) => b.score - a.score || a.sentence.index - b.sentence.index);
     const eligible = ranked.filter((r) => r.eligible).length;
-    this.overviewSize = Math.max(3, Math.min(maxOverview, Math.round(3 + Math.sqrt(eligible))));
+    // A summary is shorter than what it summarizes: at most a third of the sentences said, and fewer as meetings grow.
+    const spoken = ranked.filter((r) => r.words > 0).length;
+    this.overviewSize = Math.max(1, Math.min(maxOverview, Math.round(3 + Math.sqrt(eligible)), Math.floor(spoken / 3)));
   }
 
   /** The speaker who says the most cue words of a kind (the clinician, the tutor), when there are several speakers. */

@@ -35,7 +35,7 @@ export function ApiKeysClient({ keys, isAdmin }: { keys: Key[]; isAdmin: boolean
         <Card>
           <CardHeader title="Create a key" description="Name it for where it will be used, such as “Production backend”." />
           <form action={createAction} className="flex flex-wrap items-end gap-3 px-5 py-4">
-            <Field label="Key name" name="name" required maxLength={80} className="w-72" error={created && !created.ok ? created.fieldErrors?.name : undefined} />
+            <Field label="Key name" name="name" required maxLength={80} className="w-full sm:w-72" error={created && !created.ok ? created.fieldErrors?.name : undefined} />
             <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
             {created && !created.ok && !created.fieldErrors && <Alert tone="error" className="w-full">{created.error}</Alert>}
           </form>
@@ -66,8 +66,8 @@ export function ApiKeysClient({ keys, isAdmin }: { keys: Key[]; isAdmin: boolean
             described at <a className="text-brand-600 underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a>.
           </EmptyState>
         ) : (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+          <table className="w-full text-left text-sm max-md:block">
+            <thead className="text-xs uppercase tracking-wide text-zinc-600 max-md:sr-only dark:text-zinc-400">
               <tr className="border-b border-zinc-200 dark:border-zinc-800">
                 <th className="px-5 py-2.5 font-medium">Name</th>
                 <th className="px-5 py-2.5 font-medium">Key</th>
@@ -77,18 +77,23 @@ export function ApiKeysClient({ keys, isAdmin }: { keys: Key[]; isAdmin: boolean
                 <th className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
-            <tbody>
+            {/* Below md each key is a card: name and status, then its details with their labels. */}
+            <tbody className="max-md:block">
               {keys.map((k) => (
-                <tr key={k.id} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/60">
-                  <td className="px-5 py-3 font-medium">{k.name}</td>
-                  <td className="px-5 py-3 font-mono text-xs text-zinc-500">{k.displayPrefix}…</td>
-                  <td className="px-5 py-3 text-zinc-600 dark:text-zinc-400">
+                <tr key={k.id} className="border-b border-zinc-100 last:border-0 max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-x-3 max-md:gap-y-1 max-md:px-4 max-md:py-3 dark:border-zinc-800/60">
+                  <td className="px-5 py-3 font-medium max-md:p-0">{k.name}</td>
+                  <td className="px-5 py-3 font-mono text-xs text-zinc-600 max-md:p-0 dark:text-zinc-400">{k.displayPrefix}…</td>
+                  <td className="px-5 py-3 text-zinc-600 max-md:w-full max-md:p-0 max-md:text-xs dark:text-zinc-400">
+                    <span className="md:hidden">Created </span>
                     <FormattedDate iso={k.createdAt} />
-                    {k.createdBy && <span className="block text-xs text-zinc-400">by {k.createdBy}</span>}
+                    {k.createdBy && <span className="text-xs text-zinc-500 md:block dark:text-zinc-400"> by {k.createdBy}</span>}
                   </td>
-                  <td className="px-5 py-3 text-zinc-600 dark:text-zinc-400">{k.lastUsedAt ? <FormattedDate iso={k.lastUsedAt} /> : "Never"}</td>
-                  <td className="px-5 py-3">{k.revokedAt ? <Badge tone="red">Revoked</Badge> : <Badge tone="green">Active</Badge>}</td>
-                  <td className="px-5 py-3 text-right">{isAdmin && !k.revokedAt && <RevokeKey keyId={k.id} name={k.name} />}</td>
+                  <td className="px-5 py-3 text-zinc-600 max-md:w-full max-md:p-0 max-md:text-xs dark:text-zinc-400">
+                    <span className="md:hidden">Last used </span>
+                    {k.lastUsedAt ? <FormattedDate iso={k.lastUsedAt} /> : "Never"}
+                  </td>
+                  <td className="px-5 py-3 max-md:order-first max-md:p-0">{k.revokedAt ? <Badge tone="red">Revoked</Badge> : <Badge tone="green">Active</Badge>}</td>
+                  <td className="px-5 py-3 text-right max-md:-ml-3 max-md:p-0">{isAdmin && !k.revokedAt && <RevokeKey keyId={k.id} name={k.name} />}</td>
                 </tr>
               ))}
             </tbody>

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { appEnv } from "@/lib/config/env";
-import { changeMemberRole, inviteMember, removeMember, revokeInvite } from "@/lib/accounts/members";
+import { changeMemberRole, inviteMember, removeMember, resetMemberPassword, revokeInvite } from "@/lib/accounts/members";
 import { inviteSchema, roleSchema } from "@/lib/accounts/validation";
 
 export const inviteMemberAction = adminAction(inviteSchema, async (input, { db, actor }) => {
@@ -24,4 +24,8 @@ export const removeMemberAction = adminAction(z.object({ userId: z.uuid() }), as
 export const revokeInviteAction = adminAction(z.object({ inviteId: z.uuid() }), async ({ inviteId }, { db, actor }) => {
   await revokeInvite(db, actor, inviteId);
   return { inviteId };
+});
+
+export const resetMemberPasswordAction = adminAction(z.object({ userId: z.uuid() }), async ({ userId }, { db, actor }) => {
+  return resetMemberPassword(db, actor, userId);
 });

@@ -1,8 +1,8 @@
 "use client";
 // Configure → Members client island: members and roles, pending invites, the invite form.
-import { useActionState, useEffect } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
-import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "./actions";
+import { changeRoleAction, inviteMemberAction, removeMemberAction, resetMemberPasswordAction, revokeInviteAction } from "./actions";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, SelectField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -11,6 +11,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
+import { Dialog, DialogActions, DialogClose } from "@/components/ui/dialog";
+import { submitByHand } from "@/components/ui/use-dialog-action";
 import { FormattedDate } from "@/components/ui/formatted-date";
 
 type Member = { id: string; email: string; name: string; role: "admin" | "member"; createdAt: string };
@@ -30,14 +32,27 @@ function useRefreshOnSuccess(state: { ok: boolean } | null, after?: () => void) 
 export function MembersClient({ members, invites, isAdmin, currentUserId }: { members: Member[]; invites: Invite[]; isAdmin: boolean; currentUserId: string }) {
   const [invited, inviteAction] = useActionState(inviteMemberAction, null);
   useRefreshOnSuccess(invited);
+  // Controlled and submitted by hand, so a refused invite keeps the email and role as typed.
+  const [inviteEmail, setInviteEmail] = useState("");
+  const [inviteRole, setInviteRole] = useState("member");
+  const adminCount = members.filter((m) => m.role === "admin").length;
   return (
     <div className="space-y-6">
       {isAdmin ? (
         <Card>
           <CardHeader title="Invite someone" description="They get a link that works once and expires in 7 days. Send it to them yourself." />
-          <form action={inviteAction} className="flex flex-wrap items-end gap-3 px-5 py-4">
-            <Field label="Email" name="email" type="email" required className="w-72" error={invited && !invited.ok ? invited.fieldErrors?.email : undefined} />
-            <SelectField label="Role" name="role" defaultValue="member">
+          <form onSubmit={submitByHand(inviteAction)} className="flex flex-wrap items-end gap-3 px-4 py-4 md:px-5">
+            <Field
+              label="Email"
+              name="email"
+              type="email"
+              required
+              className="w-full sm:w-72"
+              value={inviteEmail}
+              onChange={(e) => setInviteEmail(e.target.value)}
+              error={invited && !invited.ok ? invited.fieldErrors?.email : undefined}
+            />
+            <SelectField label="Role" name="role" value={inviteRole} onChange={(e) => setInviteRole(e.target.value)}>
               <option value="member">Member</option>
               <option value="admin">Admin</option>
             </SelectField>
@@ -71,8 +86,18 @@ export function MembersClient({ members, invites, isAdmin, currentUserId }: { me
                 </p>
                 <p className="truncate text-xs text-zinc-500">{m.email}</p>
               </div>
-              {isAdmin ? <RoleSelect member={m} /> : <Badge tone={m.role === "admin" ? "brand" : "gray"}>{m.role === "admin" ? "Admin" : "Member"}</Badge>}
-              {isAdmin && <RemoveMember member={m} />}
+              {isAdmin ? (
+                <RoleSelect member={m} lastAdmin={m.role === "admin" && adminCount <= 1} />
+              ) : (
+                <Badge tone={m.role === "admin" ? "brand" : "gray"}>{m.role === "admin" ? "Admin" : "Member"}</Badge>
+              )}
+              {isAdmin && m.id !== currentUserId && <ResetPassword member={m} />}
+              {isAdmin && <RemoveMember member={m} lastAdmin={m.role === "admin" && adminCount <= 1} />}
+              {isAdmin && m.role === "admin" && adminCount <= 1 && (
+                <p className="w-full text-xs text-zinc-600 dark:text-zinc-400" id={`last-admin-${m.id}`}>
+                  The only admin: make someone else an admin before changing this role or removing {m.id === currentUserId ? "yourself" : "them"}.
+                </p>
+              )}
             </li>
           ))}
         </ul>
@@ -99,7 +124,7 @@ export function MembersClient({ members, invites, isAdmin, currentUserId }: { me
   );
 }
 
-function RoleSelect({ member }: { member: Member }) {
+function RoleSelect({ member, lastAdmin }: { member: Member; lastAdmin: boolean }) {
   const [state, action] = useActionState(changeRoleAction, null);
   useRefreshOnSuccess(state);
   return (
@@ -114,6 +139,8 @@ function RoleSelect({ member }: { member: Member }) {
         defaultValue={member.role}
         key={member.role}
         onChange={(e) => e.currentTarget.form?.requestSubmit()}
+        disabled={lastAdmin}
+        aria-describedby={lastAdmin ? `last-admin-${member.id}` : undefined}
         className="rounded-md border-0 bg-white py-1.5 pl-2.5 pr-8 text-sm ring-1 ring-inset ring-zinc-300 dark:bg-zinc-900 dark:ring-zinc-700"
       >
         <option value="member">Member</option>
@@ -133,7 +160,14 @@ function RoleSelect({ member }: { member: Member }) {
   );
 }
 
-function RemoveMember({ member }: { member: Member }) {
+function RemoveMember({ member, lastAdmin }: { member: Member; lastAdmin: boolean }) {
+  if (lastAdmin) {
+    return (
+      <Button variant="dangerGhost" disabled aria-describedby={`last-admin-${member.id}`} className="disabled:opacity-50">
+        Remove
+      </Button>
+    );
+  }
   return (
     <ConfirmActionDialog
       action={removeMemberAction}
@@ -144,6 +178,54 @@ function RemoveMember({ member }: { member: Member }) {
       confirmLabel="Remove member"
       pendingLabel="Removing…"
     />
+  );
+}
+
+/** An admin gives someone who forgot their password a temporary one, shown once here. */
+function ResetPassword({ member }: { member: Member }) {
+  const [open, setOpen] = useState(false);
+  // Each opening starts afresh: a password once shown is not shown again.
+  const [opened, setOpened] = useState(0);
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => (setOpen(next), next && setOpened((n) => n + 1))}
+      trigger={<Button variant="ghost">Reset password</Button>}
+      title={`Reset ${member.name}’s password?`}
+      description={`${member.email} gets a temporary password and is signed out everywhere. Give it to them yourself; they can sign in with it at once.`}
+    >
+      <ResetPasswordBody key={opened} member={member} />
+    </Dialog>
+  );
+}
+
+function ResetPasswordBody({ member }: { member: Member }) {
+  const [state, action, pending] = useActionState(resetMemberPasswordAction, null);
+  return (
+    <>
+      {state?.ok ? (
+        <div className="space-y-4">
+          <Alert tone="success">Temporary password for {state.data.email}. It is shown only once.</Alert>
+          <div className="flex gap-2">
+            <code data-testid="temporary-password" className="flex-1 break-all rounded-md bg-zinc-100 px-3 py-2 font-mono text-sm dark:bg-zinc-800">
+              {state.data.password}
+            </code>
+            <CopyButton value={state.data.password} />
+          </div>
+          <div className="flex justify-end">
+            <DialogClose asChild>
+              <Button>Done</Button>
+            </DialogClose>
+          </div>
+        </div>
+      ) : (
+        <form onSubmit={submitByHand(action)} className="space-y-3">
+          <input type="hidden" name="userId" value={member.id} />
+          {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
+          <DialogActions pending={pending} submitLabel="Reset password" pendingLabel="Resetting…" />
+        </form>
+      )}
+    </>
   );
 }
 

@@ -117,6 +117,21 @@ export function TranscriptionSettingsClient({
   const [replacingSecret, setReplacingSecret] = useState(false);
   const [retentionDays, setRetentionDays] = useState(initial.retentionDays?.toString() ?? "");
   const secretSet = saveState?.ok ? saveState.data.secretSet : initial.secretSet;
+  // A bucket is remembered while hosted storage is chosen (for a switch back) unless the admin removes it.
+  const savedBucket = saveState?.ok ? saveState.data.bucket : initial.bucket;
+  const [removeBucket, setRemoveBucket] = useState(false);
+
+  // The bucket settings a connection test just failed with: saving exactly those warns instead of only "saved".
+  const bucketFields = JSON.stringify([bucket, region, accessKeyId, endpoint, secret]);
+  const [failedTest, setFailedTest] = useState<{ fields: string; message: string } | null>(null);
+  const [testedFields, setTestedFields] = useState("");
+  useEffect(() => {
+    if (!testState) return;
+    const failure = testState.ok ? (testState.data.ok ? null : testState.data.message) : testState.error;
+    setFailedTest(failure ? { fields: testedFields, message: failure } : null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [testState]);
+  const [savedDespiteFailure, setSavedDespiteFailure] = useState<string | null>(null);
 
   useEffect(() => {
     if (saveState?.ok) {
@@ -136,6 +151,7 @@ export function TranscriptionSettingsClient({
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
+    setSavedDespiteFailure(storage === "s3" && failedTest?.fields === bucketFields ? failedTest.message : null);
     setLastRun("save");
     setEditedSinceRun(new Set());
     startTransition(() => saveAction(data));
@@ -144,6 +160,7 @@ export function TranscriptionSettingsClient({
   function testConnection() {
     if (!formRef.current) return;
     const data = new FormData(formRef.current);
+    setTestedFields(bucketFields);
     setLastRun("test");
     setEditedSinceRun(new Set());
     startTransition(() => testAction(data));
@@ -349,6 +366,18 @@ export function TranscriptionSettingsClient({
               )}
             </div>
           )}
+          {storage === "hosted" && savedBucket && (
+            <div className="space-y-2 rounded-lg bg-zinc-50 p-4 text-sm ring-1 ring-inset ring-zinc-200 dark:bg-zinc-950/40 dark:ring-zinc-800" data-testid="kept-bucket">
+              <p>
+                Your bucket settings (<span className="font-mono">{savedBucket}</span>) stay saved but unused, so you can switch back without
+                entering them again.
+              </p>
+              <label className="flex items-center gap-2 font-medium">
+                <input type="checkbox" name="removeBucket" checked={removeBucket} onChange={(e) => setRemoveBucket(e.target.checked)} className="size-4 accent-brand-600" />
+                Remove the saved bucket settings and secret when I save
+              </label>
+            </div>
+          )}
         </div>
       </Card>
 
@@ -383,7 +412,14 @@ export function TranscriptionSettingsClient({
         </Button>
         {lastRun === "save" && !saving && current && (
           current.ok ? (
-            <Alert tone="success">Settings saved.</Alert>
+            savedDespiteFailure ? (
+              <Alert tone="warning" data-testid="saved-with-failed-test">
+                <strong>Settings saved, but the connection test of this bucket just failed:</strong> {savedDespiteFailure} Transcripts cannot be saved to
+                it until the test passes.
+              </Alert>
+            ) : (
+              <Alert tone="success">Settings saved.</Alert>
+            )
           ) : (
             <Alert tone="error">{current.error}</Alert>
           )

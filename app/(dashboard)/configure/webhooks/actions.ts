@@ -2,7 +2,7 @@
 // Server actions of Configure → Webhooks: create, rotate the secret, enable, delete, send a test, redeliver (admins).
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
-import { createWebhookEndpoint, deleteWebhookEndpoint, rotateWebhookSecret, setWebhookEndpointEnabled } from "@/lib/webhooks/endpoints";
+import { createWebhookEndpoint, deleteWebhookEndpoint, rotateWebhookSecret, setWebhookEndpointEnabled, updateWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { createEndpointFormSchema } from "@/lib/webhooks/endpoint-schemas";
 import { redeliverEvent, sendTestEvent } from "@/lib/webhooks/deliveries";
 
@@ -11,6 +11,11 @@ const webhookIdSchema = z.object({ webhookId: z.uuid() });
 export const createWebhookAction = adminAction(createEndpointFormSchema, async (input, { db, actor }) => {
   const { endpoint, secret } = await createWebhookEndpoint(db, actor, input);
   return { url: endpoint.url, secret };
+});
+
+export const updateWebhookAction = adminAction(createEndpointFormSchema.extend(webhookIdSchema.shape), async ({ webhookId, ...input }, { db, actor }) => {
+  const endpoint = await updateWebhookEndpoint(db, actor, webhookId, input);
+  return { url: endpoint.url };
 });
 
 export const rotateWebhookSecretAction = adminAction(webhookIdSchema, async ({ webhookId }, { db, actor }) => {

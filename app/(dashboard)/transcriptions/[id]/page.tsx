@@ -5,9 +5,11 @@ import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getTranscription } from "@/lib/transcripts/transcriptions";
-import { loadSegments, readStoredTranscript, transcriptMeta } from "@/lib/transcripts/transcript-content";
-import { renderMarkdown } from "@/lib/transcripts/render";
+import { readStoredTranscript } from "@/lib/transcripts/transcript-content";
+import { loadSegments, transcriptHeader } from "@/lib/transcripts/segments";
+import { transcriptTitles } from "@/lib/transcripts/dashboard-list";
 import { describeStoredDestination } from "@/lib/transcripts/stored-destination";
+import { saveStatus } from "@/lib/transcripts/save-status";
 import { getSummaryOfTranscription, summaryPanelData } from "@/lib/summaries/service";
 import { SummaryPanel } from "@/components/summaries/summary-panel";
 import { TranscriptView } from "./transcript-view";
@@ -15,10 +17,11 @@ import { TranscriptView } from "./transcript-view";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Transcript" };
 
-export default async function TranscriptPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function TranscriptPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ q?: string }> }) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
   const { id } = await params;
+  const { q } = await searchParams;
   const db = await getDb();
   let row;
   try {
@@ -28,16 +31,12 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
     throw error;
   }
   const segments = await loadSegments(db, user.accountId, row.id);
-  const meta = await transcriptMeta(db, row, segments);
-  // The saved file is what the customer has; read it back. Without one (in progress, failed upload, bucket down)
-  // the same Markdown is rendered from the segments kept in the database.
+  const meta = await transcriptHeader(db, row, segments);
+  // The page shows the lines kept in the database; reading the saved file back tells whether the customer has it.
   const stored = await readStoredTranscript(row);
-  const markdown = stored.status === "ok" ? stored.body.toString("utf8") : renderMarkdown(meta, segments);
+  const title = (await transcriptTitles(db, user.accountId, [row.id])).get(row.id) ?? row.roomName;
 
   const summary = await getSummaryOfTranscription(db, user.accountId, row.id);
-
-  const speakers = new Map<string, number>();
-  for (const s of segments) speakers.set(s.displayName, (speakers.get(s.displayName) ?? 0) + 1);
 
   return (
     <>
@@ -49,12 +48,15 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
       <TranscriptView
         transcription={{
           id: row.id,
+          title,
           roomName: row.roomName,
           roomSessionId: row.roomSessionId,
           filename: row.filename,
           language: row.language,
           state: row.state,
+          phase: row.phase,
           error: row.error,
+          saveStatus: saveStatus(row),
           startDate: row.startedAt.toISOString(),
           endDate: row.endedAt?.toISOString() ?? null,
           durationInSeconds: row.durationSeconds,
@@ -62,13 +64,13 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
           storageLocation: describeStoredDestination(row.destination),
         }}
         meta={{ ...meta, startedAt: meta.startedAt.toISOString(), endedAt: meta.endedAt.toISOString() }}
-        markdown={markdown}
         source={stored.status === "ok" ? "stored" : "segments"}
         unavailable={stored.status === "unavailable" ? { location: stored.location, reason: stored.reason } : null}
         segments={segments}
-        speakers={[...speakers.entries()].map(([name, count]) => ({ name, count }))}
+        initialFind={typeof q === "string" ? q.slice(0, 200) : ""}
         participants={meta.participants}
-        summary={<SummaryPanel transcriptionId={row.id} transcriptionState={row.state} initialSummary={summary ? summaryPanelData(summary) : null} />}
+        isAdmin={user.role === "admin"}
+        summary={<SummaryPanel transcriptionId={row.id} transcriptionState={row.state} hasSpeech={segments.length > 0} initialSummary={summary ? summaryPanelData(summary) : null} />}
       />
     </>
   );

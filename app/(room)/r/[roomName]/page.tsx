@@ -44,6 +44,7 @@ export default async function RoomPage({ params, searchParams }: { params: Promi
     <RoomClient
       roomName={roomName}
       displayRoomName={room.roomName}
+      roomTitle={room.title}
       roomKey={roomKey}
       hostKeyValid={hostKeyValid}
       initial={initial}

@@ -39,7 +39,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     return { key: (await createApiKey(db(), admin, "tests")).key, admin };
   }
 
-  async function api(method: "GET" | "POST" | "DELETE", path: string, call: Call = {}): Promise<Answer> {
+  async function api(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, call: Call = {}): Promise<Answer> {
     const headers: Record<string, string> = {};
     if (call.key) headers.authorization = `Bearer ${call.key}`;
     const body = call.raw ?? (call.body !== undefined ? JSON.stringify(call.body) : undefined);
@@ -367,6 +367,26 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     const listB = await api("GET", "/meetings?limit=100", { key: keyB });
     expect(listB.json.results.map((r: { meetingId: string }) => r.meetingId)).not.toContain(id);
     expect(listB.text).not.toContain(mine.json.roomName);
+  });
+
+  it("takes a human title at creation, returns it on the meeting, renames with PATCH and refuses a bad one", async () => {
+    const created = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), title: "  Weekly sync  " } });
+    expect(created.status).toBe(201);
+    const id = created.json.meetingId;
+    expect((await api("GET", `/meetings/${id}`, { key: keyA })).json.title).toBe("Weekly sync");
+    const renamed = await api("PATCH", `/meetings/${id}`, { key: keyA, body: { title: "Board review" } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ meetingId: id, title: "Board review", roomName: created.json.roomName });
+    const list = await api("GET", "/meetings?limit=100", { key: keyA });
+    expect(list.json.results.find((r: { meetingId: string }) => r.meetingId === id).title).toBe("Board review");
+    const bad = await api("PATCH", `/meetings/${id}`, { key: keyA, body: { title: "two\nlines" } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.details[0].path).toBe("title");
+    expect((await api("POST", "/meetings", { key: keyA, body: { endDate: future(), title: "x".repeat(121) } })).json.details[0].path).toBe("title");
+    expect((await api("GET", `/meetings/${id}`, { key: keyA })).json.title).toBe("Board review");
+    const cleared = await api("PATCH", `/meetings/${id}`, { key: keyA, body: { title: "" } });
+    expect(cleared.json.title).toBeNull();
+    expect((await api("PATCH", `/meetings/${id}`, { key: keyB, body: { title: "Theirs" } })).status).toBe(404);
   });
 
   it("answers 404 for a malformed or unknown id", async () => {

@@ -12,6 +12,10 @@ import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { createS3Storage } from "@/lib/storage/s3";
 import { retryDueUploads, retryTranscriptUpload } from "@/lib/pipeline/finalize";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { startLocalS3Server } from "@/lib/storage/local-s3-server";
+import { dashboardTranscriptionPage } from "@/lib/transcripts/dashboard-list";
+import { transcriptionListFiltersSchema } from "@/lib/transcripts/validation";
+import * as retryRoute from "../transcriptions/[transcriptionId]/retry-upload/route";
 import { callRoute, newAccount, newRoom, outboxOf, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
 let env: ReturnType<typeof setUpPipelineEnv>;
@@ -87,18 +91,18 @@ describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
     const { name } = await bucketRoom(port);
     const id = await endedSession(name);
     let t = await row(id);
-    expect(t).toMatchObject({ state: "in_progress", uploadAttempts: 1, storageType: "SELF_HOSTED" });
+    expect(t).toMatchObject({ state: "in_progress", phase: "upload_retrying", uploadAttempts: 1, storageType: "SELF_HOSTED" });
     expect(t.error).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}|reach|connect`, "i"));
-    expect(t.nextUploadAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(t.uploadDueAt!.getTime()).toBeGreaterThan(Date.now());
 
     // Not due yet: nothing happens.
     expect(await retryDueUploads(db())).toEqual([]);
-    await retryDueUploads(db(), { now: () => new Date(t.nextUploadAt!.getTime() + 1) });
+    await retryDueUploads(db(), { now: () => new Date(t.uploadDueAt!.getTime() + 1) });
     t = await row(id);
     expect(t).toMatchObject({ state: "in_progress", uploadAttempts: 2 });
 
     await startS3rverOn(port);
-    const [saved] = await retryDueUploads(db(), { now: () => new Date(t.nextUploadAt!.getTime() + 1) });
+    const [saved] = await retryDueUploads(db(), { now: () => new Date(t.uploadDueAt!.getTime() + 1) });
     expect(saved).toMatchObject({ id, state: "ready", error: null, storageKey: t.filename });
     const storage = createS3Storage({ kind: "self_hosted", bucket: "customer/meetings", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", endpoint: `http://127.0.0.1:${port}` });
     const md = (await storage.get(t.filename)).toString("utf8");
@@ -133,5 +137,47 @@ describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
     const ready = await retryTranscriptUpload(db(), acct.admin, id);
     expect(ready).toMatchObject({ state: "ready", error: null });
     await expect(retryTranscriptUpload(db(), acct.admin, id)).rejects.toThrow(/already saved/);
+  });
+
+  it("a bucket that stops: the list says when the save is retried and why; after the last retry an admin's POST retry-upload saves it once the bucket is back", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-s3rver-restart-"));
+    let bucket = await startLocalS3Server({ buckets: ["customer"], directory: dir });
+    const port = Number(new URL(bucket.endpoint).port);
+    const { name } = await bucketRoom(port);
+    await bucket.close(); // the customer's bucket goes away before the session ends
+    const id = await endedSession(name);
+
+    // While retrying: "Saving to your bucket failed, retrying at <time>" with a fixed reason (never the service's own words).
+    const page = await dashboardTranscriptionPage(db(), acct.admin.accountId, transcriptionListFiltersSchema.parse({ room: `/${name}` }));
+    const item = page.items.find((i) => i.id === id)!;
+    const t = await row(id);
+    expect(item).toMatchObject({ state: "in_progress", saveStatus: { kind: "retrying", where: "your bucket", reason: "the storage service could not be reached" } });
+    expect(item.saveStatus?.kind === "retrying" && item.saveStatus.retryAt).toBe(t.uploadDueAt!.toISOString());
+
+    const other = await newAccount(db());
+    const retry = (key: string, transcriptionId = id) =>
+      retryRoute.POST(
+        new Request(`http://localhost/api/v1/transcriptions/${transcriptionId}/retry-upload`, { method: "POST", headers: { authorization: `Bearer ${key}` } }),
+        { params: Promise.resolve({ transcriptionId }) },
+      );
+    // Not failed yet (it retries by itself): 409.
+    expect((await retry(acct.key)).status).toBe(409);
+
+    const far = () => new Date(Date.now() + 3600_000);
+    await retryDueUploads(db(), { now: far, backoffMs: [1] });
+    expect(await row(id)).toMatchObject({ state: "failed", phase: "upload_failed" });
+    // Another account's key: not found, exactly as a missing id.
+    expect((await retry(other.key)).status).toBe(404);
+
+    bucket = await startLocalS3Server({ buckets: ["customer"], directory: dir, port });
+    const res = await retry(acct.key);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ transcriptionId: id, state: "ready" });
+    const md = (await createS3Storage({ kind: "self_hosted", bucket: "customer/meetings", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", endpoint: bucket.endpoint }).get(t.filename)).toString("utf8");
+    expect(md).toContain("the budget is approved");
+    // Saved: a second retry is refused.
+    expect((await retry(acct.key)).status).toBe(409);
+    await bucket.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

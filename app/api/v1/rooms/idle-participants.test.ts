@@ -6,7 +6,7 @@ import { describeEachDatabase } from "@/lib/db/testing";
 import { roomSessions, transcriptions } from "@/lib/db/schema";
 import { expireIdleParticipants } from "@/lib/pipeline/recovery";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
-import { callRoute, newAccount, newRoom, outboxOf, PCM_TYPE, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
+import { callRoute, newAccount, newRoom, outboxOf, PCM_TYPE, setUpPipelineEnv, someoneSpoke, type TestAccount } from "./rooms-api-harness";
 
 const IDLE_MS = 90_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,6 +46,7 @@ describeEachDatabase("idle participants", (handle) => {
       contentType: PCM_TYPE,
     });
     expect(chunk.status).toBe(202);
+    await someoneSpoke(db(), sessionId, "cleo", "Cleo");
 
     const expired = await expireIdleParticipants(db(), IDLE_MS, since + IDLE_MS - 1);
     expect(expired.get(sessionId)).toEqual(["ana"]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { rooms, sessionParticipants } from "@/lib/db/schema";
-import { loadTranscriptSegments } from "@/lib/summaries/queries";
+import { loadSegments } from "@/lib/transcripts/segments";
 import { createTestTranscript } from "@/lib/transcripts/testing";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
 import { callRoute, newAccount, newRoom, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
@@ -125,9 +125,9 @@ describeEachDatabase("room security through the routes", (handle) => {
     await callRoute("DELETE", `/rooms/${name}/participants/${spoof.json.participantId}`, { token: spoof.json.participantToken });
     await settlePipelineTasks();
 
-    // Names stored before the fix are cleaned on their way to the summary engines.
+    // Names stored before the fix are cleaned on their way out of the database (to renderings and the summary engines).
     const t = await createTestTranscript(db(), acct.admin.accountId, { segments: [{ speaker: "Eve\u202Etrats\u202C", atSeconds: 1, text: "The budget is approved." }] });
-    const segments = await loadTranscriptSegments(db(), acct.admin.accountId, t.id);
+    const segments = await loadSegments(db(), acct.admin.accountId, t.id);
     expect(segments.map((s) => s.displayName)).toEqual(["Eve trats"]);
   });
 });

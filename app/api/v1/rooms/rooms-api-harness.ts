@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { outboxEvents } from "@/lib/db/schema";
+import { outboxEvents, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
 import { createApiKey } from "@/lib/api-keys/api-keys";
 import type { Actor } from "@/lib/actor";
@@ -169,4 +169,17 @@ export async function newRoom(db: Db, account: TestAccount, live: Record<string,
 export async function outboxOf(db: Db, accountId: string): Promise<{ type: string; data: any }[]> {
   const rows = await db.select().from(outboxEvents).where(eq(outboxEvents.accountId, accountId)).orderBy(asc(outboxEvents.createdAt));
   return rows.map((r) => ({ type: r.type, data: r.data }));
+}
+
+/**
+ * A final line in the session's running transcription, as the engine stores one when someone speaks: for tests of
+ * session logic that need a transcript with speech (one without speech is not saved) but not a speech engine.
+ */
+export async function someoneSpoke(db: Db, roomSessionId: string, participantId = "ana", displayName = "Ana", text = "Hello everyone.") {
+  const [t] = await db
+    .select()
+    .from(transcriptions)
+    .where(and(eq(transcriptions.roomSessionId, roomSessionId), eq(transcriptions.state, "in_progress"), isNull(transcriptions.endedAt)));
+  if (!t) throw new Error(`No running transcription in session ${roomSessionId}`);
+  await db.insert(transcriptSegments).values({ accountId: t.accountId, transcriptionId: t.id, participantId, displayName, startMs: 0, endMs: 1000, text });
 }

@@ -10,7 +10,8 @@ import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
 import { setInstanceIdForTests } from "@/lib/pipeline/lease";
 import { cutOverdueTranscriptions } from "@/lib/pipeline/recovery";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
-import { callRoute, newAccount, newRoom, openRoute, outboxOf, PCM_TYPE, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
+import { callRoute, newAccount, newRoom, openRoute, outboxOf, PCM_TYPE, setUpPipelineEnv, someoneSpoke, type TestAccount } from "./rooms-api-harness";
+import { NO_SPEECH_ERROR } from "@/lib/pipeline/finalize";
 
 let env: ReturnType<typeof setUpPipelineEnv>;
 beforeAll(() => {
@@ -45,6 +46,7 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     expect(state.json).toMatchObject({ roomName: room.roomName, roomSessionId: a.json.roomSessionId, transcription: { state: "in_progress" } });
     expect(state.json.participants.map((p: { participantId: string }) => p.participantId)).toEqual(["ana", "ben"]);
     expect(JSON.stringify(state.json)).not.toContain(roomKey);
+    await someoneSpoke(db(), a.json.roomSessionId);
 
     expect((await leave(name, "ana", a.json.participantToken)).status).toBe(204);
     expect((await leave(name, "ana", a.json.participantToken)).status).toBe(204); // idempotent
@@ -97,6 +99,7 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     expect(a.json.transcription.state).toBe("idle");
     const b = await join(name, { participantId: "b", displayName: "B" });
     expect(b.json.transcription.state).toBe("in_progress");
+    await someoneSpoke(db(), a.json.roomSessionId, "b", "B");
     await leave(name, "b", b.json.participantToken);
     expect((await callRoute("GET", `/rooms/${name}`)).json.transcription.state).toBe("in_progress");
     await leave(name, "a", a.json.participantToken);
@@ -118,12 +121,14 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     const started = await callRoute("POST", `/rooms/${name}/transcription/start`, { json: { roomKey } });
     expect(started.status).toBe(200);
     expect(started.json.transcription.state).toBe("in_progress");
+    await someoneSpoke(db(), host.json.roomSessionId, "h", "Host");
     expect((await callRoute("POST", `/rooms/${name}/transcription/start`, { token: host.json.participantToken })).status).toBe(409);
     expect((await callRoute("POST", `/rooms/${name}/transcription/stop`, { token: guest.json.participantToken })).status).toBe(403);
     const stopped = await callRoute("POST", `/rooms/${name}/transcription/stop`, { token: host.json.participantToken });
     expect(stopped.json.transcription.state).toBe("idle");
     expect((await callRoute("POST", `/rooms/${name}/transcription/stop`, { key: acct.key })).status).toBe(409);
     expect((await callRoute("POST", `/rooms/${name}/transcription/start`, { key: acct.key })).json.transcription.state).toBe("in_progress");
+    await someoneSpoke(db(), host.json.roomSessionId, "g", "Guest");
     await leave(name, "g", guest.json.participantToken);
     await leave(name, "h", host.json.participantToken);
     await settlePipelineTasks();
@@ -237,6 +242,7 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     const { name } = await newRoom(db(), acct, { startTrigger: "automatic" });
     const a = await join(name, { participantId: "a", displayName: "A" });
     const [t0] = await transcriptionsOf(a.json.roomSessionId);
+    await someoneSpoke(db(), a.json.roomSessionId, "a", "A");
     const cut = await cutOverdueTranscriptions(db(), new Date(t0.startedAt.getTime() + 12 * 3600_000 + 5000));
     expect(cut).toEqual([t0.id]);
     await settlePipelineTasks();
@@ -249,6 +255,19 @@ describeEachDatabase("live sessions through the routes", (handle) => {
     await leave(name, "a", a.json.participantToken);
     await leave(name, "b", b.json.participantToken);
     await settlePipelineTasks();
+  });
+
+  it("a transcription in which nobody was heard is not saved as an empty ready transcript: it fails and says why", async () => {
+    const { name } = await newRoom(db(), acct, { startTrigger: "automatic" });
+    const a = await join(name, { participantId: "mute", displayName: "Muted Mic" });
+    await leave(name, "mute", a.json.participantToken);
+    await settlePipelineTasks();
+    const [t] = await transcriptionsOf(a.json.roomSessionId);
+    expect(t).toMatchObject({ state: "failed", error: NO_SPEECH_ERROR, storageKey: null });
+    expect(fs.existsSync(path.join(env.dataDir, "transcripts", acct.admin.accountId, t.filename))).toBe(false);
+    const events = (await outboxOf(db(), acct.admin.accountId)).filter((e) => e.data.roomSessionId === a.json.roomSessionId);
+    expect(events.filter((e) => e.type === "transcription.finished")).toHaveLength(0);
+    expect(events.find((e) => e.type === "transcription.failed")?.data).toMatchObject({ transcriptionId: t.id, status: "failed", error: NO_SPEECH_ERROR });
   });
 
   it("a session owned by another live instance is refused with 409 (route by room name)", async () => {

@@ -105,7 +105,7 @@ export function DeliveryLogClient({ webhookId, enabled, deliveries }: { webhookI
                 </div>
               </div>
               <table className="mt-3 w-full text-left text-xs">
-                <thead className="uppercase tracking-wide text-zinc-500">
+                <thead className="uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
                   <tr>
                     <th className="py-1.5 pr-3 font-medium">#</th>
                     <th className="py-1.5 pr-3 font-medium">Time</th>

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { errorResponse } from "@/lib/api/errors";
 import { AppError } from "@/lib/errors";
 import { getTranscription } from "@/lib/transcripts/transcriptions";
-import { loadSegments } from "@/lib/transcripts/transcript-content";
+import { loadSegments } from "@/lib/transcripts/segments";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +20,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const row = await getTranscription(db, user.accountId, id);
     const segments = await loadSegments(db, user.accountId, row.id, after);
     return Response.json(
-      { state: row.state, error: row.error, segments },
+      { state: row.state, phase: row.phase, error: row.error, segments },
       { headers: { "Cache-Control": "private, no-store" } },
     );
   } catch (error) {

@@ -1,0 +1,34 @@
+// One retry schedule for work that must eventually succeed (stored segments through a database outage): capped exponential backoff with jitter.
+
+export type BackoffOptions = {
+  /** The wait after the first failure. */
+  firstMs: number;
+  /** No wait is longer than this. */
+  maxMs: number;
+  /** Each wait is this many times the one before (before the cap). */
+  factor?: number;
+};
+
+/**
+ * Milliseconds to wait after failure number `failures` (1-based): `firstMs × factor^(failures−1)`, capped at `maxMs`,
+ * drawn uniformly from its upper half ("equal jitter"), so many writers that failed together do not retry together,
+ * yet none retries much sooner than the schedule says.
+ */
+export function backoffMs(failures: number, opts: BackoffOptions, rand: () => number = Math.random): number {
+  const base = Math.min(opts.maxMs, opts.firstMs * (opts.factor ?? 2) ** Math.max(0, failures - 1));
+  return Math.round(base / 2 + (Math.min(Math.max(rand(), 0), 1) * base) / 2);
+}
+
+/** Resolves after `ms`, or at once when `signal` is aborted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
