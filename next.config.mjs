@@ -32,6 +32,7 @@ const nextConfig = (phase) => ({
     "@node-rs/argon2",
     "rate-limiter-flexible",
     "pg-boss",
+    "prom-client",
     "pg",
   ],
   poweredByHeader: false,

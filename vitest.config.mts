@@ -9,7 +9,7 @@ import path from "node:path";
 const SPEECH_TESTS = [
   "**/*.speech.test.ts",
   "lib/speech/pocketsphinx/**",
-  "lib/speech/{deepgram,openai-transcribe,vad}.test.ts",
+  "lib/speech/{deepgram,openai-transcribe,vad,gated-stream}.test.ts",
   "lib/testing/speech.test.ts",
   "lib/pipeline/track-ingest.test.ts",
   "app/api/v1/rooms/{e2e-speech,e2e-deepgram,openai-speech,recovery}.test.ts",

@@ -16,7 +16,7 @@ test("an admin creates a room with an override in the dashboard, sees it in the 
   await expect(dialog.getByRole("heading", { name: "Create a room" })).toBeVisible();
   // No API jargon in the dialog; the mode and lock say what they do.
   await expect(dialog).not.toContainText("POST");
-  await expect(dialog).toContainText("does not act on them");
+  await expect(dialog).toContainText("only the host (with the host link) and people already admitted can join");
   await dialog.getByLabel("Room name", { exact: true }).fill("Ward round");
   await dialog.getByLabel("Link prefix (optional)").fill("ward");
   await dialog.getByLabel("Start trigger").selectOption("automatic");

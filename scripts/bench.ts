@@ -10,6 +10,7 @@ import { summarizeExtractively } from "@/lib/summaries/engines/extractive";
 import { BENCH_USAGE, parseBenchArgs, rampLevels } from "./lib/bench-args";
 import { measureDeepgramOverhead, overheadFigures } from "./lib/deepgram-overhead";
 import { openAiFigures } from "./lib/bench-openai";
+import { capacityFigures } from "./lib/bench-capacity";
 import { benchTrack } from "./lib/bench-speech";
 import { exitedChildrenCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
@@ -27,6 +28,8 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 /** A stream count is held in real time when finals keep pace: p95 end-of-utterance → final within this, and few missed. */
 const HELD_P95_MS = 2000;
 const HELD_MAX_MISSED = 0.1;
+/** Meetings of six: 1, 2, 4, 8 rooms (up to 48 participants, the issue's goal) until one is not held. */
+const CAPACITY_MAX_ROOMS = 8;
 
 type TrackResult = { participantId: string; speech: ComposedSpeech; latenciesMs: number[]; missed: number; streamedText: string; interim: InterimMatch };
 type SessionResult = { tracks: TrackResult[]; readyAfterLeaveMs: number; serverCpuMs: number | null; engineCpuMs: number | null; wallMs: number; audioMs: number };
@@ -156,6 +159,10 @@ async function main(argv: string[]): Promise<void> {
     printFigures(await deepgramFigures(), opts.json);
     return;
   }
+  if (opts.only === "capacity") {
+    printFigures(await capacityFigures(say, { maxStreams: opts.maxStreams, maxRooms: CAPACITY_MAX_ROOMS }), opts.json);
+    return;
+  }
   if (opts.only === "openai") {
     printFigures(await openAiFigures(say), opts.json);
     return;
@@ -279,7 +286,9 @@ async function main(argv: string[]): Promise<void> {
   Object.assign(figures, await deepgramFigures());
   // 7. The OpenAI-compatible engine's own latency and the voice activity detector's CPU.
   Object.assign(figures, await openAiFigures(say));
-  // 8. Durability: nothing accepted is lost through a database outage or a deploy (private servers of their own).
+  // 8. Capacity of the speech-gated engine: CPU per speaking stream, meetings held, memory per silent participant.
+  Object.assign(figures, await capacityFigures(say, { maxStreams: opts.maxStreams, maxRooms: CAPACITY_MAX_ROOMS }));
+  // 9. Durability: nothing accepted is lost through a database outage or a deploy (private servers of their own).
   if (!opts.server) Object.assign(figures, await durabilityFigures(opts.databaseUrl));
 
   say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);

@@ -79,6 +79,12 @@ const envSchema = z.object({
   VERBATIM_DEEPGRAM_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
   // How long the end of a track waits for Deepgram's last results (a self-hosted Deepgram on slow hardware may need more).
   VERBATIM_DEEPGRAM_FINISH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  // Recognizers lent to utterances at once (lib/speech/recognizer-pool.ts); unset: 4 per core, within half the memory.
+  VERBATIM_ENGINE_POOL_MAX: z.coerce.number().int().min(1).max(1000).optional().or(z.literal("").transform(() => undefined)),
+  // How long an utterance waits for a recognizer before the instance is over capacity (new sessions get 503).
+  VERBATIM_ENGINE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  // Bearer token /metrics requires; unset, /metrics answers anyone who can reach the server.
+  VERBATIM_METRICS_TOKEN: z.string().min(16, "use at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
   // On SIGTERM: how long live sessions have to flush their speech engines and store the last words before the exit.

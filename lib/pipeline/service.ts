@@ -9,6 +9,7 @@ import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/
 import { acquireLease } from "@/lib/pipeline/lease";
 import { chooseSpeechEngine, configuredSpeechEngineStatuses } from "@/lib/speech/status";
 import { enginesForLanguage, getSpeechEngine } from "@/lib/speech/registry";
+import { OVER_CAPACITY_RETRY_AFTER_SECONDS, overCapacity } from "@/lib/speech/recognizer-pool";
 import { recordEngineError } from "@/lib/pipeline/engine-errors";
 import { finalizeTranscription, holdFinalizeClaim } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
@@ -221,6 +222,7 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
   assertNotShuttingDown();
   const participantId = input.participantId ?? `p-${randomBytes(9).toString("base64url")}`;
   const role = verifyRoomKey(room, input.roomKey) ? "host" : "guest";
+  await refuseNewSessionOverCapacity(db, room);
   await configuredSpeechEngineStatuses(); // warm the cached checks here, not inside the transaction that holds the room's lock
   const result = await joinSession(db, {
     room,
@@ -245,6 +247,19 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
     role: result.participant.role,
     transcription,
   };
+}
+
+/**
+ * Admission: while utterances wait past the pool's bound for a recognizer, a room with no open session gets 503 and
+ * Retry-After rather than a session that would fall behind with everyone else's. Rooms already running still admit.
+ */
+async function refuseNewSessionOverCapacity(db: Db, room: Room) {
+  if (!overCapacity() || (await getOpenSession(db, room.id))) return;
+  throw new RetryLaterError(
+    "unavailable",
+    "This server is transcribing as many people as it can right now; try again shortly.",
+    OVER_CAPACITY_RETRY_AFTER_SECONDS,
+  );
 }
 
 /**

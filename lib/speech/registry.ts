@@ -2,7 +2,9 @@
 import { appEnv, ConfigError, type AppEnv } from "@/lib/config/env";
 import { createDeepgramEngine } from "@/lib/speech/deepgram";
 import { createOpenAiTranscribeEngine, openAiTranscribeConfigFromEnv } from "@/lib/speech/openai-transcribe";
-import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import { gateSpeechEngine } from "@/lib/speech/gated-stream";
+import { createPocketSphinxEngine, pocketSphinxUtteranceOpener } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import { defaultPoolMax, sharedRecognizerPool } from "@/lib/speech/recognizer-pool";
 import type { SpeechEngine } from "@/lib/speech/types";
 
 type EngineEntry = { id: string; create: (env: AppEnv) => SpeechEngine };
@@ -12,7 +14,13 @@ type EngineEntry = { id: string; create: (env: AppEnv) => SpeechEngine };
  * what VERBATIM_SPEECH_ENGINES accepts and what a transcription records as its engine.
  */
 const engineEntries: readonly EngineEntry[] = [
-  { id: "pocketsphinx", create: (env) => createPocketSphinxEngine({ interim: env.VERBATIM_POCKETSPHINX_INTERIM }) },
+  {
+    id: "pocketsphinx",
+    create: (env) => {
+      const options = { interim: env.VERBATIM_POCKETSPHINX_INTERIM };
+      return gateSpeechEngine(createPocketSphinxEngine(options), pocketSphinxUtteranceOpener(options), { pool: recognizerPool(env) });
+    },
+  },
   {
     id: "deepgram",
     create: (env) =>
@@ -20,6 +28,11 @@ const engineEntries: readonly EngineEntry[] = [
   },
   { id: "openai", create: (env) => createOpenAiTranscribeEngine(openAiTranscribeConfigFromEnv(env)) },
 ];
+
+/** The process's one recognizer budget (VERBATIM_ENGINE_POOL_MAX), shared by the engines that run recognizers here. */
+function recognizerPool(env: AppEnv) {
+  return sharedRecognizerPool(() => ({ max: env.VERBATIM_ENGINE_POOL_MAX ?? defaultPoolMax(), waitMs: env.VERBATIM_ENGINE_POOL_WAIT_MS }));
+}
 
 const instances = new Map<string, SpeechEngine>();
 /** Engines a test brings (the fast lane's tone-word engine); never set in production. */

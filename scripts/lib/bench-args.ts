@@ -9,13 +9,15 @@ timings. Without --url it starts a private server on a fresh embedded database (
   --max-streams N   highest number of concurrent speaker streams to try (default 24)
   --list-rows N     transcriptions seeded for the list/search timings (default 100000; 0 skips them)
   --only PART       run one part alone: deepgram (the latency the pipeline adds to a local Deepgram protocol server's
-                    answers, in this process), openai (the OpenAI-compatible engine's overhead and the VAD's CPU), or
+                    answers, in this process), openai (the OpenAI-compatible engine's overhead and the VAD's CPU),
                     durability (final segments lost to a 30 s database outage mid-session, and words lost to a SIGTERM
-                    mid-sentence, each on a private server of its own; goal 0 for both)
+                    mid-sentence, each on a private server of its own; goal 0 for both), or capacity (the speech-gated
+                    PocketSphinx engine: CPU per speaking stream, streams and meetings of six held in real time, memory
+                    per silent participant; no private server)
   --json            one JSON object with every figure on the last line`;
 
 /** Parts of the benchmark that run alone with --only. */
-export const BENCH_PARTS = ["deepgram", "openai", "durability"] as const;
+export const BENCH_PARTS = ["deepgram", "openai", "durability", "capacity"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export type BenchOptions = {

@@ -5,6 +5,9 @@ import path from "node:path";
 import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
 import type { EngineCheck, EngineSegment, SpeechEngine } from "@/lib/speech/types";
 import { SerialEngineStream } from "@/lib/speech/serial-stream";
+import { countEngineRestart } from "@/lib/speech/engine-metrics";
+import type { OpenUtterance } from "@/lib/speech/gated-stream";
+import { WarmProcesses } from "@/lib/speech/pocketsphinx/warm";
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
 
@@ -45,6 +48,11 @@ export type PocketSphinxOptions = {
   interimLowPriority?: boolean;
   /** How often, in ms of speech, the interim recognizer previews the utterance in progress (default 1000). */
   interimEveryMs?: number;
+  /**
+   * Recognizers kept started ahead for utterances (pocketSphinxUtteranceOpener), so one is ready the moment someone
+   * starts speaking (default 2; one more for interim previews when they are on).
+   */
+  warm?: number;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -77,6 +85,8 @@ function modelFiles(modelDir: string) {
  * Node gives a child a socket, not a pipe, as stdin, and open("/dev/stdin") fails on a socket (ENXIO). So bash puts
  * a `cat` in between to turn it into a pipe, then execs the recognizer: the child's pid is pocketsphinx's own.
  */
+type Recognizer = ReturnType<typeof spawnRecognizer>;
+
 function spawnRecognizer(binary: string, args: string[]) {
   return spawn("bash", ["-c", 'exec "$0" "$@" < <(exec cat)', binary, ...args], { stdio: ["pipe", "pipe", "pipe"] });
 }
@@ -130,6 +140,28 @@ function resolveOptions(options: PocketSphinxOptions) {
     interim: options.interim ?? true,
     interimLowPriority: options.interimLowPriority ?? true,
     interimEveryMs: options.interimEveryMs ?? 1000,
+    warm: options.warm ?? 2,
+  };
+}
+
+/**
+ * Opens one utterance's recognizer (lib/speech/gated-stream.ts), with or without its interim preview; the preview
+ * can be stopped mid-utterance when the recognizer pool needs it for someone's final text.
+ */
+export function pocketSphinxUtteranceOpener(options: PocketSphinxOptions = {}): OpenUtterance {
+  const resolved = resolveOptions(options);
+  const args = commandArgs(resolved);
+  const previewArgs = commandArgs(resolved, PREVIEW_ARGS);
+  // Started on first use, not at import: a process that never transcribes starts no recognizer.
+  let warm: { final: WarmProcesses<Recognizer>; preview: WarmProcesses<Recognizer> } | undefined;
+  return ({ interim }) => {
+    warm ??= {
+      final: new WarmProcesses(() => spawnRecognizer(resolved.binary, args), resolved.warm),
+      preview: new WarmProcesses(() => spawnRecognizer(resolved.binary, previewArgs), resolved.interim ? Math.min(1, resolved.warm) : 0),
+    };
+    const spawners = { final: () => warm!.final.take(), preview: () => warm!.preview.take() };
+    const stream = new PocketSphinxStream(resolved, args, interim && resolved.interim ? previewArgs : null, spawners);
+    return { stream, dropInterim: () => stream.dropInterim() };
   };
 }
 
@@ -225,18 +257,27 @@ class PocketSphinxStream extends SerialEngineStream {
     private readonly opts: { binary: string; maxRestartsPerMinute: number; replayLimitMs: number; interimLowPriority: boolean; interimEveryMs: number },
     private readonly args: string[],
     previewArgs: string[] | null,
+    /** Where the first recognizers come from (warm ones, for an utterance); a restart after a crash starts its own. */
+    spawners?: { final: () => Recognizer; preview: () => Recognizer },
   ) {
     super();
-    this.proc = this.startProcess(0);
+    this.proc = this.startProcess(0, spawners?.final());
     if (previewArgs) {
       this.preview = new PocketSphinxPreview({
-        spawn: () => spawnRecognizer(opts.binary, previewArgs),
+        spawn: spawners?.preview ?? (() => spawnRecognizer(opts.binary, previewArgs)),
         onPiece: (piece) => this.onPreviewPiece(piece),
         onDisabled: (reason) => console.error(`Interim text is off for one track: ${reason}.`),
         lowPriority: opts.interimLowPriority,
         everyMs: opts.interimEveryMs,
       });
     }
+  }
+
+  /** Stops the interim preview (its recognizer is needed elsewhere); final segments go on as before. */
+  dropInterim(): void {
+    if (!this.preview) return;
+    this.stopPreview();
+    this.withdrawInterim();
   }
 
   /** Kills the recognizers at once (shutdown, a dropped runtime): no restart, no last hypothesis. */
@@ -289,8 +330,8 @@ class PocketSphinxStream extends SerialEngineStream {
     });
   }
 
-  private startProcess(originSample: number): Proc {
-    const child = spawnRecognizer(this.opts.binary, this.args);
+  private startProcess(originSample: number, started?: Recognizer): Proc {
+    const child = started ?? spawnRecognizer(this.opts.binary, this.args);
     let markClosed!: () => void;
     const proc: Proc = { child, originSample, isClosed: false, closed: new Promise((r) => (markClosed = r)) };
     this.output.reset();
@@ -330,6 +371,7 @@ class PocketSphinxStream extends SerialEngineStream {
       this.fail(new Error(`pocketsphinx_continuous keeps stopping (${why}): ${lastLines(this.stderrTail)}`));
       return;
     }
+    countEngineRestart();
     const replacement = this.startProcess(this.replayStartSample);
     this.proc = replacement;
     if (this.replayBytes > 0) void this.writeTo(replacement, Buffer.concat(this.replay));

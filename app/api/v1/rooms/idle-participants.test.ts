@@ -82,6 +82,7 @@ describeEachDatabase("idle participants", (handle) => {
     let close!: () => void;
     const closed = new Promise<void>((r) => (close = r));
     let sent = false;
+    let waiting = false;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (!sent) {
@@ -89,12 +90,13 @@ describeEachDatabase("idle participants", (handle) => {
           controller.enqueue(new Uint8Array(3200));
           return;
         }
+        waiting = true; // the server took the first piece and asks for more: the stream is open
         await closed; // a media server holding the track open, sending nothing for now
         controller.close();
       },
     });
     const streaming = callRoute("PUT", `/rooms/${name}/participants/ana/audio`, { key: acct.key, body, contentType: PCM_TYPE });
-    await sleep(100);
+    while (!waiting) await sleep(20);
     expect((await expireIdleParticipants(db(), IDLE_MS, Date.now() + 10 * IDLE_MS)).size).toBe(0);
     close();
     expect((await streaming).status).toBe(200);
