@@ -36,7 +36,7 @@ const LAYERS: string[][] = [
   ["storage-config"],
   ["transcripts"],
   ["pipeline"],
-  ["summaries"],
+  ["summaries", "ops"],
   ["server"],
   ["testing"],
 ];
