@@ -49,6 +49,12 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
+  // Silence gated before PocketSphinx, recognizers lent per utterance from a pool (lib/speech/gated-stream.ts). Off by
+  // default until it holds as many speaking streams as one process per track does (see the README's figures).
+  VERBATIM_POCKETSPHINX_GATE: z
+    .enum(["0", "1", "true", "false", ""])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
   // The OpenAI-compatible transcription engine ("openai"): any /audio/transcriptions server (OpenAI, speaches, vLLM, whisper.cpp).
   VERBATIM_TRANSCRIBE_BASE_URL: z.url("must be an absolute URL such as https://api.openai.com/v1").optional(),
   VERBATIM_TRANSCRIBE_API_KEY: z.string().optional(),

@@ -18,6 +18,7 @@ const engineEntries: readonly EngineEntry[] = [
     id: "pocketsphinx",
     create: (env) => {
       const options = { interim: env.VERBATIM_POCKETSPHINX_INTERIM };
+      if (!env.VERBATIM_POCKETSPHINX_GATE) return createPocketSphinxEngine(options);
       return gateSpeechEngine(createPocketSphinxEngine(options), pocketSphinxUtteranceOpener(options), { pool: recognizerPool(env) });
     },
   },
