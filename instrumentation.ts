@@ -3,6 +3,6 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { appEnv } = await import("./lib/config/env");
   appEnv();
-  const { startBackgroundWork } = await import("./lib/jobs/start");
+  const { startBackgroundWork } = await import("./lib/server/start");
   await startBackgroundWork();
 }

@@ -1,3 +1,4 @@
+// The root layout: html, global styles and client providers for every page.
 import type { Metadata } from "next";
 import { Providers } from "./providers";
 import "./globals.css";

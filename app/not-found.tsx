@@ -1,3 +1,4 @@
+// The page for an address that leads nowhere: says so, and offers the way back.
 import Link from "next/link";
 import { LogoMark } from "@/components/ui/icons";
 import { buttonClass } from "@/components/ui/button";

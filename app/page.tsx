@@ -1,3 +1,4 @@
+// The front door: sends each visitor to setup, sign-in or the dashboard.
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { hasAnyAccount } from "@/lib/accounts/accounts";

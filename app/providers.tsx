@@ -1,4 +1,5 @@
 "use client";
+// Client-side providers for every page: React Query's client.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 

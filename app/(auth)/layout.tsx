@@ -1,3 +1,4 @@
+// The frame of the signed-out pages (sign-in, setup, invite): the logo and one centred card.
 import { LogoMark } from "@/components/ui/icons";
 
 export default function AuthLayout({ children }: { children: React.ReactNode }) {

@@ -1,4 +1,5 @@
 "use server";
+// The dashboard's sign-out action.
 import { signOut } from "@/lib/auth/next-auth";
 import { endCurrentSession } from "@/lib/auth/session";
 

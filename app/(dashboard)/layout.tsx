@@ -1,16 +1,17 @@
+// The signed-in dashboard's frame: navigation, the account, engine alerts (streamed) and the page.
+import { Suspense } from "react";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { appEnv, linksReachOnlyThisMachine } from "@/lib/config/env";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { SidebarContent } from "@/components/shell/sidebar";
-import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
 import { Alert } from "@/components/ui/alert";
 import { signOutAction } from "./actions";
+import { EngineAlerts } from "./engine-alerts";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
-  const unavailable = (await configuredSpeechEngineStatuses()).filter((s) => !s.ok);
   const env = appEnv();
   const localLinks = user.role === "admin" && linksReachOnlyThisMachine(env);
   const sidebar = <SidebarContent user={user} signOut={signOutAction} />;
@@ -25,13 +26,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
       </aside>
       <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-8">
         <div className="mx-auto max-w-6xl">
-          {unavailable.map((engine) => (
-            <Alert key={engine.engineId} tone="error" className="mb-6">
-              <strong>Speech engine unavailable: {engine.label}.</strong> Sessions in the languages it serves go to the next
-              configured engine that supports them, or are not transcribed, until it is fixed.{" "}
-              {user.role === "admin" ? engine.problem : "Ask your Verbatim operator to fix it."}
-            </Alert>
-          ))}
+          <Suspense fallback={null}>
+            <EngineAlerts isAdmin={user.role === "admin"} />
+          </Suspense>
           {localLinks && (
             <Alert tone="warning" className="mb-6" data-testid="public-url-warning">
               <strong>Room and invite links point to {env.publicUrl}</strong>, which only this computer can open. Set{" "}

@@ -1,3 +1,4 @@
+// The frame of the public room page: the logo and the promise that nothing is recorded.
 import { LogoMark } from "@/components/ui/icons";
 
 export default function RoomLayout({ children }: { children: React.ReactNode }) {

@@ -1,4 +1,5 @@
 // Posts a participant's audio as numbered chunks, in order, retrying a failed chunk with the same number (the server ignores repeats).
+import { AUDIO_CHUNK_MS, BROWSER_AUDIO_QUEUE_MS } from "@/lib/session-timing";
 
 export type UploaderStatus = { queued: number; retrying: boolean; lastError: string | null };
 
@@ -10,8 +11,8 @@ export type ChunkUploaderOptions = {
   onFatal?: (message: string) => void;
 };
 
-/** Audio waiting beyond this (2 minutes of 250 ms chunks) is dropped oldest first: a client must not hold unbounded memory. */
-const MAX_QUEUED = 480;
+/** Audio waiting beyond BROWSER_AUDIO_QUEUE_MS is dropped oldest first: a client must not hold unbounded memory. */
+const MAX_QUEUED = BROWSER_AUDIO_QUEUE_MS / AUDIO_CHUNK_MS;
 
 export class ChunkUploader {
   private seq = 0;

@@ -16,13 +16,14 @@ import { ParticipantList, usePresentParticipants, useSessionClock } from "./pres
 import { MicrophoneError, startMicrophone, type Microphone } from "./microphone";
 import { TranscribingIndicator } from "./transcribing-indicator";
 import { useLiveRoom } from "./use-live-room";
+import { PARTICIPANT_HEARTBEAT_MS } from "@/lib/session-timing";
 
 type Joined = { participantId: string; participantToken: string; role: "host" | "guest"; displayName: string };
 type MicState = { kind: "off" } | { kind: "starting" } | { kind: "on" } | { kind: "problem"; problem: string; message: string };
 
 const NAME_KEY = "verbatim.displayName";
-/** Well inside the server's idle timeout (VERBATIM_PARTICIPANT_IDLE_SECONDS, 90 s by default). */
-const HEARTBEAT_MS = 20_000;
+/** Well inside the server's idle timeout (lib/session-timing.ts). */
+const HEARTBEAT_MS = PARTICIPANT_HEARTBEAT_MS;
 
 async function apiError(res: Response): Promise<string> {
   try {

@@ -2,7 +2,7 @@
 // The transcript page's summary panel: choose a template and summarize, watch it progress, read it, delete it.
 import { useActionState, useEffect, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { deleteSummaryAction, loadSummaryAction, requestSummaryAction } from "@/app/(dashboard)/transcriptions/[id]/summary-actions";
+import { deleteSummaryAction, loadSummaryAction, requestSummaryAction } from "./summary-actions";
 import type { SummaryPanelData } from "@/lib/summaries/service";
 import { DEFAULT_SUMMARY_TEMPLATE, SUMMARY_TEMPLATES } from "@/lib/summaries/templates";
 import { Card, CardHeader } from "@/components/ui/card";

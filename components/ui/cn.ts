@@ -1,4 +1,7 @@
-// Joins class names, skipping falsy ones.
+// Joins class names, skipping falsy ones; of two Tailwind classes for the same property the later wins (tailwind-merge),
+// so a caller's className overrides a component's default.
+import { twMerge } from "tailwind-merge";
+
 export function cn(...classes: (string | false | null | undefined)[]) {
-  return classes.filter(Boolean).join(" ");
+  return twMerge(classes.filter(Boolean).join(" "));
 }

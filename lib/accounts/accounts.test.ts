@@ -4,7 +4,7 @@ import { describeEachDatabase } from "@/lib/db/testing";
 import { auditEvents, invites, users } from "@/lib/db/schema";
 import { createAccountWithAdmin, endSessions, hasAnyAccount, loadSessionUser, resetPassword, verifyCredentials } from "./accounts";
 import { acceptInvite, changeMemberRole, inspectInvite, inviteMember, listMembers, removeMember, resetMemberPassword, INVITE_TTL_MS } from "./members";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { AppError } from "@/lib/errors";
 
 const password = "correct horse battery";
@@ -146,7 +146,7 @@ describeEachDatabase("accounts and members", (handle) => {
 
 describe("password policy", () => {
   it("explains why a password is weak", async () => {
-    const { passwordProblem } = await import("@/lib/auth/password");
+    const { passwordProblem } = await import("@/lib/crypto/password");
     expect(passwordProblem("aaaaaaaaaaaa")).toMatch(/4 different/);
     expect(passwordProblem("Password123")).toMatch(/too common/);
     expect(passwordProblem("a good long passphrase")).toBeNull();

@@ -3,10 +3,10 @@ import { and, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accounts, users } from "@/lib/db/schema";
 import { AppError, invalid } from "@/lib/errors";
-import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
+import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from "@/lib/crypto/password";
 import { emailSchema } from "./validation";
 import { recordAudit } from "@/lib/audit/audit-log";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 
 export async function hasAnyAccount(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(accounts);

@@ -4,9 +4,9 @@ import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { invites, users, type Role } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/crypto/password";
 import { acceptInviteSchema, inviteSchema } from "./validation";
 import { storeNewPassword } from "./accounts";
 

@@ -1,6 +1,6 @@
 // Shared schemas for people and accounts: used by forms, server actions, the CLI and tests.
 import { z } from "zod";
-import { passwordProblem } from "@/lib/auth/password";
+import { passwordProblem } from "@/lib/crypto/password";
 import { roles } from "@/lib/db/schema";
 
 export const emailSchema = z

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, users } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 
 const KEY_PREFIX = "vbt_";

@@ -59,5 +59,3 @@ export function errorResponse(error: unknown, headers: HeadersInit = {}): Respon
   console.error("Unhandled error in API route:", error);
   return Response.json({ error: "Internal server error" }, { status: 500, headers });
 }
-
-export const httpStatusOf = (code: ErrorCode) => status[code];

@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { buildOpenApiDocument } from "./openapi";
-import "./routes";
+import "@/lib/server/api-routes";
 
 const apiRoot = path.join(process.cwd(), "app/api/v1");
 
@@ -36,6 +37,21 @@ describe("OpenAPI document", () => {
       .flatMap(([p, item]) => Object.keys(item as object).map((m) => `${m} ${p}`))
       .sort();
     expect(documented).toEqual(routesInCode());
+  });
+
+  it("gives every operation a unique operationId, so generated clients get method names", () => {
+    const ids = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item as Record<string, { operationId?: string }>).map((op) => op.operationId));
+    expect(ids.length).toBe(routesInCode().length);
+    expect(ids.filter((id) => !id || !/^[a-z][A-Za-z]+$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("passes Redocly's recommended rules (offline: the document has no external references)", async () => {
+    // The document describes one self-hosted install, which states no license of its own.
+    const config = await createConfig({ extends: ["recommended"], rules: { "info-license": "off" } });
+    const served = buildOpenApiDocument("https://verbatim.acme-health.net");
+    const problems = await lintFromString({ source: JSON.stringify(served), absoluteRef: "/openapi.json", config });
+    expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? ""}`)).toEqual([]);
   });
 
   it("declares bearer authentication and the api.md error shapes", () => {

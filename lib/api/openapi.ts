@@ -35,6 +35,8 @@ type Method = "get" | "post" | "put" | "patch" | "delete";
 export function registerApiRoute(route: {
   method: Method;
   path: string;
+  /** The method name generated clients give this operation: a verb and a noun, unique in the document. */
+  operationId: string;
   summary: string;
   description?: string;
   tags: string[];
@@ -51,6 +53,7 @@ export function registerApiRoute(route: {
   openApiRegistry.registerPath({
     method: route.method,
     path: `/api/v1${route.path}`,
+    operationId: route.operationId,
     summary: route.summary,
     description: route.description,
     tags: route.tags,

@@ -4,7 +4,7 @@ import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { getRoomByName, type Room } from "@/lib/rooms/rooms";
 import { AudioFormatError } from "@/lib/speech/pcm";
 import { IngestError } from "@/lib/pipeline/track-ingest";

@@ -4,7 +4,7 @@ import { describeEachDatabase } from "@/lib/db/testing";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/api-keys";
 import { resetAppEnvForTests } from "@/lib/config/env";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { apiRoute } from "./route";
 
 const password = "correct horse battery";

@@ -4,7 +4,7 @@ import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { errorResponse, zodIssues } from "./errors";
 import { readJsonBody } from "./read-body";
 import { assertNoNul } from "@/lib/validation/no-nul";

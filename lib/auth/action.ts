@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { checkedForm } from "@/lib/validation/no-nul";
 import { getDb, type Db } from "@/lib/db/client";
 import { actorOf, getSessionUser, type SessionUser } from "./session";
-import type { Actor } from "./actor";
+import type { Actor } from "@/lib/actor";
 
 export type ActionState<T = unknown> =
   | { ok: true; data: T; message?: string }

@@ -2,7 +2,7 @@
 import { auth } from "./next-auth";
 import { getDb } from "@/lib/db/client";
 import { endSessions, loadSessionUser } from "@/lib/accounts/accounts";
-import type { Actor } from "./actor";
+import type { Actor } from "@/lib/actor";
 
 export type SessionUser = NonNullable<Awaited<ReturnType<typeof loadSessionUser>>>;
 

@@ -1,7 +1,7 @@
 // Reads and validates every setting the app takes from the environment, once, with messages an operator can act on.
 import path from "node:path";
 import { z } from "zod";
-import { transcriptionLanguages } from "@/lib/speech/languages";
+import { transcriptionLanguages } from "@/lib/config/languages";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false", ""])

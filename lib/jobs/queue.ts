@@ -56,6 +56,6 @@ export async function sendJobInTransaction(tx: Executor, name: string, data: obj
   const id = await senderBoss().send(name, data, { ...options, db: pgBossTransaction(tx) } as PgBoss.SendOptions);
   // pg-boss inserts nothing (and answers null) for a queue that does not exist; a silently dropped job is the one
   // outcome we cannot have, so the caller's transaction fails instead.
-  if (!id) throw new Error(`Job queue "${name}" does not exist: start the job queue (lib/jobs/start.ts) before sending jobs`);
+  if (!id) throw new Error(`Job queue "${name}" does not exist: start the job queue (lib/server/start.ts) before sending jobs`);
   return id;
 }

@@ -3,7 +3,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, lt, ne, notInArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accountSettings, transcriptions } from "@/lib/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { AppError } from "@/lib/errors";
 import { deleteTranscriptions } from "@/lib/transcripts/transcriptions";
 

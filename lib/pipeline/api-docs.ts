@@ -22,6 +22,7 @@ const audioError = z.object({ error: z.string(), code: z.string() });
 registerApiRoute({
   method: "get",
   path: "/rooms/{roomName}",
+  operationId: "getRoom",
   summary: "A room's live state",
   description:
     "Public for holders of the room name; no secrets. `roomSessionId` is null when no session is open. Participant ids are listed only for an API key of the room's account.",
@@ -33,6 +34,7 @@ registerApiRoute({
 registerApiRoute({
   method: "post",
   path: "/rooms/{roomName}/participants",
+  operationId: "joinRoom",
   summary: "Join a room",
   description:
     "The first join opens the room session (room.session.started) and every join records room.client.joined; the start trigger applies. The host role needs the room key. Joining again while present is idempotent (same session) and restarts the participant's chunk numbering at 0; a `participantId` already taken in the open session is only given back with its own participant token, an API key, or (for a host) the room key, otherwise 409. A locked room admits only the host (room key) and API keys (403 for others). Without an API key, joins are limited per room and per client address (429 with Retry-After); a room holds at most VERBATIM_ROOM_MAX_PARTICIPANTS (503 with Retry-After). A room past its end date plus one hour accepts no new session (409). " +
@@ -46,6 +48,7 @@ registerApiRoute({
 registerApiRoute({
   method: "delete",
   path: "/rooms/{roomName}/participants/{participantId}",
+  operationId: "leaveRoom",
   summary: "Leave a room",
   description: "Idempotent. The last leave ends the session and any transcription, whose transcript is then saved. " + auth,
   tags,
@@ -56,6 +59,7 @@ registerApiRoute({
 registerApiRoute({
   method: "post",
   path: "/rooms/{roomName}/participants/{participantId}/heartbeat",
+  operationId: "sendHeartbeat",
   summary: "Say a participant is still present",
   description:
     "A participant not heard from for VERBATIM_PARTICIPANT_IDLE_SECONDS (default 90) is taken to have left without saying so (a crashed browser, a lost network) and leaves, with the usual events and triggers. Audio chunks and an open audio stream count as signs of life; a client that sends no audio for a while (muted, no microphone, a media server between streams) calls this every 30 s or so. 404 when the participant is not in the session (for example after an idle timeout: join again), 409 when the session has ended. " +
@@ -73,6 +77,7 @@ registerApiRoute({
 registerApiRoute({
   method: "put",
   path: "/rooms/{roomName}/participants/{participantId}/audio",
+  operationId: "streamAudio",
   summary: "Stream a participant's audio (media server)",
   description:
     "One long request body of 16 kHz mono signed 16-bit little-endian PCM (`Content-Type: audio/L16;rate=16000;channels=1`), read only as fast as the speech engine takes it (backpressure). Answered when the body ends with `{ receivedBytes }`. Audio is never stored; while no transcription runs, or the participant is in a breakout group, it is read and dropped. 400 for an odd byte count, 409 when the participant already streams or sends chunks, 415 for another audio format, 503 with Retry-After when the session cannot take audio for now (`code`: `database_unavailable` when final segments waiting for the database reached their bound, `shutting_down` while the server restarts): what was read before is transcribed and kept, send the rest again after Retry-After. " +
@@ -92,6 +97,7 @@ registerApiRoute({
 registerApiRoute({
   method: "post",
   path: "/rooms/{roomName}/participants/{participantId}/audio/chunks/{seq}",
+  operationId: "uploadAudioChunk",
   summary: "Send one numbered audio chunk (browser)",
   description:
     "One chunk (≤ 1 s, ≤ 64 KiB, even byte count; 250 ms = 8000 bytes by convention) of the same PCM; `seq` is 0, 1, 2, … per participant track. A repeated chunk answers 200 `{ duplicate: true }` and is ignored, so a client may retry; a chunk that never arrives is replaced by silence after a short wait. 400 for a malformed chunk or number (the session goes on), 413 for an oversize chunk, 503 when the engine is behind, the database is unavailable or the server restarts (retry after Retry-After; the chunk was not taken). " +
@@ -111,6 +117,7 @@ for (const action of ["start", "stop"] as const) {
   registerApiRoute({
     method: "post",
     path: `/rooms/{roomName}/transcription/${action}`,
+    operationId: action === "start" ? "startTranscription" : "stopTranscription",
     summary: `${action === "start" ? "Start" : "Stop"} a manual transcription (host)`,
     description: `Host only: a host participant token, the room key in the body, or an API key. 403 for a non-host, and for any command under an automatic trigger; 409 when transcription is not available in this room (trigger none or turned off)${action === "start" ? ", already running, or past the 12-hour limit; 503 when the speech engine is not available (the transcription is recorded as failed with the reason)" : " or not running"}.`,
     tags,
@@ -123,6 +130,7 @@ for (const action of ["start", "stop"] as const) {
 registerApiRoute({
   method: "get",
   path: "/rooms/{roomName}/live",
+  operationId: "streamLiveTranscript",
   summary: "Live transcript (Server-Sent Events)",
   description:
     "`event: segment` with `{ participantId, displayName, startMs, endMs, text, final }` (times in ms from the transcription's start). While someone speaks, interim segments (`final: false`) carry the utterance so far, each replacing the speaker's previous one; the final segment replaces them all, and an interim with empty `text` withdraws the speaker's interim text (it was noise). `event: state` with `{ transcription }` first and on every change, and a comment heartbeat every 15 s. Public for holders of the room name. " +

@@ -3,7 +3,7 @@ import { and, asc, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { notFound } from "@/lib/errors";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { storageForDestination } from "@/lib/storage-config/storage-for";
 import { StorageError } from "@/lib/storage/storage-error";
@@ -15,6 +15,7 @@ import { FINALIZE_CLAIM_MS, type StoredDestination, type TranscriptionRow } from
 import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
 import { transition } from "@/lib/pipeline/lifecycle";
 import { lifecycleError, mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
+import { uuidPattern } from "@/lib/validation/uuid";
 
 /**
  * Waits before each retry of a failed upload: about 20 minutes in all, long enough to ride out a bucket's outage or
@@ -28,8 +29,6 @@ export type FinalizeOptions = {
   now?: () => Date;
   backoffMs?: readonly number[];
 };
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where the transcript goes in its storage: the customer's bucket gets the bare filename; hosted storage is split by account. */
 export function transcriptStorageKey(t: Pick<TranscriptionRow, "accountId" | "filename" | "storageType">): string {

@@ -5,6 +5,7 @@ import {
   validatePcmChunk,
 } from "@/lib/speech/pcm";
 import type { EngineStream } from "@/lib/speech/types";
+import { SERVER_MAX_GAP_MS } from "@/lib/session-timing";
 
 /*
  * Numbered chunks (a browser): chunk `seq` holds the audio right after chunk `seq - 1`. All chunks of a track have
@@ -105,7 +106,7 @@ export class TrackIngest {
     this.gapWaitMs = opts.gapWaitMs ?? 2000;
     this.maxHeldChunks = opts.maxHeldChunks ?? 50;
     this.maxChunkBytes = opts.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
-    this.maxGapBytes = pcmBytesForMs(opts.maxGapMs ?? 60_000);
+    this.maxGapBytes = pcmBytesForMs(opts.maxGapMs ?? SERVER_MAX_GAP_MS);
     this.maxQueuedBytes = opts.maxQueuedBytes ?? pcmBytesForMs(30_000);
     this.chunkBytes = opts.chunkBytes;
     this.nextSeq = opts.firstSeq ?? 0;

@@ -1,7 +1,8 @@
 // When transcription starts and stops: the trigger state machine, as a table of rules plus one function.
 
-export type StartTrigger = "none" | "manual" | "automatic" | "automatic-2nd-participant";
-export const START_TRIGGERS: readonly StartTrigger[] = ["none", "manual", "automatic", "automatic-2nd-participant"];
+import { startTriggers, type StartTrigger } from "@/lib/start-triggers";
+export type { StartTrigger };
+export const START_TRIGGERS: readonly StartTrigger[] = startTriggers;
 
 /** Where a room session's transcription is: not running (never started, or stopped by the host), running, or cut at 12 h. */
 export type TranscriptionRunState = "stopped" | "running" | "cut";

@@ -5,6 +5,7 @@ import { transcriptionLanguages } from "@/lib/speech/languages";
 import { startTriggers } from "@/lib/settings/types";
 import { roomModes } from "@/lib/db/schema/rooms";
 import { createMeetingSchema, getMeetingQuerySchema, listMeetingsQuerySchema, meetingParamsSchema, updateMeetingSchema } from "./validation";
+import { s3ChecksumModes } from "@/lib/s3-checksum-modes";
 
 const adminScoped =
   "API keys are admin-scoped: every key acts with its account's admin rights, so any key of the account may create and delete rooms.";
@@ -36,6 +37,10 @@ const meeting = createdMeeting.extend({
           region: z.string(),
           accessKeyId: z.string(),
           endpoint: z.string().nullable(),
+          checksumMode: z
+            .enum(s3ChecksumModes)
+            .optional()
+            .describe('Extension: "whenSupported" when the room\'s bucket has Object Lock (a checksum on every upload); absent: only when required'),
         }),
       ])
       .nullable()
@@ -46,6 +51,7 @@ const meeting = createdMeeting.extend({
 registerApiRoute({
   method: "post",
   path: "/meetings",
+  operationId: "createMeeting",
   summary: "Create a room",
   description:
     'Creates a room (meeting). `liveTranscription` overrides the account\'s transcription defaults field by field; a null or absent field follows the account default, except the language, which is fixed at creation. `provider: "whereby"` is accepted as an alias of `"hosted"`. For `provider: "s3"`, bucket, region, accessKeyId and accessKeySecret are required; the secret is stored encrypted and never returned. A language no configured speech engine can transcribe is refused with 400 on `liveTranscription.language`, naming the engines. `liveTranscription.vocabulary` (extension) lists up to 100 words or phrases (at most 100 characters each) that engines taking hints are given; null follows the account default. Unknown fields are ignored. ' +
@@ -62,6 +68,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/meetings",
+  operationId: "listMeetings",
   summary: "List rooms",
   description:
     "The account's rooms, newest first. `cursor` is opaque and null on the last page; paging is stable while rooms are created or deleted. " + adminScoped,
@@ -73,6 +80,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/meetings/{meetingId}",
+  operationId: "getMeeting",
   summary: "Get a room",
   description: 'One room of the account. `fields=hostRoomUrl` adds the host link. Another account\'s or a deleted room answers 404. ' + adminScoped,
   tags: ["Meetings"],
@@ -84,6 +92,7 @@ registerApiRoute({
 registerApiRoute({
   method: "patch",
   path: "/meetings/{meetingId}",
+  operationId: "renameMeeting",
   summary: "Rename a room",
   description: "Extension: sets the room's human `title` (null or an empty string clears it). Other fields cannot change after creation. " + adminScoped,
   tags: ["Meetings"],
@@ -95,6 +104,7 @@ registerApiRoute({
 registerApiRoute({
   method: "delete",
   path: "/meetings/{meetingId}",
+  operationId: "deleteMeeting",
   summary: "Delete a room",
   description:
     "Deletes a room: it accepts no new sessions; its transcripts stay. Idempotent: deleting a room of the account again answers 204. An id that is not a room of the account (another account's included) answers 404. " +

@@ -1,9 +1,8 @@
 // The opaque cursor of GET /meetings: the last row's creation time and id, so pages stay stable while rooms come and go.
 import { invalid } from "@/lib/errors";
+import { uuidPattern } from "@/lib/validation/uuid";
 
 export type MeetingCursor = { createdAt: Date; id: string };
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeMeetingCursor(cursor: MeetingCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt.getTime(), cursor.id])).toString("base64url");

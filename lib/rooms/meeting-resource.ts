@@ -46,6 +46,8 @@ export function meetingJson(room: Room, opts: { hostRoomUrl: boolean }) {
               region: room.overrideS3Region!,
               accessKeyId: room.overrideS3AccessKeyId!,
               endpoint: room.overrideS3Endpoint,
+              // Extension, shown only when the room asks for a checksum on every upload (a bucket with Object Lock).
+              ...(room.overrideS3ChecksumMode === "whenSupported" ? { checksumMode: room.overrideS3ChecksumMode } : {}),
             }
           : room.overrideStorage === "hosted"
             ? { provider: "hosted" as const }

@@ -7,7 +7,7 @@ import { createAccountWithAdmin } from "@/lib/accounts/accounts";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { AppError } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { assertRoomOpen, createRoom, deleteRoom, getRoom, getRoomByName, hostRoomUrl, isRoomOpen, listRooms, renameRoom, ROOM_GRACE_MS, roomLinksFor, roomUrl, verifyRoomKey } from "./rooms";
 import { countSessionsByRoom } from "./session-counts";
 import { createMeetingSchema, createRoomFormSchema } from "./validation";

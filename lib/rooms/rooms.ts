@@ -4,7 +4,7 @@ import { and, desc, eq, ilike, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rooms, type RoomRow } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { appEnv } from "@/lib/config/env";
 import { appKeyring } from "@/lib/config/keyring";
@@ -16,13 +16,13 @@ import type { TranscriptionLanguage } from "@/lib/speech/languages";
 import type { Destination } from "@/lib/settings/types";
 import type { CreateMeetingInput } from "./validation";
 import { decodeMeetingCursor, encodeMeetingCursor } from "./meeting-cursor";
+import { uuidPattern } from "@/lib/validation/uuid";
 
 export type Room = RoomRow;
 
 /** As the hosted anchors do, a room still accepts sessions for one hour after its end date. */
 export const ROOM_GRACE_MS = 60 * 60 * 1000;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const roomKeyAad = (roomId: string) => `room-key:${roomId}`;
 
 /** The associated data a room's own S3 secret is sealed with (see storageForDestination). */
@@ -69,6 +69,7 @@ export async function createRoom(db: Db, actor: Actor, input: CreateMeetingInput
         overrideS3AccessKeyId: destination?.provider === "s3" ? destination.accessKeyId : null,
         overrideS3SecretSealed: destination?.provider === "s3" ? sealSecret(destination.accessKeySecret, keyring, id) : null,
         overrideS3Endpoint: destination?.provider === "s3" ? destination.endpoint : null,
+        overrideS3ChecksumMode: destination?.provider === "s3" ? (destination.checksumMode ?? null) : null,
         createdByUserId: actor.userId,
         createdAt,
       })
@@ -205,6 +206,7 @@ export function roomOverrides(room: Room): RoomOverrides {
       accessKeyId: room.overrideS3AccessKeyId!,
       secretSealed: room.overrideS3SecretSealed!,
       endpoint: room.overrideS3Endpoint,
+      ...(room.overrideS3ChecksumMode === "whenSupported" ? { checksumMode: room.overrideS3ChecksumMode } : {}),
     };
   }
   return {

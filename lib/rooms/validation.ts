@@ -5,6 +5,7 @@ import { startTriggers } from "@/lib/settings/types";
 import { s3FieldProblems } from "@/lib/settings/settings.validation";
 import { roomModes } from "@/lib/db/schema/rooms";
 import { vocabularyFromText, vocabularySchema } from "@/lib/speech/vocabulary";
+import { s3ChecksumModes } from "@/lib/s3-checksum-modes";
 
 export const roomNamePrefixPattern = /^[a-z0-9]{0,39}$/;
 export const meetingFields = ["hostRoomUrl"] as const;
@@ -29,6 +30,8 @@ export const destinationSchema = z
       .refine((s) => !/[\p{Cc}]/u.test(s), "The secret must not contain control characters or line breaks")
       .optional(),
     endpoint: z.string().trim().max(300, "Use at most 300 characters").optional(),
+    // Extension: "whenSupported" for a bucket with Object Lock, which needs a checksum on every upload (lib/storage/s3.ts).
+    checksumMode: z.enum(s3ChecksumModes, { error: `Use one of ${s3ChecksumModes.join(", ")}` }).optional(),
   })
   .superRefine((d, ctx) => {
     if (d.provider !== "s3") return;
@@ -44,7 +47,7 @@ export const destinationSchema = z
   })
   .transform((d) =>
     d.provider === "s3"
-      ? { provider: "s3" as const, bucket: d.bucket!, region: d.region!, accessKeyId: d.accessKeyId!, accessKeySecret: d.accessKeySecret!, endpoint: d.endpoint || null }
+      ? { provider: "s3" as const, bucket: d.bucket!, region: d.region!, accessKeyId: d.accessKeyId!, accessKeySecret: d.accessKeySecret!, endpoint: d.endpoint || null, ...(d.checksumMode ? { checksumMode: d.checksumMode } : {}) }
       : { provider: "hosted" as const },
   );
 

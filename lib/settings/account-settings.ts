@@ -15,7 +15,7 @@ export async function getAccountTranscriptionSettings(db: Db, accountId: string)
     vocabulary: row.vocabulary,
     destination:
       row.storage === "s3" && row.s3Bucket && row.s3Region && row.s3AccessKeyId && row.s3SecretSealed
-        ? { provider: "s3", bucket: row.s3Bucket, region: row.s3Region, accessKeyId: row.s3AccessKeyId, secretSealed: row.s3SecretSealed, endpoint: row.s3Endpoint }
+        ? { provider: "s3", bucket: row.s3Bucket, region: row.s3Region, accessKeyId: row.s3AccessKeyId, secretSealed: row.s3SecretSealed, endpoint: row.s3Endpoint, ...(row.s3ChecksumMode === "whenSupported" ? { checksumMode: row.s3ChecksumMode } : {}) }
         : { provider: "hosted" },
   };
 }

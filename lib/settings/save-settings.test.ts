@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
 import { inviteMember, acceptInvite } from "@/lib/accounts/members";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
+import { ZodError } from "zod";
 import { AppError } from "@/lib/errors";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { appKeyring, resetAppKeyringForTests } from "@/lib/config/keyring";
@@ -277,5 +278,21 @@ describeEachDatabase("account transcription settings", (handle) => {
     const cleared = await saveAccountSettings(db(), admin, { enabled: "on", startTrigger: "manual", language: "en", storage: "hosted", vocabulary: "" });
     expect(cleared.settings.vocabulary).toEqual([]);
     expect(cleared.changes).toContainEqual({ field: "vocabulary", from: "Ana Lima, Kubernetes, Verbatim", to: null });
+  });
+
+  it("keeps the bucket's checksum mode (Object Lock needs a checksum on every upload), records it, and refuses an unknown one", async () => {
+    const locked = await saveAccountSettings(db(), admin, { ...s3Form(), checksumMode: "whenSupported" });
+    expect(locked.settings.checksumMode).toBe("whenSupported");
+    expect(locked.changes).toContainEqual(expect.objectContaining({ field: "checksumMode", to: "On every upload (buckets with Object Lock)" }));
+    expect((await getAccountTranscriptionSettings(db(), admin.accountId)).destination).toMatchObject({ provider: "s3", checksumMode: "whenSupported" });
+
+    // A form that does not send the field (or sends it empty) means the default, for stores that refuse checksums.
+    const plain = await saveAccountSettings(db(), admin, { ...s3Form(), checksumMode: "" });
+    expect(plain.settings.checksumMode).toBe("whenRequired");
+    expect((await getAccountTranscriptionSettings(db(), admin.accountId)).destination).not.toHaveProperty("checksumMode");
+
+    const bad = await saveAccountSettings(db(), admin, { ...s3Form(), checksumMode: "always" }).then(() => undefined, (e: unknown) => e);
+    expect(bad).toBeInstanceOf(ZodError);
+    expect((bad as ZodError).issues.map((i) => [i.path.join("."), i.message])).toEqual([["checksumMode", "Choose when checksums are sent"]]);
   });
 });

@@ -2,14 +2,16 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accountSettings } from "@/lib/db/schema";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit, listAudit } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { appKeyring } from "@/lib/config/keyring";
 import { openSecret, sealSecret } from "@/lib/crypto/seal";
 import { assertLanguageSupported } from "@/lib/speech/engine-languages";
 import { languageLabel } from "@/lib/speech/languages";
-import { settingsFormSchema, s3FieldProblems, startTriggerLabels } from "./settings.validation";
+import { settingsFormSchema, s3FieldProblems } from "./settings.validation";
+import { s3ChecksumModeLabels, type S3ChecksumMode } from "@/lib/s3-checksum-modes";
+import { startTriggerLabels } from "@/lib/start-triggers";
 import { defaultTranscriptionSettings, type StartTrigger } from "./types";
 
 export const settingsAuditAction = "settings.transcription_updated";
@@ -25,6 +27,7 @@ export type TranscriptionSettingsView = {
   region: string;
   accessKeyId: string;
   endpoint: string;
+  checksumMode: S3ChecksumMode;
   secretSet: boolean;
   retentionDays: number | null;
   updatedAt: string | null;
@@ -37,7 +40,7 @@ function toView(row: Row | undefined): TranscriptionSettingsView {
     const d = defaultTranscriptionSettings;
     return {
       enabled: d.enabled, startTrigger: d.startTrigger, language: d.language, vocabulary: d.vocabulary, storage: "hosted",
-      bucket: "", region: "", accessKeyId: "", endpoint: "", secretSet: false, retentionDays: null, updatedAt: null,
+      bucket: "", region: "", accessKeyId: "", endpoint: "", checksumMode: "whenRequired", secretSet: false, retentionDays: null, updatedAt: null,
     };
   }
   return {
@@ -50,6 +53,7 @@ function toView(row: Row | undefined): TranscriptionSettingsView {
     region: row.s3Region ?? "",
     accessKeyId: row.s3AccessKeyId ?? "",
     endpoint: row.s3Endpoint ?? "",
+    checksumMode: row.s3ChecksumMode,
     secretSet: Boolean(row.s3SecretSealed),
     retentionDays: row.retentionDays,
     updatedAt: row.updatedAt.toISOString(),
@@ -83,6 +87,7 @@ const fieldLabels = {
   region: "Region",
   accessKeyId: "Access key id",
   endpoint: "Endpoint",
+  checksumMode: "Checksums",
   retentionDays: "Delete transcripts after",
 } as const;
 type AuditedField = keyof typeof fieldLabels;
@@ -106,6 +111,8 @@ function display(field: AuditedField, view: TranscriptionSettingsView): string |
       return view.storage === "s3" ? "Your S3 bucket" : "Hosted";
     case "retentionDays":
       return view.retentionDays === null ? null : `${view.retentionDays} days`;
+    case "checksumMode":
+      return s3ChecksumModeLabels[view.checksumMode];
     default:
       return view[field] === "" ? null : view[field];
   }
@@ -172,6 +179,7 @@ export async function saveAccountSettings(
       s3AccessKeyId: useS3 ? form.accessKeyId! : keep ? (existing?.s3AccessKeyId ?? null) : null,
       s3SecretSealed: secretSealed,
       s3Endpoint: useS3 ? (form.endpoint ?? null) : keep ? (existing?.s3Endpoint ?? null) : null,
+      s3ChecksumMode: useS3 ? form.checksumMode : keep ? (existing?.s3ChecksumMode ?? "whenRequired") : "whenRequired",
       retentionDays: form.retentionDays ?? null,
       updatedAt: new Date(),
       updatedByUserId: actor.userId,

@@ -2,18 +2,12 @@
 import { z } from "zod";
 import { parseBucket } from "@/lib/storage/object-key";
 import { StorageError } from "@/lib/storage/storage-error";
-import { customerEndpointRefusal } from "@/lib/storage-config/customer-endpoint-policy";
+import { customerEndpointRefusal } from "@/lib/storage/customer-endpoint-policy";
+import { s3ChecksumModes } from "@/lib/s3-checksum-modes";
 import { transcriptionLanguages } from "@/lib/speech/languages";
 import { vocabularyFromText, vocabularySchema } from "@/lib/speech/vocabulary";
+import { accountStartTriggers } from "@/lib/start-triggers";
 
-/** The start triggers an account default may use; "none" exists only as a room override. */
-export const accountStartTriggers = ["manual", "automatic", "automatic-2nd-participant"] as const;
-
-export const startTriggerLabels: Record<(typeof accountStartTriggers)[number], string> = {
-  manual: "Manual",
-  automatic: "Auto-start (1 person)",
-  "automatic-2nd-participant": "Auto-start (2 people)",
-};
 
 // HTML forms send "" for an empty field and nothing for an unchecked box; both mean "not given".
 const optionalText = (max: number) =>
@@ -39,6 +33,8 @@ export const s3FieldsSchema = z.object({
       .optional(),
   ),
   endpoint: optionalText(300),
+  // A select; absent (an older form, the API) means the default.
+  checksumMode: z.preprocess((v) => (v === "" || v === null || v === undefined ? "whenRequired" : v), z.enum(s3ChecksumModes, { error: "Choose when checksums are sent" })),
 });
 
 export const settingsFormSchema = s3FieldsSchema.extend({
@@ -61,12 +57,10 @@ export const settingsFormSchema = s3FieldsSchema.extend({
   ),
 });
 
-export type SettingsFormInput = z.input<typeof settingsFormSchema>;
-export type SettingsForm = z.output<typeof settingsFormSchema>;
 export type S3Fields = z.output<typeof s3FieldsSchema>;
 
 /** What is wrong with each S3 field (except the secret, which may be stored), keyed by form field name. */
-export function s3FieldProblems(fields: S3Fields): Record<string, string> {
+export function s3FieldProblems(fields: Omit<S3Fields, "checksumMode">): Record<string, string> {
   const problems: Record<string, string> = {};
   if (!fields.bucket) problems.bucket = "Enter the bucket name (a prefix may follow a slash: my-bucket/transcripts)";
   else {

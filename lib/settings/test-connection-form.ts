@@ -1,11 +1,11 @@
 // "Test connection" on the settings form: tries the entered S3 settings (or the stored secret) and explains any failure.
 import type { Db } from "@/lib/db/client";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { AppError } from "@/lib/errors";
 import { SealError } from "@/lib/crypto/seal";
 import { testS3Connection } from "@/lib/storage/test-connection";
 import type { S3StorageOptions } from "@/lib/storage/s3";
-import { customerS3AddressPolicy } from "@/lib/storage-config/customer-endpoint-policy";
+import { customerS3AddressPolicy } from "@/lib/storage/customer-endpoint-policy";
 import { openStoredAccountSecret } from "./save-settings";
 import { s3FieldsSchema, s3FieldProblems, type S3Fields } from "./settings.validation";
 
@@ -52,7 +52,7 @@ export async function testConnectionForForm(
   }
 
   const result = await testS3Connection(
-    { bucket: fields.bucket!, region: fields.region!, accessKeyId: fields.accessKeyId!, secretAccessKey: secret, endpoint: fields.endpoint },
+    { bucket: fields.bucket!, region: fields.region!, accessKeyId: fields.accessKeyId!, secretAccessKey: secret, endpoint: fields.endpoint, checksumMode: fields.checksumMode },
     { ...options, addressPolicy: customerS3AddressPolicy() },
   );
   if (result.ok) {

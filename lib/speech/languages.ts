@@ -1,9 +1,5 @@
-// The 36 transcription languages of product.md; engines declare which of them they support.
-export const transcriptionLanguages = [
-  "bg", "ca", "zh", "zh-TW", "cs", "da", "nl", "en", "et", "fi", "nl-BE", "fr", "de", "el", "hi", "hu", "id", "it",
-  "ja", "ko", "lv", "lt", "ms", "no", "pl", "pt", "pt-BR", "ro", "ru", "sk", "es", "sv", "th", "tr", "uk", "vi",
-] as const;
-export type TranscriptionLanguage = (typeof transcriptionLanguages)[number];
+// Language names for the product's transcription languages (lib/config/languages.ts); engines declare which they support.
+export { transcriptionLanguages, type TranscriptionLanguage } from "@/lib/config/languages";
 
 /** The language's English name, such as "Portuguese (Brazil)"; the code itself if the runtime has no name for it. */
 export function languageName(code: string, locale = "en"): string {

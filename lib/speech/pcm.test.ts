@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  AudioFormatError,
-  decodeWav,
-  encodeWav,
-  pcmBytesForMs,
-  validatePcmChunk,
-  wavToPcm16kMono,
-} from "@/lib/speech/pcm";
+import { AudioFormatError, encodeWav, pcmBytesForMs, validatePcmChunk } from "@/lib/speech/pcm";
+import { decodeWav, wavToPcm16kMono } from "@/lib/testing/wav";
 
 function sine(freq: number, rate: number, seconds: number, amplitude = 0.5): Float64Array {
   return Float64Array.from({ length: Math.round(rate * seconds) }, (_, i) => amplitude * Math.sin((2 * Math.PI * freq * i) / rate));

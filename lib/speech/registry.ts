@@ -70,11 +70,6 @@ export function addSpeechEngineForTests(engine: SpeechEngine) {
   testEngines.set(engine.id, engine);
 }
 
-/** Tests change engine options (interim text) through the environment; this forgets the built engines. */
-export function resetSpeechEnginesForTests() {
-  instances.clear();
-}
-
 /** The operator's engines in order of preference, known or not (an unknown one is reported by status and start). */
 export function configuredSpeechEngineIds(env: Pick<AppEnv, "speechEngines"> = appEnv()): readonly string[] {
   return env.speechEngines;

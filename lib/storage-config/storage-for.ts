@@ -7,7 +7,7 @@ import { createHostedStorage, hostedS3FromEnv } from "@/lib/storage/hosted";
 import type { ObjectStorage } from "@/lib/storage/object-storage";
 import { createS3Storage } from "@/lib/storage/s3";
 import type { Destination } from "@/lib/settings/types";
-import { customerS3AddressPolicy } from "./customer-endpoint-policy";
+import { customerS3AddressPolicy } from "@/lib/storage/customer-endpoint-policy";
 
 /** Signs and verifies hosted directory links; derived from the keyring so every instance sharing the keys agrees. */
 export function fileLinkSigningKey(): Buffer {
@@ -38,6 +38,7 @@ export function storageForDestination(destination: Destination, sealedFor: strin
     accessKeyId: destination.accessKeyId,
     secretAccessKey: openSecret(destination.secretSealed, appKeyring(), sealedFor),
     endpoint: destination.endpoint ?? undefined,
+    checksumMode: destination.checksumMode,
     addressPolicy: customerS3AddressPolicy(),
   });
 }

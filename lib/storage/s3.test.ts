@@ -1,3 +1,4 @@
+import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalS3Server, type LocalS3Server } from "@/lib/storage/local-s3-server";
@@ -202,6 +203,54 @@ describe("S3 storage against s3rver", () => {
       const err = syncError(() => createS3Storage(options(over)));
       expect(err.code).toBe("invalid_config");
       expect(err.userMessage).toMatch(message);
+    }
+  });
+});
+
+describe("checksums per destination (a bucket with Object Lock)", () => {
+  /** A bucket with Object Lock on loopback: like S3, it refuses a PutObject that carries no Content-MD5 or checksum. */
+  async function objectLockBucket() {
+    const uploads: Record<string, string | string[] | undefined>[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (req.method !== "PUT") return void res.writeHead(405).end();
+        uploads.push(req.headers);
+        const checksummed = "content-md5" in req.headers || Object.keys(req.headers).some((h) => h.startsWith("x-amz-checksum-"));
+        if (checksummed) return void res.writeHead(200, { ETag: '"etag"' }).end();
+        res.writeHead(400, { "Content-Type": "application/xml" }).end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidRequest</Code><Message>Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters</Message></Error>',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    return { uploads, endpoint, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  const storage = (endpoint: string, checksumMode?: "whenRequired" | "whenSupported") =>
+    createS3Storage({ kind: "self_hosted", bucket: "locked", region: "us-east-1", accessKeyId: "AKIALOCKED", secretAccessKey: "secret", endpoint, checksumMode });
+
+  it("by default sends no checksum (S3-compatible stores refuse them), which such a bucket refuses", async () => {
+    const bucket = await objectLockBucket();
+    try {
+      const err = await rejection(storage(bucket.endpoint).put("a.md", Buffer.from("# Transcript\n"), "text/markdown"));
+      expect(err.message).toMatch(/Object Lock|InvalidRequest|checksum/i);
+      expect(bucket.uploads.length).toBeGreaterThan(0);
+      expect(Object.keys(bucket.uploads[0]).filter((h) => h.startsWith("x-amz-checksum-"))).toEqual([]);
+    } finally {
+      await bucket.close();
+    }
+  });
+
+  it('with checksumMode "whenSupported" every upload carries a checksum and the bucket takes it', async () => {
+    const bucket = await objectLockBucket();
+    try {
+      await storage(bucket.endpoint, "whenSupported").put("a.md", Buffer.from("# Transcript\n"), "text/markdown");
+      expect(bucket.uploads).toHaveLength(1);
+      expect(Object.keys(bucket.uploads[0]).some((h) => h.startsWith("x-amz-checksum-"))).toBe(true);
+    } finally {
+      await bucket.close();
     }
   });
 });

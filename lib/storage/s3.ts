@@ -8,6 +8,7 @@ import { attachmentDisposition } from "@/lib/storage/content-disposition";
 import { assertLinkLifetime, type ObjectStorage, type StorageKind } from "@/lib/storage/object-storage";
 import { objectKey, parseBucket } from "@/lib/storage/object-key";
 import { storageErrorFromS3, StorageError, type S3ErrorContext } from "@/lib/storage/storage-error";
+import type { S3ChecksumMode } from "@/lib/s3-checksum-modes";
 
 /** What an admin enters (or the operator configures): `bucket` may carry a prefix after a slash. */
 export type S3Config = {
@@ -17,6 +18,13 @@ export type S3Config = {
   secretAccessKey: string;
   /** For S3-compatible stores (MinIO, R2, Ceph...); path-style addressing is used with it. */
   endpoint?: string;
+  /**
+   * When the client sends and checks checksums. "whenRequired" (the default): only where an operation requires one;
+   * many S3-compatible stores (and s3rver) reject the SDK's newer checksum headers and aws-chunked trailers, or store
+   * the framed body as-is. "whenSupported": on every upload and download, which a bucket with Object Lock needs (it
+   * refuses a PutObject without Content-MD5 or an x-amz-checksum-* header). A choice per destination, as documenso's.
+   */
+  checksumMode?: S3ChecksumMode;
 };
 
 export type S3StorageOptions = S3Config & {
@@ -54,6 +62,7 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
     throw new StorageError("invalid_config", "The secret access key is missing or has control characters");
   }
 
+  const checksums = opts.checksumMode === "whenSupported" ? "WHEN_SUPPORTED" : "WHEN_REQUIRED";
   const client = new S3Client({
     region,
     endpoint,
@@ -61,9 +70,10 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
     credentials: { accessKeyId, secretAccessKey: opts.secretAccessKey },
     // Since SDK 3.729 the client adds CRC32 checksums to every upload and validates them on download by default.
     // Many S3-compatible stores (and s3rver) reject the aws-chunked/trailer encoding this needs or store the
-    // framed body as-is, corrupting the object; only send and check checksums where an operation requires them.
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
+    // framed body as-is, corrupting the object, so by default checksums go only where an operation requires them;
+    // a bucket with Object Lock requires them on every upload: its destination says "whenSupported".
+    requestChecksumCalculation: checksums,
+    responseChecksumValidation: checksums,
     // A redirect to the bucket's real region would hide a wrong region setting that admins should fix.
     followRegionRedirects: false,
     maxAttempts: opts.network?.maxAttempts ?? 2,

@@ -9,6 +9,7 @@ const engines =
 registerApiRoute({
   method: "post",
   path: "/summaries",
+  operationId: "createSummary",
   summary: "Summarize a transcription",
   description:
     "Requests a summary of a ready transcription of the account, with `state: in_progress` until it is made. One summary per transcription at a time: a second request answers 409 until the first is deleted. A transcription still in progress, or one that failed, also answers 409 (with its own message). An id that is not a transcription of the account answers 404. " +
@@ -27,6 +28,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/summaries",
+  operationId: "listSummaries",
   summary: "List summaries",
   description:
     "The account's summaries, newest first unless `sortBy` says otherwise. `cursor` is opaque and null on the last page; paging is stable while summaries are added or deleted.",
@@ -38,6 +40,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/summaries/{summaryId}",
+  operationId: "getSummary",
   summary: "Get a summary",
   description: "One summary of the account; `summary` is null until `state` is ready. Another account's or a deleted summary answers 404.",
   tags: ["Summaries"],
@@ -48,6 +51,7 @@ registerApiRoute({
 registerApiRoute({
   method: "delete",
   path: "/summaries/{summaryId}",
+  operationId: "deleteSummary",
   summary: "Delete a summary",
   description:
     "Deletes a summary; the transcription may then be summarized again. Idempotent: deleting it again answers 204. An id that was never a summary of the account (another account's included) answers 404.",

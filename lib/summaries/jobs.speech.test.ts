@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { summaries } from "@/lib/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { pcmBytesForMs } from "@/lib/speech/pcm";
 import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
 import { composeSpeech, type FliteVoice } from "@/lib/testing/speech";

@@ -2,10 +2,10 @@
 import { and, asc, desc, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { summaries, transcriptions, type SummaryRow } from "@/lib/db/schema";
-import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from "@/lib/api/keyset-cursor";
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from "@/lib/db/keyset-cursor";
 import type { SummarySort } from "./service-schemas";
 
-export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { uuidPattern } from "@/lib/validation/uuid";
 
 /** A live summary with what api.md's object shows of its transcription. */
 export type SummaryView = SummaryRow & {

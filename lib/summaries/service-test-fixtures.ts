@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { roomSessions, rooms, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import type { TranscriptSegment } from "@/lib/summaries/engines/types";
 import { FIXTURE_PHASE } from "@/lib/transcripts/testing";
 

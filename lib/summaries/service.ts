@@ -3,10 +3,11 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { summaries, transcriptions } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { summaryTemplateSchema, type SummaryTemplate } from "@/lib/summaries/templates";
-import { findSummary, findSummaryOfTranscription, listSummaryViews, uuidPattern, type SummaryView } from "./queries";
+import { findSummary, findSummaryOfTranscription, listSummaryViews, type SummaryView } from "./queries";
+import { uuidPattern } from "@/lib/validation/uuid";
 import { notifySummaryRequested } from "./jobs";
 import type { CreateSummaryInput, ListSummariesQuery, SummaryObject } from "./service-schemas";
 

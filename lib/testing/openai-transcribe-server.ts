@@ -1,7 +1,8 @@
 // A local OpenAI-compatible transcription server for tests and the bench: the real multipart API, recognized by real PocketSphinx.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { decodeWav, PCM_SAMPLE_RATE, toPcm16kMono } from "@/lib/speech/pcm";
+import { PCM_SAMPLE_RATE } from "@/lib/speech/pcm";
+import { decodeWav, toPcm16kMono } from "./wav";
 import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
 import type { EngineSegment } from "@/lib/speech/types";
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeWav, wavToPcm16kMono } from "@/lib/speech/pcm";
+import { decodeWav, wavToPcm16kMono } from "@/lib/testing/wav";
 import {
   composeSpeech,
   FLITE_VOICES,

@@ -3,7 +3,8 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { encodeWav, PCM_SAMPLE_RATE, pcmBytesForMs, wavToPcm16kMono } from "@/lib/speech/pcm";
+import { encodeWav, PCM_SAMPLE_RATE, pcmBytesForMs } from "@/lib/speech/pcm";
+import { wavToPcm16kMono } from "./wav";
 
 export type FliteVoice = "slt" | "rms" | "awb" | "kal";
 export const FLITE_VOICES: readonly FliteVoice[] = ["slt", "rms", "awb", "kal"];

@@ -30,6 +30,7 @@ const scoped = "Only the key's account's transcriptions; another account's id an
 registerApiRoute({
   method: "get",
   path: "/transcriptions",
+  operationId: "listTranscriptions",
   summary: "List transcriptions",
   description:
     "The account's transcriptions, newest first unless `sortBy` says otherwise. `cursor` is opaque and null on the last page; paging is stable while transcriptions are added or deleted (a cursor only works with the `sortBy` it was made for). " +
@@ -42,6 +43,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/transcriptions/{transcriptionId}",
+  operationId: "getTranscription",
   summary: "Get a transcription",
   description: scoped,
   tags: ["Transcriptions"],
@@ -52,6 +54,7 @@ registerApiRoute({
 registerApiRoute({
   method: "post",
   path: "/transcriptions/{transcriptionId}/retry-upload",
+  operationId: "retryTranscriptionUpload",
   summary: "Retry saving a failed transcript",
   description:
     "For a transcription whose transcript could not be saved to its storage (state `failed` after its upload retries, for example while a customer bucket was down or refused access): saves it again now from the text kept in Verbatim, with a fresh round of retries if this attempt fails too. Answers the transcription after this attempt: `ready` when saved, else `in_progress` while it is retried. 409 when it has not failed (running, being saved or retried, already ready, or failed before there was anything to save). Audited. " +
@@ -68,6 +71,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/transcriptions/{transcriptionId}/access-link",
+  operationId: "getTranscriptionAccessLink",
   summary: "Get a download link for the transcript file",
   description:
     "A signed URL that downloads the `.md` file without further auth until `expires` (epoch milliseconds), and not after. 403 for a SELF_HOSTED transcription (the file is in your own bucket); 409 while the transcription is in progress or has no stored file. " +
@@ -84,6 +88,7 @@ registerApiRoute({
 registerApiRoute({
   method: "delete",
   path: "/transcriptions/{transcriptionId}",
+  operationId: "deleteTranscription",
   summary: "Delete a transcription",
   description:
     "Deletes the stored file, every segment of the transcript's text and the transcription, and records who did it in the account's audit log. Idempotent: deleting it again answers 204. 409 while it is still in progress; 503 when the file's storage does not answer (nothing is deleted then). " +
@@ -96,6 +101,7 @@ registerApiRoute({
 registerApiRoute({
   method: "post",
   path: "/transcriptions/bulk-delete",
+  operationId: "bulkDeleteTranscriptions",
   summary: "Delete several transcriptions",
   description:
     "Deletes each listed transcription as DELETE /transcriptions/{id} does. Every id is checked first: if one is not (and never was) a transcription of the account, the answer is 404 and nothing is deleted. Ids already deleted are fine (idempotent). " +

@@ -1,5 +1,5 @@
-// The opaque cursor of transcription lists (lib/api/keyset-cursor.ts), with the sort keys transcriptions take.
-import { decodeKeysetCursor, encodeKeysetCursor } from "@/lib/api/keyset-cursor";
+// The opaque cursor of transcription lists (lib/db/keyset-cursor.ts), with the sort keys transcriptions take.
+import { decodeKeysetCursor, encodeKeysetCursor } from "@/lib/db/keyset-cursor";
 import type { TranscriptionSort } from "./validation";
 
 export type TranscriptionCursor = { sort: TranscriptionSort; key: string | number; id: string };

@@ -3,13 +3,13 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { transcriptionDeletions, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { AppError, forbidden, notFound } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { StorageError } from "@/lib/storage/storage-error";
 import { describeStoredDestination, storageForTranscription } from "./stored-destination";
 import type { TranscriptionRow } from "./transcription-resource";
+import { uuidPattern } from "@/lib/validation/uuid";
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isTranscriptionId = (id: string) => uuidPattern.test(id);
 
 /** The account's transcription; a malformed, missing, deleted or other account's id is "not found", all alike. */

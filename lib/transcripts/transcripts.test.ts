@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { AppError } from "@/lib/errors";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { appKeyring, resetAppKeyringForTests } from "@/lib/config/keyring";

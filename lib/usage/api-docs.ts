@@ -16,6 +16,7 @@ const usage = z.object({
 registerApiRoute({
   method: "get",
   path: "/usage",
+  operationId: "getUsage",
   summary: "Usage over a range",
   description:
     "Extension: transcriptions started in [from, to) (default: the last 30 days; at most 366 days): minutes of saved transcripts per UTC day and per room, sessions, languages, and the latest failures with their reasons.",

@@ -9,7 +9,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { createRoom } from "@/lib/rooms/rooms";
 import { createMeetingSchema } from "@/lib/rooms/validation";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { createApiKey } from "@/lib/api-keys/api-keys";
 import { GET as usageRoute } from "@/app/api/v1/usage/route";
 import { accountUsage, usageCsv, usageQuerySchema } from "./usage";

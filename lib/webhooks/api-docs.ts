@@ -8,6 +8,7 @@ const extension =
 registerApiRoute({
   method: "post",
   path: "/webhooks",
+  operationId: "createWebhook",
   summary: "Add a webhook endpoint",
   description:
     `Adds an endpoint that receives the chosen events, signed with a new secret (\`Verbatim-Signature: t=…,v1=…\`, see the README). ` +
@@ -24,6 +25,7 @@ registerApiRoute({
 registerApiRoute({
   method: "get",
   path: "/webhooks",
+  operationId: "listWebhooks",
   summary: "List webhook endpoints",
   description: "The account's endpoints, oldest first. Secrets are never returned. " + extension,
   tags: ["Webhooks"],
@@ -33,6 +35,7 @@ registerApiRoute({
 registerApiRoute({
   method: "delete",
   path: "/webhooks/{webhookId}",
+  operationId: "deleteWebhook",
   summary: "Delete a webhook endpoint",
   description:
     "Deletes the endpoint with its delivery log; pending retries to it stop. Idempotent: an unknown id, one already deleted, " +

@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { outboxEvents, webhookAttempts, webhookDeliveries } from "@/lib/db/schema";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { AppError, notFound } from "@/lib/errors";
 import { eventId as newEventId } from "@/lib/webhooks/sign";

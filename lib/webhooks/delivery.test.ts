@@ -7,7 +7,7 @@ import { createAccountWithAdmin } from "@/lib/accounts/accounts";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { outboxEvents, webhookDeliveries } from "@/lib/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import type { Db } from "@/lib/db/client";
 import { enqueueEvent } from "./outbox";
 import { createWebhookEndpoint, rotateWebhookSecret, setWebhookEndpointEnabled, updateWebhookEndpoint } from "./endpoints";

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { accounts, webhookEndpoints } from "@/lib/db/schema";
-import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { appEnv } from "@/lib/config/env";
 import { appKeyring } from "@/lib/config/keyring";
@@ -13,6 +13,7 @@ import { generateWebhookSecret } from "@/lib/webhooks/sign";
 import { resolveDeliveryTarget, systemResolver, validateTargetUrl, type Resolver } from "@/lib/net/address-policy";
 import type { WebhookEventType } from "@/lib/webhooks/events";
 import { createEndpointBodySchema, MAX_ENDPOINTS_PER_ACCOUNT, type CreateEndpointInput } from "@/lib/webhooks/endpoint-schemas";
+import { uuidPattern } from "@/lib/validation/uuid";
 
 /** After a rotation the old secret keeps signing (both signatures are sent) for this long, so receivers can switch over. */
 export const SECRET_ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -130,11 +131,9 @@ export async function listWebhookEndpoints(db: Db, accountId: string): Promise<W
   return rows.map((row) => toWebhookEndpoint(row));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The endpoint, or null when the id is malformed, unknown, or another account's. */
 export async function findWebhookEndpoint(db: Pick<Db, "select">, accountId: string, webhookId: string): Promise<WebhookEndpointRow | null> {
-  if (!UUID.test(webhookId)) return null;
+  if (!uuidPattern.test(webhookId)) return null;
   const [row] = await db
     .select()
     .from(webhookEndpoints)
@@ -211,7 +210,7 @@ export async function setWebhookEndpointEnabled(db: Db, actor: Actor, webhookId:
 /** Deletes the endpoint with its delivery log. Idempotent: false when there was nothing (of this account) to delete. */
 export async function deleteWebhookEndpoint(db: Db, actor: Actor, webhookId: string): Promise<boolean> {
   requireAdmin(actor);
-  if (!UUID.test(webhookId)) return false;
+  if (!uuidPattern.test(webhookId)) return false;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .delete(webhookEndpoints)

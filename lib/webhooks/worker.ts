@@ -23,7 +23,7 @@ export type WebhookWorkerOptions = AttemptOptions & {
 
 export type WebhookWorker = { boss: PgBoss; stop(): Promise<void> };
 
-/** Starts the worker on `handle`; call stop() before closing the database. Used by lib/jobs/start.ts and by tests. */
+/** Starts the worker on `handle`; call stop() before closing the database. Used by lib/server/start.ts and by tests. */
 export async function startWebhookWorker(handle: DbHandle, options: WebhookWorkerOptions): Promise<WebhookWorker> {
   // Its own pg-boss instance: stopping it gracefully waits for running attempts and their bookkeeping.
   const boss = await startJobQueue(handle, [deliveryQueueDefinition]);

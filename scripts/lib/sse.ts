@@ -1,58 +1,30 @@
 // Reads a Server-Sent Events stream (the room's /live endpoint) from a fetch body: events as { event, data }.
+import { createParser } from "eventsource-parser";
 
 export type SseEvent = { event: string; data: string; id?: string };
 
 /**
- * Incremental SSE parser (the WHATWG rules that matter here): lines end with \n, \r\n or \r; "event:", "data:" (joined
- * with \n when repeated), "id:"; a blank line dispatches; comment lines (":") are heartbeats and are skipped.
+ * Incremental SSE parser over eventsource-parser (the WHATWG rules: any line ending, split anywhere, repeated data
+ * lines joined, comments skipped). The last event id carries over to later events, as EventSource's lastEventId does.
  */
 export class SseParser {
-  private buffer = "";
-  private event = "";
-  private data: string[] = [];
-  private id: string | undefined;
-  private pendingCr = false;
+  private completed: SseEvent[] = [];
+  private lastId: string | undefined;
+  private readonly parser = createParser({
+    onId: (id) => {
+      this.lastId = id;
+    },
+    onEvent: (e) => {
+      this.completed.push({ event: e.event || "message", data: e.data, ...(this.lastId !== undefined ? { id: this.lastId } : {}) });
+    },
+  });
 
   /** Feeds decoded text; returns the events completed by it. */
   push(text: string): SseEvent[] {
-    const out: SseEvent[] = [];
-    let chunk = text;
-    // A \r at the end of the last piece may be the first half of \r\n.
-    if (this.pendingCr && chunk.startsWith("\n")) chunk = chunk.slice(1);
-    this.pendingCr = false;
-    this.buffer += chunk;
-    for (;;) {
-      const match = /\r\n|\r|\n/.exec(this.buffer);
-      if (!match) break;
-      if (match[0] === "\r" && match.index === this.buffer.length - 1) this.pendingCr = true;
-      const line = this.buffer.slice(0, match.index);
-      this.buffer = this.buffer.slice(match.index + match[0].length);
-      const event = this.line(line);
-      if (event) out.push(event);
-    }
+    this.parser.feed(text);
+    const out = this.completed;
+    this.completed = [];
     return out;
-  }
-
-  private line(line: string): SseEvent | undefined {
-    if (line === "") {
-      if (this.data.length === 0) {
-        this.event = "";
-        return undefined;
-      }
-      const event: SseEvent = { event: this.event || "message", data: this.data.join("\n"), ...(this.id !== undefined ? { id: this.id } : {}) };
-      this.event = "";
-      this.data = [];
-      return event;
-    }
-    if (line.startsWith(":")) return undefined;
-    const colon = line.indexOf(":");
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? "" : line.slice(colon + 1);
-    if (value.startsWith(" ")) value = value.slice(1);
-    if (field === "event") this.event = value;
-    else if (field === "data") this.data.push(value);
-    else if (field === "id") this.id = value;
-    return undefined;
   }
 }
 

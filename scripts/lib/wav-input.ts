@@ -1,6 +1,7 @@
 // Reads a participant's WAV file for streaming: any common WAV becomes 16 kHz mono s16le PCM, with errors that name the file.
 import { readFile } from "node:fs/promises";
-import { AudioFormatError, PCM_BYTES_PER_SECOND, wavToPcm16kMono } from "@/lib/speech/pcm";
+import { AudioFormatError, PCM_BYTES_PER_SECOND } from "@/lib/speech/pcm";
+import { wavToPcm16kMono } from "@/lib/testing/wav";
 
 export async function loadWavAsPcm(file: string): Promise<{ pcm: Buffer; seconds: number }> {
   let bytes: Buffer;

@@ -1,4 +1,5 @@
 "use server";
+// The setup form's server action: creates the first account and its admin, only while the install has none.
 import { signIn } from "@/lib/auth/next-auth";
 import { publicAction, type ActionState } from "@/lib/auth/action";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";

@@ -1,3 +1,4 @@
+// First-run setup: creates the first account and its admin.
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { hasAnyAccount } from "@/lib/accounts/accounts";

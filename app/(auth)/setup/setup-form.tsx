@@ -1,4 +1,5 @@
 "use client";
+// The first-run setup form: account name, admin name, email and password.
 import { useActionState } from "react";
 import { setupAction } from "./actions";
 import { Field } from "@/components/ui/field";

@@ -1,4 +1,5 @@
 "use server";
+// The sign-in form's server action: checks the credentials (throttled) and starts a session.
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth/next-auth";
 import { throttledMessage } from "@/lib/auth/sign-in-throttle";

@@ -1,3 +1,4 @@
+// The sign-in page.
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { hasAnyAccount } from "@/lib/accounts/accounts";

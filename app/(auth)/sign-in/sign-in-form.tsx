@@ -1,4 +1,5 @@
 "use client";
+// The sign-in form: email and password, with the action's error in place.
 import { useActionState, useState } from "react";
 import { signInAction } from "./actions";
 import { Field } from "@/components/ui/field";

@@ -1,4 +1,5 @@
 "use server";
+// Server actions of the rooms page: create and delete rooms (admins).
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { createRoom, deleteRoom, renameRoom } from "@/lib/rooms/rooms";

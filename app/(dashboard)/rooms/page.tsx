@@ -1,3 +1,4 @@
+// The rooms page: the account's rooms with their effective settings and where each setting comes from.
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
@@ -13,17 +14,11 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { RoomsClient, type RoomView, type CreateOptions } from "./rooms-client";
+import { startTriggerLabels as triggerLabels } from "@/lib/start-triggers";
 
 export const metadata = { title: "Rooms" };
 
 const PAGE_SIZE = 50;
-
-const triggerLabels: Record<StartTrigger, string> = {
-  none: "None (transcription off)",
-  manual: "Manual",
-  automatic: "Auto-start (1 person)",
-  "automatic-2nd-participant": "Auto-start (2 people)",
-};
 
 const storageLabel = (d: Destination) => (d.provider === "s3" ? `S3: ${d.bucket}` : "Hosted");
 // A few entries, then how many more: a room may list 100.

@@ -1,4 +1,5 @@
 "use client";
+// The rooms page's client island: the list with links and settings, and the create-room form.
 import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import Link from "next/link";
@@ -17,6 +18,7 @@ import { Dialog, DialogActions, DialogClose } from "@/components/ui/dialog";
 import { ConfirmActionDialog } from "@/components/ui/confirm-action-dialog";
 import { submitByHand, useDialogAction } from "@/components/ui/use-dialog-action";
 import { FormattedDate } from "@/components/ui/formatted-date";
+import { accountStartTriggers, startTriggerLabels } from "@/lib/start-triggers";
 
 export type SettingView = { field: string; label: string; value: string; source: "room" | "account" };
 
@@ -355,10 +357,11 @@ function CreateRoomForm({ options, onCreated }: { options: CreateOptions; onCrea
           />
           <SelectField label="Start trigger" {...bind("startTrigger")} error={err("liveTranscription.startTrigger")}>
             <option value="">Account default ({options.accountDefaults.startTrigger})</option>
-            <option value="manual">Manual: the host starts and stops</option>
-            <option value="automatic">Auto-start, 1 person</option>
-            <option value="automatic-2nd-participant">Auto-start, 2 people</option>
-            <option value="none">None: no transcription in this room</option>
+            {[...accountStartTriggers, "none" as const].map((trigger) => (
+              <option key={trigger} value={trigger}>
+                {startTriggerLabels[trigger]}
+              </option>
+            ))}
           </SelectField>
           <SelectField label="Storage" {...bind("destination")} error={err(`${d}provider`)}>
             <option value="">Account default ({options.accountDefaults.storage})</option>

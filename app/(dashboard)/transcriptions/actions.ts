@@ -1,4 +1,5 @@
 "use server";
+// Server actions of the transcriptions list: delete the selected transcriptions (admins).
 import { z } from "zod";
 import { memberAction } from "@/lib/auth/action";
 import { createAccessLink, deleteTranscriptions, renameTranscription } from "@/lib/transcripts/transcriptions";

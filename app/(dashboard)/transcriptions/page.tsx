@@ -1,3 +1,4 @@
+// The transcriptions list: search, sort and page through the account's transcripts.
 import { redirect } from "next/navigation";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { getSessionUser } from "@/lib/auth/session";

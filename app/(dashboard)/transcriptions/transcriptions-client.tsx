@@ -1,4 +1,5 @@
 "use client";
+// The transcriptions list's client island: the table, selection and bulk delete.
 import { useActionState, useEffect, useMemo, useState } from "react";
 import Link from "next/link";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";

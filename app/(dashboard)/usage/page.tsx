@@ -1,3 +1,4 @@
+// Usage (admins): transcribed minutes per day and per room, sessions, languages and failures over a range.
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";

@@ -1,6 +1,8 @@
 // Rooms (the API's "meetings"): their unguessable names, sealed host keys, end dates and per-room transcription overrides.
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./core";
+import { s3ChecksumModes } from "../../s3-checksum-modes";
+import { startTriggers } from "../../start-triggers";
 
 export const roomModes = ["normal", "group"] as const;
 export type RoomMode = (typeof roomModes)[number];
@@ -30,7 +32,7 @@ export const rooms = pgTable(
     language: text("language").notNull(),
     languageFromRoom: boolean("language_from_room").notNull().default(false),
     // Null: follow the account default, including its later changes.
-    overrideStartTrigger: text("override_start_trigger", { enum: ["none", "manual", "automatic", "automatic-2nd-participant"] }),
+    overrideStartTrigger: text("override_start_trigger", { enum: startTriggers }),
     // Words and phrases the speech engine is given as hints (lib/speech/vocabulary.ts); null: the account's.
     overrideVocabulary: jsonb("override_vocabulary").$type<string[]>(),
     overrideStorage: text("override_storage", { enum: ["hosted", "s3"] }),
@@ -40,6 +42,7 @@ export const rooms = pgTable(
     // Sealed with the room's id as associated data (see lib/storage-config/storage-for.ts); never returned.
     overrideS3SecretSealed: text("override_s3_secret_sealed"),
     overrideS3Endpoint: text("override_s3_endpoint"),
+    overrideS3ChecksumMode: text("override_s3_checksum_mode", { enum: s3ChecksumModes }),
     createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     // Set by the application with millisecond precision, so that the opaque list cursor can compare it exactly.
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),

@@ -1,13 +1,15 @@
 // Account-wide transcription defaults (Configure → Transcription); one row per account, absent until first saved.
 import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { accounts, users } from "./core";
+import { startTriggers } from "../../start-triggers";
+import { s3ChecksumModes } from "../../s3-checksum-modes";
 
 export const accountSettings = pgTable("account_settings", {
   accountId: uuid("account_id")
     .primaryKey()
     .references(() => accounts.id, { onDelete: "cascade" }),
   transcriptionEnabled: boolean("transcription_enabled").notNull().default(true),
-  startTrigger: text("start_trigger", { enum: ["none", "manual", "automatic", "automatic-2nd-participant"] }).notNull().default("manual"),
+  startTrigger: text("start_trigger", { enum: startTriggers }).notNull().default("manual"),
   language: text("language").notNull().default("en"),
   // Words and phrases every room's speech engine is given as hints unless the room lists its own (lib/speech/vocabulary.ts).
   vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default([]),
@@ -18,6 +20,8 @@ export const accountSettings = pgTable("account_settings", {
   // Sealed with lib/crypto (AES-256-GCM, key id inside); never sent to a browser or an API client.
   s3SecretSealed: text("s3_secret_sealed"),
   s3Endpoint: text("s3_endpoint"),
+  /** "whenSupported" for a bucket with Object Lock (lib/storage/s3.ts says why). */
+  s3ChecksumMode: text("s3_checksum_mode", { enum: s3ChecksumModes }).notNull().default("whenRequired"),
   // Transcripts older than this many days are deleted automatically; null keeps them.
   retentionDays: integer("retention_days"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

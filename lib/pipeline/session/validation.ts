@@ -1,5 +1,6 @@
 // Zod schemas of the live-session routes (/api/v1/rooms/{roomName}/...): the single source for validation and the OpenAPI document.
 import { z } from "zod";
+import { startTriggers } from "@/lib/start-triggers";
 import { toSingleLine } from "@/lib/transcripts/render";
 
 export const participantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, _ or -");
@@ -33,7 +34,7 @@ export const hostCommandBodySchema = z.object({ roomKey: z.string().max(200).opt
 export const transcriptionStateSchema = z.object({
   state: z.enum(["idle", "in_progress"]),
   transcriptionId: z.string().nullable(),
-  startTrigger: z.enum(["none", "manual", "automatic", "automatic-2nd-participant"]),
+  startTrigger: z.enum(startTriggers),
   language: z.string(),
   degraded: z
     .object({

@@ -1,4 +1,5 @@
 "use client";
+// The accept-invite form: the new member's name and password.
 import { useActionState } from "react";
 import { acceptInviteAction } from "./actions";
 import { Field } from "@/components/ui/field";

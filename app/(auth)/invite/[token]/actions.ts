@@ -1,4 +1,5 @@
 "use server";
+// Accepting an invite: the single-use token is the credential; creates the member and signs them in.
 import { signIn } from "@/lib/auth/next-auth";
 import { publicAction, type ActionState } from "@/lib/auth/action";
 import { acceptInvite } from "@/lib/accounts/members";

@@ -1,3 +1,4 @@
+// The invite link's page: who invited you to which account, and the form to accept.
 import Link from "next/link";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";

@@ -1,4 +1,5 @@
 "use server";
+// Server actions of Configure → API keys: create (the key is shown once) and revoke (admins).
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { apiKeyNameSchema, createApiKey, revokeApiKey } from "@/lib/api-keys/api-keys";

@@ -1,4 +1,5 @@
 "use client";
+// Configure → API keys client island: the list, the create form and the one-time key display.
 import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";

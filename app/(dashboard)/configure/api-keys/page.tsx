@@ -1,3 +1,4 @@
+// Configure → API keys: the account's keys (admins manage them).
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";

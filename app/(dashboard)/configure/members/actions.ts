@@ -1,4 +1,5 @@
 "use server";
+// Server actions of Configure → Members: invite, change a role, remove a member, revoke an invite (admins).
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { appEnv } from "@/lib/config/env";

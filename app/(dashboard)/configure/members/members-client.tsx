@@ -1,4 +1,5 @@
 "use client";
+// Configure → Members client island: members and roles, pending invites, the invite form.
 import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { changeRoleAction, inviteMemberAction, removeMemberAction, resetMemberPasswordAction, revokeInviteAction } from "./actions";

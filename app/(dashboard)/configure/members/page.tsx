@@ -1,3 +1,4 @@
+// Configure → Members: who belongs to the account and who is invited.
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";

@@ -1,4 +1,5 @@
 "use server";
+// Server actions of Configure → Transcription: save the account's defaults and test a bucket (admins).
 import { adminAction } from "@/lib/auth/action";
 import { saveAccountSettings } from "@/lib/settings/save-settings";
 import { testConnectionForForm } from "@/lib/settings/test-connection-form";

@@ -1,3 +1,4 @@
+// Configure → Transcription: the account's transcription defaults and their change history.
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
@@ -5,7 +6,7 @@ import { configuredEngineLanguages } from "@/lib/speech/engine-languages";
 import { languageName, transcriptionLanguages } from "@/lib/speech/languages";
 import { configuredSpeechEngineStatuses, languageEngines } from "@/lib/speech/status";
 import { getTranscriptionSettingsView, listSettingsAudit } from "@/lib/settings/save-settings";
-import { startTriggerLabels } from "@/lib/settings/settings.validation";
+import { startTriggerLabels } from "@/lib/start-triggers";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/alert";

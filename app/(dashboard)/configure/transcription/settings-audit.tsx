@@ -1,3 +1,4 @@
+// Configure → Transcription's change history: who changed which setting, when, from what to what.
 import type { SettingsAuditEntry } from "@/lib/settings/save-settings";
 import { Card, CardHeader } from "@/components/ui/card";
 import { FormattedDate } from "@/components/ui/formatted-date";

@@ -1,4 +1,5 @@
 "use client";
+// Configure → Transcription client island: the account's defaults form and the storage connection test.
 import { startTransition, useActionState, useEffect, useId, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { TranscriptionSettingsView } from "@/lib/settings/save-settings";
@@ -11,16 +12,14 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { accountStartTriggers, startTriggerDescriptions, startTriggerLabels } from "@/lib/start-triggers";
+import { s3ChecksumModeLabels, s3ChecksumModes } from "@/lib/s3-checksum-modes";
 
 /** A configured engine that supports a language, in the operator's order, and whether it can run now. */
 export type LanguageEngine = { name: string; ok: boolean; problem: string | null };
 export type LanguageOption = { code: string; name: string; engines: LanguageEngine[] };
 
-const triggers = [
-  { value: "manual", label: "Manual", description: "The host starts and stops transcription from the room." },
-  { value: "automatic", label: "Auto-start (1 person)", description: "Starts when the first participant joins, ends when the last leaves." },
-  { value: "automatic-2nd-participant", label: "Auto-start (2 people)", description: "Starts when two participants are present, ends when the last leaves." },
-] as const;
+const triggers = accountStartTriggers.map((value) => ({ value, label: startTriggerLabels[value], description: startTriggerDescriptions[value] }));
 
 const storages = [
   { value: "hosted", label: "Hosted", description: "Transcripts are kept on this Verbatim server's storage." },
@@ -328,6 +327,20 @@ export function TranscriptionSettingsClient({
                   autoComplete="off"
                   spellCheck={false}
                 />
+                <SelectField
+                  label="Checksums"
+                  name="checksumMode"
+                  defaultValue={initial.checksumMode}
+                  hint="A bucket with Object Lock needs a checksum on every upload; some S3-compatible stores refuse them."
+                  error={err("checksumMode")}
+                  className="sm:col-span-2"
+                >
+                  {s3ChecksumModes.map((mode) => (
+                    <option key={mode} value={mode}>
+                      {s3ChecksumModeLabels[mode]}
+                    </option>
+                  ))}
+                </SelectField>
               </div>
 
               <div className="flex flex-wrap items-center gap-3">

@@ -1,4 +1,5 @@
 "use server";
+// Server actions of Configure → Webhooks: create, rotate the secret, enable, delete, send a test, redeliver (admins).
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { createWebhookEndpoint, deleteWebhookEndpoint, rotateWebhookSecret, setWebhookEndpointEnabled, updateWebhookEndpoint } from "@/lib/webhooks/endpoints";

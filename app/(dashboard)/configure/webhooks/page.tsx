@@ -1,3 +1,4 @@
+// Configure → Webhooks: the account's endpoints and the events they receive.
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";

@@ -1,4 +1,5 @@
 "use client";
+// Configure → Webhooks client island: endpoints, their secrets, enable/disable, test events.
 import { useActionState, useEffect, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";

@@ -1,3 +1,4 @@
+// One transcript's page: its header, the live or saved text, downloads and the summary panel.
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";

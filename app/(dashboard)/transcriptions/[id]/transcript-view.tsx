@@ -1,4 +1,5 @@
 "use client";
+// The transcript page's client island: the text (live while in progress), search within it and jump to a time.
 import { startTransition, useActionState, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";

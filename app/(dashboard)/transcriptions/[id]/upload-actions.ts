@@ -1,4 +1,5 @@
 "use server";
+// Server action of the transcript page: an admin retries saving a transcript whose upload failed.
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { retryTranscriptUpload } from "@/lib/pipeline/finalize";

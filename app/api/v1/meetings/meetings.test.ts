@@ -10,7 +10,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { appKeyring, resetAppKeyringForTests } from "@/lib/config/keyring";
 import { openSecret } from "@/lib/crypto/seal";
 import { getEffectiveRoomSettings, verifyRoomKey } from "@/lib/rooms/rooms";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import * as collection from "./route";
 import * as item from "./[meetingId]/route";
 
@@ -142,6 +142,20 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     seen.push(await api("DELETE", `/meetings/${id}`, { key: keyA }));
     for (const answer of seen) expect(answer.text).not.toContain(secret);
     expect(seen.map((a) => a.status)).toEqual([201, 200, 200, 200, 204]);
+  });
+
+  it('keeps a room bucket\'s checksumMode ("whenSupported" for Object Lock) and hands it to the storage', async () => {
+    const destination = { provider: "s3", bucket: "locked-bucket", region: "eu-west-1", accessKeyId: "AKIALOCKED", accessKeySecret: "secret-value", checksumMode: "whenSupported" };
+    const created = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { destination } } });
+    expect(created.status).toBe(201);
+    const shown = await api("GET", `/meetings/${created.json.meetingId}`, { key: keyA });
+    expect(shown.json.liveTranscription.destination).toMatchObject({ provider: "s3", bucket: "locked-bucket", checksumMode: "whenSupported" });
+    const [row] = await db().select().from(rooms).where(eq(rooms.id, created.json.meetingId));
+    expect((await getEffectiveRoomSettings(db(), row)).effective.destination).toMatchObject({ provider: "s3", checksumMode: "whenSupported" });
+
+    const plain = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { destination: { ...destination, checksumMode: undefined } } } });
+    const plainShown = await api("GET", `/meetings/${plain.json.meetingId}`, { key: keyA });
+    expect(plainShown.json.liveTranscription.destination).not.toHaveProperty("checksumMode");
   });
 
   it('accepts "whereby" as an alias of "hosted" and null fields as account defaults', async () => {
@@ -293,6 +307,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     ["s3 with an ftp endpoint", () => lt({ destination: { ...s3, endpoint: "ftp://s3.example.com" } }), ["liveTranscription.destination.endpoint"]],
     ["s3 with credentials in the endpoint", () => lt({ destination: { ...s3, endpoint: "https://u:p@s3.example.com" } }), ["liveTranscription.destination.endpoint"]],
     ["s3 with another authentication type", () => lt({ destination: { ...s3, authenticationType: "iam" } }), ["liveTranscription.destination.authenticationType"]],
+    ["s3 with an unknown checksum mode", () => lt({ destination: { ...s3, checksumMode: "always" } }), ["liveTranscription.destination.checksumMode"]],
     ["a body that is an array", () => [], [""]],
     ["a body that is a string", () => "room", [""]],
   ];

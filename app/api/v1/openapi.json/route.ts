@@ -1,6 +1,7 @@
+// GET /api/v1/openapi.json: the OpenAPI document, generated from the zod schemas every route registers.
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { appEnv } from "@/lib/config/env";
-import "@/lib/api/routes";
+import "@/lib/server/api-routes";
 
 export const dynamic = "force-dynamic";
 

@@ -8,7 +8,7 @@ import type { Db } from "@/lib/db/client";
 import { outboxEvents, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
 import { createApiKey } from "@/lib/api-keys/api-keys";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { createRoom } from "@/lib/rooms/rooms";

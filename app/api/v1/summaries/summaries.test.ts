@@ -7,7 +7,7 @@ import { auditEvents, summaries, transcriptions } from "@/lib/db/schema";
 import { createApiKey } from "@/lib/api-keys/api-keys";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { createExtractiveEngine } from "@/lib/summaries/engines/extractive";
 import { meetingTranscript } from "@/lib/summaries/fixtures/meeting";
 import { runPendingSummaries } from "@/lib/summaries/jobs";

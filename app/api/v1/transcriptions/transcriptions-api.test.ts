@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { createAccountWithAdmin } from "@/lib/accounts/accounts";
 import { createApiKey } from "@/lib/api-keys/api-keys";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/actor";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { appKeyring, resetAppKeyringForTests } from "@/lib/config/keyring";
 import { sealSecret } from "@/lib/crypto/seal";

@@ -10,8 +10,8 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { resetAppKeyringForTests } from "@/lib/config/keyring";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { createWebhookEndpoint, endpointSigningSecrets } from "@/lib/webhooks/endpoints";
-import type { Actor } from "@/lib/auth/actor";
-import "@/lib/api/routes";
+import type { Actor } from "@/lib/actor";
+import "@/lib/server/api-routes";
 import * as collection from "./route";
 import * as item from "./[webhookId]/route";
 

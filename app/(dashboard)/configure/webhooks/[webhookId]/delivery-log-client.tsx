@@ -1,4 +1,5 @@
 "use client";
+// One endpoint's delivery log client island: attempts, answers and redelivery.
 import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { redeliverEventAction } from "../actions";

@@ -1,3 +1,4 @@
+// One webhook endpoint's delivery log.
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";

@@ -1,11 +1,10 @@
 // The opaque cursors of keyset-paged lists: the sort order and the last row's (sort key, id), so pages stay stable
 // while rows are added or deleted. Each list says which keys its sort fields take.
 import { invalid } from "@/lib/errors";
+import { uuidPattern } from "@/lib/validation/uuid";
 
 export type KeysetSort = { field: string; direction: "asc" | "desc" };
 export type KeysetPosition = { key: string | number; id: string };
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeKeysetCursor(sort: KeysetSort, position: KeysetPosition): string {
   return Buffer.from(JSON.stringify([sort.field, sort.direction, position.key, position.id])).toString("base64url");

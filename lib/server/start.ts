@@ -5,7 +5,7 @@ import { shutdownPipeline } from "@/lib/pipeline/shutdown";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
 import { startPipelineJobs } from "@/lib/jobs/pipeline-jobs";
 import { startRetentionJob, stopRetentionJob } from "@/lib/jobs/retention";
-import { startSummaryWorker } from "@/lib/jobs/summaries";
+import { startSummaryWorker } from "@/lib/summaries/worker";
 
 // On globalThis: Next.js may load this module more than once in one process, and the workers must start once.
 const key = Symbol.for("verbatim.background-work");

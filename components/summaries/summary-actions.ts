@@ -1,5 +1,5 @@
 "use server";
-// Server actions of the transcript page's summary panel: read (polled while in progress), request and delete. Any member may.
+// Server actions of the transcript page's summary panel, beside it (components/ never imports app/): read (polled while in progress), request and delete. Any member may.
 import { memberAction } from "@/lib/auth/action";
 import { deleteSummary, getSummaryOfTranscription, requestSummary, summaryPanelData } from "@/lib/summaries/service";
 import { createSummarySchema, summaryIdFormSchema, transcriptionIdFormSchema } from "@/lib/summaries/service-schemas";
