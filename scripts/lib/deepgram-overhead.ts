@@ -51,20 +51,39 @@ export async function measureDeepgramOverhead(speeches: ComposedSpeech[], log: (
   try {
     await runMigrations(handle);
     const stored: { text: string; at: number }[] = [];
-    // The pipeline's database, with the moment each transcript segment's insert completes noted.
+    // The pipeline's database, with the moment each transcript segment's insert completes noted. Every other call,
+    // and every other method of the insert (onConflictDoNothing), is the real one: only awaiting the query is watched.
+    const watched = <Q extends PromiseLike<unknown>>(query: Q, rows: { text: string }[]): Q =>
+      new Proxy(query, {
+        get(target, prop, receiver) {
+          if (prop === "then") {
+            return (resolve: (v: unknown) => unknown, reject: (e: unknown) => unknown) =>
+              target.then((result) => {
+                const at = performance.now();
+                for (const row of rows) stored.push({ text: row.text, at });
+                return result;
+              }).then(resolve, reject);
+          }
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === "function" ? (...args: unknown[]) => {
+            const next = value.apply(target, args);
+            return next && typeof next.then === "function" ? watched(next, rows) : next;
+          } : value;
+        },
+      });
     const db = new Proxy(handle.db, {
       get(target, prop, receiver) {
         if (prop !== "insert") return Reflect.get(target, prop, receiver);
         return (table: unknown) => {
           const builder = target.insert(table as typeof transcriptSegments);
           if (table !== transcriptSegments) return builder;
-          return {
-            values: (row: { text: string }) =>
-              builder.values(row as typeof transcriptSegments.$inferInsert).then((result) => {
-                stored.push({ text: row.text, at: performance.now() });
-                return result;
-              }),
-          };
+          return new Proxy(builder, {
+            get(b, p, r) {
+              if (p !== "values") return Reflect.get(b, p, r);
+              return (rows: typeof transcriptSegments.$inferInsert | (typeof transcriptSegments.$inferInsert)[]) =>
+                watched(b.values(rows as typeof transcriptSegments.$inferInsert), Array.isArray(rows) ? rows : [rows]);
+            },
+          });
         };
       },
     }) as Db;
