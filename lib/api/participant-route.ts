@@ -2,12 +2,14 @@
 import { z, ZodError } from "zod";
 import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
+import { AppError, RetryLaterError } from "@/lib/errors";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { Actor } from "@/lib/actor";
 import { getRoomByName, type Room } from "@/lib/rooms/rooms";
 import { AudioFormatError } from "@/lib/speech/pcm";
 import { IngestError } from "@/lib/pipeline/track-ingest";
+import { forwardToOwner, isForwarded, ownerAddressElsewhere, OWNER_UNREACHABLE_RETRY_AFTER_SECONDS } from "@/lib/pipeline/forward";
+import { OwnedElsewhereError } from "@/lib/pipeline/session/sessions";
 import { verifyParticipantToken, type ParticipantClaims } from "@/lib/pipeline/session/participant-token";
 import { errorResponse, zodIssues } from "./errors";
 import { consumeRateLimit, rateLimitHeaders, type RateCost } from "./rate-limit";
@@ -36,6 +38,12 @@ export type RoomRouteOptions<P, B> = {
   optionalBody?: boolean;
   /** API-key calls count against the account's rate limit; audio is left out (a track sends several chunks a second). */
   cost?: RateCost;
+  /**
+   * The request needs the session's live state: when another live instance owns the room's session, it is sent
+   * there (signed, once: a forwarded request is never forwarded again). `maxBodyBytes` bounds the body passed on
+   * (default VERBATIM_MAX_BODY_BYTES); `longStream`: a long audio body, passed on as it comes, no answer timeout.
+   */
+  forward?: { maxBodyBytes?: number; longStream?: boolean };
 };
 
 export const PARTICIPANT_TOKEN_HEADER = "x-participant-token";
@@ -56,6 +64,15 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
       const params = parsedParams.data as Out<P> & { roomName: string; participantId?: string };
       const room = await getRoomByName(db, `/${params.roomName}`);
       if (!room) throw new AppError("not_found", "The requested resource doesn't exist");
+
+      if (options.forward && !isForwarded(request)) {
+        // Before authenticating: the owner authenticates and counts the request against the rate limits, once.
+        const owner = await ownerAddressElsewhere(db, room.id);
+        if (owner) {
+          const { maxBodyBytes = appEnv().VERBATIM_MAX_BODY_BYTES, longStream } = options.forward;
+          return await forwardToOwner(request, { ownerAddress: owner, maxBodyBytes, longStream });
+        }
+      }
 
       let caller: RoomCaller = { kind: "public" };
       const bearer = bearerToken(request);
@@ -99,9 +116,24 @@ export function roomRoute<P extends Schema, B extends Schema | undefined = undef
     } catch (error) {
       const refused = await unauthorizedBudget(error, request);
       if (refused?.limited) return refused.limited;
-      return roomErrorResponse(error, refused?.headers ?? headers);
+      return roomErrorResponse(options.forward ? ownershipMoving(error) : error, refused?.headers ?? headers);
     }
   };
+}
+
+/**
+ * The session changed hands between the owner look-up and the handler (two instances taking over a dead owner's
+ * session at once, or a forwarded request reaching an instance that just lost it): the client sends again shortly
+ * and reaches the new owner. Not 409, which clients take as "the session is gone".
+ */
+function ownershipMoving(error: unknown): unknown {
+  if (!(error instanceof OwnedElsewhereError)) return error;
+  return new RetryLaterError(
+    "unavailable",
+    "This room's session is moving to another server instance; send the request again shortly.",
+    OWNER_UNREACHABLE_RETRY_AFTER_SECONDS,
+    "owner_changing",
+  );
 }
 
 /** api.md error bodies, plus audio errors with their code, and refusals that say why (not just "Not allowed"). */

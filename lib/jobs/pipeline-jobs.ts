@@ -1,7 +1,7 @@
 // The pipeline's background work in a server process: engine report and session recovery at start, then lease renewal, 12-hour cuts and upload retries.
 import { getDb } from "@/lib/db/client";
 import { reportSpeechEngineAtStartup } from "@/lib/speech/status";
-import { LEASE_RENEW_MS } from "@/lib/pipeline/lease";
+import { leaseRenewMs } from "@/lib/pipeline/lease";
 import { pipelineSweep, recoverOpenSessions } from "@/lib/pipeline/recovery";
 import { retryDueUploads } from "@/lib/pipeline/finalize";
 
@@ -31,7 +31,7 @@ export async function startPipelineJobs(): Promise<() => void> {
     pipelineSweep(db)
       .catch((error) => console.error("Pipeline sweep failed:", error))
       .finally(() => (sweeping = false));
-  }, LEASE_RENEW_MS);
+  }, leaseRenewMs());
   const uploads = setInterval(() => {
     if (retrying) return;
     retrying = true;

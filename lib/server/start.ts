@@ -2,6 +2,7 @@
 import { appEnv } from "@/lib/config/env";
 import { getDbHandle, type Db } from "@/lib/db/client";
 import { shutdownPipeline } from "@/lib/pipeline/shutdown";
+import { clusterStartRefusal } from "@/lib/pipeline/instances";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
 import { startPipelineJobs } from "@/lib/jobs/pipeline-jobs";
 import { startRetentionJob, stopRetentionJob } from "@/lib/jobs/retention";
@@ -11,11 +12,16 @@ import { startSummaryWorker } from "@/lib/summaries/worker";
 const key = Symbol.for("verbatim.background-work");
 type Holder = { [key]?: Promise<{ stop(): Promise<void> }> };
 
+/** This instance must not serve (another is live on the database and this one would keep per-host state): the reason. */
+export class StartRefusedError extends Error {}
+
 export async function startBackgroundWork(): Promise<void> {
   const holder = globalThis as Holder;
   if (holder[key]) return;
   holder[key] = (async () => {
     const handle = await getDbHandle();
+    const refusal = await clusterStartRefusal(handle.db, appEnv());
+    if (refusal) throw new StartRefusedError(refusal);
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
     const stopPipelineJobs = await startPipelineJobs();
     startRetentionJob(handle.db);

@@ -18,10 +18,23 @@ export const roomSessions = pgTable(
     endedAt: ts("ended_at"),
     // The instance that holds the session's live state (engine streams, interim text) and until when.
     ownerInstance: text("owner_instance"),
+    // Where the other instances reach the owner (its VERBATIM_INTERNAL_URL): room requests reaching them are forwarded there.
+    ownerAddress: text("owner_address"),
     leaseExpiresAt: ts("lease_expires_at"),
   },
   (t) => [index("room_sessions_room_idx").on(t.roomId, t.startedAt), index("room_sessions_open_idx").on(t.endedAt)],
 );
+
+/**
+ * The app instances sharing this database, each renewing its row while it runs: an instance that would use per-host
+ * state (generated secrets, the directory storage) refuses to start while another is live (lib/pipeline/instances.ts).
+ */
+export const appInstances = pgTable("app_instances", {
+  id: text("id").primaryKey(),
+  address: text("address").notNull(),
+  startedAt: ts("started_at").notNull(),
+  lastSeenAt: ts("last_seen_at").notNull(),
+});
 
 export const participantRoles = ["host", "guest"] as const;
 

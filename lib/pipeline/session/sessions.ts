@@ -5,7 +5,7 @@ import { rooms, roomSessions, sessionParticipants, transcriptions, transcriptSeg
 import { AppError, conflict, forbidden, RetryLaterError } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
 import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
-import { instanceId, LEASE_MS, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
+import { instanceId, internalUrl, leaseExpiry, leaseMs, mayOwn } from "@/lib/pipeline/lease";
 import { mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 import { transcriptFilename } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
@@ -55,12 +55,16 @@ async function openSessionOf(tx: Tx, roomId: string): Promise<SessionRow | undef
   return row;
 }
 
+/** Another live instance holds this session: the room route forwards the request there (lib/pipeline/forward.ts). */
+export class OwnedElsewhereError extends AppError {
+  constructor(readonly session: SessionRow) {
+    super("conflict", `This room's session is live on another server instance (${session.ownerInstance}).`);
+  }
+}
+
 /** The misrouting answer: another live instance holds this session. */
 export function ownedElsewhere(session: SessionRow): AppError {
-  return new AppError(
-    "conflict",
-    `This room's session is live on another server instance (${session.ownerInstance}); send every request for a room to the same instance (route by room name).`,
-  );
+  return new OwnedElsewhereError(session);
 }
 
 function assertMayDrive(session: SessionRow, now: Date) {
@@ -225,7 +229,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       assertRoomOpen(room, now);
       [session] = await tx
         .insert(roomSessions)
-        .values({ accountId: room.accountId, roomId: room.id, startedAt: now, ownerInstance: instanceId(), leaseExpiresAt: leaseExpiry(now) })
+        .values({ accountId: room.accountId, roomId: room.id, startedAt: now, ownerInstance: instanceId(), ownerAddress: internalUrl(), leaseExpiresAt: leaseExpiry(now) })
         .returning();
       sessionStarted = true;
       await enqueueEvent(tx, {
@@ -428,6 +432,6 @@ export async function lastSignOfLife(db: Db, session: SessionRow): Promise<Date>
   const times = [session.startedAt.getTime()];
   if (segment?.at) times.push(new Date(segment.at).getTime());
   if (joined?.at) times.push(new Date(joined.at).getTime());
-  if (session.leaseExpiresAt) times.push(session.leaseExpiresAt.getTime() - LEASE_MS);
+  if (session.leaseExpiresAt) times.push(session.leaseExpiresAt.getTime() - leaseMs());
   return new Date(Math.min(Date.now(), Math.max(...times)));
 }

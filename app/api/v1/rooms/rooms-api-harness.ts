@@ -36,6 +36,8 @@ export type CallOptions = {
   signal?: AbortSignal;
   /** The caller's address (X-Forwarded-For); by default each call comes from its own, as participants on their own machines. */
   clientAddress?: string;
+  /** More request headers, as given. */
+  extraHeaders?: Record<string, string>;
 };
 
 let callCount = 0;
@@ -96,6 +98,7 @@ export async function openRoute(method: string, urlPath: string, opts: CallOptio
     headers["content-type"] = "application/json";
   }
   if (opts.contentType) headers["content-type"] = opts.contentType;
+  Object.assign(headers, opts.extraHeaders);
   const init: RequestInit & { duplex?: "half" } = { method, headers, body: body as BodyInit | undefined, signal: opts.signal };
   if (body instanceof ReadableStream) init.duplex = "half";
   const request = new Request(`http://localhost/api/v1${urlPath}`, init);
