@@ -82,7 +82,7 @@ describe("npm start beside a live instance (real process, real PostgreSQL)", () 
   afterAll(async () => pg?.close());
 
   it("exits non-zero before building, saying which settings every instance must share", async () => {
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: pg.url!,
       VERBATIM_DATA_DIR: dataDir,

@@ -73,7 +73,7 @@ describeEachDatabase("forwarding room requests to the session's owner", (handle)
     return { name, token: ana.json.participantToken as string, sessionId: ana.json.roomSessionId as string };
   }
 
-  const chunk = (name: string, token: string, seq: number, body: Uint8Array, headers: Record<string, string> = {}) =>
+  const chunk = (name: string, token: string, seq: number, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
     callRoute("POST", `/rooms/${name}/participants/ana/audio/chunks/${seq}`, { token, body, contentType: PCM_TYPE, ...headers });
 
   it("audio reaching a non-owner goes to the owner (signed, the body and the token intact) and the owner's answer comes back", async () => {
