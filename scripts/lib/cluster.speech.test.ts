@@ -15,8 +15,8 @@ describe("a cluster of three instances behind HAProxy", () => {
   let cluster: Cluster;
   beforeAll(async () => {
     // The tone-word engine keeps the CPU low; the lease as shipped (10 s).
-    cluster = await startCluster({ instances: 3, env: { VERBATIM_TEST_TONE_ENGINE: "1", VERBATIM_SPEECH_ENGINES: "fake" }, readyTimeoutMs: 600_000 });
-  }, 900_000);
+    cluster = await startCluster({ instances: 3, env: { VERBATIM_TEST_TONE_ENGINE: "1", VERBATIM_SPEECH_ENGINES: "fake" }, readyTimeoutMs: 240_000 });
+  }, 600_000);
   afterAll(async () => cluster?.stop(), 60_000);
 
   it("kill -9 of an owner mid-session: its rooms go on elsewhere without re-joining; every transcript is complete but for at most the utterance being spoken", async () => {

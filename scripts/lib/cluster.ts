@@ -247,6 +247,16 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ...opts.env,
     };
     const instances: ClusterInstance[] = [];
+    const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
+    const ready = async (instance: ClusterInstance) => {
+      await waitUntilAnswers(instance.url, deadline, () => {
+        if (!instance.running()) return `${instance.id} exited before it was ready:\n${instance.logTail()}`;
+        // Next.js goes on serving (500s) when the instrumentation hook failed: that instance will never be ready.
+        if (instance.logTail(200).includes("error occurred while loading instrumentation hook")) return `${instance.id} failed to start:\n${instance.logTail()}`;
+        return undefined;
+      });
+      log(`${instance.id}: ${instance.url}`);
+    };
     for (let i = 0; i < opts.instances; i++) {
       const port = opts.basePort ? opts.basePort + i : await freePort();
       const id = `instance-${i + 1}`;
@@ -258,12 +268,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       });
       children.push(child);
       instances.push(instance);
+      // The first one alone: it creates the job queue's schema and queues, which several at once on a fresh
+      // database can trip over (pg-boss); the others then start together.
+      if (i === 0) await ready(instance);
     }
-    const deadline = Date.now() + (opts.readyTimeoutMs ?? 180_000);
-    for (const instance of instances) {
-      await waitUntilAnswers(instance.url, deadline, () => (instance.running() ? undefined : `${instance.id} exited before it was ready:\n${instance.logTail()}`));
-      log(`${instance.id}: ${instance.url}`);
-    }
+    await Promise.all(instances.slice(1).map(ready));
 
     const configFile = path.join(root, "haproxy.cfg");
     fs.writeFileSync(configFile, haproxyConfig({ proxyPort, backends: instances }));

@@ -123,6 +123,15 @@ export function wordsMissing(expected: string[], got: string[]): number {
 
 const toneWordsOf = (text: string) => text.toLowerCase().match(/[a-z]+/g)?.filter((w) => (TONE_WORDS as readonly string[]).includes(w)) ?? [];
 
+/** The saved transcript through its access link (a presigned link to the S3 storage, fetched as it is). */
+async function transcriptText(cluster: Cluster, transcriptionId: string): Promise<string> {
+  const res = await fetch(`${cluster.url}/api/v1/transcriptions/${transcriptionId}/access-link?validForSeconds=300`, { headers: { authorization: `Bearer ${cluster.apiKey}` } });
+  const { accessLink } = (await res.json()) as { accessLink: string };
+  const file = await fetch(new URL(accessLink, cluster.url));
+  if (!file.ok) throw new Error(`The transcript file answered ${file.status}`);
+  return file.text();
+}
+
 async function joinAnonymously(baseUrl: string, roomName: string, participantId: string) {
   const res = await fetch(`${baseUrl}/api/v1/rooms/${encodeURIComponent(roomName.replace(/^\//, ""))}/participants`, {
     method: "POST",
@@ -150,7 +159,7 @@ export async function failoverScenario(
     const perRoom = opts.sentencesPerRoom ?? 8;
     const speakers = [];
     for (let i = 0; i < opts.rooms; i++) {
-      const meeting = await client.createMeeting({ startTrigger: "automatic", roomNamePrefix: `failover-${i}` });
+      const meeting = await client.createMeeting({ startTrigger: "automatic", roomNamePrefix: `failover${i}` });
       const participantId = `p${i}`;
       const joined = await joinAnonymously(cluster.url, meeting.roomName, participantId);
       // Each room says its own rotation of the sentences.
@@ -215,7 +224,7 @@ export async function failoverScenario(
         const t = await client.transcription(transcriptionId);
         if (t?.state === "failed") throw new Error(`The transcription of ${s.meeting.roomName} failed: ${JSON.stringify(t)}`);
         if (t?.state === "ready") {
-          markdown = await client.transcriptMarkdown(transcriptionId);
+          markdown = await transcriptText(cluster, transcriptionId);
           break;
         }
         if (Date.now() > deadline) throw new Error(`The transcript of ${s.meeting.roomName} was not ready in time: ${JSON.stringify(t)}`);
