@@ -62,8 +62,8 @@ function assertNotShuttingDown() {
   }
 }
 
-/** How soon a client refused during shutdown should try again (a restart, or another instance taking over). */
-const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+/** How soon a client refused during shutdown should try again: another instance takes the session as soon as the leases are handed back (or a restart does). */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
 
 /** Smaller segment-queue bounds for runtimes created from now on (tests of a full queue). */
 export function setSegmentQueueLimitsForTests(limits: SegmentQueueLimits | undefined) {

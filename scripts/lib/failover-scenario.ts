@@ -30,8 +30,12 @@ export type RoomOutcome = {
   owner: string;
   /** Owned by the killed instance when it died. */
   orphaned: boolean;
-  /** Kill → first chunk accepted again (orphaned rooms only). */
+  /** Owned by the drained (SIGTERM) instance when it was told to stop. */
+  drained: boolean;
+  /** Kill → first chunk accepted again after the first refusal (orphaned rooms only). */
   resumeMs: number | null;
+  /** SIGTERM → first chunk accepted again after the first refusal (drained rooms only; null when never refused). */
+  drainResumeMs: number | null;
   sentences: string[];
   /** Sentences missing (not found whole) from the saved transcript. */
   missingSentences: string[];
@@ -42,6 +46,7 @@ export type RoomOutcome = {
 
 export type FailoverOutcome = {
   killed: string;
+  drainedInstance: string | null;
   owners: Record<string, number>;
   rooms: RoomOutcome[];
   resumeP95Ms: number | null;
@@ -54,6 +59,7 @@ class BrowserLikeSender {
   private seq = 0;
   private pumping: Promise<void> | null = null;
   readonly accepted: number[] = [];
+  readonly refused: number[] = [];
   fatal: string | null = null;
 
   constructor(
@@ -101,10 +107,19 @@ class BrowserLikeSender {
       } catch {
         // network error: the same chunk again
       }
+      this.refused.push(Date.now());
       failures++;
       await new Promise((r) => setTimeout(r, Math.max(retryAfterMs, Math.min(1000, 250 * 2 ** (failures - 1)))));
     }
   }
+}
+
+/** From `since` to the first chunk accepted after the first refusal since then (the audio was taken elsewhere). */
+function resumedAfter(sender: BrowserLikeSender, since: number): number | null {
+  const refused = sender.refused.find((t) => t >= since);
+  if (refused === undefined) return null;
+  const accepted = sender.accepted.find((t) => t > refused);
+  return accepted === undefined ? null : accepted - since;
 }
 
 /** Words of `expected` missing from `got` (length of expected minus their longest common subsequence). */
@@ -150,7 +165,7 @@ async function joinAnonymously(baseUrl: string, roomName: string, participantId:
  */
 export async function failoverScenario(
   cluster: Cluster,
-  opts: { rooms: number; sentencesPerRoom?: number; killAfterMs?: number; log?: (line: string) => void },
+  opts: { rooms: number; sentencesPerRoom?: number; killAfterMs?: number; drainAfterMs?: number; log?: (line: string) => void },
 ): Promise<FailoverOutcome> {
   const log = opts.log ?? (() => {});
   const client = new VerbatimClient(cluster.url, cluster.apiKey);
@@ -183,13 +198,30 @@ export async function failoverScenario(
     // Real time: one 250 ms chunk per room every 250 ms; the kill at killAfterMs.
     const totalChunks = Math.max(...speakers.map((s) => Math.ceil(s.speech.pcm.length / CHUNK_BYTES)));
     const killAtChunk = Math.round((opts.killAfterMs ?? 6000) / CHUNK_MS);
+    const drainAtChunk = opts.drainAfterMs === undefined ? -1 : Math.round(opts.drainAfterMs / CHUNK_MS);
     const started = Date.now();
     let killedAt = 0;
+    let drainedAt = 0;
+    let drainVictim: ClusterInstance | null = null;
+    const drainedSessions = new Set<string>();
     for (let c = 0; c < totalChunks; c++) {
       if (c === killAtChunk) {
         killedAt = Date.now();
         log(`kill -9 ${victim.id} (owner of ${owners[victim.id] ?? 0} room(s)) at ${c * CHUNK_MS} ms of speech`);
         victim.signal("SIGKILL");
+      }
+      if (c === drainAtChunk) {
+        // The live instance owning the most rooms now (some moved there from the killed one) drains.
+        const now: Record<string, string[]> = {};
+        for (const s of speakers) {
+          const owner = await ownerOf(s.joined.roomSessionId);
+          (now[owner] ??= []).push(s.joined.roomSessionId);
+        }
+        drainVictim = cluster.instances.filter((i) => i.running()).sort((a, b) => (now[b.id]?.length ?? 0) - (now[a.id]?.length ?? 0))[0];
+        for (const id of now[drainVictim.id] ?? []) drainedSessions.add(id);
+        drainedAt = Date.now();
+        log(`SIGTERM ${drainVictim.id} (owner of ${drainedSessions.size} room(s) now) at ${c * CHUNK_MS} ms of speech`);
+        drainVictim.signal("SIGTERM");
       }
       for (const s of speakers) {
         const piece = s.speech.pcm.subarray(c * CHUNK_BYTES, (c + 1) * CHUNK_BYTES);
@@ -234,12 +266,14 @@ export async function failoverScenario(
       const gotLine = ` ${got.join(" ")} `;
       const owner = ownerBySession.get(s.joined.roomSessionId)!;
       const orphaned = owner === victim.id;
-      const firstAfter = s.sender.accepted.find((t) => t > killedAt);
+      const drained = drainedSessions.has(s.joined.roomSessionId);
       rooms.push({
         roomName: s.meeting.roomName,
         owner,
         orphaned,
-        resumeMs: orphaned && firstAfter ? firstAfter - killedAt : null,
+        drained,
+        resumeMs: orphaned ? resumedAfter(s.sender, killedAt) : null,
+        drainResumeMs: drained ? resumedAfter(s.sender, drainedAt) : null,
         sentences: s.sentences,
         missingSentences: s.sentences.filter((x) => !gotLine.includes(` ${x} `)),
         wordsLost: wordsMissing(s.sentences.join(" ").split(" "), got),
@@ -249,6 +283,7 @@ export async function failoverScenario(
     const resumes = rooms.flatMap((r) => (r.resumeMs === null ? [] : [r.resumeMs]));
     return {
       killed: victim.id,
+      drainedInstance: drainVictim?.id ?? null,
       owners,
       rooms,
       resumeP95Ms: resumes.length ? percentile(resumes, 95) : null,

@@ -72,7 +72,7 @@ export type RuntimeDeps = {
 export type SessionDegraded = { reason: "database_unavailable" | "shutting_down"; message: string; since: string };
 
 /** How soon a refused client should send audio again. */
-const AUDIO_RETRY_AFTER_SECONDS = { database_unavailable: 10, shutting_down: 5 } as const;
+const AUDIO_RETRY_AFTER_SECONDS = { database_unavailable: 10, shutting_down: 1 } as const;
 
 export class SessionRuntime {
   readonly participants = new Map<string, ParticipantAudio>();
