@@ -16,7 +16,7 @@ const tags = ["Live sessions"];
 const auth =
   "Authenticate with the participant token from the join answer (header `X-Participant-Token`), or with an API key of the room's account (a media server), which may act for any participant.";
 const routing =
-  "Every request for one room must reach the same server instance (route by room name): the instance holding the session's lease answers, another answers 409.";
+  "Any server instance may receive the request: one that does not hold the room's session forwards it to the one that does (503 with Retry-After while that one cannot be reached; it is taken over when its lease runs out).";
 const audioError = z.object({ error: z.string(), code: z.string() });
 
 registerApiRoute({
@@ -42,7 +42,7 @@ registerApiRoute({
   tags,
   params: roomParamsSchema,
   body: joinBodySchema,
-  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, the room accepts no new session, or the request reached the wrong instance" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full; see Retry-After" } },
+  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, or the room accepts no new session" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full; see Retry-After" } },
 });
 
 registerApiRoute({
@@ -70,7 +70,7 @@ registerApiRoute({
     204: { description: "Noted" },
     401: { description: "No token or key" },
     404: { description: "The participant is not in the room's session; join again" },
-    409: { description: "The session has ended, or the request reached the wrong instance" },
+    409: { description: "The session has ended" },
   },
 });
 
@@ -88,7 +88,7 @@ registerApiRoute({
   params: participantParamsSchema,
   responses: {
     200: { description: "The body ended", schema: z.object({ receivedBytes: z.number().int() }) },
-    409: { description: "Wrong mode, ended session, or wrong instance", schema: audioError },
+    409: { description: "Wrong mode, or ended session", schema: audioError },
     415: { description: "Not 16 kHz mono L16" },
     503: { description: "Cannot take audio for now; send again after Retry-After", schema: audioError },
   },
@@ -109,7 +109,11 @@ registerApiRoute({
     202: { description: "Accepted", schema: z.object({ accepted: z.literal(true), transcribed: z.boolean() }) },
     413: { description: "Chunk too large", schema: audioError },
     429: { description: "With a participant token: audio faster than twice real time over 30 s; retry after Retry-After" },
-    503: { description: "The engine is behind, the database is unavailable, or the server restarts; retry after Retry-After", schema: audioError },
+    503: {
+      description:
+        "The engine is behind, the database is unavailable, the server restarts, or the server instance holding the room's session is not answering (`owner_unreachable`: another takes it over within the lease) or changing (`owner_changing`); retry after Retry-After",
+      schema: audioError,
+    },
   },
 });
 
