@@ -1,8 +1,9 @@
-// pg-boss on our handle, on both databases: schema creation, jobs sent in a transaction (or not, if it rolls back), work and retries.
+// pg-boss on our handle, on both databases: schema creation, jobs sent in a transaction (or not, if it rolls back), wake-ups
+// sent through the queue this process runs, work and retries.
 import { afterEach, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { sendJobInTransaction, startJobQueue, JOB_QUEUE_SCHEMA, type PgBoss } from "./queue";
+import { sendJobInTransaction, sendWakeUp, startJobQueue, JOB_QUEUE_SCHEMA, type PgBoss } from "./queue";
 
 async function until(what: string, probe: () => boolean | Promise<boolean>) {
   for (let i = 0; i < 300; i++) {
@@ -67,5 +68,19 @@ describeEachDatabase("job queue (pg-boss)", (handle) => {
   it("fails the transaction when the queue does not exist, rather than dropping the job", async () => {
     await start([{ name: "q-exists" }]);
     await expect(handle().db.transaction((tx) => sendJobInTransaction(tx, "q-missing", {}))).rejects.toThrow(/Job queue "q-missing" does not exist/);
+  });
+
+  it("sends a wake-up only through a queue this process runs, at its startAfter, and none once it stopped", async () => {
+    expect(await sendWakeUp("q-wake", { n: 0 })).toBeUndefined();
+    const boss = await start([{ name: "q-wake" }]);
+    const due = new Date(Date.now() + 60_000);
+    const id = await sendWakeUp("q-wake", { n: 1 }, { startAfter: due });
+    expect(id).toEqual(expect.any(String));
+    const [job] = await handle().execute(`select data, start_after from ${JOB_QUEUE_SCHEMA}.job where id = $1`, [id]);
+    expect(job.data).toEqual({ n: 1 });
+    expect(Math.abs(new Date(job.start_after as string).getTime() - due.getTime())).toBeLessThan(1000);
+    expect(await boss.fetch("q-wake")).toEqual([]); // not due yet
+    await boss.stop({ graceful: true, close: false, wait: true, timeout: 2000 });
+    expect(await sendWakeUp("q-wake", { n: 2 })).toBeUndefined();
   });
 });

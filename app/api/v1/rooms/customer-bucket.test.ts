@@ -185,10 +185,10 @@ describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
   });
 
   /** The upload retry worker (pg-boss) with VERBATIM_UPLOAD_RETRY_DELAYS_MS set to `delays`, its sweep out of the way. */
-  async function withUploadWorker(delays: string, run: () => Promise<void>) {
+  async function withUploadWorker(delays: string, run: () => Promise<void>, sweep = { sweepEveryMs: 3_600_000, overdueByMs: 30_000 }) {
     process.env.VERBATIM_UPLOAD_RETRY_DELAYS_MS = delays;
     resetAppEnvForTests();
-    const worker = await startUploadRetryWorker(handle(), { pollingIntervalSeconds: 0.5, sweepEveryMs: 3_600_000 });
+    const worker = await startUploadRetryWorker(handle(), { pollingIntervalSeconds: 0.5, ...sweep });
     try {
       await run();
     } finally {
@@ -225,5 +225,20 @@ describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
       const storage = createS3Storage({ kind: "self_hosted", bucket: "customer/meetings", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", endpoint: `http://127.0.0.1:${port}` });
       expect((await storage.get(t.filename)).toString("utf8")).toContain("the budget is approved");
     });
+  });
+
+  it("a retry whose job was lost (no worker ran when the upload failed) is made by the upload sweep", async () => {
+    const port = await closedPort();
+    const { name } = await bucketRoom(port);
+    const id = await endedSession(name); // no worker in this process: no job was sent
+    expect(await row(id)).toMatchObject({ phase: "upload_retrying", uploadAttempts: 1 });
+    await startS3rverOn(port);
+    await withUploadWorker(
+      "300",
+      async () => {
+        await expect.poll(async () => (await row(id)).state, { timeout: 60_000, interval: 200 }).toBe("ready");
+      },
+      { sweepEveryMs: 200, overdueByMs: 0 },
+    );
   });
 });
