@@ -3,7 +3,7 @@
 import { afterEach, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { sendJobInTransaction, sendWakeUp, startJobQueue, JOB_QUEUE_SCHEMA, type PgBoss } from "./queue";
+import { sendJobInTransaction, sendWakeUpInTransaction, startJobQueue, JOB_QUEUE_SCHEMA, type PgBoss } from "./queue";
 
 async function until(what: string, probe: () => boolean | Promise<boolean>) {
   for (let i = 0; i < 300; i++) {
@@ -70,17 +70,27 @@ describeEachDatabase("job queue (pg-boss)", (handle) => {
     await expect(handle().db.transaction((tx) => sendJobInTransaction(tx, "q-missing", {}))).rejects.toThrow(/Job queue "q-missing" does not exist/);
   });
 
-  it("sends a wake-up only through a queue this process runs, at its startAfter, and none once it stopped", async () => {
-    expect(await sendWakeUp("q-wake", { n: 0 })).toBeUndefined();
+  it("sends a wake-up in the caller's transaction only when this process runs its queue, at its startAfter", async () => {
+    const wake = (n: number, startAfter?: Date) => handle().db.transaction((tx) => sendWakeUpInTransaction(tx, "q-wake", { n }, { startAfter }));
+    // No queue here (a script, a test without workers): nothing is sent, and the transaction does not fail.
+    expect(await wake(0)).toBeUndefined();
     const boss = await start([{ name: "q-wake" }]);
     const due = new Date(Date.now() + 60_000);
-    const id = await sendWakeUp("q-wake", { n: 1 }, { startAfter: due });
+    const id = await wake(1, due);
     expect(id).toEqual(expect.any(String));
     const [job] = await handle().execute(`select data, start_after from ${JOB_QUEUE_SCHEMA}.job where id = $1`, [id]);
     expect(job.data).toEqual({ n: 1 });
-    expect(Math.abs(new Date(job.start_after as string).getTime() - due.getTime())).toBeLessThan(1000);
+    expect(new Date(job.start_after as string).getTime()).toBe(due.getTime());
     expect(await boss.fetch("q-wake")).toEqual([]); // not due yet
+    // Rolled back with the row it wakes up for.
+    await expect(
+      handle().db.transaction(async (tx) => {
+        await sendWakeUpInTransaction(tx, "q-wake", { n: 2 });
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    expect(await handle().execute(`select 1 from ${JOB_QUEUE_SCHEMA}.job where name = 'q-wake' and data->>'n' = '2'`)).toHaveLength(0);
     await boss.stop({ graceful: true, close: false, wait: true, timeout: 2000 });
-    expect(await sendWakeUp("q-wake", { n: 2 })).toBeUndefined();
+    expect(await wake(3)).toBeUndefined();
   });
 });

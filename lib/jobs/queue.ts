@@ -40,17 +40,6 @@ function runningQueues(): Map<string, PgBoss> {
   return holder[runningKey];
 }
 
-/**
- * Sends a wake-up job on a queue this process started, outside any transaction; undefined when none runs here (a
- * script, a test without workers). Only for work whose row in the database already says what is due, so a job lost
- * here (a crash right after the commit) is found again by that queue's sweep.
- */
-export async function sendWakeUp(name: string, data: object, options: { startAfter?: Date } = {}): Promise<string | undefined> {
-  const boss = runningQueues().get(name);
-  if (!boss) return undefined;
-  return (await boss.send(name, data, options.startAfter && options.startAfter.getTime() > Date.now() ? { startAfter: options.startAfter } : {})) ?? undefined;
-}
-
 async function ensureQueue(boss: PgBoss, queue: QueueDefinition) {
   if (await boss.getQueue(queue.name)) return;
   try {
@@ -86,4 +75,14 @@ export async function sendJobInTransaction(tx: Executor, name: string, data: obj
   // outcome we cannot have, so the caller's transaction fails instead.
   if (!id) throw new Error(`Job queue "${name}" does not exist: start the job queue (lib/server/start.ts) before sending jobs`);
   return id;
+}
+
+/**
+ * Sends a wake-up job on a queue this process started, in the caller's transaction (the job exists exactly when the
+ * row that says what is due commits); undefined when no such queue runs here (a script, a test without workers). Only
+ * for work whose row in the database says what is due, so that queue's sweep finds work no job was sent for.
+ */
+export async function sendWakeUpInTransaction(tx: Executor, name: string, data: object, options: { startAfter?: Date } = {}): Promise<string | undefined> {
+  if (!runningQueues().has(name)) return undefined;
+  return sendJobInTransaction(tx, name, data, options.startAfter && options.startAfter.getTime() > Date.now() ? { startAfter: options.startAfter } : {});
 }

@@ -17,7 +17,7 @@ import { transition } from "@/lib/pipeline/lifecycle";
 import { lifecycleError, mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 import { uuidPattern } from "@/lib/validation/uuid";
 import { appEnv } from "@/lib/config/env";
-import { sendWakeUp } from "@/lib/jobs/queue";
+import { sendWakeUpInTransaction } from "@/lib/jobs/queue";
 
 /** The pg-boss queue that wakes a transcription whose upload retry is due; the job only names it, its row says what is due. */
 export const UPLOAD_RETRY_QUEUE = "transcript-upload-retry";
@@ -103,14 +103,7 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
   }
 
   const at = now();
-  const after = await saveOutcome(db, t, key, failure, at, backoff);
-  // The next attempt's wake-up; a lost one (no queue in this process, a crash just now) is found by the upload sweep.
-  if (after?.phase === "upload_retrying" && after.uploadDueAt) {
-    await sendWakeUp(UPLOAD_RETRY_QUEUE, { transcriptionId: after.id }, { startAfter: after.uploadDueAt }).catch((error) =>
-      console.error(`Could not schedule the next upload attempt of transcription ${after.id} (the sweep will):`, error),
-    );
-  }
-  return after;
+  return saveOutcome(db, t, key, failure, at, backoff);
 }
 
 /** Records an upload's outcome: ready with the finished event, retrying with its due time, or failed for good with the failed event. */
@@ -147,6 +140,8 @@ async function saveOutcome(db: Db, t: TranscriptionRow, key: string, failure: st
         })
         .where(and(eq(transcriptions.id, t.id), mayMove("upload_failed")))
         .returning();
+      // The next attempt's job, due when the row says; without a queue in this process, the upload sweep makes it.
+      if (waiting) await sendWakeUpInTransaction(tx, UPLOAD_RETRY_QUEUE, { transcriptionId: t.id }, { startAfter: waiting.uploadDueAt! });
       console.warn(`Transcript upload failed (attempt ${attempts}, transcription ${t.id}); retrying: ${failure}`);
       return waiting;
     }

@@ -7,7 +7,7 @@ import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { summaries, transcriptions } from "@/lib/db/schema";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
-import { sendWakeUp } from "@/lib/jobs/queue";
+import { sendWakeUpInTransaction } from "@/lib/jobs/queue";
 import { createSummaryEngine, type SummaryEngineEnv } from "@/lib/summaries/engines/registry";
 import { SummaryEngineError, type SummaryEngine } from "@/lib/summaries/engines/types";
 import { checkSummaryContent, summaryTemplateSchema, type SummaryTemplate } from "@/lib/summaries/templates";
@@ -219,9 +219,9 @@ async function finishSummary(
 }
 
 /**
- * Wakes a worker for a summary just requested: a job on the summary queue when a worker runs in this process (any
- * instance's worker may take it); otherwise, or if the job is lost, the next sweep makes it.
+ * Queues a summary just requested, in the request's transaction: a job on the summary queue (any instance's worker
+ * may take it) when a worker runs in this process; otherwise the sweep makes it.
  */
-export async function wakeSummaryWorker(summaryId: string): Promise<void> {
-  await sendWakeUp(SUMMARY_QUEUE, { summaryId }).catch((error) => console.error(`Could not queue summary ${summaryId} (the sweep will make it):`, error));
+export async function queueSummary(tx: Tx, summaryId: string): Promise<void> {
+  await sendWakeUpInTransaction(tx, SUMMARY_QUEUE, { summaryId });
 }
