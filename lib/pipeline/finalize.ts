@@ -93,8 +93,10 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
 
   const key = transcriptStorageKey(t);
   let failure: string | undefined;
+  let sizeBytes: number | null = null;
   try {
     const markdown = await renderTranscriptionMarkdown(db, t);
+    sizeBytes = Buffer.byteLength(markdown, "utf8");
     const stored = JSON.parse(t.destination) as StoredDestination;
     await storageForDestination(stored.destination, stored.sealedFor).put(key, markdown, TRANSCRIPT_CONTENT_TYPES.md);
   } catch (error) {
@@ -114,7 +116,7 @@ async function saveOutcome(db: Db, t: TranscriptionRow, key: string, failure: st
       const durationInSeconds = sessionSeconds(t.startedAt, t.endedAt!);
       const [ready] = await tx
         .update(transcriptions)
-        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, error: keptOnSave, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, sizeBytes, error: keptOnSave, claimedUntil: null, uploadDueAt: null, updatedAt: at })
         .where(and(eq(transcriptions.id, t.id), mayMove("saved")))
         .returning();
       if (ready) {
