@@ -105,11 +105,17 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
   }
 
   const at = now();
-  return saveOutcome(db, t, key, failure, at, backoff);
+  return saveOutcome(db, t, { key, sizeBytes, failure }, at, backoff);
 }
 
 /** Records an upload's outcome: ready with the finished event, retrying with its due time, or failed for good with the failed event. */
-async function saveOutcome(db: Db, t: TranscriptionRow, key: string, failure: string | undefined, at: Date, backoff: readonly number[]): Promise<TranscriptionRow | undefined> {
+async function saveOutcome(
+  db: Db,
+  t: TranscriptionRow,
+  { key, sizeBytes, failure }: { key: string; sizeBytes: number | null; failure: string | undefined },
+  at: Date,
+  backoff: readonly number[],
+): Promise<TranscriptionRow | undefined> {
   return db.transaction(async (tx) => {
     const base = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const };
     if (failure === undefined) {
