@@ -12,7 +12,7 @@ import { finalizeTranscription, retryDueUploads, UPLOAD_RETRY_QUEUE } from "@/li
 export const uploadRetryQueueDefinition: QueueDefinition = { name: UPLOAD_RETRY_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 };
 
 export type UploadRetryWorkerOptions = {
-  /** How often pg-boss looks for due jobs (seconds, at least 0.5). */
+  /** How often pg-boss looks for due jobs (seconds, at least 0.5; default 2, as for webhooks: a retry comes up to 2 s after it is due). */
   pollingIntervalSeconds?: number;
   /** How often the sweep looks for attempts overdue by more than `overdueByMs` (a lost job, a saver that died). */
   sweepEveryMs?: number;
@@ -25,7 +25,7 @@ export type UploadRetryWorker = { stop(): Promise<void> };
 export async function startUploadRetryWorker(handle: DbHandle, options: UploadRetryWorkerOptions = {}): Promise<UploadRetryWorker> {
   const boss = await startJobQueue(handle, [uploadRetryQueueDefinition]);
   const db = handle.db;
-  await boss.work<{ transcriptionId: string }>(UPLOAD_RETRY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
+  await boss.work<{ transcriptionId: string }>(UPLOAD_RETRY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
     // Claims the row only if the attempt is due and nobody else saves it: a duplicate or early job does nothing.
     await finalizeTranscription(db, job.data.transcriptionId);
   });
