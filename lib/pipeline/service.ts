@@ -1,9 +1,9 @@
 // The live pipeline as the route handlers use it: join, leave, host commands, audio ingest and room state, tying the database to the owning instance's runtime.
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, max } from "drizzle-orm";
 import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
-import { rooms } from "@/lib/db/schema";
+import { rooms, transcriptSegments } from "@/lib/db/schema";
 import { AppError, RetryLaterError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
@@ -144,13 +144,30 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
         restored.restoredSeenMs = lastAlive;
       }
       const running = await runningTranscription(db, session.id);
-      if (running) rt.startRunning(running);
+      if (running) {
+        // Their next track starts after what the previous owner stored of them, not before it.
+        for (const [participantId, endMs] of await lastSegmentEnds(db, running.id)) {
+          const p = rt.participants.get(participantId);
+          if (p) p.lastEndMs = endMs;
+        }
+        rt.startRunning(running);
+      }
       s.runtimes.set(session.id, rt);
       return rt;
     })().finally(() => s.loading.delete(session.id));
     s.loading.set(session.id, loading);
   }
   return loading;
+}
+
+/** Where each participant's last stored final segment of a transcription ends, by participant id. */
+async function lastSegmentEnds(db: Db, transcriptionId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ participantId: transcriptSegments.participantId, endMs: max(transcriptSegments.endMs) })
+    .from(transcriptSegments)
+    .where(eq(transcriptSegments.transcriptionId, transcriptionId))
+    .groupBy(transcriptSegments.participantId);
+  return new Map(rows.map((r) => [r.participantId, Number(r.endMs ?? 0)]));
 }
 
 function dropRuntime(sessionId: string) {

@@ -47,6 +47,11 @@ export type ParticipantAudio = {
    * session's last sign of life before this runtime existed. A leave for them counts from then.
    */
   restoredSeenMs?: number;
+  /**
+   * Where this participant's last final segment ended (ms into the running transcription): a new track starts no
+   * earlier, so that after a take-over (restored from the database) or a catch-up the transcript keeps their order.
+   */
+  lastEndMs?: number;
 };
 
 type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
@@ -369,7 +374,7 @@ export class SessionRuntime {
       transcriptionId: running.id,
       participantId: p.participantId,
       ingest: new TrackIngest(stream, mode === "chunks" ? { firstSeq, maxChunkBytes: MAX_CHUNK_BYTES } : {}),
-      offsetMs: Math.max(0, this.now() - running.startedAt.getTime()),
+      offsetMs: Math.max(0, this.now() - running.startedAt.getTime(), p.lastEndMs ?? 0),
       persisted: Promise.resolve(),
     };
     const displayName = p.displayName;
@@ -383,7 +388,10 @@ export class SessionRuntime {
         final: s.final,
       };
       publishLive(this.room.id, { type: "segment", data: segment });
-      if (s.final) track.persisted = this.persistSegment(track.transcriptionId, segment);
+      if (s.final) {
+        p.lastEndMs = Math.max(p.lastEndMs ?? 0, segment.endMs);
+        track.persisted = this.persistSegment(track.transcriptionId, segment);
+      }
     });
     stream.onError((error) => {
       track.failed ??= error;
