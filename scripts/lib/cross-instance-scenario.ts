@@ -1,8 +1,9 @@
 // Two real app instances on one PostgreSQL database: audio goes to A, the live stream is read from A and from B
 // (how much later B hears each final), and a client on B that keeps dropping and resuming with Last-Event-ID.
 import { randomBytes } from "node:crypto";
-import { createTestDatabase } from "@/lib/db/testing";
-import type { DbHandle } from "@/lib/db/client";
+import postgres from "postgres";
+import { openDatabase } from "@/lib/db/client";
+import { runMigrations } from "@/lib/db/migrate";
 import { toneSpeech } from "@/lib/testing/fake-engine";
 import { startLocalServer, type LocalServer } from "./local-server";
 import { pacedPcmStream } from "./paced-audio";
@@ -10,22 +11,49 @@ import { VerbatimClient, type LiveEvent } from "./verbatim-client";
 
 export type Cluster = { a: LocalServer; b: LocalServer; stop(): Promise<void> };
 
+const LOCAL_POSTGRES = process.env.VERBATIM_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A new, migrated database on `baseUrl`'s server; the returned function drops it. */
+async function freshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  const name = `verbatim_cluster_${randomBytes(6).toString("hex")}`;
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } catch (error) {
+    await admin.end();
+    throw new Error(`Cannot create a database on ${baseUrl} (${(error as Error).message}); this part needs PostgreSQL (--database-url).`);
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString() });
+  await runMigrations(handle);
+  await handle.close();
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
 /**
- * A fresh PostgreSQL database (VERBATIM_TEST_DATABASE_URL, else the local one), a Deepgram protocol server in this
- * process that answers at once (utterances by loudness), and two `npm start` servers on it that share their keys.
+ * A fresh PostgreSQL database (on `databaseUrl`'s server, else VERBATIM_TEST_DATABASE_URL's, else the local one), a
+ * Deepgram protocol server in this process that answers at once (utterances by loudness), and two `npm start` servers
+ * on it that share their keys.
  */
-export async function startCluster(log: (line: string) => void = () => {}): Promise<Cluster> {
+export async function startCluster(log: (line: string) => void = () => {}, databaseUrl?: string | null): Promise<Cluster> {
   const { startDeepgramServer } = await import("@/lib/testing/deepgram-server");
   const deepgram = await startDeepgramServer({ apiKey: "cluster-key", recognize: "energy" });
-  let database: DbHandle | undefined;
+  let database: { url: string; drop(): Promise<void> } | undefined;
   const servers: LocalServer[] = [];
   const stop = async () => {
     await Promise.all(servers.map((s) => s.stop()));
-    await database?.close();
+    await database?.drop();
     await deepgram.close();
   };
   try {
-    database = await createTestDatabase("postgres");
+    database = await freshDatabase(databaseUrl ?? LOCAL_POSTGRES);
     const env = {
       VERBATIM_ENCRYPTION_KEYS: `cluster:${randomBytes(32).toString("base64")}`,
       VERBATIM_SPEECH_ENGINES: "deepgram",
@@ -36,7 +64,7 @@ export async function startCluster(log: (line: string) => void = () => {}): Prom
     // One after the other: the first builds the app when the source changed, the second reuses the build.
     for (const name of ["A", "B"]) {
       log(`Starting instance ${name}…`);
-      servers.push(await startLocalServer({ databaseUrl: database.url!, env, readyTimeoutMs: 20 * 60_000, log }));
+      servers.push(await startLocalServer({ databaseUrl: database.url, env, readyTimeoutMs: 20 * 60_000, log }));
     }
     return { a: servers[0], b: servers[1], stop };
   } catch (error) {
