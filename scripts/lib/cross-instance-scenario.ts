@@ -143,7 +143,8 @@ export async function crossInstanceLive(cluster: Cluster, opts: { utterances?: n
       });
       stop.signal.removeEventListener("abort", onStop);
       away.push([performance.now(), Infinity]);
-      await new Promise((r) => setTimeout(r, 900)); // away: a final or so is said meanwhile
+      // Away: briefly, or long enough for a final or two to be said meanwhile.
+      await new Promise((r) => setTimeout(r, reconnects % 2 === 0 ? 2_500 : 600));
     }
   })();
 
