@@ -40,6 +40,13 @@ class Position {
   constructor(public cursor: LiveCursor) {
     if (cursor.transcriptionId) this.highest.set(cursor.transcriptionId, cursor.seq);
   }
+  /** Moves back to just before a final the client has not been sent (the first one it heard live). */
+  rewindBefore(e: LiveSegmentEvent) {
+    const t = e.transcriptionId!;
+    if (e.seq! > (this.highest.get(t) ?? -1)) return;
+    this.highest.set(t, e.seq! - 1);
+    if (this.cursor.transcriptionId === t) this.cursor = { transcriptionId: t, seq: e.seq! - 1 };
+  }
   /** Whether the final is new to this client; if so the stream moves to it. */
   advance(e: LiveSegmentEvent): boolean {
     const t = e.transcriptionId!;
@@ -49,6 +56,8 @@ class Position {
     return true;
   }
 }
+
+const finalKey = (e: LiveSegmentEvent) => `${e.transcriptionId}:${e.seq}`;
 
 function isFinal(e: LiveEvent): e is LiveSegmentEvent & { seq: number; transcriptionId: string } {
   return e.type === "segment" && e.seq !== undefined && e.transcriptionId !== undefined;
@@ -108,8 +117,11 @@ export function liveEventStream(opts: LiveStreamOptions): ReadableStream<Uint8Ar
           backlog = [...(await storedFinalsAfter(opts.db, scope, opts.resumeFrom)), ...unstoredAfter(scope)];
         } else {
           position = new Position(await currentCursor(opts.db, scope));
+          const heard = new Set((held ?? []).filter(isFinal).map(finalKey));
           // Finals said before this connection that are not stored yet: already in the past for this client.
-          for (const e of unstoredAfter(scope)) position.advance(e);
+          for (const e of unstoredAfter(scope)) if (!heard.has(finalKey(e))) position.advance(e);
+          // Finals heard live since it subscribed are new to it, even those stored before the cursor was read.
+          for (const e of held ?? []) if (isFinal(e)) position.rewindBefore(e);
         }
         // Tells EventSource to reconnect after 2 s if the connection drops.
         write("retry: 2000\n\n");
