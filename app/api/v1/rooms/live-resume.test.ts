@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { abandonAllRuntimesForTests, settlePipelineTasks } from "@/lib/pipeline/service";
 import { createFakeEngine, toneSpeech } from "@/lib/testing/fake-engine";
 import { readSse, type SseEvent } from "@/scripts/lib/sse";
 import { callRoute, newAccount, newRoom, openRoute, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
@@ -124,6 +124,23 @@ describeEachDatabase("live stream resume", (handle) => {
     expect(text(await both.next(isFinal))).toBe("yes");
     expect(both.events.filter(isFinal).map(text)).toEqual(["yes"]);
     await both.close();
+  });
+
+  it("numbers on above the stored finals after a restart, so a client resumes across it", async () => {
+    const before = await openLive(name);
+    await say("good morning");
+    const last = await before.next(isFinal);
+    await before.close();
+    // The process dies (its runtimes dropped without a flush); the next request rebuilds the session from the database.
+    abandonAllRuntimesForTests();
+    await say("we need three more people");
+    const after = await openLive(name, { "Last-Event-ID": last.id! });
+    const next = await after.next(isFinal);
+    expect(text(next)).toBe("we need three more people");
+    const seq = (id: string) => Number(id.split(":")[1]);
+    expect(next.id!.split(":")[0]).toBe(last.id!.split(":")[0]);
+    expect(seq(next.id!)).toBeGreaterThan(seq(last.id!));
+    await after.close();
   });
 
   it("answers 400 for a Last-Event-ID it never sent, and for one of another room", async () => {
