@@ -97,6 +97,7 @@ export function publishLive(roomId: string, event: LiveEvent, stored?: Promise<b
       if (pending.size === 0 && b.unstored.get(roomId) === pending) b.unstored.delete(roomId);
       if (!ok) throw new Error("not stored");
     });
+    ready.catch(() => {}); // a final dropped with its queue (a simulated crash) is simply never sent on
   }
   deliverLive(roomId, event);
   if (b.relay) enqueueOutgoing(b, roomId, { event, ready });
