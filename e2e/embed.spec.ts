@@ -220,6 +220,17 @@ test("a customer's page embeds a room for a host and a participant, drives the t
     await plain.getByRole("button", { name: "Join" }).click();
     await plain.getByRole("button", { name: "Start transcription" }).click();
     await expect(plain.getByTestId("transcription-status")).toHaveText("Transcribing");
+    // Someone speaks (through a media server, with the API key), so the session has a transcript.
+    const name = meeting.roomName.slice(1);
+    expect((await request.post(`/api/v1/rooms/${name}/participants`, { headers: auth, data: { participantId: "ben", displayName: "Ben Remote" } })).status()).toBe(201);
+    const benSpeech = await composeSpeech([{ text: "Please send me the report by Friday.", voice: "rms", pauseAfterMs: 1500 }], { leadMs: 800 });
+    const put = await request.put(`/api/v1/rooms/${name}/participants/ben/audio`, {
+      headers: { ...auth, "Content-Type": "audio/L16;rate=16000;channels=1" },
+      data: Buffer.concat([benSpeech.pcm, roomTone(1500, { seed: 8 })]),
+      timeout: 120_000,
+    });
+    expect(put.status()).toBe(200);
+    await expect(plain.getByTestId("final-segment").filter({ hasText: "Ben Remote:" }).first()).toBeVisible({ timeout: 90_000 });
     await plain.getByRole("button", { name: "Stop transcription" }).click();
     await expect(plain.getByTestId("download-txt")).toBeVisible({ timeout: 60_000 });
     await plain.screenshot({ path: "/tmp/ui-shots/room-downloads.png", fullPage: true });
@@ -232,7 +243,8 @@ test("a customer's page embeds a room for a host and a participant, drives the t
     expect((await events(stranger, "error"))[0].detail).toMatchObject({ code: "frame_blocked", message: expect.stringContaining(forbiddenOrigin) });
     expect(await events(stranger, "ready")).toEqual([]);
     expect((await call(stranger, "join")).rejected?.code).toBe("frame_blocked");
-    // Nothing of the room rendered in any frame of that page.
+    // The element says so in place of the frame, and nothing of the room rendered in any frame of that page.
+    await expect(stranger.locator("verbatim-room p[role=alert]")).toContainText("The Verbatim room could not be shown here.");
     for (const frame of stranger.frames()) expect(await frame.locator("text=Join the room").count()).toBe(0);
     await stranger.screenshot({ path: "/tmp/ui-shots/embed-blocked.png" });
   } finally {

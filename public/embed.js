@@ -97,7 +97,7 @@
       style.textContent =
         ":host{display:block;min-height:420px;position:relative}" +
         "iframe{display:block;width:100%;height:100%;min-height:inherit;border:0;color-scheme:normal}" +
-        "p{font:14px/1.5 system-ui,sans-serif;margin:0;padding:16px;color:#b91c1c}";
+        "p{font:14px/1.5 system-ui,sans-serif;margin:0;padding:16px;color:#991b1b;background:#fef2f2;border:1px solid #fecaca;border-radius:8px}";
       this._root.append(style);
 
       let url;
@@ -144,6 +144,12 @@
 
     _fail(code, message) {
       this._failure = new VerbatimRoomError(code, message);
+      // Instead of the browser's broken-frame picture, a sentence people can act on (the error event has the details).
+      if (this._frame) this._frame.remove();
+      const note = document.createElement("p");
+      note.setAttribute("role", "alert");
+      note.textContent = "The Verbatim room could not be shown here. " + message;
+      this._root.append(note);
       for (const w of this._waiting.splice(0)) w.reject(this._failure);
       this._emit("error", { code, message });
     }

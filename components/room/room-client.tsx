@@ -92,9 +92,14 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const [lastToken, setLastToken] = useState<string | null>(null);
   // The embedding page's methods, as a table (a new method is one more entry here and in embed-bridge.ts).
   const handlers: EmbedHandlers = {
-    join: () => joinedRef.current ? Promise.resolve(joinedRef.current) : joinAs(nameRef.current).catch((error: Error) => {
-      throw new EmbedCallError(error instanceof JoinRefused ? error.code : "failed", error.message);
-    }).then(({ participantId, role, displayName }) => ({ participantId, role, displayName })),
+    // The participant token stays in the frame: the embedding page gets who joined, not the credential.
+    join: () =>
+      (joinedRef.current
+        ? Promise.resolve(joinedRef.current)
+        : joinAs(nameRef.current).catch((error: Error) => {
+            throw new EmbedCallError(error instanceof JoinRefused ? error.code : "failed", error.message);
+          })
+      ).then(({ participantId, role, displayName }) => ({ participantId, role, displayName })),
     leave: async () => {
       leave("You left the room. Your part of the transcript is kept.");
     },
@@ -110,8 +115,9 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const [finished, setFinished] = useState<{ transcriptionId: string; at: Date }[]>([]);
 
   useEffect(() => {
-    setName(embed?.displayName || (localStorage.getItem(NAME_KEY) ?? ""));
-  }, [embed?.displayName]);
+    // Embedded, the name comes from the element: a framed page's storage may be partitioned or refused.
+    setName(embed ? embed.displayName : (localStorage.getItem(NAME_KEY) ?? ""));
+  }, [embed]);
 
   const stopAudio = useCallback(() => {
     micRef.current?.stop();
@@ -436,7 +442,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
         </Card>
       ) : null}
 
-      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} embedded={embed !== null} />}
+      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} embedded={embed !== null} downloads={canDownload && ended.transcriptionId !== null} />}
 
       {canDownload &&
         finished.map((f) => (
@@ -568,12 +574,13 @@ function MicStatus({ mic, level, available, upload, muted, onRetry }: { mic: Mic
   );
 }
 
-function EndedNotice({ ended, isHost, joined, embedded }: { ended: Ended; isHost: boolean; joined: boolean; embedded: boolean }) {
+function EndedNotice({ ended, isHost, joined, embedded, downloads }: { ended: Ended; isHost: boolean; joined: boolean; embedded: boolean; downloads: boolean }) {
   const time = ended.at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   return (
     <Alert tone="info" data-testid="transcription-ended">
       {ended.byHost && !isHost ? `The host stopped the transcription at ${time}.` : `The transcription stopped at ${time}.`}{" "}
-      {joined ? "What was said so far stays below" : "The text stays below"}, and the transcript is being saved for the room&apos;s owners.
+      {joined ? "What was said so far stays on this page" : "The text stays on this page"}
+      {downloads ? ", and you can download the transcript below once it is saved." : ", and the transcript is being saved for the room's owners."}
       {isHost && !embedded && ended.transcriptionId && (
         <>
           {" "}

@@ -90,7 +90,7 @@ export function TranscriptDownloads({ base, transcriptionId, endedAt, creds, onR
             {state.kind === "waiting"
               ? `The transcription stopped at ${time}. Saving the transcript…`
               : state.kind === "ready"
-                ? `The session's transcript until ${time}. Links work for 10 minutes and are renewed while this page is open.`
+                ? `Saved at the end of the transcription (${time}). The links work for 10 minutes and are renewed while this page is open.`
                 : "The transcript cannot be downloaded here."}
           </p>
         </div>

@@ -31,7 +31,7 @@ export async function participantsMayDownload(db: Db, room: Room): Promise<boole
 export async function roomDownloadLinks(db: Db, room: Room, requester: DownloadRequester, transcriptionId: string, now = Date.now()): Promise<RoomDownloadLinks> {
   if (!isTranscriptionId(transcriptionId)) throw notFound();
   const [row] = await db
-    .select({ id: transcriptions.id, roomSessionId: transcriptions.roomSessionId, phase: transcriptions.phase })
+    .select({ id: transcriptions.id, roomSessionId: transcriptions.roomSessionId, phase: transcriptions.phase, error: transcriptions.error })
     .from(transcriptions)
     .where(and(eq(transcriptions.id, transcriptionId.toLowerCase()), eq(transcriptions.roomId, room.id), eq(transcriptions.accountId, room.accountId)));
   if (!row) throw notFound();
@@ -52,7 +52,8 @@ export async function roomDownloadLinks(db: Db, room: Room, requester: DownloadR
   if (row.phase === "running" || row.phase === "saving") {
     throw new AppError("conflict", "The transcript is not ready yet: the transcription is still running or being saved. Try again in a few seconds.");
   }
-  if (row.phase === "start_failed") throw new AppError("conflict", "This transcription could not start, so there is no transcript to download");
+  // Nothing was said, or the engine could not start: the stored reason says which.
+  if (row.phase === "start_failed") throw new AppError("conflict", row.error ?? "This transcription could not start, so there is no transcript to download");
 
   const key = downloadLinkKey();
   const signed = roomDownloadFormats.map((format) => [format, signDownloadLink({ key, transcriptionId: row.id, format, now })] as const);
