@@ -259,7 +259,8 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       bridgeRef.current.emit("joined", { participantId: me.participantId, role: me.role, displayName });
       return me;
     } catch (error) {
-      if (error instanceof JoinRefused) setJoinError(error.message);
+      // A name problem is shown at the name field; the server's refusals and network trouble under the form.
+      if (error instanceof JoinRefused && (error.code === "refused" || error.code === "unreachable")) setJoinError(error.message);
       throw error;
     } finally {
       setJoining(false);
