@@ -138,7 +138,7 @@
       if (frame !== this._frame || this._ready || this._failure) return;
       this._fail(
         "frame_blocked",
-        `The room did not open in the frame. Check that ${window.location.origin} is listed under Configure → Transcription → Embedding in Verbatim, and that room-url is a current room link.`,
+        `Check that ${window.location.origin} is listed in Verbatim under Configure → Transcription → Sites allowed to embed rooms, and that room-url is a current room link.`,
       );
     }
 

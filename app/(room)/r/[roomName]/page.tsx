@@ -78,7 +78,7 @@ export default async function RoomPage({ params, searchParams }: { params: Promi
       <RoomFrame embed={frame}>
         <RoomUnavailable title="This site may not embed the room">
           {embed.origin ? <span className="font-mono">{embed.origin}</span> : "This page"} is not among the sites allowed to embed this account&apos;s
-          rooms. An admin of the account can add it in Configure → Transcription → Embedding.
+          rooms. An admin of the account can add it in Configure → Transcription → Sites allowed to embed rooms.
         </RoomUnavailable>
       </RoomFrame>
     );
