@@ -85,8 +85,10 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
 
   const key = transcriptStorageKey(t);
   let failure: string | undefined;
+  let sizeBytes: number | null = null;
   try {
     const markdown = await renderTranscriptionMarkdown(db, t);
+    sizeBytes = Buffer.byteLength(markdown, "utf8");
     const stored = JSON.parse(t.destination) as StoredDestination;
     await storageForDestination(stored.destination, stored.sealedFor).put(key, markdown, TRANSCRIPT_CONTENT_TYPES.md);
   } catch (error) {
@@ -101,7 +103,7 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
       const durationInSeconds = sessionSeconds(t.startedAt, t.endedAt!);
       const [ready] = await tx
         .update(transcriptions)
-        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, error: keptOnSave, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, sizeBytes, error: keptOnSave, claimedUntil: null, uploadDueAt: null, updatedAt: at })
         .where(and(eq(transcriptions.id, t.id), mayMove("saved")))
         .returning();
       if (ready) {

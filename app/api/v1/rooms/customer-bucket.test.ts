@@ -107,6 +107,8 @@ describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
     const storage = createS3Storage({ kind: "self_hosted", bucket: "customer/meetings", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", endpoint: `http://127.0.0.1:${port}` });
     const md = (await storage.get(t.filename)).toString("utf8");
     expect(md).toContain("**[00:00:01] Ana:** the budget is approved");
+    // Its size is kept for the storage-used figures.
+    expect((await row(id)).sizeBytes).toBe(Buffer.byteLength(md, "utf8"));
     const events = (await outboxOf(db(), acct.admin.accountId)).filter((e) => e.data.transcriptionId === id);
     expect(events.map((e) => e.type)).toEqual(["transcription.started", "transcription.finished"]);
     expect(events[1].data).toMatchObject({ status: "ready", storageType: "SELF_HOSTED", filename: t.filename });
