@@ -236,6 +236,17 @@ test("a customer's page embeds a room for a host and a participant, drives the t
     await plain.screenshot({ path: "/tmp/ui-shots/room-downloads.png", fullPage: true });
     await call(host, "leave");
 
+    // A guest link to a locked room: the frame says so, and the element tells the page why (no waiting for a time-out).
+    const lockedRoom = (await (
+      await request.post("/api/v1/meetings", { headers: auth, data: { endDate: new Date(Date.now() + 3600_000).toISOString(), isLocked: true } })
+    ).json()) as { roomUrl: string };
+    const lockedPage = await (await guestBrowser.newContext()).newPage();
+    await lockedPage.goto(`${allowedOrigin}/consult?room-url=${encodeURIComponent(lockedRoom.roomUrl)}&display-name=Gus`);
+    await expect.poll(() => events(lockedPage, "error"), { timeout: 60_000 }).toHaveLength(1);
+    expect((await events(lockedPage, "error"))[0].detail).toMatchObject({ code: "room_locked", message: expect.stringContaining("only the host can join") });
+    expect((await call(lockedPage, "join")).rejected?.code).toBe("room_locked");
+    await expect(lockedPage.frameLocator("verbatim-room iframe").getByRole("heading", { name: "This room is locked" })).toBeVisible();
+
     // A page on an origin the account does not list: the browser refuses the frame, the element says so.
     const stranger = await (await guestBrowser.newContext()).newPage();
     await stranger.goto(`${forbiddenOrigin}/consult?room-url=${encodeURIComponent(meeting.roomUrl)}&display-name=Eve`);

@@ -200,6 +200,12 @@
         return;
       }
       if (m.kind !== "event" || typeof m.event !== "string") return;
+      if (m.event === "error" && !this._ready && !this._failure) {
+        // The room answered but cannot be joined (ended, locked): calls reject with its reason, not a time-out.
+        this._failure = new VerbatimRoomError((m.detail && m.detail.code) || "failed", (m.detail && m.detail.message) || "The room cannot be joined");
+        for (const t of this._timers.splice(0)) clearTimeout(t);
+        for (const w of this._waiting.splice(0)) w.reject(this._failure);
+      }
       if (m.event === "ready") {
         this._ready = true;
         for (const t of this._timers.splice(0)) clearTimeout(t);

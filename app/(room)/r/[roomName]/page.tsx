@@ -11,6 +11,7 @@ import { isEmbedOriginAllowed } from "@/lib/settings/embed-origins";
 import { RoomClient, type EmbedOptions } from "@/components/room/room-client";
 import { RoomUnavailable } from "@/components/room/room-unavailable";
 import { RoomFrame, type EmbedTheme } from "@/components/room/room-frame";
+import { EmbedProblem } from "@/components/room/embed-problem";
 
 export const metadata: Metadata = { title: "Room", robots: { index: false, follow: false } };
 
@@ -52,9 +53,13 @@ export default async function RoomPage({ params, searchParams }: { params: Promi
       </RoomFrame>
     );
   }
+  const pageSettings = embed ? await getAccountRoomPageSettings(db, room.accountId) : null;
+  // The page only ever talks to an origin the account lists; frame-ancestors (proxy.ts) keeps other pages from framing it.
+  const parentOrigin = embed && isEmbedOriginAllowed(pageSettings!.embedOrigins, embed.origin) ? embed.origin! : null;
   if (!isRoomOpen(room)) {
     return (
       <RoomFrame embed={frame}>
+        {parentOrigin && <EmbedProblem parentOrigin={parentOrigin} code="room_ended" message="This room has ended; ask the organizer for a new room link." />}
         <RoomUnavailable title="This room has ended">
           It was open until {room.endDate.toUTCString()}. Ask the organizer for a new room link.
         </RoomUnavailable>
@@ -65,15 +70,14 @@ export default async function RoomPage({ params, searchParams }: { params: Promi
   if (room.isLocked && !hostKeyValid) {
     return (
       <RoomFrame embed={frame}>
+        {parentOrigin && <EmbedProblem parentOrigin={parentOrigin} code="room_locked" message="This room is locked: only the host can join it, with the host link." />}
         <RoomUnavailable title="This room is locked">
           Only the host can join it, with the host link. Ask the organizer to unlock the room or to send you a new link.
         </RoomUnavailable>
       </RoomFrame>
     );
   }
-  const pageSettings = embed ? await getAccountRoomPageSettings(db, room.accountId) : null;
-  // The page only ever talks to an origin the account lists; frame-ancestors (proxy.ts) keeps other pages from framing it.
-  if (embed && !isEmbedOriginAllowed(pageSettings!.embedOrigins, embed.origin)) {
+  if (embed && !parentOrigin) {
     return (
       <RoomFrame embed={frame}>
         <RoomUnavailable title="This site may not embed the room">
@@ -85,7 +89,7 @@ export default async function RoomPage({ params, searchParams }: { params: Promi
   }
   const [initial, participantDownloads] = await Promise.all([roomTranscriptionState(db, room), participantsMayDownload(db, room)]);
   const embedOptions: EmbedOptions | null = embed
-    ? { parentOrigin: embed.origin!, displayName: embed.displayName, hideTranscript: embed.hideTranscript }
+    ? { parentOrigin: parentOrigin!, displayName: embed.displayName, hideTranscript: embed.hideTranscript }
     : null;
   return (
     <RoomFrame embed={frame}>
