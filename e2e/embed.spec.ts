@@ -38,10 +38,19 @@ main{padding:16px 24px}verbatim-room{height:680px;border-radius:12px;overflow:hi
 </body></html>`;
 }
 
+/** The README's complete example page, with this server's address and a room link put in (served at /example?room=…). */
+function readmeExample(verbatim: string, roomUrl: string): string {
+  const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Rooms in your own app"));
+  const html = /```html\n([\s\S]*?)```/.exec(section)![1];
+  return html.replaceAll("https://verbatim.example.com/embed.js", `${verbatim}/embed.js`).replace(/room-url="[^"]*"/, `room-url="${roomUrl}"`);
+}
+
 function serveCustomerPage(port: number, verbatim: string): Promise<http.Server> {
-  const server = http.createServer((_req, res) => {
+  const server = http.createServer((req, res) => {
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-    res.end(customerPage(verbatim));
+    const url = new URL(req.url ?? "/", "http://x");
+    res.end(url.pathname === "/example" ? readmeExample(verbatim, url.searchParams.get("room")!) : customerPage(verbatim));
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
 }
@@ -235,6 +244,19 @@ test("a customer's page embeds a room for a host and a participant, drives the t
     await expect(plain.getByTestId("download-txt")).toBeVisible({ timeout: 60_000 });
     await plain.screenshot({ path: "/tmp/ui-shots/room-downloads.png", fullPage: true });
     await call(host, "leave");
+
+    // The README's example page works as written: it loads the room, joins with its display-name, and shows why a
+    // guest's startTranscription() is refused.
+    const example = await (await guestBrowser.newContext()).newPage();
+    await example.goto(`${allowedOrigin}/example?room=${encodeURIComponent(meeting.roomUrl)}`);
+    await expect(example.locator("#log")).toContainText("Room ready; you are the guest", { timeout: 60_000 });
+    await example.getByRole("button", { name: "Join" }).click();
+    await expect(example.locator("#log")).toContainText("Joined as Dr. Ana Lima");
+    await example.getByRole("button", { name: "Start transcription" }).click();
+    await expect(example.locator("#log")).toContainText("startTranscription() refused (not_host): Only the host can start");
+    await example.getByRole("button", { name: "Leave" }).click();
+    await expect(example.locator("#log")).toContainText("Left the room");
+    await example.screenshot({ path: "/tmp/ui-shots/embed-readme-example.png" });
 
     // A guest link to a locked room: the frame says so, and the element tells the page why (no waiting for a time-out).
     const lockedRoom = (await (
