@@ -108,7 +108,7 @@ describeEachDatabase("forwarding room requests to the session's owner", (handle)
       forwardHeaders("POST", path, Date.now() - 120_000),
     ];
     for (const headers of forgeries) {
-      const res = await callRoute("POST", `/rooms/${name}/participants/ana/audio/chunks/0`, { token, body: new Uint8Array(3200), contentType: PCM_TYPE, extraHeaders: headers });
+      const res = await callRoute("POST", `/rooms/${name}/participants/ana/audio/chunks/0`, { token, body: new Uint8Array(3200), contentType: PCM_TYPE, headers });
       expect(res.status).toBe(401);
       expect(res.json.error).toMatch(/forwarding signature/);
     }
@@ -122,7 +122,7 @@ describeEachDatabase("forwarding room requests to the session's owner", (handle)
       token,
       body: new Uint8Array(3200),
       contentType: PCM_TYPE,
-      extraHeaders: forwardHeaders("POST", path),
+      headers: forwardHeaders("POST", path),
     });
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");

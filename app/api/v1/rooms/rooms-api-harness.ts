@@ -25,6 +25,7 @@ import * as chunkRoute from "./[roomName]/participants/[participantId]/audio/chu
 import * as startRoute from "./[roomName]/transcription/start/route";
 import * as stopRoute from "./[roomName]/transcription/stop/route";
 import * as liveRoute from "./[roomName]/live/route";
+import * as downloadLinksRoute from "./[roomName]/transcriptions/[transcriptionId]/download-links/route";
 
 export type Answer = { status: number; json: any; text: string; headers: Headers };
 export type CallOptions = {
@@ -36,8 +37,8 @@ export type CallOptions = {
   signal?: AbortSignal;
   /** The caller's address (X-Forwarded-For); by default each call comes from its own, as participants on their own machines. */
   clientAddress?: string;
-  /** More request headers, as given. */
-  extraHeaders?: Record<string, string>;
+  /** More request headers (Last-Event-ID, forwarding headers), as given. */
+  headers?: Record<string, string>;
 };
 
 let callCount = 0;
@@ -46,7 +47,7 @@ type Handler = (request: Request, ctx: { params: Promise<Record<string, string>>
 
 /** Routes `METHOD /rooms/...` to its handler with Next-style params. */
 function resolve(method: string, urlPath: string): { handler: Handler; params: Record<string, string> } {
-  const parts = urlPath.replace(/^\/rooms\//, "").split("/").map(decodeURIComponent);
+  const parts = urlPath.replace(/^\/rooms\//, "").replace(/\?.*$/, "").split("/").map(decodeURIComponent);
   const [roomName, ...rest] = parts;
   const table: [RegExp, Record<string, unknown>, string[]][] = [
     [/^$/, roomRoute, []],
@@ -58,6 +59,7 @@ function resolve(method: string, urlPath: string): { handler: Handler; params: R
     [/^transcription\/start$/, startRoute, []],
     [/^transcription\/stop$/, stopRoute, []],
     [/^live$/, liveRoute, []],
+    [/^transcriptions\/[^/]+\/download-links$/, downloadLinksRoute, ["transcriptionId"]],
   ];
   const tail = rest.join("/");
   for (const [pattern, mod, names] of table) {
@@ -87,7 +89,7 @@ export async function callRoute(method: string, urlPath: string, opts: CallOptio
 
 /** Calls a route and returns the raw Response (for streams such as SSE). */
 export async function openRoute(method: string, urlPath: string, opts: CallOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   if (opts.token) headers["x-participant-token"] = opts.token;
   callCount += 1;
@@ -98,7 +100,6 @@ export async function openRoute(method: string, urlPath: string, opts: CallOptio
     headers["content-type"] = "application/json";
   }
   if (opts.contentType) headers["content-type"] = opts.contentType;
-  Object.assign(headers, opts.extraHeaders);
   const init: RequestInit & { duplex?: "half" } = { method, headers, body: body as BodyInit | undefined, signal: opts.signal };
   if (body instanceof ReadableStream) init.duplex = "half";
   const request = new Request(`http://localhost/api/v1${urlPath}`, init);
