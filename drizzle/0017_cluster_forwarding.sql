@@ -5,4 +5,5 @@ CREATE TABLE "app_instances" (
 	"last_seen_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "room_sessions" ADD COLUMN "owner_address" text;
+ALTER TABLE "room_sessions" ADD COLUMN "owner_address" text;--> statement-breakpoint
+ALTER TABLE "transcript_segments" ADD COLUMN "end_seq" integer;

@@ -10,6 +10,7 @@ import { AudioFormatError } from "@/lib/speech/pcm";
 import { IngestError } from "@/lib/pipeline/track-ingest";
 import { forwardToOwner, isForwarded, ownerAddressElsewhere, OWNER_UNREACHABLE_RETRY_AFTER_SECONDS } from "@/lib/pipeline/forward";
 import { OwnedElsewhereError } from "@/lib/pipeline/session/sessions";
+import { ResendFromError } from "@/lib/pipeline/session/runtime";
 import { verifyParticipantToken, type ParticipantClaims } from "@/lib/pipeline/session/participant-token";
 import { errorResponse, zodIssues } from "./errors";
 import { consumeRateLimit, rateLimitHeaders, type RateCost } from "./rate-limit";
@@ -138,6 +139,9 @@ function ownershipMoving(error: unknown): unknown {
 
 /** api.md error bodies, plus audio errors with their code, and refusals that say why (not just "Not allowed"). */
 export function roomErrorResponse(error: unknown, headers: Record<string, string> = {}): Response {
+  if (error instanceof ResendFromError) {
+    return Response.json({ error: error.message, code: "resend_from", resendFrom: error.resendFrom }, { status: 503, headers: { ...headers, "Retry-After": "0" } });
+  }
   if (error instanceof IngestError || error instanceof AudioFormatError) {
     return Response.json({ error: error.message, code: error.code }, { status: error.status, headers });
   }

@@ -150,9 +150,11 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
       const running = await runningTranscription(db, session.id);
       if (running) {
         // Their next track starts after what the previous owner stored of them, not before it.
-        for (const [participantId, endMs] of await lastSegmentEnds(db, running.id)) {
+        for (const [participantId, last] of await lastSegmentEnds(db, running.id)) {
           const p = rt.participants.get(participantId);
-          if (p) p.lastEndMs = endMs;
+          if (!p) continue;
+          p.lastEndMs = last.endMs;
+          if (last.endSeq !== null) p.resendFrom = last.endSeq + 1;
         }
         rt.startRunning({ ...running, lastLiveSeq: await lastStoredSeq(db, running.id) });
       }
@@ -164,14 +166,14 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
   return loading;
 }
 
-/** Where each participant's last stored final segment of a transcription ends, by participant id. */
-async function lastSegmentEnds(db: Db, transcriptionId: string): Promise<Map<string, number>> {
+/** Where each participant's last stored final segment of a transcription ends (ms, and chunk for a browser's), by participant id. */
+async function lastSegmentEnds(db: Db, transcriptionId: string): Promise<Map<string, { endMs: number; endSeq: number | null }>> {
   const rows = await db
-    .select({ participantId: transcriptSegments.participantId, endMs: max(transcriptSegments.endMs) })
+    .select({ participantId: transcriptSegments.participantId, endMs: max(transcriptSegments.endMs), endSeq: max(transcriptSegments.endSeq) })
     .from(transcriptSegments)
     .where(eq(transcriptSegments.transcriptionId, transcriptionId))
     .groupBy(transcriptSegments.participantId);
-  return new Map(rows.map((r) => [r.participantId, Number(r.endMs ?? 0)]));
+  return new Map(rows.map((r) => [r.participantId, { endMs: Number(r.endMs ?? 0), endSeq: r.endSeq === null ? null : Number(r.endSeq) }]));
 }
 
 function dropRuntime(sessionId: string) {

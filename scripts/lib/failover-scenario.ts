@@ -56,10 +56,13 @@ export type FailoverOutcome = {
 /** The room page's chunk queue: in order, the same number again after a failure (5xx, 429, network), backing off to 1 s or the Retry-After. */
 class BrowserLikeSender {
   private queue: { seq: number; body: Uint8Array<ArrayBuffer> }[] = [];
+  /** Chunks taken, kept for a minute: a server taking the session over may ask for them again (503 resend_from). */
+  private sent: { seq: number; body: Uint8Array<ArrayBuffer> }[] = [];
   private seq = 0;
   private pumping: Promise<void> | null = null;
   readonly accepted: number[] = [];
   readonly refused: number[] = [];
+  resends = 0;
   fatal: string | null = null;
 
   constructor(
@@ -90,7 +93,8 @@ class BrowserLikeSender {
         });
         const text = await res.text();
         if (res.ok) {
-          this.queue.shift();
+          this.sent.push(this.queue.shift()!);
+          if (this.sent.length > 240) this.sent.shift();
           this.accepted.push(Date.now());
           failures = 0;
           continue;
@@ -98,6 +102,21 @@ class BrowserLikeSender {
         if ([401, 403, 404, 409].includes(res.status)) {
           this.fatal = `chunk ${chunk.seq}: ${res.status} ${text.slice(0, 200)}`;
           return;
+        }
+        if (res.status === 503) {
+          let body: { code?: string; resendFrom?: number } = {};
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not ours (the proxy's own 503 page)
+          }
+          if (body.code === "resend_from" && typeof body.resendFrom === "number") {
+            const again = this.sent.filter((c) => c.seq >= body.resendFrom! && c.seq < chunk.seq);
+            this.sent = this.sent.filter((c) => c.seq < body.resendFrom!);
+            this.queue.unshift(...again);
+            this.resends++;
+            continue;
+          }
         }
         retryAfterMs = Math.min(30_000, Number(res.headers.get("retry-after") ?? 0) * 1000) || 0;
         if (res.status >= 400 && res.status < 500 && res.status !== 429) {

@@ -126,6 +126,9 @@ export const transcriptSegments = pgTable(
     // The segment's place in the live stream (its SSE event id is "<transcription id>:<live seq>"): increasing in the
     // order the owner published the finals of a transcription, so any instance can replay what a client missed.
     liveSeq: bigint("live_seq", { mode: "number" }),
+    // For a browser's numbered chunks: the chunk the segment ends in. After a take-over (the owner died) the new owner
+    // asks the client to send again from the chunk after it: what the dead owner had heard but not made final.
+    endSeq: integer("end_seq"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [

@@ -54,6 +54,11 @@ export type ParticipantAudio = {
    * earlier, so that after a take-over (restored from the database) or a catch-up the transcript keeps their order.
    */
   lastEndMs?: number;
+  /**
+   * Restored after a take-over: the chunk after the last one the previous owner made final. A client whose first
+   * chunk here is later is asked once to send again from this one (what the dead owner heard but never finished).
+   */
+  resendFrom?: number;
 };
 
 type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
@@ -69,6 +74,21 @@ export class LiveSeq {
   next(nowMs = Date.now()): number {
     this.last = Math.max(this.last + 1, nowMs * 1000);
     return this.last;
+  }
+}
+
+/**
+ * The session moved to this instance (its owner died) and the previous owner had not made the participant's last
+ * chunks final: send again from `resendFrom` (503, `code: resend_from`). A client that cannot simply retries the same
+ * chunk, which is then taken.
+ */
+export class ResendFromError extends Error {
+  constructor(
+    readonly resendFrom: number,
+    seq: number,
+  ) {
+    super(`This room's session moved to another server instance, which has your audio up to chunk ${resendFrom - 1}: send again from chunk ${resendFrom} (got ${seq}).`);
+    this.name = "ResendFromError";
   }
 }
 
@@ -271,6 +291,11 @@ export class SessionRuntime {
       this.detachTrack(p);
       track = undefined;
     }
+    if (!track && !p.seqKnown && p.resendFrom !== undefined) {
+      const from = p.resendFrom;
+      p.resendFrom = undefined; // asked once: a client that does not resend goes on from its next chunk
+      if (seq > from) throw new ResendFromError(from, seq);
+    }
     track ??= this.openTrack(p, "chunks", p.seqKnown ? p.highestSeq + 1 : seq);
     p.seqKnown = true;
     const result = await track.ingest.acceptChunk(seq, pcm);
@@ -409,7 +434,8 @@ export class SessionRuntime {
       const seq = track.liveSeq.next();
       let settle!: (stored: boolean) => void;
       const stored = new Promise<boolean>((resolve) => (settle = resolve));
-      track.persisted = this.persistSegment(track.transcriptionId, segment, seq, settle);
+      const endSeq = track.ingest.seqAtMs(s.endMs);
+      track.persisted = this.persistSegment(track.transcriptionId, segment, seq, settle, endSeq);
       publishLive(this.room.id, { type: "segment", data: segment, transcriptionId: track.transcriptionId, seq }, stored);
     });
     stream.onError((error) => {
@@ -446,7 +472,7 @@ export class SessionRuntime {
    * Queues a final segment for the database at once (a crash loses at most the utterance being spoken); the queue
    * writes in order and keeps it through a database outage. Resolves once it is stored.
    */
-  private persistSegment(transcriptionId: string, s: LiveSegment, liveSeq: number, onSettled: (stored: boolean) => void): Promise<void> {
+  private persistSegment(transcriptionId: string, s: LiveSegment, liveSeq: number, onSettled: (stored: boolean) => void, endSeq?: number): Promise<void> {
     return this.segments.enqueue(
       {
       accountId: this.room.accountId,
@@ -457,6 +483,7 @@ export class SessionRuntime {
         endMs: Math.max(0, s.endMs),
         text: s.text,
         liveSeq,
+        endSeq: endSeq ?? null,
       },
       onSettled,
     );

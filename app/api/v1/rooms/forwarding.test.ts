@@ -1,15 +1,15 @@
-// A room request reaching an instance that does not own the room's session goes to the owner over real HTTP: signed, once, bounded; forged or looping requests are refused.
+// A room request reaching an instance that does not own the room's session goes to the owner over real HTTP: signed, once, bounded; forged or looping requests are refused; a take-over asks the browser for what the dead owner never finished.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { roomSessions } from "@/lib/db/schema";
+import { roomSessions, transcriptSegments } from "@/lib/db/schema";
 import { setInstanceIdForTests, setInternalUrlForTests } from "@/lib/pipeline/lease";
 import { FORWARD_SIGNATURE_HEADER, FORWARDED_BY_HEADER, forwardHeaders, isForwarded } from "@/lib/pipeline/forward";
 import { abandonAllRuntimesForTests, settlePipelineTasks } from "@/lib/pipeline/service";
 import { MAX_CHUNK_BYTES } from "@/lib/pipeline/session/runtime";
-import { createFakeEngine } from "@/lib/testing/fake-engine";
+import { createFakeEngine, toneSpeech } from "@/lib/testing/fake-engine";
 import { callRoute, newAccount, newRoom, PCM_TYPE, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
 type Seen = { method: string; url: string; headers: http.IncomingHttpHeaders; body: Buffer; verified: boolean | string };
@@ -152,5 +152,66 @@ describeEachDatabase("forwarding room requests to the session's owner", (handle)
     const res = await chunk(name, token, 0, new Uint8Array(MAX_CHUNK_BYTES + 2));
     expect(res.status).toBe(413);
     expect(seen.every((s) => s.body.length <= MAX_CHUNK_BYTES)).toBe(true);
+  });
+
+  it("after a take-over, the browser is asked once to send again from the chunk after the last stored final, and the utterance the dead owner was hearing is transcribed whole", async () => {
+    const { name } = await newRoom(db(), acct, { startTrigger: "automatic" });
+    setInstanceIdForTests("instance-a:1");
+    setInternalUrlForTests("http://127.0.0.1:9");
+    const ana = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ana", displayName: "Ana" } });
+    const token = ana.json.participantToken as string;
+    const transcriptionId = ana.json.transcription.transcriptionId as string;
+    const speech = toneSpeech(["good morning everyone", "let us start with the budget please"], { leadMs: 300, pauseMs: 900 });
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    for (let at = 0; at < speech.pcm.length; at += 8000) chunks.push(new Uint8Array(speech.pcm.subarray(at, at + 8000)));
+    // Instance A hears the first sentence and half of the second, then dies (its runtime gone, its lease run out).
+    const cut = Math.floor((speech.utterances[1].startMs + speech.utterances[1].endMs) / 2 / 250);
+    for (let seq = 0; seq < cut; seq++) expect((await chunk(name, token, seq, chunks[seq])).status).toBe(202);
+    for (let i = 0; i < 50; i++) {
+      const stored = await db().select().from(transcriptSegments).where(eq(transcriptSegments.transcriptionId, transcriptionId));
+      if (stored.length > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    abandonAllRuntimesForTests();
+    await db().update(roomSessions).set({ leaseExpiresAt: new Date(Date.now() - 1000) }).where(eq(roomSessions.id, ana.json.roomSessionId));
+    setInstanceIdForTests("instance-b:1");
+
+    const asked = await chunk(name, token, cut, chunks[cut]);
+    expect(asked.status).toBe(503);
+    expect(asked.headers.get("retry-after")).toBe("0");
+    expect(asked.json.code).toBe("resend_from");
+    const from = asked.json.resendFrom as number;
+    // After the first sentence's end, before the second began.
+    expect(from * 250).toBeGreaterThan(speech.utterances[0].endMs - 250);
+    expect(from * 250).toBeLessThanOrEqual(speech.utterances[1].startMs + 250);
+    for (let seq = from; seq < chunks.length; seq++) expect((await chunk(name, token, seq, chunks[seq])).status).toBe(202);
+    expect((await callRoute("DELETE", `/rooms/${name}/participants/ana`, { token })).status).toBe(204);
+    await settlePipelineTasks();
+    const stored = await db().select().from(transcriptSegments).where(eq(transcriptSegments.transcriptionId, transcriptionId));
+    expect(stored.map((x) => x.text).join(" | ")).toBe("good morning everyone | let us start with the budget please");
+  });
+
+  it("a client that does not send again (an older page) is asked once, then goes on from its next chunk", async () => {
+    const { name } = await newRoom(db(), acct, { startTrigger: "automatic" });
+    setInstanceIdForTests("instance-a:1");
+    const ana = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ana", displayName: "Ana" } });
+    const token = ana.json.participantToken as string;
+    const speech = toneSpeech(["good morning everyone"], { leadMs: 300 });
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    for (let at = 0; at < speech.pcm.length; at += 8000) chunks.push(new Uint8Array(speech.pcm.subarray(at, at + 8000)));
+    for (let seq = 0; seq < chunks.length; seq++) expect((await chunk(name, token, seq, chunks[seq])).status).toBe(202);
+    for (let seq = chunks.length; seq < chunks.length + 4; seq++) expect((await chunk(name, token, seq, new Uint8Array(8000))).status).toBe(202);
+    for (let i = 0; i < 50; i++) {
+      if ((await db().select().from(transcriptSegments).where(eq(transcriptSegments.transcriptionId, ana.json.transcription.transcriptionId))).length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    abandonAllRuntimesForTests();
+    await db().update(roomSessions).set({ leaseExpiresAt: new Date(Date.now() - 1000) }).where(eq(roomSessions.id, ana.json.roomSessionId));
+    setInstanceIdForTests("instance-b:1");
+    const next = chunks.length + 4;
+    expect((await chunk(name, token, next, new Uint8Array(8000))).status).toBe(503);
+    expect((await chunk(name, token, next, new Uint8Array(8000))).status).toBe(202);
+    expect((await callRoute("DELETE", `/rooms/${name}/participants/ana`, { token })).status).toBe(204);
+    await settlePipelineTasks();
   });
 });
