@@ -113,7 +113,7 @@ registerApiRoute({
     429: { description: "With a participant token: audio faster than twice real time over 30 s; retry after Retry-After" },
     503: {
       description:
-        "The engine is behind, the database is unavailable, the server restarts, or the server instance holding the room's session is not answering (`owner_unreachable`: another takes it over within the lease) or changing (`owner_changing`); retry after Retry-After",
+        "The engine is behind, the database is unavailable, the server restarts, or the server instance holding the room's session is not answering (`owner_unreachable`: another takes it over within the lease) or changing (`owner_changing`); retry after Retry-After. `resend_from` (once, after the session moved from an instance that died): send your chunks again from `resendFrom`, the first one that instance had not made final",
       schema: audioError,
     },
   },
