@@ -10,12 +10,13 @@ import type { OpenUtterance } from "@/lib/speech/gated-stream";
 import { WarmProcesses } from "@/lib/speech/pocketsphinx/warm";
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
-import { ensureSphinxWorker } from "@/lib/speech/pocketsphinx/worker-build";
+import { ensureSphinxWorker, SPHINX_WORKER_DEBIAN_PACKAGES } from "@/lib/speech/pocketsphinx/worker-build";
 import { SphinxWorkerHost } from "@/lib/speech/pocketsphinx/worker";
 import { WorkerEngineStream, type TrackVoice } from "@/lib/speech/pocketsphinx/worker-stream";
 
-export const POCKETSPHINX_DEBIAN_PACKAGES = ["pocketsphinx", "pocketsphinx-en-us"] as const;
-export const POCKETSPHINX_INSTALL_COMMAND = `apt-get install -y ${POCKETSPHINX_DEBIAN_PACKAGES.join(" ")}`;
+/** The recognizer and its model, and what building the decoder worker takes (worker-build.ts). */
+export const POCKETSPHINX_DEBIAN_PACKAGES = ["pocketsphinx", "pocketsphinx-en-us", ...SPHINX_WORKER_DEBIAN_PACKAGES] as const;
+export const POCKETSPHINX_INSTALL_COMMAND = `apt-get install -y pocketsphinx pocketsphinx-en-us`;
 const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
 
 export type PocketSphinxOptions = {
@@ -157,6 +158,12 @@ export function pocketSphinxDecoderArgs(options: PocketSphinxOptions = {}): stri
   for (let i = 0; i + 1 < args.length; i += 2) if (!TOOL_ONLY_FLAGS.has(args[i])) out.push(args[i], args[i + 1]);
   return out;
 }
+
+/**
+ * How long a worker decoder stays with a track after its speech (the gate's lingerMs): lending one costs nothing, so
+ * it goes back soon (another room's speaker may need it); a pause this short keeps a person's sentence in one lending.
+ */
+export const WORKER_LINGER_MS = 1000;
 
 export type PocketSphinxWorker = {
   /** Opens one utterance's stream on a decoder of the worker (lib/speech/gated-stream.ts). */
