@@ -9,14 +9,15 @@
  * Usage: sphinx-worker [--warm N] [--partial-ms MS] -- POCKETSPHINX_FLAGS...   (the flags of pocketsphinx_continuous)
  *
  * Input (stdin), frames: u8 type, u32le stream id, u32le payload length, payload.
- *   'O' open a stream (payload: the track's cepstral mean as float32le values, or empty for the model's default)
+ *   'O' open a stream (payload: the track's cepstral mean state as float32le values — mean[n], sum[n], frames —
+ *       as a 'D' line gave it, or empty for a fresh decoder's)
  *   'A' audio (16 kHz mono s16le)     'E' end (flush: last final, then 'D')     'X' abort (no more output)
  * Output (stdout), one line each, tab-separated:
  *   R <decoders>                          ready (after the warm decoders loaded)
  *   K <id> <samples>                      audio taken by the decoder (backpressure)
  *   P <id> <startFrame> <endFrame> <text> partial hypothesis of the utterance in progress
  *   F <id> <hyp> [<word> <sf> <ef>]...    an utterance ended: hypothesis and its segments (frames of 10 ms from open)
- *   D <id> <mean,mean,...> <decoder>      stream ended; its decoder (0, 1, …) is free again
+ *   D <id> <mean…,sum…,frames> <decoder>  stream ended; its decoder (0, 1, …) is free again
  *   ! <id> <message>                      the stream failed (e.g. the decoder could not be created)
  * Utterances end as in pocketsphinx_continuous: audio in 2048-sample blocks, an utterance ends when the decoder's
  * voice activity detector says speech stopped (-vad_postspeech frames of quiet).
@@ -69,6 +70,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static slot_t *slots;
+/* A fresh decoder's cepstral mean state: the mean from -cmninit, nothing accumulated yet. */
 static mfcc_t default_cmn[MAX_CMN];
 static int cmn_len = -1;
 
@@ -240,7 +242,21 @@ static void on_open(slot_t *s, msg_t *m) {
         memcpy(&v, m->data + i * sizeof(float), sizeof v);
         mean[i] = v;
     }
-    cmn_live_set(ps_get_feat(s->ps)->cmn_struct, mean);
+    /* The track's state exactly as its last stream left it (mean, sums, frames), or a fresh decoder's. */
+    cmn_t *cmn = ps_get_feat(s->ps)->cmn_struct;
+    memcpy(cmn->cmn_mean, mean, cmn_len * sizeof(mfcc_t));
+    memset(cmn->sum, 0, cmn_len * sizeof(mfcc_t));
+    cmn->nframe = 0;
+    if (n >= 2 * cmn_len + 1) {
+        for (int i = 0; i < cmn_len; i++) {
+            float v;
+            memcpy(&v, m->data + (cmn_len + i) * sizeof(float), sizeof v);
+            cmn->sum[i] = v;
+        }
+        float frames;
+        memcpy(&frames, m->data + 2 * cmn_len * sizeof(float), sizeof frames);
+        cmn->nframe = (int32)frames;
+    }
     ps_start_utt(s->ps);
 }
 
@@ -273,16 +289,18 @@ static void on_end(slot_t *s, msg_t *m) {
         release_slot(s);
         return;
     }
-    mfcc_t mean[MAX_CMN];
-    cmn_live_get(ps_get_feat(s->ps)->cmn_struct, mean);
+    cmn_t *cmn = ps_get_feat(s->ps)->cmn_struct;
     line_t l = {0};
     char num[64];
     snprintf(num, sizeof num, "D\t%u\t", s->id);
     put(&l, num);
-    for (int i = 0; i < cmn_len; i++) {
-        snprintf(num, sizeof num, i ? ",%.6g" : "%.6g", (double)mean[i]);
+    for (int i = 0; i < 2 * cmn_len; i++) {
+        double v = i < cmn_len ? cmn->cmn_mean[i] : cmn->sum[i - cmn_len];
+        snprintf(num, sizeof num, i ? ",%.9g" : "%.9g", v);
         put(&l, num);
     }
+    snprintf(num, sizeof num, ",%d", (int)cmn->nframe);
+    put(&l, num);
     snprintf(num, sizeof num, "\t%d\n", s->index);
     put(&l, num);
     /* Free before it is said: the server lends the decoder again as soon as it hears, and must find it free. */

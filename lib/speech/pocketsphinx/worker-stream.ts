@@ -9,7 +9,14 @@ const FRAME_MS = 10;
 const SAMPLES_PER_MS = PCM_SAMPLE_RATE / 1000;
 
 /** What a track's decoders learned about its voice (its cepstral mean), kept between its utterances. */
-export type TrackVoice = { cmn?: number[]; /** The decoder its last utterance had (for tests and diagnostics). */ lastDecoder?: number };
+export type TrackVoice = {
+  /** The live cepstral mean state: mean and sums per cepstrum, then the frames counted. */
+  cmn?: number[];
+  /** The decoder its last utterance had (for tests and diagnostics). */
+  lastDecoder?: number;
+  /** Settles when the track's latest stream has handed its state back: the next one opens after it. */
+  previous?: Promise<void>;
+};
 
 export type WorkerStreamOptions = {
   /** Send interim segments from the decoder's partial hypotheses. */
@@ -22,8 +29,15 @@ export type WorkerStreamOptions = {
 
 type Lending = { channel: WorkerChannel; originSample: number; done: Promise<void> };
 
+/**
+ * A track's utterances follow one another on the worker: the next opens once the last has ended and handed back the
+ * track's cepstral mean (a moment: its end only flushes), so each starts from what all before it learned. Audio
+ * written meanwhile waits, in order.
+ */
 export class WorkerEngineStream extends SerialEngineStream {
-  private lending: Lending;
+  private lending!: Lending;
+  private readonly opened: Promise<void>;
+  private markClosed!: () => void;
   private samplesIn = 0;
   private replay: Buffer[] = [];
   private replayStartSample = 0;
@@ -40,10 +54,16 @@ export class WorkerEngineStream extends SerialEngineStream {
     private readonly opts: WorkerStreamOptions,
   ) {
     super();
-    this.lending = this.lend(0);
+    const previous = voice.previous ?? Promise.resolve();
+    voice.previous = new Promise<void>((resolve) => (this.markClosed = resolve));
+    this.opened = previous.then(() => {
+      if (this.aborted) return this.markClosed();
+      this.lending = this.lend(0);
+    });
   }
 
   protected async writeNow(pcm: Buffer): Promise<void> {
+    await this.opened;
     if (this.failure) throw this.failure;
     if (pcm.length === 0) return;
     this.replay.push(pcm);
@@ -54,6 +74,7 @@ export class WorkerEngineStream extends SerialEngineStream {
   }
 
   protected async finish(): Promise<void> {
+    await this.opened;
     // A worker that dies while flushing is restarted (with the replay) and flushed again.
     while (!this.failure) {
       const lending = this.lending;
@@ -62,12 +83,16 @@ export class WorkerEngineStream extends SerialEngineStream {
       if (this.lending === lending) break;
     }
     this.withdrawInterim();
+    this.markClosed();
   }
 
   protected release(): void {
     this.failure ??= new Error("The stream was aborted.");
     this.replay = [];
-    this.lending.channel.abort();
+    if (this.lending) {
+      this.lending.channel.abort();
+      this.markClosed();
+    }
   }
 
   private lend(originSample: number): Lending {
@@ -118,6 +143,7 @@ export class WorkerEngineStream extends SerialEngineStream {
     this.withdrawInterim();
     this.failure = error;
     this.replay = [];
+    this.markClosed(); // the track's next utterance need not wait for this one
     for (const cb of this.errorListeners) cb(error);
   }
 
