@@ -1,8 +1,9 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { engineMetrics } from "@/lib/speech/engine-metrics";
 import { gateSpeechEngine } from "@/lib/speech/gated-stream";
 import { pcmBytesForMs } from "@/lib/speech/pcm";
-import { createPocketSphinxEngine, pocketSphinxWorker, type PocketSphinxWorker } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import { createPocketSphinxEngine, pocketSphinxDecoderArgs, pocketSphinxWorker, type PocketSphinxWorker } from "@/lib/speech/pocketsphinx/pocketsphinx";
 import { SphinxWorkerHost } from "@/lib/speech/pocketsphinx/worker";
 import { ensureSphinxWorker } from "@/lib/speech/pocketsphinx/worker-build";
 import { WorkerEngineStream, type TrackVoice } from "@/lib/speech/pocketsphinx/worker-stream";
@@ -51,6 +52,26 @@ describe("PocketSphinx worker", () => {
     expect(check.ok).toBe(false);
     if (!check.ok) expect(check.problem).toMatch(/stopped before it was ready/);
   }, 60_000);
+
+  it("refuses a malformed frame (unknown type, oversized) with a clear reason on its error output and exit code 3", async () => {
+    const built = ensureSphinxWorker();
+    if (!built.ok) throw new Error(built.problem);
+    const run = (frame: Buffer) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(built.binary, ["--warm", "1", "--", ...pocketSphinxDecoderArgs()], { stdio: ["pipe", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (code) => resolve({ code, stderr }));
+        child.stdin.end(frame);
+      });
+    const head = (type: number, len: number) => Buffer.from([type, 1, 0, 0, 0, len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff, len >>> 24]);
+    const unknown = await run(head("Z".charCodeAt(0), 0));
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/unknown frame type 90/);
+    const huge = await run(head("A".charCodeAt(0), 0x7fffffff));
+    expect(huge.code).toBe(3);
+    expect(huge.stderr).toMatch(/frame of 2147483647 bytes refused/);
+  }, 120_000);
 
   it("recognizes speech gated and pooled, with interim text from the same decoder before each final", async () => {
     const w = worker();
