@@ -147,6 +147,27 @@ describe("PocketSphinx worker", () => {
     expect(engineMetrics().restarts).toBeGreaterThan(restartsBefore);
   }, 120_000);
 
+  it("holds a writer back while its decoder is more than a second behind, and lets it go when the decoder catches up", async () => {
+    const w = worker();
+    expect(await w.check()).toEqual({ ok: true });
+    const stream = new WorkerEngineStream(w.host, {}, { interim: false });
+    await stream.write(roomTone(200)); // opened, and the worker answers
+    const pid = w.host.pid!;
+    process.kill(pid, "SIGSTOP"); // the decoder takes nothing more
+    try {
+      let released = false;
+      const held = stream.write(roomTone(1500)).then(() => (released = true));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(released).toBe(false);
+      process.kill(pid, "SIGCONT");
+      await held;
+      expect(released).toBe(true);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+    await stream.end();
+  }, 60_000);
+
   it("fails the stream with the reason when the worker keeps crashing", async () => {
     const w = worker();
     const stream = new WorkerEngineStream(w.host, {}, { interim: false, maxRestartsPerMinute: 0 });
