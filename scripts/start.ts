@@ -50,7 +50,7 @@ function buildSpeechWorker(env: ReturnType<typeof appEnv>) {
   if (!configuredSpeechEngineIds(env).includes("pocketsphinx") || env.VERBATIM_POCKETSPHINX_GATE === "off") return;
   const worker = ensureSphinxWorker(root);
   if (worker.ok) console.log(`PocketSphinx decoder worker: ${path.relative(root, worker.binary)}`);
-  else console.warn(`PocketSphinx decoder worker: ${worker.problem} PocketSphinx runs a recognizer process per track instead.`);
+  else console.warn(`PocketSphinx decoder worker: ${worker.problem} PocketSphinx runs pocketsphinx_continuous processes instead (see VERBATIM_POCKETSPHINX_GATE).`);
 }
 
 async function main() {
