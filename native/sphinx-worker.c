@@ -6,7 +6,9 @@
  * voice) is handed back when the stream ends and handed in again when that track's next utterance opens a stream, on
  * whatever decoder it gets. Interim text is the decoder's own partial hypothesis: nothing is decoded twice.
  *
- * Usage: sphinx-worker [--warm N] [--partial-ms MS] -- POCKETSPHINX_FLAGS...   (the flags of pocketsphinx_continuous)
+ * Usage: sphinx-worker [--warm N] [--max-decoders N] [--partial-ms MS] -- POCKETSPHINX_FLAGS...
+ *   --warm: decoders loaded at start; --max-decoders: while fewer exist, one more is loaded ahead whenever the last
+ *   free one is lent (the pool's size); the rest are the flags of pocketsphinx_continuous.
  *
  * Input (stdin), frames: u8 type, u32le stream id, u32le payload length, payload.
  *   'O' open a stream (payload: the track's cepstral mean state as float32le values — mean[n], sum[n], frames —
@@ -53,6 +55,7 @@ typedef struct slot_s {
     ps_decoder_t *ps;
     int busy; /* lent to a stream (from open until its end or abort is done) */
     int index; /* which decoder: 0, 1, 2… in order of creation */
+    int warming; /* loading its decoder ahead, to be lent next */
     struct slot_s *next;
     /* the stream being decoded */
     uint32_t id;
@@ -322,6 +325,7 @@ static void *slot_main(void *arg) {
             if (!s->ps) s->ps = new_decoder();
             pthread_mutex_lock(&slots_lock);
             s->busy = 0;
+            s->warming = 0;
             pthread_mutex_unlock(&slots_lock);
         } else if (m->type == 'O') on_open(s, m);
         else if (m->type == 'A') on_audio(s, m);
@@ -341,22 +345,49 @@ static void enqueue(slot_t *s, msg_t *m) {
     pthread_mutex_unlock(&s->lock);
 }
 
-/* A free decoder slot (one that has a decoder first), or a new one; marked busy. Called by the reader thread only. */
+static int max_decoders = 0; /* spare decoders are loaded ahead up to this many in all (0: none ahead) */
+static int n_slots = 0;
+
+/* A new slot and its thread, busy. Called with slots_lock held. */
+static slot_t *new_slot(void) {
+    slot_t *s = calloc(1, sizeof *s);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->ready, NULL);
+    s->index = n_slots++;
+    s->busy = 1;
+    s->next = slots;
+    slots = s;
+    pthread_create(&s->thread, NULL, slot_main, s);
+    return s;
+}
+
+/* Loads a decoder in a new slot's own thread; the slot is free once it has. Called with slots_lock held. */
+static void warm_slot(void) {
+    slot_t *s = new_slot();
+    s->warming = 1;
+    msg_t *m = calloc(1, sizeof *m);
+    m->type = 'W';
+    enqueue(s, m);
+}
+
+/*
+ * A free decoder slot (one that has a decoder first, the oldest first), or a new one; marked busy. Called by the reader thread only.
+ * When it lends the last free decoder, the next one starts loading (up to max_decoders), so the next utterance
+ * finds its model loaded, as the first does.
+ */
 static slot_t *lend_slot(void) {
     pthread_mutex_lock(&slots_lock);
     slot_t *pick = NULL;
     for (slot_t *s = slots; s; s = s->next)
-        if (!s->busy && (!pick || (s->ps && !pick->ps))) pick = s;
-    if (!pick) {
-        pick = calloc(1, sizeof *pick);
-        pthread_mutex_init(&pick->lock, NULL);
-        pthread_cond_init(&pick->ready, NULL);
-        pick->index = slots ? slots->index + 1 : 0;
-        pick->next = slots;
-        slots = pick;
-        pthread_create(&pick->thread, NULL, slot_main, pick);
-    }
+        if (!s->busy && (!pick || (s->ps && !pick->ps) || (!s->ps == !pick->ps && s->index < pick->index))) pick = s;
+    if (!pick) pick = new_slot();
     pick->busy = 1;
+    int spare = 0;
+    for (slot_t *s = slots; s; s = s->next)
+        if (!s->busy || s->warming) spare++;
+    if (spare == 0 && n_slots < max_decoders) {
+        warm_slot();
+    }
     pthread_mutex_unlock(&slots_lock);
     return pick;
 }
@@ -396,6 +427,7 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--")) { i++; break; }
         if (!strcmp(argv[i], "--warm") && i + 1 < argc) warm = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--partial-ms") && i + 1 < argc) partial_samples = atol(argv[++i]) * 16;
+        else if (!strcmp(argv[i], "--max-decoders") && i + 1 < argc) max_decoders = atoi(argv[++i]);
         else { fprintf(stderr, "sphinx-worker: unknown option %s\n", argv[i]); return 2; }
     }
     err_set_callback(log_cb, NULL);
@@ -404,15 +436,12 @@ int main(int argc, char **argv) {
     /* The decoders' configuration is checked once, here, so a bad flag fails the worker, not a stream. */
     ps_decoder_t *first = new_decoder();
     if (!first) { fprintf(stderr, "sphinx-worker: the PocketSphinx configuration or model could not be loaded\n"); return 1; }
-    slot_t *s0 = lend_slot();
+    pthread_mutex_lock(&slots_lock);
+    slot_t *s0 = new_slot();
     s0->ps = first;
     s0->busy = 0;
-    for (int w = 1; w < warm; w++) {
-        slot_t *s = lend_slot(); /* loads its decoder in its own thread */
-        msg_t *m = calloc(1, sizeof *m);
-        m->type = 'W';
-        enqueue(s, m);
-    }
+    for (int w = 1; w < warm; w++) warm_slot(); /* each loads its decoder in its own thread */
+    pthread_mutex_unlock(&slots_lock);
     emitf("R\t%d\n", warm);
     for (;;) {
         unsigned char head[9];

@@ -33,7 +33,7 @@ const engineEntries: readonly EngineEntry[] = [
  * creates the engine to learn its packages before it installs them.
  */
 function createPocketSphinx(env: AppEnv): SpeechEngine {
-  const options = { interim: env.VERBATIM_POCKETSPHINX_INTERIM };
+  const options = { interim: env.VERBATIM_POCKETSPHINX_INTERIM, maxDecoders: env.VERBATIM_ENGINE_POOL_MAX ?? defaultPoolMax() };
   const perTrack = createPocketSphinxEngine(options);
   if (env.VERBATIM_POCKETSPHINX_GATE === "off") return perTrack;
   let chosen: SpeechEngine | undefined;

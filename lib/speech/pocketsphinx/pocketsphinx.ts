@@ -10,6 +10,7 @@ import type { OpenUtterance } from "@/lib/speech/gated-stream";
 import { WarmProcesses } from "@/lib/speech/pocketsphinx/warm";
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
+import { defaultPoolMax } from "@/lib/speech/recognizer-pool";
 import { ensureSphinxWorker, SPHINX_WORKER_DEBIAN_PACKAGES } from "@/lib/speech/pocketsphinx/worker-build";
 import { SphinxWorkerHost } from "@/lib/speech/pocketsphinx/worker";
 import { WorkerEngineStream, type TrackVoice } from "@/lib/speech/pocketsphinx/worker-stream";
@@ -57,6 +58,11 @@ export type PocketSphinxOptions = {
    * starts speaking (default 2; one more for interim previews when they are on).
    */
   warm?: number;
+  /**
+   * The most decoders the worker loads ahead (VERBATIM_ENGINE_POOL_MAX): whenever an utterance takes the last free
+   * one, the next loads, so each utterance finds its model loaded (default: the pool's default size).
+   */
+  maxDecoders?: number;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -183,7 +189,13 @@ export function pocketSphinxWorker(options: PocketSphinxOptions = {}): PocketSph
   const built = ensureSphinxWorker();
   if (!built.ok) return { problem: built.problem };
   const resolved = resolveOptions(options);
-  const host = new SphinxWorkerHost({ binary: built.binary, decoderArgs: pocketSphinxDecoderArgs(options), warm: resolved.warm, partialMs: resolved.interimEveryMs });
+  const host = new SphinxWorkerHost({
+    binary: built.binary,
+    decoderArgs: pocketSphinxDecoderArgs(options),
+    warm: resolved.warm,
+    maxDecoders: options.maxDecoders ?? defaultPoolMax(),
+    partialMs: resolved.interimEveryMs,
+  });
   const streamOptions = { interim: resolved.interim, maxRestartsPerMinute: resolved.maxRestartsPerMinute, replayLimitMs: resolved.replayLimitMs };
   return {
     host,

@@ -37,6 +37,8 @@ export type WorkerHostOptions = {
   decoderArgs: string[];
   /** Decoders loaded when the worker starts (more are created as streams need them, and kept). */
   warm?: number;
+  /** While fewer decoders exist, one more is loaded ahead whenever the last free one is lent (the pool's size). */
+  maxDecoders?: number;
   /** How often, in ms of an utterance's audio, its partial hypothesis is sent (only when it changed); 0 for none. */
   partialMs?: number;
 };
@@ -178,7 +180,7 @@ export class SphinxWorkerHost {
   private ensureStarted(): WorkerProcess {
     if (this.proc && !this.proc.exited) return this.proc;
     if (this.crashedBefore) countEngineRestart();
-    const args = ["--warm", String(this.opts.warm ?? 2), "--partial-ms", String(this.opts.partialMs ?? 500), "--", ...this.opts.decoderArgs];
+    const args = ["--warm", String(this.opts.warm ?? 2), "--max-decoders", String(this.opts.maxDecoders ?? 0), "--partial-ms", String(this.opts.partialMs ?? 500), "--", ...this.opts.decoderArgs];
     const child = spawn(this.opts.binary, args, { stdio: ["pipe", "pipe", "pipe"] });
     let markReady!: (ready: boolean) => void;
     const proc: WorkerProcess = { child, stdin: child.stdin!, rest: "", stderrTail: "", exited: false, ready: new Promise((r) => (markReady = r)) };
