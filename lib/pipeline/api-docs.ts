@@ -3,6 +3,8 @@ import { z } from "zod";
 import { registerApiRoute } from "@/lib/api/openapi";
 import {
   chunkParamsSchema,
+  downloadLinksParamsSchema,
+  downloadLinksResponseSchema,
   hostCommandBodySchema,
   joinBodySchema,
   joinResponseSchema,
@@ -127,15 +129,60 @@ for (const action of ["start", "stop"] as const) {
   });
 }
 
+const lastEventIdDescription =
+  'Resume point: the `id` of the last event received ("<transcriptionId>:<n>", or "0"). The stream then first sends every final segment stored after it (the rest of that transcription, then those of the room\'s later transcriptions), then the live tail, with nothing repeated, on any instance. Browsers\' EventSource sends it by itself when it reconnects. A value this server never sends, or one naming a transcription of another room, is a 400.';
+
 registerApiRoute({
   method: "get",
   path: "/rooms/{roomName}/live",
   operationId: "streamLiveTranscript",
   summary: "Live transcript (Server-Sent Events)",
   description:
-    "`event: segment` with `{ participantId, displayName, startMs, endMs, text, final }` (times in ms from the transcription's start). While someone speaks, interim segments (`final: false`) carry the utterance so far, each replacing the speaker's previous one; the final segment replaces them all, and an interim with empty `text` withdraws the speaker's interim text (it was noise). `event: state` with `{ transcription }` first and on every change, and a comment heartbeat every 15 s. Public for holders of the room name. " +
-    routing,
+    "`event: segment` with `{ participantId, displayName, startMs, endMs, text, final }` (times in ms from the transcription's start). While someone speaks, interim segments (`final: false`) carry the utterance so far, each replacing the speaker's previous one; the final segment replaces them all, and an interim with empty `text` withdraws the speaker's interim text (it was noise). `event: state` with `{ transcription }` first and on every change, and a comment heartbeat every 15 s. Public for holders of the room name (an API key of the room's account works too, for an integration). " +
+    "Every event has an `id`: a final segment's is its place in the stream, `<transcriptionId>:<n>` (n grows with each final of that transcription and is stored with it); an interim or state event repeats the id of the last final sent before it (`0` before any), so resuming from any id neither skips nor repeats a final. " +
+    "To resume after a dropped connection send that id as `Last-Event-ID` (or `?lastEventId=` where headers cannot be set; the header wins): the finals said meanwhile come first, from the stored segments, then the live tail. Interim text is not stored and is not replayed. " +
+    "Any instance serves the stream: events recognized on another instance arrive through PostgreSQL LISTEN/NOTIFY.",
   tags,
   params: roomParamsSchema,
-  responses: { 200: { description: "text/event-stream" } },
+  query: z.object({ lastEventId: z.string().optional().openapi({ description: lastEventIdDescription + " Used only when the header is absent." }) }),
+  headers: z.object({ "Last-Event-ID": z.string().optional().openapi({ description: lastEventIdDescription }) }),
+  responses: {
+    200: { description: "text/event-stream" },
+    400: { description: "Last-Event-ID is not an id of this stream", schema: z.object({ error: z.literal("Validation failed"), details: z.array(z.object({ path: z.string(), message: z.string() })) }) },
+  },
+});
+
+registerApiRoute({
+  method: "post",
+  path: "/rooms/{roomName}/transcriptions/{transcriptionId}/download-links",
+  operationId: "createRoomDownloadLinks",
+  summary: "Signed download links to a session's transcript",
+  description:
+    "What the room page's Download buttons use: links to the Markdown, plain text and WebVTT files of a finished transcription of this room, signed by the server (HMAC, bound to the transcription and the format) and valid for 10 minutes. The host may always ask (the room key in the body, or a host's participant token), as may an API key of the account; a participant of that session may ask with its token when the room lets participants download (`liveTranscription.participantDownloads`, else the account's setting, off by default), otherwise 403 with the reason. 409 while the transcription is running or being saved. Opening a link needs no other credential: `GET /api/v1/downloads/{transcriptionId}/{format}?expires=…&signature=…` answers the file, 410 once expired, 403 when the link was altered.",
+  tags,
+  params: downloadLinksParamsSchema,
+  body: hostCommandBodySchema,
+  responses: {
+    200: { description: "The links", schema: downloadLinksResponseSchema },
+    401: { description: "No participant token, room key or API key" },
+    403: { description: "Participants may not download in this room, or the token is for another session" },
+    409: { description: "Not ready yet (running or being saved), or the transcription never started" },
+  },
+});
+
+registerApiRoute({
+  method: "get",
+  path: "/downloads/{transcriptionId}/{format}",
+  operationId: "openDownloadLink",
+  summary: "Open a signed download link",
+  description:
+    "The link from createRoomDownloadLinks is the credential: no API key or token is needed (the bearer security below does not apply). Answers the file as an attachment. 403 when the signature does not match (a changed or forged link), 410 when it has expired, 404 when the transcript was deleted.",
+  tags,
+  params: z.object({ transcriptionId: z.string(), format: z.enum(["md", "txt", "vtt"]) }),
+  query: z.object({ expires: z.string().describe("Epoch ms, as signed"), signature: z.string().describe("64 hex digits") }),
+  responses: {
+    200: { description: "The transcript file (text/markdown, text/plain or text/vtt)" },
+    403: { description: "The link is not valid" },
+    410: { description: "The link has expired" },
+  },
 });

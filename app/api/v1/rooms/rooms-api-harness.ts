@@ -25,6 +25,7 @@ import * as chunkRoute from "./[roomName]/participants/[participantId]/audio/chu
 import * as startRoute from "./[roomName]/transcription/start/route";
 import * as stopRoute from "./[roomName]/transcription/stop/route";
 import * as liveRoute from "./[roomName]/live/route";
+import * as downloadLinksRoute from "./[roomName]/transcriptions/[transcriptionId]/download-links/route";
 
 export type Answer = { status: number; json: any; text: string; headers: Headers };
 export type CallOptions = {
@@ -36,6 +37,8 @@ export type CallOptions = {
   signal?: AbortSignal;
   /** The caller's address (X-Forwarded-For); by default each call comes from its own, as participants on their own machines. */
   clientAddress?: string;
+  /** More request headers (Last-Event-ID). */
+  headers?: Record<string, string>;
 };
 
 let callCount = 0;
@@ -44,7 +47,7 @@ type Handler = (request: Request, ctx: { params: Promise<Record<string, string>>
 
 /** Routes `METHOD /rooms/...` to its handler with Next-style params. */
 function resolve(method: string, urlPath: string): { handler: Handler; params: Record<string, string> } {
-  const parts = urlPath.replace(/^\/rooms\//, "").split("/").map(decodeURIComponent);
+  const parts = urlPath.replace(/^\/rooms\//, "").replace(/\?.*$/, "").split("/").map(decodeURIComponent);
   const [roomName, ...rest] = parts;
   const table: [RegExp, Record<string, unknown>, string[]][] = [
     [/^$/, roomRoute, []],
@@ -56,6 +59,7 @@ function resolve(method: string, urlPath: string): { handler: Handler; params: R
     [/^transcription\/start$/, startRoute, []],
     [/^transcription\/stop$/, stopRoute, []],
     [/^live$/, liveRoute, []],
+    [/^transcriptions\/[^/]+\/download-links$/, downloadLinksRoute, ["transcriptionId"]],
   ];
   const tail = rest.join("/");
   for (const [pattern, mod, names] of table) {
@@ -85,7 +89,7 @@ export async function callRoute(method: string, urlPath: string, opts: CallOptio
 
 /** Calls a route and returns the raw Response (for streams such as SSE). */
 export async function openRoute(method: string, urlPath: string, opts: CallOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   if (opts.token) headers["x-participant-token"] = opts.token;
   callCount += 1;
