@@ -3,7 +3,7 @@
 # when it can (root with apt-get), otherwise fails with the exact command to run. Never skips silently.
 set -euo pipefail
 
-# gcc, libc6-dev, pkg-config and libpocketsphinx-dev build the PocketSphinx decoder worker (native/sphinx-worker.c).
+# gcc, libc6-dev, pkg-config and libpocketsphinx-dev build the PocketSphinx decoder worker (lib/speech/pocketsphinx/sphinx-worker.c).
 PACKAGES="chromium pocketsphinx pocketsphinx-en-us flite gcc libc6-dev pkg-config libpocketsphinx-dev"
 MODEL_DIR="/usr/share/pocketsphinx/model/en-us"
 

@@ -180,7 +180,7 @@ export type PocketSphinxWorker = {
 };
 
 /**
- * The pool's decoders in one long-lived worker process (native/sphinx-worker.c, built with gcc against
+ * The pool's decoders in one long-lived worker process (lib/speech/pocketsphinx/sphinx-worker.c, built with gcc against
  * libpocketsphinx-dev), or `problem` when it cannot be built here (the per-track processes are then used). Each
  * utterance borrows a decoder whose model is loaded already, gets interim text from that decoder's partial hypotheses,
  * and hands the track's cepstral mean on to the track's next utterance.

@@ -1,4 +1,4 @@
-// Builds the PocketSphinx decoder host (native/sphinx-worker.c) with gcc against Debian's libpocketsphinx-dev, once per version of its source.
+// Builds the PocketSphinx decoder host (lib/speech/pocketsphinx/sphinx-worker.c) with gcc against Debian's libpocketsphinx-dev, once per version of its source.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -11,9 +11,9 @@ export const SPHINX_WORKER_INSTALL_COMMAND = `apt-get install -y ${SPHINX_WORKER
 
 export type WorkerBuild = { ok: true; binary: string } | { ok: false; problem: string };
 
-/** The C source: native/sphinx-worker.c of the project (the server and the tests run from its root). */
+/** The C source: lib/speech/pocketsphinx/sphinx-worker.c of the project (the server and the tests run from its root). */
 export function sphinxWorkerSource(root = process.cwd()): string {
-  return path.join(root, "native", "sphinx-worker.c");
+  return path.join(root, "lib", "speech", "pocketsphinx", "sphinx-worker.c");
 }
 
 function cacheDir(root: string): string {

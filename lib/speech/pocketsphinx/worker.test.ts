@@ -11,7 +11,7 @@ import { RecognizerPool } from "@/lib/speech/recognizer-pool";
 import type { EngineSegment, EngineStream } from "@/lib/speech/types";
 import { composeSpeech, roomTone, type ComposedSpeech } from "@/lib/testing/speech";
 
-// The real worker (native/sphinx-worker.c, built with gcc against libpocketsphinx-dev) on flite speech.
+// The real worker (lib/speech/pocketsphinx/sphinx-worker.c, built with gcc against libpocketsphinx-dev) on flite speech.
 const SENTENCES = [
   { text: "The weather today is sunny and warm.", keys: ["weather", "sunny", "warm"] },
   { text: "Please send me the report by Friday.", keys: ["send", "report", "friday"] },

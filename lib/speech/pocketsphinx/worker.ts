@@ -1,4 +1,4 @@
-// One long-lived sphinx-worker process (native/sphinx-worker.c) hosting the pool's PocketSphinx decoders, and the framed protocol spoken to it.
+// One long-lived sphinx-worker process (lib/speech/pocketsphinx/sphinx-worker.c) hosting the pool's PocketSphinx decoders, and the framed protocol spoken to it.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
