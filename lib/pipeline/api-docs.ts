@@ -127,6 +127,28 @@ for (const action of ["start", "stop"] as const) {
   });
 }
 
+for (const action of ["pause", "resume"] as const) {
+  registerApiRoute({
+    method: "post",
+    path: `/rooms/{roomName}/transcription/${action}`,
+    operationId: action === "pause" ? "pauseTranscription" : "resumeTranscription",
+    summary: action === "pause" ? "Go off the record (host)" : "Go back on the record (host)",
+    description:
+      (action === "pause"
+        ? "Takes the running transcription off the record, under any start trigger: the speech engines are flushed first, so every word said before is kept; from then on every participant's audio is dropped by the server before any engine, and nothing said reaches the transcript until `resume`. The saved transcript shows the gap with its times (`*Off the record 00:03:10–00:05:42*`). `transcription.offTheRecordSince` in the answer, the room state and the live `state` event says since when. "
+        : "Puts the transcription back on the record: audio from now on is transcribed again, at its true time in the transcript. ") +
+      `Host only: a host participant token, the room key in the body, or an API key of the room's account (another account's room: 404). 403 for anyone else; 409 when no session is open, nothing is being transcribed${action === "pause" ? ", or it is already off the record" : ", or it is not off the record"}.`,
+    tags,
+    params: roomParamsSchema,
+    body: hostCommandBodySchema,
+    responses: {
+      200: { description: "The transcription state", schema: z.object({ transcription: transcriptionStateSchema }) },
+      403: { description: "Not the host" },
+      409: { description: "Nothing to pause or resume" },
+    },
+  });
+}
+
 registerApiRoute({
   method: "get",
   path: "/rooms/{roomName}/live",

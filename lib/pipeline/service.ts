@@ -15,11 +15,14 @@ import { finalizeTranscription, holdFinalizeClaim } from "@/lib/pipeline/finaliz
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
 import { toSingleLine } from "@/lib/transcripts/render";
+import { segmentsStored } from "@/lib/pipeline/segment-events";
 import { SessionRuntime, type ChunkOutcome } from "@/lib/pipeline/session/runtime";
 import type { SegmentQueueLimits } from "@/lib/pipeline/session/segment-queue";
 import {
+  commandOffRecord,
   commandTranscription,
   getOpenSession,
+  openOffRecordSpan,
   joinSession,
   lastSignOfLife,
   leaveSession,
@@ -116,6 +119,7 @@ function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "
       if (!first) throw new Error(`No configured speech engine can transcribe "${language}".`);
       return first;
     },
+    onSegmentStored: () => segmentsStored(session.id, { db: getDb, track: trackTask }),
     onEngineError: (transcriptionId, error) => trackTask(getDb().then((db) => recordEngineError(db, transcriptionId, error.message))),
     track: trackTask,
   });
@@ -144,8 +148,13 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
         restored.restoredSeenMs = lastAlive;
       }
       const running = await runningTranscription(db, session.id);
-      if (running) rt.startRunning(running);
+      if (running) {
+        rt.startRunning(running);
+        if (await openOffRecordSpan(db, running.id)) rt.running!.offRecord = true;
+      }
       s.runtimes.set(session.id, rt);
+      // Segments stored before a restart but not yet sent as transcription.segment go out now.
+      segmentsStored(session.id, { db: getDb, track: trackTask });
       return rt;
     })().finally(() => s.loading.delete(session.id));
     s.loading.set(session.id, loading);
@@ -182,9 +191,11 @@ export async function roomTranscriptionState(db: Db, room: Room, session?: Sessi
   const open = session === undefined ? await getOpenSession(db, room.id) : session;
   const running = open ? await runningTranscription(db, open.id) : undefined;
   const rt = open ? state().runtimes.get(open.id) : undefined;
+  const offRecord = running ? await openOffRecordSpan(db, running.id) : undefined;
   return {
     state: running ? "in_progress" : "idle",
     transcriptionId: running?.id ?? null,
+    offTheRecordSince: offRecord?.startedAt.toISOString() ?? null,
     startTrigger: settings.effective.enabled ? settings.effective.startTrigger : "none",
     language: settings.effective.language,
     degraded: rt?.degraded() ?? null,
@@ -211,11 +222,19 @@ export async function roomSnapshot(db: Db, room: Room, opts: { withParticipantId
       ...(opts.withParticipantIds ? { participantId: p.participantId } : {}),
       displayName: p.displayName,
       role: p.role,
+      transcribed: !p.notTranscribed,
     })),
   };
 }
 
-export type JoinParticipantInput = { participantId?: string; displayName: string; roomKey?: string; breakoutGroup?: string | null };
+export type JoinParticipantInput = {
+  participantId?: string;
+  displayName: string;
+  roomKey?: string;
+  breakoutGroup?: string | null;
+  /** False: join with one's own audio not transcribed (never sent to an engine). Default true. */
+  transcribe?: boolean;
+};
 
 /** A participant joins the room: opens the session with the first join and applies the trigger. */
 export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput, proof: ParticipantProof) {
@@ -231,6 +250,7 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
     displayName: toSingleLine(input.displayName),
     role,
     breakoutGroup: input.breakoutGroup ?? null,
+    notTranscribed: input.transcribe === false,
     proof,
     maxParticipants: appEnv().VERBATIM_ROOM_MAX_PARTICIPANTS,
     engine: engineReadiness,
@@ -245,6 +265,7 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
     participantToken: signParticipantToken({ roomId: room.id, roomSessionId: result.session.id, participantId }),
     roomSessionId: result.session.id,
     role: result.participant.role,
+    transcribed: !result.participant.notTranscribed,
     transcription,
   };
 }
@@ -294,6 +315,21 @@ export async function commandRoomTranscription(db: Db, room: Room, input: { isHo
   if (result.change?.kind === "failed") {
     throw new AppError("unavailable", result.change.transcription.error ?? "The transcription could not start.");
   }
+  return { transcription };
+}
+
+/**
+ * The host takes the transcription off the record ("pause") or back on it ("resume"). A pause ends the engine streams
+ * first, so what was said before it is kept; audio in between is dropped before any engine; a resume opens new
+ * streams at their true time. Resolves after the words before a pause are stored.
+ */
+export async function commandRoomOffRecord(db: Db, room: Room, input: { isHost: boolean; action: "pause" | "resume" }) {
+  const { session, change } = await commandOffRecord(db, { room, ...input });
+  const rt = await runtimeFor(db, session);
+  if (change.kind === "paused") await rt.pauseRunning(change.transcription.id);
+  else rt.resumeRunning(change.transcription.id);
+  const transcription = await roomTranscriptionState(db, room, session);
+  publishState(room, transcription);
   return { transcription };
 }
 
