@@ -123,9 +123,11 @@ export async function emitSegmentBatch(db: Db, sessionId: string, now = new Date
         },
       });
     }
+    // Taken after the event's own createdAt, so the next event is at least a second younger than this one.
+    const sentAt = subscribed ? new Date(Math.max(Date.now(), now.getTime())) : session.segmentsSentAt;
     await tx
       .update(roomSessions)
-      .set({ segmentsSentThrough: batch[batch.length - 1].id, segmentsSentAt: subscribed ? now : session.segmentsSentAt })
+      .set({ segmentsSentThrough: batch[batch.length - 1].id, segmentsSentAt: sentAt })
       .where(eq(roomSessions.id, sessionId));
     return { sent: subscribed ? batch.length : 0, more };
   });
