@@ -37,7 +37,7 @@ registerApiRoute({
   operationId: "joinRoom",
   summary: "Join a room",
   description:
-    "The first join opens the room session (room.session.started) and every join records room.client.joined; the start trigger applies. The host role needs the room key. Joining again while present is idempotent (same session) and restarts the participant's chunk numbering at 0; a `participantId` already taken in the open session is only given back with its own participant token, an API key, or (for a host) the room key, otherwise 409. A locked room admits only the host (room key) and API keys (403 for others). Without an API key, joins are limited per room and per client address (429 with Retry-After); a room holds at most VERBATIM_ROOM_MAX_PARTICIPANTS (503 with Retry-After). A room past its end date plus one hour accepts no new session (409). " +
+    "The first join opens the room session (room.session.started) and every join records room.client.joined; the start trigger applies. The host role needs the room key. Joining again while present is idempotent (same session) and restarts the participant's chunk numbering at 0; a `participantId` already taken in the open session is only given back with its own participant token, an API key, or (for a host) the room key, otherwise 409. A locked room admits only the host (room key) and API keys (403 for others). Without an API key, joins are limited per room and per client address (429 with Retry-After); a room holds at most VERBATIM_ROOM_MAX_PARTICIPANTS (503 with Retry-After). A room past its end date plus one hour accepts no new session (409). With `transcribe: false` the participant joins not transcribed, at their request: their audio is dropped before any speech engine, the answer and the room state say `transcribed: false`, and the transcript's header names them under \"Not transcribed at their request\". " +
     routing,
   tags,
   params: roomParamsSchema,
@@ -80,7 +80,7 @@ registerApiRoute({
   operationId: "streamAudio",
   summary: "Stream a participant's audio (media server)",
   description:
-    "One long request body of 16 kHz mono signed 16-bit little-endian PCM (`Content-Type: audio/L16;rate=16000;channels=1`), read only as fast as the speech engine takes it (backpressure). Answered when the body ends with `{ receivedBytes }`. Audio is never stored; while no transcription runs, or the participant is in a breakout group, it is read and dropped. 400 for an odd byte count, 409 when the participant already streams or sends chunks, 415 for another audio format, 503 with Retry-After when the session cannot take audio for now (`code`: `database_unavailable` when final segments waiting for the database reached their bound, `shutting_down` while the server restarts): what was read before is transcribed and kept, send the rest again after Retry-After. " +
+    "One long request body of 16 kHz mono signed 16-bit little-endian PCM (`Content-Type: audio/L16;rate=16000;channels=1`), read only as fast as the speech engine takes it (backpressure). Answered when the body ends with `{ receivedBytes }`. Audio is never stored; while no transcription runs, it is off the record, the participant is in a breakout group or joined with `transcribe: false`, it is read and dropped before any speech engine. 400 for an odd byte count, 409 when the participant already streams or sends chunks, 415 for another audio format, 503 with Retry-After when the session cannot take audio for now (`code`: `database_unavailable` when final segments waiting for the database reached their bound, `shutting_down` while the server restarts): what was read before is transcribed and kept, send the rest again after Retry-After. " +
     auth +
     " " +
     routing,
@@ -100,7 +100,7 @@ registerApiRoute({
   operationId: "uploadAudioChunk",
   summary: "Send one numbered audio chunk (browser)",
   description:
-    "One chunk (≤ 1 s, ≤ 64 KiB, even byte count; 250 ms = 8000 bytes by convention) of the same PCM; `seq` is 0, 1, 2, … per participant track. A repeated chunk answers 200 `{ duplicate: true }` and is ignored, so a client may retry; a chunk that never arrives is replaced by silence after a short wait. 400 for a malformed chunk or number (the session goes on), 413 for an oversize chunk, 503 when the engine is behind, the database is unavailable or the server restarts (retry after Retry-After; the chunk was not taken). " +
+    "One chunk (≤ 1 s, ≤ 64 KiB, even byte count; 250 ms = 8000 bytes by convention) of the same PCM; `seq` is 0, 1, 2, … per participant track. `transcribed: false` in the answer: the chunk was dropped before any engine (no transcription running, off the record, a breakout group, or a participant who joined not transcribed). A repeated chunk answers 200 `{ duplicate: true }` and is ignored, so a client may retry; a chunk that never arrives is replaced by silence after a short wait. 400 for a malformed chunk or number (the session goes on), 413 for an oversize chunk, 503 when the engine is behind, the database is unavailable or the server restarts (retry after Retry-After; the chunk was not taken). " +
     auth,
   tags,
   params: chunkParamsSchema,
