@@ -324,7 +324,16 @@ export async function commandRoomTranscription(db: Db, room: Room, input: { isHo
  * streams at their true time. Resolves after the words before a pause are stored.
  */
 export async function commandRoomOffRecord(db: Db, room: Room, input: { isHost: boolean; action: "pause" | "resume" }) {
-  const { session, change } = await commandOffRecord(db, { room, ...input });
+  const open = input.action === "pause" && input.isHost ? await getOpenSession(db, room.id) : undefined;
+  const undo = (open && state().runtimes.get(open.id)?.holdForPause()) || (() => {});
+  let result: Awaited<ReturnType<typeof commandOffRecord>>;
+  try {
+    result = await commandOffRecord(db, { room, ...input });
+  } catch (error) {
+    undo();
+    throw error;
+  }
+  const { session, change } = result;
   const rt = await runtimeFor(db, session);
   if (change.kind === "paused") await rt.pauseRunning(change.transcription.id);
   else rt.resumeRunning(change.transcription.id);

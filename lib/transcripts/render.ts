@@ -107,13 +107,17 @@ function orderedSegments(segments: TranscriptSegment[]): TranscriptSegment[] {
     .map(({ s }) => s);
 }
 
-/** Segments and off-the-record gaps in time order (a gap before the segments that start where it starts). */
+/**
+ * Segments and off-the-record gaps in time order. A gap goes before the first segment that starts at or after its end:
+ * nothing said inside a gap is ever transcribed, so every segment that starts before its end was said before it (audio
+ * a media server sends faster than real time runs ahead of the clock the gap is measured with).
+ */
 function timeline(meta: TranscriptMeta, segments: TranscriptSegment[]): ({ kind: "segment"; s: TranscriptSegment } | { kind: "gap"; gap: OffRecordGap })[] {
-  const gaps = [...(meta.offRecord ?? [])].sort((a, b) => a.startMs - b.startMs);
+  const gaps = [...(meta.offRecord ?? [])].sort((a, b) => a.endMs - b.endMs);
   const out: ReturnType<typeof timeline> = [];
   let g = 0;
   for (const s of orderedSegments(segments)) {
-    while (g < gaps.length && gaps[g].startMs <= s.startMs) out.push({ kind: "gap", gap: gaps[g++] });
+    while (g < gaps.length && gaps[g].endMs <= s.startMs) out.push({ kind: "gap", gap: gaps[g++] });
     out.push({ kind: "segment", s });
   }
   while (g < gaps.length) out.push({ kind: "gap", gap: gaps[g++] });

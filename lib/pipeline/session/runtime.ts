@@ -215,6 +215,19 @@ export class SessionRuntime {
     await Promise.all([...running.tracks].map((t) => this.endTrack(t)));
   }
 
+  /**
+   * Stops audio reaching the engines at once, before a pause is recorded in the database (so nothing said while it
+   * commits slips through). Returns the undo for a pause that is then refused.
+   */
+  holdForPause(): () => void {
+    const running = this.running;
+    if (!running || running.offRecord) return () => {};
+    running.offRecord = true;
+    return () => {
+      if (this.running === running) running.offRecord = false;
+    };
+  }
+
   /** Back on the record: the next audio opens fresh engine streams, placed at their true time in the transcription. */
   resumeRunning(transcriptionId: string) {
     if (this.running?.id === transcriptionId) this.running.offRecord = false;

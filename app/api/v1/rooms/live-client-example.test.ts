@@ -50,7 +50,7 @@ afterEach(async () => {
 function startClient(baseUrl: string, apiKey: string, roomName: string): Client {
   let out = "";
   const child = spawn(process.execPath, [path.join(dir, "live-client.mjs")], {
-    env: { PATH: process.env.PATH, VERBATIM_URL: baseUrl, VERBATIM_API_KEY: apiKey, ROOM_NAME: roomName },
+    env: { NODE_ENV: "test", PATH: process.env.PATH, VERBATIM_URL: baseUrl, VERBATIM_API_KEY: apiKey, ROOM_NAME: roomName },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.setEncoding("utf8").on("data", (t: string) => (out += t));

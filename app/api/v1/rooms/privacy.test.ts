@@ -179,6 +179,57 @@ describeEachDatabase("privacy: not transcribed at one's request, and off the rec
     expect(md).not.toMatch(/report|friday/);
   });
 
+  it("a media server's stream that goes on through an off-the-record span: what is read meanwhile never reaches an engine", async () => {
+    const { name } = await newRoom(db(), acct, { startTrigger: "automatic" });
+    const dan = await callRoute("POST", `/rooms/${name}/participants`, { key: acct.key, json: { participantId: "dan", displayName: "Dan" } });
+    const transcriptionId = dan.json.transcription.transcriptionId as string;
+    const before = { ...engineLog };
+    // A body the test feeds piece by piece: each read by the server asks for the next piece, so we know when one was taken.
+    let give: ((piece: Buffer | null) => void) | undefined;
+    let asked: (() => void) | undefined;
+    const nextAsk = () => new Promise<void>((r) => (asked = r));
+    let ask = nextAsk();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const piece = await new Promise<Buffer | null>((r) => {
+            give = r;
+            asked?.();
+          });
+          if (piece) controller.enqueue(new Uint8Array(piece));
+          else controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const feed = async (piece: Buffer | null) => {
+      await ask;
+      ask = nextAsk();
+      give!(piece);
+    };
+    const first = toneSpeech(["good morning everyone"]).pcm;
+    const secret = toneSpeech(["send me the report by friday"]).pcm;
+    const third = toneSpeech(["thanks bye"]).pcm;
+    const streamed = callRoute("PUT", `/rooms/${name}/participants/dan/audio`, { key: acct.key, body, contentType: PCM_TYPE });
+    await feed(first);
+    await ask; // the server took the first sentence to the engine and reads on
+    expect((await callRoute("POST", `/rooms/${name}/transcription/pause`, { key: acct.key })).status).toBe(200);
+    await feed(secret);
+    await ask; // read, and dropped
+    expect((await callRoute("POST", `/rooms/${name}/transcription/resume`, { key: acct.key })).status).toBe(200);
+    await feed(third);
+    await feed(null);
+    expect((await streamed).json).toEqual({ receivedBytes: first.length + secret.length + third.length });
+    expect((await callRoute("DELETE", `/rooms/${name}/participants/dan`, { key: acct.key })).status).toBe(204);
+    const { md } = await savedTranscript(transcriptionId);
+    expect(engineLog.streams - before.streams).toBe(2);
+    expect(engineLog.bytes - before.bytes).toBe(first.length + third.length);
+    // (This body runs far ahead of real time, so only the chunk test above checks where the gap sits among the lines.)
+    expect(md.split("\n").filter((l) => l.includes("Dan:**")).map((l) => l.replace(/^.*:\*\* /, ""))).toEqual(["good morning everyone", "thanks bye"]);
+    expect(md).toMatch(/^\*Off the record \d\d:\d\d:\d\d–\d\d:\d\d:\d\d\*$/m);
+    expect(md).not.toMatch(/report|friday/);
+  });
+
   it("only the host pauses and resumes: 403 for a guest, 404 for another account's room, 409 when there is nothing to do, 400 for bad input", async () => {
     const { name, roomKey } = await newRoom(db(), acct, { startTrigger: "manual" });
     const pause = (opts: Parameters<typeof callRoute>[2] = {}) => callRoute("POST", `/rooms/${name}/transcription/pause`, opts);
