@@ -10,6 +10,7 @@ import { offRecordSpans, transcriptions, transcriptSegments } from "@/lib/db/sch
 import { settlePipelineTasks } from "@/lib/pipeline/service";
 import { createFakeEngine, toneSpeech } from "@/lib/testing/fake-engine";
 import type { SpeechEngine } from "@/lib/speech/types";
+import { transcriptDownload } from "@/lib/transcripts/transcript-content";
 import { callRoute, newAccount, newRoom, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
 const CHUNK = 8000; // 250 ms
@@ -122,6 +123,11 @@ describeEachDatabase("privacy: not transcribed at one's request, and off the rec
     expect(stored.map((s) => [s.participantId, s.text])).toEqual([["ana", "good morning everyone"]]);
     expect(md).toContain("- Participants: Ana, Ben, Cara\n- Not transcribed at their request: Ben, Cara\n- Audio: not kept (only the text below was stored)\n");
     expect(md).not.toMatch(/report|friday|three|people/);
+    // Every download says the same.
+    const json = JSON.parse((await transcriptDownload(db(), acct.admin.accountId, transcriptionId, "json")).body.toString());
+    expect(json).toMatchObject({ participants: ["Ana", "Ben", "Cara"], notTranscribed: ["Ben", "Cara"], offTheRecord: [], audioKept: false });
+    const txt = (await transcriptDownload(db(), acct.admin.accountId, transcriptionId, "txt")).body.toString();
+    expect(txt).toContain("Not transcribed at their request: Ben, Cara\nAudio: not kept (only the text below was stored)\n");
   });
 
   it("an off-the-record span leaves a marked gap: words before it are kept, nothing from inside it reaches an engine", async () => {
@@ -177,6 +183,10 @@ describeEachDatabase("privacy: not transcribed at one's request, and off the rec
     ]);
     expect(gapEnd - gapStart).toBeGreaterThanOrEqual(1000);
     expect(md).not.toMatch(/report|friday/);
+    const json = JSON.parse((await transcriptDownload(db(), acct.admin.accountId, transcriptionId, "json")).body.toString());
+    expect(json.offTheRecord).toEqual([{ startMs: gapStart, endMs: gapEnd }]);
+    const vtt = (await transcriptDownload(db(), acct.admin.accountId, transcriptionId, "vtt")).body.toString();
+    expect(vtt).toContain(`\n\nNOTE Off the record ${clock(gapStart)}–${clock(gapEnd)}\n\n`);
   });
 
   it("a media server's stream that goes on through an off-the-record span: what is read meanwhile never reaches an engine", async () => {
