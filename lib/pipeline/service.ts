@@ -232,7 +232,7 @@ export type JoinParticipantInput = {
   displayName: string;
   roomKey?: string;
   breakoutGroup?: string | null;
-  /** False: join with one's own audio not transcribed (never sent to an engine). Default true. */
+  /** False: join with one's own audio not transcribed (never sent to an engine). Absent: true at a first join, the earlier choice at a later one. */
   transcribe?: boolean;
 };
 
@@ -250,7 +250,7 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
     displayName: toSingleLine(input.displayName),
     role,
     breakoutGroup: input.breakoutGroup ?? null,
-    notTranscribed: input.transcribe === false,
+    notTranscribed: input.transcribe === undefined ? undefined : !input.transcribe,
     proof,
     maxParticipants: appEnv().VERBATIM_ROOM_MAX_PARTICIPANTS,
     engine: engineReadiness,

@@ -174,8 +174,8 @@ export type JoinInput = {
   displayName: string;
   role: ParticipantRole;
   breakoutGroup: string | null;
-  /** Joins with their own audio not transcribed (their choice; a later join may change it). */
-  notTranscribed: boolean;
+  /** Joins with their own audio not transcribed (their choice); undefined on a later join keeps the earlier choice. */
+  notTranscribed?: boolean;
   /**
    * What the caller proves about an existing participant id: an API key acts for any participant, a participant token
    * for its own id in its own session; a caller with the room key (role host) may take back a host's id. Nobody else
@@ -249,7 +249,12 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       // A repeated join (a retry, a reloaded page): same session, no event; a new name or breakout group is taken.
       const [participant] = await tx
         .update(sessionParticipants)
-        .set({ displayName: input.displayName, breakoutGroup: input.breakoutGroup, notTranscribed: input.notTranscribed, role: existing.role === "host" ? "host" : input.role })
+        .set({
+          displayName: input.displayName,
+          breakoutGroup: input.breakoutGroup,
+          notTranscribed: input.notTranscribed ?? existing.notTranscribed,
+          role: existing.role === "host" ? "host" : input.role,
+        })
         .where(eq(sessionParticipants.id, existing.id))
         .returning();
       return { session, participant, joined: false, sessionStarted, numClients: await presentCount(tx, session.id) };
@@ -260,7 +265,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
     const [participant] = existing
       ? await tx
           .update(sessionParticipants)
-          .set({ displayName: input.displayName, role: input.role, breakoutGroup: input.breakoutGroup, notTranscribed: input.notTranscribed, leftAt: null })
+          .set({ displayName: input.displayName, role: input.role, breakoutGroup: input.breakoutGroup, notTranscribed: input.notTranscribed ?? existing.notTranscribed, leftAt: null })
           .where(eq(sessionParticipants.id, existing.id))
           .returning()
       : await tx
@@ -272,7 +277,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
             displayName: input.displayName,
             role: input.role,
             breakoutGroup: input.breakoutGroup,
-            notTranscribed: input.notTranscribed,
+            notTranscribed: input.notTranscribed ?? false,
             joinedAt: now,
           })
           .returning();

@@ -30,7 +30,7 @@ export const joinBodySchema = z.object({
     .boolean({ error: "transcribe must be true or false" })
     .optional()
     .describe(
-      "false: join with your own audio not transcribed, at your request. It is dropped by the server before any speech engine (send none at all if you can), and the transcript's header names you under \"Not transcribed at their request\". Default true; a later join may change it",
+      "false: join with your own audio not transcribed, at your request. It is dropped by the server before any speech engine (send none at all if you can), and the transcript's header names you under \"Not transcribed at their request\". Default true at a first join; a later join of the same participant keeps the earlier choice unless it sends the field again",
     ),
 });
 export type JoinBody = z.infer<typeof joinBodySchema>;

@@ -276,6 +276,15 @@ describeEachDatabase("privacy: not transcribed at one's request, and off the rec
     expect((await resume({ token: guest.json.participantToken })).status).toBe(403);
     expect((await resume({ token: host.json.participantToken })).status).toBe(200);
 
+    // A participant's choice holds across a reload (a join without the field), until they say otherwise.
+    const zoe = await callRoute("POST", `/rooms/${name}/participants`, { json: { displayName: "Zoe", transcribe: false } });
+    expect(zoe.json.transcribed).toBe(false);
+    const reload = await callRoute("POST", `/rooms/${name}/participants`, { token: zoe.json.participantToken, json: { participantId: zoe.json.participantId, displayName: "Zoe" } });
+    expect(reload.json.transcribed).toBe(false);
+    const optIn = await callRoute("POST", `/rooms/${name}/participants`, { token: zoe.json.participantToken, json: { participantId: zoe.json.participantId, displayName: "Zoe", transcribe: true } });
+    expect(optIn.json.transcribed).toBe(true);
+    await callRoute("DELETE", `/rooms/${name}/participants/${zoe.json.participantId}`, { token: zoe.json.participantToken });
+
     // And the join field takes only a boolean.
     const badJoin = await callRoute("POST", `/rooms/${name}/participants`, { json: { displayName: "Zed", transcribe: "no" } });
     expect(badJoin.status).toBe(400);
