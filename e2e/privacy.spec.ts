@@ -92,3 +92,34 @@ test("a guest joins not transcribed and sends no audio; the host goes off the re
     await browser.close();
   }
 });
+
+test("in a room that transcribes by itself, a participant can still join without being transcribed", async ({ page, request, browser, baseURL }) => {
+  const key = await createApiKeyInDashboard(page, "Privacy auto e2e");
+  const created = await request.post("/api/v1/meetings", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: "e2e", liveTranscription: { startTrigger: "automatic" } },
+  });
+  const meeting = (await created.json()) as { roomName: string; roomUrl: string };
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const room = await context.newPage();
+  const audio: string[] = [];
+  room.on("request", (r) => {
+    if (r.url().includes("/audio")) audio.push(r.url());
+  });
+  await room.goto(meeting.roomUrl);
+  await expect(room.getByTestId("consent-notice")).toContainText("unless you choose not to be transcribed below");
+  await room.getByLabel("Your name").fill("Olga Optout");
+  await expect(room.getByRole("button", { name: "Agree and join" })).toBeVisible();
+  await room.getByLabel("Don't transcribe me").check();
+  await expect(room.getByText("You join without your microphone: nothing you say is transcribed.")).toBeVisible();
+  await room.screenshot({ path: `${SHOTS}/desktop-room-auto-opt-out.png`, fullPage: true });
+  await room.getByRole("button", { name: "Join without being transcribed" }).click();
+  // The room transcribes (the others), and says that she is not.
+  await expect(room.getByTestId("transcription-status")).toHaveText("Transcribing");
+  await expect(room.getByTestId("not-transcribed")).toBeVisible();
+  await expect(room.getByRole("list", { name: "People in the room" })).toContainText("Olga Optout · not transcribed");
+  await room.screenshot({ path: `${SHOTS}/desktop-room-auto-opted-out-joined.png`, fullPage: true });
+  expect(audio).toEqual([]);
+  await room.getByRole("button", { name: "Leave" }).click();
+  await context.close();
+});
