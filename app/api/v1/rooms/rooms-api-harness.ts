@@ -27,6 +27,7 @@ import * as stopRoute from "./[roomName]/transcription/stop/route";
 import * as pauseRoute from "./[roomName]/transcription/pause/route";
 import * as resumeRoute from "./[roomName]/transcription/resume/route";
 import * as liveRoute from "./[roomName]/live/route";
+import * as downloadLinksRoute from "./[roomName]/transcriptions/[transcriptionId]/download-links/route";
 
 export type Answer = { status: number; json: any; text: string; headers: Headers };
 export type CallOptions = {
@@ -60,6 +61,7 @@ function resolve(method: string, urlPath: string): { handler: Handler; params: R
     [/^transcription\/pause$/, pauseRoute, []],
     [/^transcription\/resume$/, resumeRoute, []],
     [/^live$/, liveRoute, []],
+    [/^transcriptions\/[^/]+\/download-links$/, downloadLinksRoute, ["transcriptionId"]],
   ];
   const tail = rest.join("/");
   for (const [pattern, mod, names] of table) {
