@@ -112,6 +112,8 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     },
     startTranscription: () => hostCommand("start"),
     stopTranscription: () => hostCommand("stop"),
+    pauseTranscription: () => offRecordCommand("pause"),
+    resumeTranscription: () => offRecordCommand("resume"),
   };
   const bridge = useEmbedBridge(embed?.parentOrigin ?? null, handlers);
   const bridgeRef = useRef(bridge);
@@ -326,6 +328,14 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     }
     return { transcription: await command(action) };
   }
+  /** pause/resumeTranscription() of the embed: off the record and back, for the host, under any trigger. */
+  async function offRecordCommand(action: "pause" | "resume") {
+    const me = joinedRef.current;
+    if (!me) throw new EmbedCallError("not_joined", "Join the room first (join())");
+    if (me.role !== "host") throw new EmbedCallError("not_host", "Only the host can take the transcription off the record; open the room with the host link (hostRoomUrl)");
+    if (liveRef.current.transcription.state !== "in_progress") throw new EmbedCallError("not_running", "Nothing is being transcribed in this room right now");
+    return { transcription: await command(action) };
+  }
   const liveRef = useRef(live);
   liveRef.current = live;
 
@@ -349,6 +359,10 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     if (before.state !== "in_progress" && live.transcription.state === "in_progress") {
       bridgeRef.current.emit("transcription-started", { transcriptionId: live.transcription.transcriptionId });
     }
+    const wasOff = before.state === "in_progress" && before.offTheRecordSince !== null;
+    const isOff = live.transcription.state === "in_progress" && live.transcription.offTheRecordSince !== null;
+    if (!wasOff && isOff) bridgeRef.current.emit("transcription-paused", { transcriptionId: live.transcription.transcriptionId, since: live.transcription.offTheRecordSince });
+    if (wasOff && !isOff && live.transcription.state === "in_progress") bridgeRef.current.emit("transcription-resumed", { transcriptionId: live.transcription.transcriptionId });
   }, [live.transcription]);
 
   // Final lines go to the embedding page as they come (once each; the live stream may replay after a reconnect).
