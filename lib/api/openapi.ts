@@ -42,6 +42,8 @@ export function registerApiRoute(route: {
   tags: string[];
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the operation reads (beyond authentication). */
+  headers?: z.ZodObject;
   body?: z.ZodType;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }) {
@@ -61,6 +63,7 @@ export function registerApiRoute(route: {
     request: {
       params: route.params,
       query: route.query,
+      headers: route.headers,
       body: route.body ? { content: { "application/json": { schema: route.body } }, required: true } : undefined,
     },
     responses: responses as never,

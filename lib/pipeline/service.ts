@@ -13,6 +13,8 @@ import { OVER_CAPACITY_RETRY_AFTER_SECONDS, overCapacity } from "@/lib/speech/re
 import { recordEngineError } from "@/lib/pipeline/engine-errors";
 import { finalizeTranscription, holdFinalizeClaim } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
+import { lastStoredSeq } from "@/lib/pipeline/live/live-replay";
+import { ensureLiveRelay } from "@/lib/pipeline/live/pg-relay";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
 import { toSingleLine } from "@/lib/transcripts/render";
 import { segmentsStored } from "@/lib/pipeline/segment-events";
@@ -137,6 +139,8 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
   let loading = s.loading.get(session.id);
   if (!loading) {
     loading = (async () => {
+      // Its live events reach the other instances (PostgreSQL NOTIFY); the server starts the relay, this is in case it did not.
+      void ensureLiveRelay().catch((error) => console.error("Live relay could not start:", (error as Error).message));
       if (!(await acquireLease(db, session.id))) throw ownedElsewhere(session);
       const [room] = await db.select().from(rooms).where(eq(rooms.id, session.roomId));
       const rt = newRuntime(session, room);
@@ -149,7 +153,7 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
       }
       const running = await runningTranscription(db, session.id);
       if (running) {
-        rt.startRunning(running);
+        rt.startRunning({ ...running, lastLiveSeq: await lastStoredSeq(db, running.id) });
         if (await openOffRecordSpan(db, running.id)) rt.running!.offRecord = true;
       }
       s.runtimes.set(session.id, rt);

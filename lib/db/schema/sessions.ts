@@ -115,10 +115,14 @@ export const transcriptSegments = pgTable(
     text: text("text").notNull(),
     // Chosen by the writer before the first attempt, so an insert retried after a lost answer is not stored twice.
     segmentKey: uuid("segment_key"),
+    // The segment's place in the live stream (its SSE event id is "<transcription id>:<live seq>"): increasing in the
+    // order the owner published the finals of a transcription, so any instance can replay what a client missed.
+    liveSeq: bigint("live_seq", { mode: "number" }),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("transcript_segments_transcription_idx").on(t.transcriptionId, t.startMs),
+    index("transcript_segments_live_seq_idx").on(t.transcriptionId, t.liveSeq),
     uniqueIndex("transcript_segments_key").on(t.transcriptionId, t.segmentKey),
   ],
 );

@@ -21,6 +21,8 @@ type Track = {
   offsetMs: number;
   /** Settles when every final segment of this track so far is stored (the session's queue writes them in order). */
   persisted: Promise<void>;
+  /** The transcription's live sequence, shared by its tracks (finals still arrive after it stopped running). */
+  liveSeq: LiveSeq;
   failed?: Error;
   ended?: Promise<void>;
 };
@@ -54,9 +56,23 @@ export type ParticipantAudio = {
 type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
 type Running = RunningTranscription & {
   tracks: Set<Track>;
+  liveSeq: LiveSeq;
   /** Off the record (the host paused it): audio is dropped before any engine until it resumes. */
   offRecord: boolean;
 };
+
+/**
+ * Numbers a transcription's finals for the live stream (their SSE ids): each is above the last one and at least the
+ * clock in microseconds, so an instance that takes a transcription over (and starts from the highest stored number)
+ * never reuses a number that the previous owner may still be writing.
+ */
+export class LiveSeq {
+  constructor(private last = 0) {}
+  next(nowMs = Date.now()): number {
+    this.last = Math.max(this.last + 1, nowMs * 1000);
+    return this.last;
+  }
+}
 
 export type ChunkOutcome = ChunkResult | "not_transcribed";
 
@@ -197,10 +213,11 @@ export class SessionRuntime {
     this.participants.delete(participantId);
   }
 
-  startRunning(t: RunningTranscription) {
+  /** `lastLiveSeq`: the highest live sequence number already stored for it (a runtime rebuilt from the database). */
+  startRunning(t: RunningTranscription & { lastLiveSeq?: number }) {
     if (this.running?.id === t.id) return;
     const { id, startedAt, language, engineId, vocabulary } = t;
-    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), offRecord: false };
+    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), liveSeq: new LiveSeq(t.lastLiveSeq ?? 0), offRecord: false };
   }
 
   /**
@@ -424,6 +441,7 @@ export class SessionRuntime {
       ingest: new TrackIngest(stream, mode === "chunks" ? { firstSeq, maxChunkBytes: MAX_CHUNK_BYTES } : {}),
       offsetMs: Math.max(0, this.now() - running.startedAt.getTime()),
       persisted: Promise.resolve(),
+      liveSeq: running.liveSeq,
     };
     const displayName = p.displayName;
     stream.onSegment((s) => {
@@ -435,8 +453,12 @@ export class SessionRuntime {
         text: s.text,
         final: s.final,
       };
-      publishLive(this.room.id, { type: "segment", data: segment });
-      if (s.final) track.persisted = this.persistSegment(track.transcriptionId, segment);
+      if (!s.final) return publishLive(this.room.id, { type: "segment", data: segment, transcriptionId: track.transcriptionId });
+      const seq = track.liveSeq.next();
+      let settle!: (stored: boolean) => void;
+      const stored = new Promise<boolean>((resolve) => (settle = resolve));
+      track.persisted = this.persistSegment(track.transcriptionId, segment, seq, settle);
+      publishLive(this.room.id, { type: "segment", data: segment, transcriptionId: track.transcriptionId, seq }, stored);
     });
     stream.onError((error) => {
       track.failed ??= error;
@@ -472,16 +494,20 @@ export class SessionRuntime {
    * Queues a final segment for the database at once (a crash loses at most the utterance being spoken); the queue
    * writes in order and keeps it through a database outage. Resolves once it is stored.
    */
-  private persistSegment(transcriptionId: string, s: LiveSegment): Promise<void> {
-    const stored = this.segments.enqueue({
-      accountId: this.room.accountId,
-      transcriptionId,
-      participantId: s.participantId,
-      displayName: s.displayName,
-      startMs: Math.max(0, s.startMs),
-      endMs: Math.max(0, s.endMs),
-      text: s.text,
-    });
+  private persistSegment(transcriptionId: string, s: LiveSegment, liveSeq: number, onSettled: (stored: boolean) => void): Promise<void> {
+    const stored = this.segments.enqueue(
+      {
+        accountId: this.room.accountId,
+        transcriptionId,
+        participantId: s.participantId,
+        displayName: s.displayName,
+        startMs: Math.max(0, s.startMs),
+        endMs: Math.max(0, s.endMs),
+        text: s.text,
+        liveSeq,
+      },
+      onSettled,
+    );
     return stored.then(() => this.deps.onSegmentStored?.());
   }
 }
