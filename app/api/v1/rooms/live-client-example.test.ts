@@ -157,7 +157,7 @@ describeEachDatabase("the documented live client against the live route", (handl
     return seq;
   }
 
-  it("prints the final lines of a real session with an API key, and goes on after the connection drops", async () => {
+  it("prints the final lines of a real session with an API key, and resumes after the connection drops without missing one", async () => {
     const { name } = await newRoom(db(), acct, { startTrigger: "automatic" });
     const server = await verbatim();
     const client = startClient(server.url, acct.key, `/${name}`);
@@ -167,10 +167,14 @@ describeEachDatabase("the documented live client against the live route", (handl
     const next = await speak(name, ana.json, "good morning everyone", 0);
     await client.waitFor(/\[\d\d:\d\d:\d\d\] Ana: good morning everyone\n/);
 
+    // The connection drops, and Ana speaks while the client is away: it resumes with Last-Event-ID and misses nothing.
     server.dropConnections();
-    await client.waitFor(/Connected/, 2);
     await speak(name, ana.json, "thanks bye", next);
+    await client.waitFor(/Connected/, 2);
     await client.waitFor(/\[\d\d:\d\d:\d\d\] Ana: thanks bye\n/);
+    expect(server.requests[0]["last-event-id"]).toBeUndefined();
+    expect(server.requests[1]["last-event-id"]).toMatch(new RegExp(`^${ana.json.transcription.transcriptionId}:\\d+$`));
+    expect(client.output().match(/Ana: thanks bye/g)).toHaveLength(1);
     expect(server.requests.every((h) => h.authorization === `Bearer ${acct.key}`)).toBe(true);
     // Interim text is not printed: each line once.
     expect(client.output().match(/Ana: good morning everyone/g)).toHaveLength(1);
