@@ -12,7 +12,7 @@ import { measureDeepgramOverhead, overheadFigures } from "./lib/deepgram-overhea
 import { openAiFigures } from "./lib/bench-openai";
 import { capacityFigures } from "./lib/bench-capacity";
 import { benchTrack } from "./lib/bench-speech";
-import { exitedChildrenCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
+import { engineCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
 import { pacedPcmStream } from "./lib/paced-audio";
 import { runSession, waitForTranscription } from "./lib/session-runner";
@@ -53,7 +53,7 @@ async function benchSession(client: VerbatimClient, server: LocalServer | null, 
     };
   });
   const cpuBefore = server ? processCpuMs(server.nodePids()) : null;
-  const engineBefore = server ? exitedChildrenCpuMs(server.nodePids()) : null;
+  const engineBefore = server ? engineCpuMs(server) : null;
   const started = performance.now();
   const session = await runSession(client, { roomName: meeting.roomName, manual: false, participants });
   const wallMs = performance.now() - started;
@@ -65,7 +65,7 @@ async function benchSession(client: VerbatimClient, server: LocalServer | null, 
   session.stopLive();
   // The engines end with their tracks; their CPU reaches the server's account once they have exited.
   await new Promise((r) => setTimeout(r, 300));
-  const engineAfter = server ? exitedChildrenCpuMs(server.nodePids()) : null;
+  const engineAfter = server ? engineCpuMs(server) : null;
   if (finished.state !== "ready") throw new Error(`Transcription ${finished.transcriptionId} ended ${finished.state}: ${String(finished.error ?? "")}`);
   const tracks = participants.map((p, i) => {
     const finals = session.segments.filter((s) => s.segment.final && s.segment.participantId === p.participantId);
@@ -267,6 +267,12 @@ async function main(argv: string[]): Promise<void> {
     process.off("SIGINT", stopOwn);
     process.off("SIGTERM", stopOwn);
     if (own) await (own as LocalServer).stop();
+  }
+
+  if (opts.only === "speech") {
+    say(`Speech part finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
+    printFigures(figures, opts.json);
+    return;
   }
 
   // 4. Summary of a one-hour meeting with the embedded extractive engine.
