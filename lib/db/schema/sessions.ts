@@ -1,6 +1,6 @@
 // Live sessions: room sessions with their participants, transcriptions and the final segments they are made of.
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { STATE_FROM_PHASE_SQL, TRANSCRIPTION_PHASES } from "../../pipeline/lifecycle";
 import { accounts } from "./core";
 import { rooms } from "./rooms";
@@ -21,6 +21,9 @@ export const roomSessions = pgTable(
     // Where the other instances reach the owner (its VERBATIM_INTERNAL_URL): room requests reaching them are forwarded there.
     ownerAddress: text("owner_address"),
     leaseExpiresAt: ts("lease_expires_at"),
+    // The transcription.segment webhook: the newest segment id sent so far, and when (at most one event a second).
+    segmentsSentThrough: bigint("segments_sent_through", { mode: "number" }).notNull().default(0),
+    segmentsSentAt: ts("segments_sent_at"),
   },
   (t) => [index("room_sessions_room_idx").on(t.roomId, t.startedAt), index("room_sessions_open_idx").on(t.endedAt)],
 );
@@ -50,6 +53,8 @@ export const sessionParticipants = pgTable(
     role: text("role", { enum: participantRoles }).notNull(),
     // Set while the participant is in a breakout group: that audio is not transcribed.
     breakoutGroup: text("breakout_group"),
+    // Joined "not transcribed" at their own request: their audio never reaches an engine, the transcript names them.
+    notTranscribed: boolean("not_transcribed").notNull().default(false),
     joinedAt: ts("joined_at").notNull(),
     leftAt: ts("left_at"),
   },
@@ -136,4 +141,20 @@ export const transcriptSegments = pgTable(
     index("transcript_segments_live_seq_idx").on(t.transcriptionId, t.liveSeq),
     uniqueIndex("transcript_segments_key").on(t.transcriptionId, t.segmentKey),
   ],
+);
+
+/**
+ * Off the record: a span of a transcription during which the host paused it. Nothing said in it reaches an engine or
+ * the transcript, which shows the gap with its times. `endedAt` is null while it lasts.
+ */
+export const offRecordSpans = pgTable(
+  "off_record_spans",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    transcriptionId: uuid("transcription_id").notNull().references(() => transcriptions.id, { onDelete: "cascade" }),
+    startedAt: ts("started_at").notNull(),
+    endedAt: ts("ended_at"),
+  },
+  (t) => [index("off_record_spans_transcription_idx").on(t.transcriptionId, t.startedAt)],
 );

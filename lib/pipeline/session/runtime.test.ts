@@ -42,7 +42,7 @@ describe("SessionRuntime and its engine streams", () => {
       },
       track: () => {},
     });
-    rt.upsertParticipant({ participantId: "ana", displayName: "Ana", breakoutGroup: null }, { rejoin: true });
+    rt.upsertParticipant({ participantId: "ana", displayName: "Ana", breakoutGroup: null, notTranscribed: false }, { rejoin: true });
     rt.startRunning({ id: "t-1", startedAt: new Date(), language: "en", engineId: "pocketsphinx", vocabulary: ["Ana Lima", "Kubernetes"] });
     expect(await rt.acceptChunk("ana", 0, Buffer.alloc(8000))).toBe("accepted");
     expect(asked).toEqual([["pocketsphinx", "en"]]);

@@ -31,6 +31,8 @@ export type ParticipantAudio = {
   participantId: string;
   displayName: string;
   breakoutGroup: string | null;
+  /** Joined not transcribed at their request: their audio is dropped here, before any engine. */
+  notTranscribed: boolean;
   /** Highest chunk sequence number seen on the current chunk track, whether transcribed or not (-1: none yet). */
   highestSeq: number;
   /**
@@ -62,7 +64,12 @@ export type ParticipantAudio = {
 };
 
 type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
-type Running = RunningTranscription & { tracks: Set<Track>; liveSeq: LiveSeq };
+type Running = RunningTranscription & {
+  tracks: Set<Track>;
+  liveSeq: LiveSeq;
+  /** Off the record (the host paused it): audio is dropped before any engine until it resumes. */
+  offRecord: boolean;
+};
 
 /**
  * Numbers a transcription's finals for the live stream (their SSE ids): each is above the last one and at least the
@@ -106,6 +113,8 @@ export type RuntimeDeps = {
   /** Called when the session becomes degraded or recovers, so the room state can say so. */
   onDegradedChange?: (degraded: SessionDegraded | null) => void;
   segmentQueueLimits?: SegmentQueueLimits;
+  /** A final segment was stored (the transcription.segment webhook batches them). */
+  onSegmentStored?: () => void;
 };
 
 /** Why a session refuses new audio for now; shown in the room state and the dashboard. */
@@ -170,7 +179,10 @@ export class SessionRuntime {
   }
 
   /** Adds or updates a present participant; a join restarts their chunk numbering (a reloaded page starts at 0 again). */
-  upsertParticipant(p: { participantId: string; displayName: string; breakoutGroup: string | null }, opts: { rejoin: boolean }) {
+  upsertParticipant(
+    p: { participantId: string; displayName: string; breakoutGroup: string | null; notTranscribed: boolean },
+    opts: { rejoin: boolean },
+  ) {
     const existing = this.participants.get(p.participantId);
     if (!existing) {
       this.participants.set(p.participantId, { ...p, highestSeq: -1, seqKnown: opts.rejoin, streaming: false, active: true, lastSeenMs: this.now() });
@@ -178,6 +190,9 @@ export class SessionRuntime {
     }
     this.markSeen(existing);
     existing.displayName = p.displayName;
+    existing.notTranscribed = p.notTranscribed;
+    // Opted out on a new join: the engine stream they had ends now (what it already heard is kept).
+    if (p.notTranscribed && existing.track) this.detachTrack(existing);
     const intoBreakout = p.breakoutGroup !== null && existing.breakoutGroup === null;
     existing.breakoutGroup = p.breakoutGroup;
     if (opts.rejoin || intoBreakout) {
@@ -227,7 +242,42 @@ export class SessionRuntime {
   startRunning(t: RunningTranscription & { lastLiveSeq?: number }) {
     if (this.running?.id === t.id) return;
     const { id, startedAt, language, engineId, vocabulary } = t;
-    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), liveSeq: new LiveSeq(t.lastLiveSeq ?? 0) };
+    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), liveSeq: new LiveSeq(t.lastLiveSeq ?? 0), offRecord: false };
+  }
+
+  /**
+   * Off the record: from now on every participant's audio is dropped before any engine. The engine streams end, so
+   * the words spoken before the pause become final segments; resolves once they are stored.
+   */
+  async pauseRunning(transcriptionId: string): Promise<void> {
+    const running = this.running;
+    if (!running || running.id !== transcriptionId) return;
+    running.offRecord = true;
+    for (const p of this.participants.values()) if (p.track?.transcriptionId === transcriptionId) this.detachTrack(p);
+    await Promise.all([...running.tracks].map((t) => this.endTrack(t)));
+  }
+
+  /**
+   * Stops audio reaching the engines at once, before a pause is recorded in the database (so nothing said while it
+   * commits slips through). Returns the undo for a pause that is then refused.
+   */
+  holdForPause(): () => void {
+    const running = this.running;
+    if (!running || running.offRecord) return () => {};
+    running.offRecord = true;
+    return () => {
+      if (this.running === running) running.offRecord = false;
+    };
+  }
+
+  /** Back on the record: the next audio opens fresh engine streams, placed at their true time in the transcription. */
+  resumeRunning(transcriptionId: string) {
+    if (this.running?.id === transcriptionId) this.running.offRecord = false;
+  }
+
+  /** Whether this participant's audio may reach an engine now. */
+  private transcribes(p: ParticipantAudio): boolean {
+    return !!this.running && !this.running.offRecord && p.breakoutGroup === null && !p.notTranscribed;
   }
 
   /** Detaches every track of the transcription and resolves once their last final segments are stored. */
@@ -279,8 +329,9 @@ export class SessionRuntime {
     if (p.streaming || p.track?.mode === "stream") {
       throw new IngestError("wrong_mode", "This participant's audio arrives as a stream; do not also send numbered chunks.");
     }
-    if (!this.running || p.breakoutGroup !== null) {
-      // Not transcribed (no transcription running, or a breakout group): the audio is dropped at once, never kept.
+    if (!this.transcribes(p)) {
+      // Not transcribed (no transcription running, off the record, a breakout group, or the participant's own choice):
+      // the audio is dropped here at once, never kept and never sent to an engine.
       if (seq <= p.highestSeq) return "duplicate";
       p.highestSeq = seq;
       p.seqKnown = true;
@@ -357,7 +408,7 @@ export class SessionRuntime {
         if (this.closed) throw new AppError("unavailable", "The session's live state was dropped on this instance; send the stream again.");
         const piece = await take();
         if (!piece) break;
-        if (!this.running || p.breakoutGroup !== null || !this.participants.has(participantId)) continue;
+        if (!this.transcribes(p) || !this.participants.has(participantId)) continue;
         let track = p.track;
         if (track?.failed) {
           this.detachTrack(p);
@@ -366,11 +417,14 @@ export class SessionRuntime {
         const current = track ?? this.openTrack(p, "stream", 0);
         pending = piece;
         const participants = this.participants;
+        const transcribes = () => this.transcribes(p);
         async function* feed() {
           for (;;) {
-            if (p.track !== current || current.failed || !participants.has(participantId)) return;
+            if (p.track !== current || current.failed || !participants.has(participantId) || !transcribes()) return;
             const next = await take();
             if (!next) return;
+            // Read while going off the record: dropped here, never written to the engine.
+            if (!transcribes()) return;
             yield next;
           }
         }
@@ -473,13 +527,13 @@ export class SessionRuntime {
    * writes in order and keeps it through a database outage. Resolves once it is stored.
    */
   private persistSegment(transcriptionId: string, s: LiveSegment, liveSeq: number, onSettled: (stored: boolean) => void, endSeq?: number): Promise<void> {
-    return this.segments.enqueue(
+    const stored = this.segments.enqueue(
       {
-      accountId: this.room.accountId,
-      transcriptionId,
-      participantId: s.participantId,
-      displayName: s.displayName,
-      startMs: Math.max(0, s.startMs),
+        accountId: this.room.accountId,
+        transcriptionId,
+        participantId: s.participantId,
+        displayName: s.displayName,
+        startMs: Math.max(0, s.startMs),
         endMs: Math.max(0, s.endMs),
         text: s.text,
         liveSeq,
@@ -487,5 +541,6 @@ export class SessionRuntime {
       },
       onSettled,
     );
+    return stored.then(() => this.deps.onSegmentStored?.());
   }
 }

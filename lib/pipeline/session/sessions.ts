@@ -1,7 +1,7 @@
 // Room sessions in the database: join and leave, the triggers, and transcription records, each change with its webhook events in one transaction.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
+import { offRecordSpans, rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { AppError, conflict, forbidden, RetryLaterError } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
 import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
@@ -145,6 +145,8 @@ export async function stopTranscriptionRecord(tx: Tx, t: TranscriptionRow, ended
     .set({ ...moveTo("stop"), endedAt, claimedUntil: new Date(now.getTime() + FINALIZE_CLAIM_MS), updatedAt: now })
     .where(and(eq(transcriptions.id, t.id), mayMove("stop")))
     .returning();
+  // Off the record until the end: the gap ends where the transcription does.
+  if (stopped) await tx.update(offRecordSpans).set({ endedAt }).where(and(eq(offRecordSpans.transcriptionId, t.id), isNull(offRecordSpans.endedAt)));
   return { kind: "stopped", transcription: stopped ?? t };
 }
 
@@ -176,6 +178,8 @@ export type JoinInput = {
   displayName: string;
   role: ParticipantRole;
   breakoutGroup: string | null;
+  /** Joins with their own audio not transcribed (their choice); undefined on a later join keeps the earlier choice. */
+  notTranscribed?: boolean;
   /**
    * What the caller proves about an existing participant id: an API key acts for any participant, a participant token
    * for its own id in its own session; a caller with the room key (role host) may take back a host's id. Nobody else
@@ -249,7 +253,12 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       // A repeated join (a retry, a reloaded page): same session, no event; a new name or breakout group is taken.
       const [participant] = await tx
         .update(sessionParticipants)
-        .set({ displayName: input.displayName, breakoutGroup: input.breakoutGroup, role: existing.role === "host" ? "host" : input.role })
+        .set({
+          displayName: input.displayName,
+          breakoutGroup: input.breakoutGroup,
+          notTranscribed: input.notTranscribed ?? existing.notTranscribed,
+          role: existing.role === "host" ? "host" : input.role,
+        })
         .where(eq(sessionParticipants.id, existing.id))
         .returning();
       return { session, participant, joined: false, sessionStarted, numClients: await presentCount(tx, session.id) };
@@ -260,7 +269,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
     const [participant] = existing
       ? await tx
           .update(sessionParticipants)
-          .set({ displayName: input.displayName, role: input.role, breakoutGroup: input.breakoutGroup, leftAt: null })
+          .set({ displayName: input.displayName, role: input.role, breakoutGroup: input.breakoutGroup, notTranscribed: input.notTranscribed ?? existing.notTranscribed, leftAt: null })
           .where(eq(sessionParticipants.id, existing.id))
           .returning()
       : await tx
@@ -272,6 +281,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
             displayName: input.displayName,
             role: input.role,
             breakoutGroup: input.breakoutGroup,
+            notTranscribed: input.notTranscribed ?? false,
             joinedAt: now,
           })
           .returning();
@@ -372,6 +382,47 @@ export async function commandTranscription(
     if (refused) throw refusal(refused);
     return { session, change };
   });
+}
+
+export type OffRecordChange = { kind: "paused" | "resumed"; transcription: TranscriptionRow; at: Date };
+
+/**
+ * The host takes the running transcription off the record ("pause") or back on it ("resume"). 403 for a non-host;
+ * 409 when no session is open, nothing is being transcribed, or it is already so.
+ */
+export async function commandOffRecord(
+  db: Db,
+  input: { room: Room; isHost: boolean; action: "pause" | "resume"; now?: Date },
+): Promise<{ session: SessionRow; change: OffRecordChange }> {
+  const now = input.now ?? new Date();
+  const { room } = input;
+  if (!input.isHost) throw forbidden("Only the host can take the transcription off the record and back.");
+  return db.transaction(async (tx) => {
+    await lockRoom(tx, room.id);
+    const session = await openSessionOf(tx, room.id);
+    if (!session) throw conflict("No session is open in this room: join it first.");
+    assertMayDrive(session, now);
+    const { running } = await runState(tx, session.id);
+    if (!running) throw conflict("Nothing is being transcribed in this room right now.");
+    const open = await openOffRecordSpan(tx, running.id);
+    if (input.action === "pause") {
+      if (open) throw conflict("The transcription is already off the record.");
+      await tx.insert(offRecordSpans).values({ accountId: room.accountId, transcriptionId: running.id, startedAt: now });
+    } else {
+      if (!open) throw conflict("The transcription is not off the record.");
+      await tx.update(offRecordSpans).set({ endedAt: new Date(Math.max(now.getTime(), open.startedAt.getTime())) }).where(eq(offRecordSpans.id, open.id));
+    }
+    return { session, change: { kind: input.action === "pause" ? "paused" : "resumed", transcription: running, at: now } };
+  });
+}
+
+/** The transcription's off-the-record span that has not ended, if it is off the record now. */
+export async function openOffRecordSpan(db: Pick<Db, "select">, transcriptionId: string) {
+  const [span] = await db
+    .select()
+    .from(offRecordSpans)
+    .where(and(eq(offRecordSpans.transcriptionId, transcriptionId), isNull(offRecordSpans.endedAt)));
+  return span;
 }
 
 function refusal(code: TriggerRefusal): AppError {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { roomSessions, transcriptSegments } from "@/lib/db/schema";
+import { offRecordSpans, roomSessions, transcriptSegments } from "@/lib/db/schema";
 import { setInstanceIdForTests, setInternalUrlForTests } from "@/lib/pipeline/lease";
 import { FORWARD_SIGNATURE_HEADER, FORWARDED_BY_HEADER, forwardHeaders, isForwarded } from "@/lib/pipeline/forward";
 import { abandonAllRuntimesForTests, settlePipelineTasks } from "@/lib/pipeline/service";
@@ -189,6 +189,30 @@ describeEachDatabase("forwarding room requests to the session's owner", (handle)
     await settlePipelineTasks();
     const stored = await db().select().from(transcriptSegments).where(eq(transcriptSegments.transcriptionId, transcriptionId));
     expect(stored.map((x) => x.text).join(" | ")).toBe("good morning everyone | let us start with the budget please");
+  });
+
+  it("a transcription that was taken off the record never asks for audio again (what was said during a pause must not come back)", async () => {
+    const { name } = await newRoom(db(), acct, { startTrigger: "automatic" });
+    setInstanceIdForTests("instance-a:1");
+    const ana = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ana", displayName: "Ana" } });
+    const token = ana.json.participantToken as string;
+    const transcriptionId = ana.json.transcription.transcriptionId as string;
+    const speech = toneSpeech(["good morning everyone"], { leadMs: 300 });
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    for (let at = 0; at < speech.pcm.length; at += 8000) chunks.push(new Uint8Array(speech.pcm.subarray(at, at + 8000)));
+    for (let seq = 0; seq < chunks.length; seq++) expect((await chunk(name, token, seq, chunks[seq])).status).toBe(202);
+    for (let i = 0; i < 50; i++) {
+      if ((await db().select().from(transcriptSegments).where(eq(transcriptSegments.transcriptionId, transcriptionId))).length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // A pause and its end, recorded by instance A; then A dies.
+    await db().insert(offRecordSpans).values({ accountId: acct.admin.accountId, transcriptionId, startedAt: new Date(), endedAt: new Date() });
+    abandonAllRuntimesForTests();
+    await db().update(roomSessions).set({ leaseExpiresAt: new Date(Date.now() - 1000) }).where(eq(roomSessions.id, ana.json.roomSessionId));
+    setInstanceIdForTests("instance-b:1");
+    expect((await chunk(name, token, chunks.length + 8, new Uint8Array(8000))).status).toBe(202);
+    expect((await callRoute("DELETE", `/rooms/${name}/participants/ana`, { token })).status).toBe(204);
+    await settlePipelineTasks();
   });
 
   it("a client that does not send again (an older page) is asked once, then goes on from its next chunk", async () => {
