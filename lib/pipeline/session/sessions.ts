@@ -79,6 +79,15 @@ async function presentCount(tx: Tx, sessionId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** Present participants whose words are transcribed (not opted out): what an automatic start waits for. */
+async function transcribedCount(tx: Tx, sessionId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessionParticipants)
+    .where(and(eq(sessionParticipants.roomSessionId, sessionId), isNull(sessionParticipants.leftAt), eq(sessionParticipants.notTranscribed, false)));
+  return Number(row?.n ?? 0);
+}
+
 function clientEventData(room: Room, session: SessionRow, p: ParticipantRow, numClients: number) {
   return {
     meetingId: room.id,
@@ -261,7 +270,14 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
         })
         .where(eq(sessionParticipants.id, existing.id))
         .returning();
-      return { session, participant, joined: false, sessionStarted, numClients: await presentCount(tx, session.id) };
+      const numClients = await presentCount(tx, session.id);
+      // Someone who had opted out and now asks to be transcribed may be what an automatic start waited for.
+      if (existing.notTranscribed && !participant.notTranscribed) {
+        const event = { type: "join" as const, participants: numClients, transcribed: await transcribedCount(tx, session.id) };
+        const { change } = await applyTrigger(tx, room, session, settings, input.engine, event, now);
+        return { session, participant, joined: false, sessionStarted, numClients, change };
+      }
+      return { session, participant, joined: false, sessionStarted, numClients };
     }
     if ((await presentCount(tx, session.id)) >= input.maxParticipants) {
       throw new RetryLaterError("unavailable", `This room is full: at most ${input.maxParticipants} participants at once. Try again when someone leaves.`, 30);
@@ -287,7 +303,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
           .returning();
     const numClients = await presentCount(tx, session.id);
     await enqueueEvent(tx, { accountId: room.accountId, type: "room.client.joined", data: clientEventData(room, session, participant, numClients) });
-    const { change } = await applyTrigger(tx, room, session, settings, input.engine, { type: "join", participants: numClients }, now);
+    const { change } = await applyTrigger(tx, room, session, settings, input.engine, { type: "join", participants: numClients, transcribed: await transcribedCount(tx, session.id) }, now);
     return { session, participant, joined: true, sessionStarted, numClients, change };
   });
 }

@@ -130,6 +130,28 @@ describeEachDatabase("privacy: not transcribed at one's request, and off the rec
     expect(txt).toContain("Not transcribed at their request: Ben, Cara\nAudio: not kept (only the text below was stored)\n");
   });
 
+  it("an automatic room does not start for people who all opted out; it starts with the first person to be transcribed", async () => {
+    const { name } = await newRoom(db(), acct, { startTrigger: "automatic" });
+    const ben = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ben", displayName: "Ben", transcribe: false } });
+    expect(ben.status).toBe(201);
+    expect(ben.json.transcription?.transcriptionId ?? null).toBeNull();
+    expect((await callRoute("GET", `/rooms/${name}`)).json.transcription.state).toBe("idle");
+    // Ben changes his mind (a rejoin with transcribe: true): that is a person to transcribe, so it starts.
+    const again = await callRoute("POST", `/rooms/${name}/participants`, { token: ben.json.participantToken, json: { participantId: "ben", displayName: "Ben", transcribe: true } });
+    expect(again.status, again.text).toBeLessThan(300);
+    expect(again.json.transcribed).toBe(true);
+    expect((await callRoute("GET", `/rooms/${name}`)).json.transcription.state).toBe("in_progress");
+    expect((await callRoute("DELETE", `/rooms/${name}/participants/ben`, { token: ben.json.participantToken })).status).toBe(204);
+
+    const second = await newRoom(db(), acct, { startTrigger: "automatic" });
+    const cara = await callRoute("POST", `/rooms/${second.name}/participants`, { json: { participantId: "cara", displayName: "Cara", transcribe: false } });
+    expect((await callRoute("GET", `/rooms/${second.name}`)).json.transcription.state).toBe("idle");
+    const dan = await callRoute("POST", `/rooms/${second.name}/participants`, { json: { participantId: "dan", displayName: "Dan" } });
+    expect(dan.json.transcription.transcriptionId).toBeTruthy();
+    expect((await callRoute("GET", `/rooms/${second.name}`)).json.transcription.state).toBe("in_progress");
+    for (const p of [cara, dan]) await callRoute("DELETE", `/rooms/${second.name}/participants/${p.json.participantId}`, { token: p.json.participantToken });
+  });
+
   it("an off-the-record span leaves a marked gap: words before it are kept, nothing from inside it reaches an engine", async () => {
     const { name, roomKey } = await newRoom(db(), acct, { startTrigger: "automatic" });
     const host = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "host", displayName: "Hana", roomKey } });
