@@ -1,4 +1,4 @@
-// Three real instances behind real HAProxy on one PostgreSQL database and s3rver: sessions spread over the instances, one killed with kill -9 mid-session, every transcript complete but for the utterance being spoken on the dead one.
+// Three real instances behind real HAProxy on one PostgreSQL database and s3rver: sessions spread over the instances, one killed with kill -9 mid-session, every transcript complete but for the utterance being spoken on the dead one; a live client of each room through the proxy misses no final line.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster } from "./cluster";
 import { failoverScenario, wordsMissing } from "./failover-scenario";
@@ -19,7 +19,7 @@ describe("a cluster of three instances behind HAProxy", () => {
   }, 600_000);
   afterAll(async () => cluster?.stop(), 60_000);
 
-  it("kill -9 of an owner mid-session, then SIGTERM of another: their rooms go on elsewhere without re-joining; every transcript is complete but for at most the utterance being spoken on the killed one", async () => {
+  it("kill -9 of an owner mid-session, then SIGTERM of another: their rooms go on elsewhere without re-joining; every transcript is complete but for at most the utterance being spoken on the killed one; live clients through the proxy miss no final line", async () => {
     const outcome = await failoverScenario(cluster, { rooms: 6, sentencesPerRoom: 14, killAfterMs: 6000, drainAfterMs: 19_000 });
     const summary = JSON.stringify({ ...outcome, rooms: outcome.rooms.map((r) => ({ ...r, transcript: r.missingSentences.length ? r.transcript : undefined })) }, null, 1);
     // Round robin spread the sessions: more than one instance owned some.
@@ -41,6 +41,13 @@ describe("a cluster of three instances behind HAProxy", () => {
         if (!room.drained) expect(room.missingSentences, summary).toEqual([]);
       }
     }
+    // A live client of each room, connected through the proxy and reconnecting with Last-Event-ID when its instance
+    // went away, received every stored final line, none twice.
+    for (const room of outcome.rooms) {
+      expect(room.liveMissed, summary).toEqual([]);
+      expect(room.liveRepeated, summary).toBe(0);
+    }
+    expect(outcome.rooms.some((r) => r.liveReconnects > 0), summary).toBe(true);
     // Rooms of the drained instance that were refused audio at the SIGTERM got it accepted elsewhere.
     for (const room of outcome.rooms.filter((r) => r.drained && r.drainResumeMs !== null)) expect(room.drainResumeMs, summary).toBeLessThan(30_000);
     // The killed and the drained instances are gone, the last one still serves through the proxy.

@@ -2,7 +2,7 @@
 import postgres from "postgres";
 import { TONE_WORDS, toneSpeech } from "@/lib/testing/fake-engine";
 import type { Cluster, ClusterInstance } from "./cluster";
-import { VerbatimClient } from "./verbatim-client";
+import { VerbatimClient, type LiveEvent } from "./verbatim-client";
 import { percentile } from "./stats";
 
 const CHUNK_BYTES = 8000; // 250 ms of 16 kHz mono s16le, as the room page sends
@@ -42,6 +42,12 @@ export type RoomOutcome = {
   /** Spoken words missing from the transcript (the longest common subsequence's shortfall). */
   wordsLost: number;
   transcript: string;
+  /** Stored final lines that the live client watching the room through the proxy never received. */
+  liveMissed: string[];
+  /** Final lines the live client received more than once (by event id). */
+  liveRepeated: number;
+  /** How often the live client reconnected (with Last-Event-ID) after its stream broke. */
+  liveReconnects: number;
 };
 
 export type FailoverOutcome = {
@@ -133,6 +139,58 @@ class BrowserLikeSender {
   }
 }
 
+/**
+ * A live client of one room through the proxy, as an integration would hold one: the room's live events with an API
+ * key; when the stream breaks (its instance died or drained) it reconnects with the last event id, and keeps every
+ * final line by id.
+ */
+class LiveWatcher {
+  readonly finals = new Map<string, string>();
+  repeated = 0;
+  reconnects = 0;
+  private lastEventId: string | undefined;
+  private readonly abort = new AbortController();
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: VerbatimClient,
+    private readonly roomName: string,
+  ) {}
+
+  /** Resolves once the first connection is open. */
+  async start(): Promise<void> {
+    const first = await this.client.openLive(this.roomName, this.abort.signal);
+    this.running = this.loop(first);
+  }
+
+  private async loop(first: AsyncGenerator<LiveEvent>): Promise<void> {
+    let events: AsyncGenerator<LiveEvent> | null = first;
+    while (!this.abort.signal.aborted) {
+      try {
+        events ??= await this.client.openLive(this.roomName, this.abort.signal, { lastEventId: this.lastEventId });
+        for await (const event of events) {
+          if (event.type === "other") continue;
+          if (event.id) this.lastEventId = event.id;
+          if (event.type !== "segment" || !event.segment.final || !event.id) continue;
+          if (this.finals.has(event.id)) this.repeated++;
+          else this.finals.set(event.id, event.segment.text);
+        }
+      } catch {
+        // the instance went away mid-stream, or the proxy had no instance for a moment
+      }
+      events = null;
+      if (this.abort.signal.aborted) break;
+      this.reconnects++;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running?.catch(() => {});
+  }
+}
+
 /** From `since` to the first chunk accepted after the first refusal since then (the audio was taken elsewhere). */
 function resumedAfter(sender: BrowserLikeSender, since: number): number | null {
   const refused = sender.refused.find((t) => t >= since);
@@ -189,6 +247,7 @@ export async function failoverScenario(
   const log = opts.log ?? (() => {});
   const client = new VerbatimClient(cluster.url, cluster.apiKey);
   const sql = postgres(cluster.databaseUrl, { max: 2, onnotice: () => {} });
+  const watchers = new Map<string, LiveWatcher>();
   try {
     const perRoom = opts.sentencesPerRoom ?? 8;
     const speakers = [];
@@ -202,6 +261,12 @@ export async function failoverScenario(
       const bare = encodeURIComponent(meeting.roomName.replace(/^\//, ""));
       const sender = new BrowserLikeSender((seq) => `${cluster.url}/api/v1/rooms/${bare}/participants/${participantId}/audio/chunks/${seq}`, joined.participantToken);
       speakers.push({ meeting, participantId, joined, sentences, speech, sender, bare });
+    }
+    // A live client per room, through the proxy, connected before anyone speaks.
+    for (const s of speakers) {
+      const watcher = new LiveWatcher(client, s.meeting.roomName);
+      await watcher.start();
+      watchers.set(s.meeting.roomName, watcher);
     }
     const ownerOf = async (sessionId: string) => ((await sql`select owner_instance from room_sessions where id = ${sessionId}`)[0]?.owner_instance as string | null) ?? "none";
     const owners: Record<string, number> = {};
@@ -281,6 +346,18 @@ export async function failoverScenario(
         if (Date.now() > deadline) throw new Error(`The transcript of ${s.meeting.roomName} was not ready in time: ${JSON.stringify(t)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
+      // Every final line stored for the session reached the live client (a line that only the killed instance ever
+      // heard, never stored, is in neither).
+      const watcher = watchers.get(s.meeting.roomName)!;
+      await watcher.stop();
+      const stored = (await sql`select text from transcript_segments where transcription_id = ${transcriptionId} order by start_ms`).map((r) => r.text as string);
+      const heard = [...watcher.finals.values()];
+      const liveMissed = stored.filter((line) => {
+        const at = heard.indexOf(line);
+        if (at === -1) return true;
+        heard.splice(at, 1);
+        return false;
+      });
       const got = toneWordsOf(markdown ?? "");
       const gotLine = ` ${got.join(" ")} `;
       const owner = ownerBySession.get(s.joined.roomSessionId)!;
@@ -297,6 +374,9 @@ export async function failoverScenario(
         missingSentences: s.sentences.filter((x) => !gotLine.includes(` ${x} `)),
         wordsLost: wordsMissing(s.sentences.join(" ").split(" "), got),
         transcript: markdown ?? "",
+        liveMissed,
+        liveRepeated: watcher.repeated,
+        liveReconnects: watcher.reconnects,
       });
     }
     const resumes = rooms.flatMap((r) => (r.resumeMs === null ? [] : [r.resumeMs]));
@@ -309,6 +389,7 @@ export async function failoverScenario(
       wordsLost: rooms.reduce((n, r) => n + r.wordsLost, 0),
     };
   } finally {
+    await Promise.all([...watchers.values()].map((w) => w.stop()));
     await sql.end();
   }
 }
