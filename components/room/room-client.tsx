@@ -474,9 +474,10 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       ) : null}
 
       {offRecordSince && <OffRecordBanner since={offRecordSince} isHost={isHost} />}
-      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} embedded={embed !== null} downloads={canDownload && ended.transcriptionId !== null} />}
+      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} embedded={embed !== null} downloads={canDownload && ended.transcriptionId !== null} tracked={lastToken !== null && ended.transcriptionId !== null} />}
 
-      {canDownload &&
+      {/* Everyone who was there learns when the transcript is saved; those allowed get its files. */}
+      {(canDownload || lastToken !== null) &&
         finished.map((f) => (
           <TranscriptDownloads
             key={f.transcriptionId}
@@ -484,6 +485,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             transcriptionId={f.transcriptionId}
             endedAt={f.at}
             creds={{ participantToken: lastToken, roomKey: hostKeyValid ? roomKey : null }}
+            mayDownload={canDownload}
             onReady={(links: DownloadLinks) => bridgeRef.current.emit("transcript-ready", links)}
           />
         ))}
@@ -620,13 +622,13 @@ function MicStatus({ mic, level, available, upload, muted, offRecord, onRetry }:
   );
 }
 
-function EndedNotice({ ended, isHost, joined, embedded, downloads }: { ended: Ended; isHost: boolean; joined: boolean; embedded: boolean; downloads: boolean }) {
+function EndedNotice({ ended, isHost, joined, embedded, downloads, tracked }: { ended: Ended; isHost: boolean; joined: boolean; embedded: boolean; downloads: boolean; tracked: boolean }) {
   const time = ended.at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   return (
     <Alert tone="info" data-testid="transcription-ended">
       {ended.byHost && !isHost ? `The host stopped the transcription at ${time}.` : `The transcription stopped at ${time}.`}{" "}
       {joined ? "What was said so far stays on this page" : "The text stays on this page"}
-      {downloads ? ", and you can download the transcript below once it is saved." : ", and the transcript is being saved for the room's owners."}
+      {downloads ? ", and you can download the transcript below once it is saved." : tracked ? "; below, you see when the transcript is saved for the room's owners." : ", and the transcript is being saved for the room's owners."}
       {isHost && !embedded && ended.transcriptionId && (
         <>
           {" "}
