@@ -119,7 +119,7 @@ test("a participant joins a room with an automatic trigger, is transcribed live 
     await expect(transcript.getByTestId("final-segment").filter({ hasText: "Ana Participant:" }).first()).toBeVisible();
     await expect(room.getByTestId("transcription-ended")).toContainText("below, you see when the transcript is saved");
     await expect(room.getByTestId("downloads-status")).toContainText("Saved for the room's owners", { timeout: 60_000 });
-    await expect(room.getByTestId("transcript-downloads").getByRole("heading", { name: "The transcript" })).toBeVisible();
+    await expect(room.getByTestId("transcript-downloads").getByRole("heading", { name: "Saved transcript" })).toBeVisible();
     await expect(room.getByTestId("download-md")).toHaveCount(0);
     await room.screenshot({ path: "/tmp/ui-shots/desktop-room-left.png", fullPage: true });
     await context.close();

@@ -94,7 +94,7 @@ export function TranscriptDownloads({ base, transcriptionId, endedAt, creds, may
     <Card className="px-5 py-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="min-w-0">
-          <h2 className="text-base font-semibold">{mayDownload ? "Download the transcript" : "The transcript"}</h2>
+          <h2 className="text-base font-semibold">{mayDownload ? "Download the transcript" : "Saved transcript"}</h2>
           <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="downloads-status">
             {state.kind === "waiting"
               ? `The transcription stopped at ${time}. Saving the transcript…`
