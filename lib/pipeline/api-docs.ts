@@ -1,6 +1,7 @@
 // Registers the live-session routes (/api/v1/rooms/{roomName}/...) with the OpenAPI document, from the zod schemas the routes validate with.
 import { z } from "zod";
 import { registerApiRoute } from "@/lib/api/openapi";
+import { PARTICIPANT_HEARTBEAT_MS, PARTICIPANT_IDLE_TIMEOUT_MS } from "@/lib/session-timing";
 import {
   chunkParamsSchema,
   hostCommandBodySchema,
@@ -17,7 +18,6 @@ const auth =
   "Authenticate with the participant token from the join answer (header `X-Participant-Token`), or with an API key of the room's account (a media server), which may act for any participant.";
 const routing =
   "Every request for one room must reach the same server instance (route by room name): the instance holding the session's lease answers, another answers 409.";
-const audioError = z.object({ error: z.string(), code: z.string() });
 
 registerApiRoute({
   method: "get",
@@ -62,7 +62,7 @@ registerApiRoute({
   operationId: "sendHeartbeat",
   summary: "Say a participant is still present",
   description:
-    "A participant not heard from for VERBATIM_PARTICIPANT_IDLE_SECONDS (default 90) is taken to have left without saying so (a crashed browser, a lost network) and leaves, with the usual events and triggers. Audio chunks and an open audio stream count as signs of life; a client that sends no audio for a while (muted, no microphone, a media server between streams) calls this every 30 s or so. 404 when the participant is not in the session (for example after an idle timeout: join again), 409 when the session has ended. " +
+    `A participant not heard from for VERBATIM_PARTICIPANT_IDLE_SECONDS (default ${PARTICIPANT_IDLE_TIMEOUT_MS / 1000}) is taken to have left without saying so (a crashed browser, a lost network) and leaves, with the usual events and triggers. Audio chunks and an open audio stream count as signs of life; a client that sends no audio for a while (muted, no microphone, a media server between streams) calls this every ${PARTICIPANT_HEARTBEAT_MS / 1000} s, as the room page does. 404 when the participant is not in the session (for example after an idle timeout: join again), 409 when the session has ended. ` +
     auth,
   tags,
   params: participantParamsSchema,
@@ -88,9 +88,9 @@ registerApiRoute({
   params: participantParamsSchema,
   responses: {
     200: { description: "The body ended", schema: z.object({ receivedBytes: z.number().int() }) },
-    409: { description: "Wrong mode, ended session, or wrong instance", schema: audioError },
+    409: { description: "Wrong mode, ended session, or wrong instance" },
     415: { description: "Not 16 kHz mono L16" },
-    503: { description: "Cannot take audio for now; send again after Retry-After", schema: audioError },
+    503: { description: "Cannot take audio for now; send again after Retry-After" },
   },
 });
 
@@ -107,9 +107,9 @@ registerApiRoute({
   responses: {
     200: { description: "A repeated chunk, ignored", schema: z.object({ duplicate: z.literal(true) }) },
     202: { description: "Accepted", schema: z.object({ accepted: z.literal(true), transcribed: z.boolean() }) },
-    413: { description: "Chunk too large", schema: audioError },
+    413: { description: "Chunk too large" },
     429: { description: "With a participant token: audio faster than twice real time over 30 s; retry after Retry-After" },
-    503: { description: "The engine is behind, the database is unavailable, or the server restarts; retry after Retry-After", schema: audioError },
+    503: { description: "The engine is behind, the database is unavailable, or the server restarts; retry after Retry-After" },
   },
 });
 

@@ -129,7 +129,7 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
   assertNotShuttingDown();
   const s = state();
   const existing = s.runtimes.get(session.id);
-  if (existing && !existing.closed) return existing;
+  if (existing && !existing.isClosed) return existing;
   let loading = s.loading.get(session.id);
   if (!loading) {
     loading = (async () => {
@@ -137,12 +137,7 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
       const [room] = await db.select().from(rooms).where(eq(rooms.id, session.roomId));
       const rt = newRuntime(session, room);
       const lastAlive = (await lastSignOfLife(db, session)).getTime();
-      for (const p of await presentParticipants(db, session.id)) {
-        rt.upsertParticipant(p, { rejoin: false });
-        const restored = rt.participants.get(p.participantId)!;
-        restored.active = false;
-        restored.restoredSeenMs = lastAlive;
-      }
+      for (const p of await presentParticipants(db, session.id)) rt.restoreParticipant(p, lastAlive);
       const running = await runningTranscription(db, session.id);
       if (running) rt.startRunning(running);
       s.runtimes.set(session.id, rt);
@@ -156,8 +151,7 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
 function dropRuntime(sessionId: string) {
   const rt = state().runtimes.get(sessionId);
   if (!rt) return;
-  clearTimeout(rt.recoveryTimer);
-  rt.closed = true;
+  rt.close();
   state().runtimes.delete(sessionId);
 }
 
@@ -259,6 +253,7 @@ async function refuseNewSessionOverCapacity(db: Db, room: Room) {
     "unavailable",
     "This server is transcribing as many people as it can right now; try again shortly.",
     OVER_CAPACITY_RETRY_AFTER_SECONDS,
+    "over_capacity",
   );
 }
 

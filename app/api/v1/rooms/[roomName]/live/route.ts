@@ -1,5 +1,5 @@
 // GET /api/v1/rooms/{roomName}/live: Server-Sent Events with the room's interim and final segments and its transcription state.
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { liveEventStream } from "@/lib/pipeline/live/live-stream";
 import { roomTranscriptionState } from "@/lib/pipeline/service";
 import { roomParamsSchema } from "@/lib/pipeline/session/validation";
