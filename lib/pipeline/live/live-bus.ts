@@ -1,7 +1,10 @@
 // The live bus: interim and final segments and state changes of a room, fanned out in memory to SSE subscribers.
 import type { SessionDegraded } from "@/lib/pipeline/session/runtime";
+import type { EngineSegment } from "@/lib/speech/types";
+import type { TranscriptSegment } from "@/lib/transcripts/render";
 
-export type LiveSegment = { participantId: string; displayName: string; startMs: number; endMs: number; text: string; final: boolean };
+/** A segment as the room's listeners get it: a transcript segment, interim (replaced by later ones) or final. */
+export type LiveSegment = TranscriptSegment & Pick<EngineSegment, "final">;
 export type LiveTranscriptionState = {
   state: "idle" | "in_progress";
   transcriptionId: string | null;
