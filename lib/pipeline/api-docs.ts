@@ -42,7 +42,7 @@ registerApiRoute({
   tags,
   params: roomParamsSchema,
   body: joinBodySchema,
-  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, the room accepts no new session, or the request reached the wrong instance" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full; see Retry-After" } },
+  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, the room accepts no new session, or the request reached the wrong instance" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full (`code` `room_full`), or this server transcribes as many people as it can (`over_capacity`); see Retry-After" } },
 });
 
 registerApiRoute({
@@ -90,7 +90,7 @@ registerApiRoute({
     200: { description: "The body ended", schema: z.object({ receivedBytes: z.number().int() }) },
     409: { description: "Wrong mode, ended session, or wrong instance" },
     415: { description: "Not 16 kHz mono L16" },
-    503: { description: "Cannot take audio for now; send again after Retry-After" },
+    503: { description: "Cannot take audio for now (`code` `database_unavailable` or `shutting_down`); send again after Retry-After" },
   },
 });
 
@@ -109,7 +109,7 @@ registerApiRoute({
     202: { description: "Accepted", schema: z.object({ accepted: z.literal(true), transcribed: z.boolean() }) },
     413: { description: "Chunk too large" },
     429: { description: "With a participant token: audio faster than twice real time over 30 s; retry after Retry-After" },
-    503: { description: "The engine is behind, the database is unavailable, or the server restarts; retry after Retry-After" },
+    503: { description: "The engine is behind (`overloaded`), the database is unavailable (`database_unavailable`), or the server restarts (`shutting_down`); retry after Retry-After" },
   },
 });
 
