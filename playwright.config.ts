@@ -42,6 +42,8 @@ export default defineConfig({
       VERBATIM_WEBHOOK_ALLOW_PRIVATE: "1",
       // settings.spec tests a bucket on s3rver, on loopback.
       VERBATIM_S3_ALLOW_PRIVATE: "1",
+      // upload-retry.spec: a bucket that is down fails after 3 tries in a few seconds instead of about 19 minutes.
+      VERBATIM_UPLOAD_RETRY_DELAYS_MS: "1000,1000",
     },
   },
 });

@@ -182,6 +182,8 @@ test("an admin sees usage at a glance over a chosen range, and exports it as CSV
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Usage" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
   await expect(page.getByTestId("usage-totals")).toContainText("Transcribed minutes");
+  // Storage used by the saved transcripts, in words (bytes, kB, MB).
+  await expect(page.getByTestId("usage-storage")).toContainText(/Held now\s*\d[\d.]* (bytes?|kB|MB|GB)\s*in \d+ saved transcripts?/);
   await page.getByRole("link", { name: "7 days" }).click();
   await expect(page).toHaveURL(/\/usage\?days=7$/);
   await expect(page.getByRole("link", { name: "7 days" })).toHaveAttribute("aria-current", "page");
@@ -189,7 +191,8 @@ test("an admin sees usage at a glance over a chosen range, and exports it as CSV
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^verbatim-usage-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/);
   const csv = (await import("node:fs")).readFileSync((await download.path())!, "utf8");
-  expect(csv.split("\r\n")[0]).toBe("section,date_or_room,title,transcribed_minutes,transcriptions");
+  expect(csv.split("\r\n")[0]).toBe("section,date_or_room,title,transcribed_minutes,transcriptions,bytes");
+  expect(csv).toMatch(/\r\nstorage,stored_now,,,\d+,\d+\r\n/);
   await page.setViewportSize(PHONE);
   await expectNoSidewaysScroll(page);
   await shot(page, "phone-usage");

@@ -6,18 +6,21 @@ import { composeSpeech, roomTone } from "../lib/testing/speech";
 type Meeting = { roomName: string };
 export type Transcription = { transcriptionId: string; roomName: string; state: string; filename: string };
 
-/** Creates a room with an automatic trigger, speaks into it as one participant, leaves, and waits for the saved transcript. */
+/**
+ * Creates a room with an automatic trigger, speaks into it as one participant, leaves, and waits for the saved
+ * transcript (or, with `until: "failed"`, for one whose save failed for good).
+ */
 export async function transcribeSession(
   request: APIRequestContext,
   auth: Record<string, string>,
   prefix: string,
   sentences: string[],
   speaker = "Ana",
-  options: { title?: string } = {},
+  options: { title?: string; destination?: Record<string, unknown>; until?: "ready" | "failed" } = {},
 ): Promise<Transcription> {
   const created = await request.post("/api/v1/meetings", {
     headers: auth,
-    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: prefix, title: options.title, liveTranscription: { startTrigger: "automatic", destination: { provider: "hosted" } } },
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: prefix, title: options.title, liveTranscription: { startTrigger: "automatic", destination: options.destination ?? { provider: "hosted" } } },
   });
   expect(created.status()).toBe(201);
   const { roomName } = (await created.json()) as Meeting;
@@ -42,7 +45,7 @@ export async function transcribeSession(
       },
       { timeout: 90_000, intervals: [500, 1000] },
     )
-    .toBe("ready");
+    .toBe(options.until ?? "ready");
   return found!;
 }
 

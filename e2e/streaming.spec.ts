@@ -131,7 +131,12 @@ test("staff watch a session live in the dashboard: interim text while a sentence
   const speech = await composeSpeech(SENTENCES.map((text) => ({ text, voice: "slt" as const, pauseAfterMs: 1500 })), { leadMs: 800 });
   const speakingNow = page.getByRole("list", { name: "Speaking now" });
   // As above: the speaker pauses mid-sentence until the interim line is on screen (best-effort text made certain).
-  const interimShown = () => expect(speakingNow.getByTestId("interim-line").first()).toContainText("Ana Watched:", { timeout: 90_000 });
+  // While her first words are interim text, Talk time says she is speaking (not "did not speak").
+  const interimShown = async () => {
+    await expect(speakingNow.getByTestId("interim-line").first()).toContainText("Ana Watched:", { timeout: 90_000 });
+    await expect(page.getByTestId("speaking-first")).toContainText(/Ana Watched\s*speaking…/);
+    await expect(page.getByTestId("speakers")).not.toContainText("did not speak");
+  };
   const streaming = fetch(`${baseURL}/api/v1/rooms/${name}/participants/ana/audio`, {
     method: "PUT",
     headers: { ...auth, "Content-Type": "audio/L16;rate=16000;channels=1" },

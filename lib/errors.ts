@@ -23,6 +23,10 @@ export type AudioFormatErrorCode = (typeof audioFormatErrorCodes)[number];
 export const ingestErrorCodes = ["bad_sequence", "chunk_too_large", "too_far_ahead", "too_many_held", "overloaded", "ended", "wrong_mode", "odd_length"] as const;
 export type IngestErrorCode = (typeof ingestErrorCodes)[number];
 
+/** A signed download link that opens nothing: changed or forged, or past its time (lib/pipeline/room-downloads.ts). */
+export const downloadLinkErrorCodes = ["link_invalid", "link_expired"] as const;
+export type DownloadLinkErrorCode = (typeof downloadLinkErrorCodes)[number];
+
 /** Why a refusal that passes with time (RetryLaterError) was made, when a client can act on it. */
 export const retryLaterReasons = ["database_unavailable", "shutting_down", "over_capacity", "room_full"] as const;
 export type RetryLaterReason = (typeof retryLaterReasons)[number];
@@ -47,6 +51,7 @@ export const apiErrorCodes = [
     ...retryLaterReasons,
     ...audioFormatErrorCodes,
     ...ingestErrorCodes,
+    ...downloadLinkErrorCodes,
   ] as const),
 ];
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
@@ -90,7 +95,7 @@ export class CodedError<C extends ApiErrorCode = ApiErrorCode> extends Error {
   constructor(
     readonly code: C,
     message: string,
-    readonly status: 400 | 409 | 413 | 503,
+    readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 503,
   ) {
     super(message);
   }

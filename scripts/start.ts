@@ -82,7 +82,7 @@ async function main() {
   const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(env.PORT)], {
     cwd: root,
     stdio: "inherit",
-    // NEXT_MANUAL_SIG_HANDLE: Next.js's own SIGTERM handler would exit at once, racing ours (lib/jobs/start.ts), which
+    // NEXT_MANUAL_SIG_HANDLE: Next.js's own SIGTERM handler would exit at once, racing ours (lib/server/start.ts), which
     // first flushes live sessions within VERBATIM_SHUTDOWN_GRACE_SECONDS.
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" },
   });

@@ -1,5 +1,9 @@
 // Posts a participant's audio as numbered chunks, in order, retrying a failed chunk with the same number (the server ignores repeats).
 import { AUDIO_CHUNK_MS, BROWSER_AUDIO_QUEUE_MS } from "@/lib/session-timing";
+import { backoffMs } from "@/lib/retry/backoff";
+
+/** A failed chunk waits 250 ms, 500 ms, … up to 4 s (or the server's Retry-After); one client, so no jitter. */
+const CHUNK_RETRY_BACKOFF = { firstMs: 250, maxMs: 4000, jitter: "none" } as const;
 
 export type UploaderStatus = { queued: number; retrying: boolean; lastError: string | null };
 
@@ -80,8 +84,8 @@ export class ChunkUploader {
         }
         this.failures++;
         this.status(message);
-        // Backoff 250 ms, 500 ms, … up to 4 s (or the server's Retry-After), then the same chunk number again.
-        await new Promise((r) => setTimeout(r, Math.max(retryAfterMs, Math.min(4000, 250 * 2 ** (this.failures - 1)))));
+        // Then the same chunk number again.
+        await new Promise((r) => setTimeout(r, Math.max(retryAfterMs, backoffMs(this.failures, CHUNK_RETRY_BACKOFF))));
       }
     } finally {
       this.sending = false;

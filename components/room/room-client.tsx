@@ -1,6 +1,6 @@
 "use client";
 // The room page's island: join with a name, stream the microphone as numbered chunks, follow the live transcript, leave
-// (keeping the text on screen).
+// (keeping the text on screen), download the transcript once saved; in embed mode, the same driven by <verbatim-room>.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 import { Alert } from "@/components/ui/alert";
@@ -17,6 +17,11 @@ import { MicrophoneError, startMicrophone, type Microphone } from "./microphone"
 import { TranscribingIndicator } from "./transcribing-indicator";
 import { useLiveRoom } from "./use-live-room";
 import { PARTICIPANT_HEARTBEAT_MS } from "@/lib/session-timing";
+import { EmbedCallError, useEmbedBridge, type EmbedHandlers } from "./embed-bridge";
+import { TranscriptDownloads, type DownloadLinks } from "./room-downloads";
+
+/** Embed mode (<verbatim-room>): the one origin to talk to (already checked against the account's list), and the element's choices. */
+export type EmbedOptions = { parentOrigin: string; displayName: string; hideTranscript: boolean };
 
 type Joined = { participantId: string; participantToken: string; role: "host" | "guest"; displayName: string };
 type MicState = { kind: "off" } | { kind: "starting" } | { kind: "on" } | { kind: "problem"; problem: string; message: string };
@@ -37,7 +42,17 @@ async function apiError(res: Response): Promise<string> {
 /** A notice about the transcription ending, kept until the next join. */
 type Ended = { at: Date; transcriptionId: string | null; byHost: boolean };
 
-export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, hostKeyValid, initial }: {
+/** Thrown by joinAs: why the join did not happen, for the form and for join() of the embed. */
+class JoinRefused extends Error {
+  constructor(
+    readonly code: "name_missing" | "name_too_long" | "refused" | "unreachable",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, hostKeyValid, initial, participantDownloads = false, embed = null }: {
   roomName: string;
   displayRoomName: string;
   /** The room's human name, when it has one. */
@@ -45,6 +60,9 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   roomKey: string | null;
   hostKeyValid: boolean;
   initial: LiveTranscriptionState;
+  /** Whether participants, not only the host, may download a finished transcript here. */
+  participantDownloads?: boolean;
+  embed?: EmbedOptions | null;
 }) {
   const live = useLiveRoom(roomName, initial);
   const available = live.transcription.startTrigger !== "none";
@@ -70,10 +88,36 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const micRef = useRef<Microphone | null>(null);
   const uploaderRef = useRef<ChunkUploader | null>(null);
   const joinedRef = useRef<Joined | null>(null);
+  // The last participant token of this page, kept after leaving: it still proves presence in that session, for downloads.
+  const [lastToken, setLastToken] = useState<string | null>(null);
+  // The embedding page's methods, as a table (a new method is one more entry here and in embed-bridge.ts).
+  const handlers: EmbedHandlers = {
+    // The participant token stays in the frame: the embedding page gets who joined, not the credential.
+    join: () =>
+      (joinedRef.current
+        ? Promise.resolve(joinedRef.current)
+        : joinAs(nameRef.current).catch((error: Error) => {
+            throw new EmbedCallError(error instanceof JoinRefused ? error.code : "failed", error.message);
+          })
+      ).then(({ participantId, role, displayName }) => ({ participantId, role, displayName })),
+    leave: async () => {
+      leave("You left the room. Your part of the transcript is kept.");
+    },
+    startTranscription: () => hostCommand("start"),
+    stopTranscription: () => hostCommand("stop"),
+  };
+  const bridge = useEmbedBridge(embed?.parentOrigin ?? null, handlers);
+  const bridgeRef = useRef(bridge);
+  bridgeRef.current = bridge;
+  const nameRef = useRef(name);
+  nameRef.current = name;
+  /** Transcriptions that ended while this page was open, newest last: each gets its downloads once saved. */
+  const [finished, setFinished] = useState<{ transcriptionId: string; at: Date }[]>([]);
 
   useEffect(() => {
-    setName(localStorage.getItem(NAME_KEY) ?? "");
-  }, []);
+    // Embedded, the name comes from the element: a framed page's storage may be partitioned or refused.
+    setName(embed ? embed.displayName : (localStorage.getItem(NAME_KEY) ?? ""));
+  }, [embed]);
 
   const stopAudio = useCallback(() => {
     micRef.current?.stop();
@@ -93,6 +137,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       setMic({ kind: "off" });
       if (reason !== null) setLeft({ text: reason, tone: "success" });
       if (!me) return;
+      bridgeRef.current.emit("left", { participantId: me.participantId, reason: reason === null ? "page_closed" : "left" });
       void fetch(`${base}/participants/${encodeURIComponent(me.participantId)}`, {
         method: "DELETE",
         headers: { "X-Participant-Token": me.participantToken },
@@ -112,6 +157,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
         onFatal: (message) => {
           stopAudio();
           setMic({ kind: "problem", problem: "server", message: `Your audio is no longer accepted: ${message}` });
+          bridgeRef.current.emit("error", { code: "audio_refused", message: `Your audio is no longer accepted: ${message}` });
         },
       });
       uploaderRef.current = uploader;
@@ -131,8 +177,9 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       } catch (error) {
         uploader.stop();
         uploaderRef.current = null;
-        if (error instanceof MicrophoneError) setMic({ kind: "problem", problem: error.problem, message: error.message });
-        else setMic({ kind: "problem", problem: "failed", message: (error as Error).message });
+        const problem = error instanceof MicrophoneError ? error.problem : "failed";
+        setMic({ kind: "problem", problem, message: (error as Error).message });
+        bridgeRef.current.emit("error", { code: `microphone_${problem}`, message: (error as Error).message });
       }
     },
     [base, stopAudio],
@@ -162,6 +209,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
           setJoined(null);
           setMic({ kind: "off" });
           setLeft({ text: "You were disconnected from the room for too long. Join again to continue.", tone: "error" });
+          bridgeRef.current.emit("left", { participantId: joined.participantId, reason: "disconnected" });
         }
       } catch {
         // Offline for a moment: the next beat, or the audio, tries again.
@@ -170,27 +218,35 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     return () => clearInterval(timer);
   }, [joined, base, stopAudio]);
 
-  async function join(event: React.FormEvent) {
-    event.preventDefault();
-    const displayName = name.trim();
-    if (!displayName) return setNameError("Enter your name so others know who is speaking");
-    if (displayName.length > 80) return setNameError("Use at most 80 characters");
+  /** Joins under `displayName`; throws JoinRefused with the reason (also shown on the page). */
+  async function joinAs(rawName: string): Promise<Joined> {
+    const displayName = rawName.trim();
+    if (!displayName) {
+      setNameError("Enter your name so others know who is speaking");
+      throw new JoinRefused("name_missing", "Enter your name so others know who is speaking (or set the display-name attribute)");
+    }
+    if (displayName.length > 80) {
+      setNameError("Use at most 80 characters");
+      throw new JoinRefused("name_too_long", "Use at most 80 characters for the name");
+    }
     setNameError(undefined);
     setJoinError(undefined);
     setLeft(null);
     setJoining(true);
     try {
-      const res = await fetch(`${base}/participants`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ displayName, ...(roomKey ? { roomKey } : {}) }),
-      });
-      if (!res.ok) {
-        setJoinError(res.status === 404 ? "This room no longer exists." : await apiError(res));
-        return;
+      let res: Response;
+      try {
+        res = await fetch(`${base}/participants`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ displayName, ...(roomKey ? { roomKey } : {}) }),
+        });
+      } catch (error) {
+        throw new JoinRefused("unreachable", `Could not reach the server: ${(error as Error).message}`);
       }
+      if (!res.ok) throw new JoinRefused("refused", res.status === 404 ? "This room no longer exists." : await apiError(res));
       const answer = (await res.json()) as { participantId: string; participantToken: string; role: "host" | "guest" };
-      localStorage.setItem(NAME_KEY, displayName);
+      if (!embed) localStorage.setItem(NAME_KEY, displayName);
       const me: Joined = { ...answer, displayName };
       joinedRef.current = me;
       mutedRef.current = false;
@@ -198,32 +254,68 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       setEnded(null);
       setJoinedAt(Date.now());
       setJoined(me);
+      setLastToken(me.participantToken);
       if (available) void startAudio(me);
+      bridgeRef.current.emit("joined", { participantId: me.participantId, role: me.role, displayName });
+      return me;
     } catch (error) {
-      setJoinError(`Could not reach the server: ${(error as Error).message}`);
+      // A name problem is shown at the name field; the server's refusals and network trouble under the form.
+      if (error instanceof JoinRefused && (error.code === "refused" || error.code === "unreachable")) setJoinError(error.message);
+      throw error;
     } finally {
       setJoining(false);
     }
   }
 
-  async function command(action: "start" | "stop") {
+  async function join(event: React.FormEvent) {
+    event.preventDefault();
+    await joinAs(name).catch(() => {});
+  }
+
+  /** The host's start or stop; resolves with the room's transcription state, or throws the server's reason. */
+  async function command(action: "start" | "stop"): Promise<LiveTranscriptionState> {
     const me = joinedRef.current;
-    if (!me) return;
+    if (!me) throw new EmbedCallError("not_joined", "Join the room first");
     setCommandBusy(true);
     setCommandError(undefined);
     try {
-      const res = await fetch(`${base}/transcription/${action}`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-Participant-Token": me.participantToken },
-        body: JSON.stringify(roomKey ? { roomKey } : {}),
-      });
-      if (!res.ok) setCommandError(await apiError(res));
+      let res: Response;
+      try {
+        res = await fetch(`${base}/transcription/${action}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Participant-Token": me.participantToken },
+          body: JSON.stringify(roomKey ? { roomKey } : {}),
+        });
+      } catch (error) {
+        throw new EmbedCallError("unreachable", `Could not reach the server: ${(error as Error).message}`);
+      }
+      if (!res.ok) {
+        const code = res.status === 403 ? "not_allowed" : res.status === 409 ? "conflict" : "failed";
+        throw new EmbedCallError(code, await apiError(res));
+      }
+      return ((await res.json()) as { transcription: LiveTranscriptionState }).transcription;
     } catch (error) {
-      setCommandError(`Could not reach the server: ${(error as Error).message}`);
+      setCommandError((error as Error).message);
+      throw error;
     } finally {
       setCommandBusy(false);
     }
   }
+
+  /** start/stopTranscription() of the embed: the reasons a call cannot work, before asking the server. */
+  async function hostCommand(action: "start" | "stop") {
+    const me = joinedRef.current;
+    if (!me) throw new EmbedCallError("not_joined", "Join the room first (join())");
+    if (me.role !== "host") throw new EmbedCallError("not_host", "Only the host can start and stop the transcription; open the room with the host link (hostRoomUrl)");
+    const current = liveRef.current.transcription;
+    if (current.startTrigger === "none") throw new EmbedCallError("not_available", "Transcription is not available in this room");
+    if (current.startTrigger !== "manual") {
+      throw new EmbedCallError("automatic", "This room starts and stops the transcription by itself (its start trigger is automatic), so the host cannot start or stop it");
+    }
+    return { transcription: await command(action) };
+  }
+  const liveRef = useRef(live);
+  liveRef.current = live;
 
   const trigger = live.transcription.startTrigger;
   const isHost = joined?.role === "host";
@@ -236,14 +328,46 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     const before = previous.current;
     previous.current = live.transcription;
     if (before.state === "in_progress" && live.transcription.state !== "in_progress") {
-      setEnded({ at: new Date(), transcriptionId: before.transcriptionId, byHost: before.startTrigger === "manual" });
+      const at = new Date();
+      setEnded({ at, transcriptionId: before.transcriptionId, byHost: before.startTrigger === "manual" });
+      const id = before.transcriptionId;
+      if (id) setFinished((all) => (all.some((f) => f.transcriptionId === id) ? all : [...all, { transcriptionId: id, at }]));
+      bridgeRef.current.emit("transcription-stopped", { transcriptionId: id });
+    }
+    if (before.state !== "in_progress" && live.transcription.state === "in_progress") {
+      bridgeRef.current.emit("transcription-started", { transcriptionId: live.transcription.transcriptionId });
     }
   }, [live.transcription]);
+
+  // Final lines go to the embedding page as they come (once each; the live stream may replay after a reconnect).
+  const emittedSegments = useRef(new Set<string>());
+  useEffect(() => {
+    for (const s of live.finals) {
+      if (emittedSegments.current.has(s.key)) continue;
+      emittedSegments.current.add(s.key);
+      bridgeRef.current.emit("segment", { participantId: s.participantId, speaker: s.displayName, text: s.text, startMs: s.startMs, endMs: s.endMs });
+    }
+  }, [live.finals]);
 
   // After Join, the keyboard lands on the controls (mute, leave), not back at the top of the page.
   useEffect(() => {
     if (joined) controlsRef.current?.querySelector<HTMLElement>("button")?.focus();
   }, [joined]);
+
+  // Tells the embedding page the room is there (once), with what it can expect.
+  useEffect(() => {
+    bridgeRef.current.emit("ready", {
+      roomName: displayRoomName,
+      role: hostKeyValid ? "host" : "guest",
+      startTrigger: initial.startTrigger,
+      transcribing: initial.state === "in_progress",
+    });
+    // Once, on mount: the page's first state.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const canDownload = hostKeyValid || (participantDownloads && lastToken !== null);
+  const showTranscript = !embed?.hideTranscript;
 
   const toggleMute = () => {
     mutedRef.current = !mutedRef.current;
@@ -253,7 +377,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const autoStart = available && (trigger === "automatic" || trigger === "automatic-2nd-participant");
 
   return (
-    <div className="mx-auto w-full max-w-3xl space-y-5 px-4 py-8">
+    <div className={cn("mx-auto w-full max-w-3xl space-y-5 px-4", embed ? "py-4" : "py-8")}>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="min-w-0">
           <p className="text-xs font-medium uppercase tracking-wide text-zinc-600 dark:text-zinc-400">Room</p>
@@ -319,11 +443,23 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
         </Card>
       ) : null}
 
-      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} />}
+      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} embedded={embed !== null} downloads={canDownload && ended.transcriptionId !== null} />}
+
+      {canDownload &&
+        finished.map((f) => (
+          <TranscriptDownloads
+            key={f.transcriptionId}
+            base={base}
+            transcriptionId={f.transcriptionId}
+            endedAt={f.at}
+            creds={{ participantToken: lastToken, roomKey: hostKeyValid ? roomKey : null }}
+            onReady={(links: DownloadLinks) => bridgeRef.current.emit("transcript-ready", links)}
+          />
+        ))}
 
       {!joined ? (
         // After leaving (or being let go), what was said stays readable.
-        live.finals.length > 0 && (
+        showTranscript && live.finals.length > 0 && (
           <Card>
             <div className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
               <h2 className="text-base font-semibold">Transcript</h2>
@@ -354,9 +490,9 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
               )}
               {isHost && trigger === "manual" && (
                 transcribing ? (
-                  <Button variant="secondary" disabled={commandBusy} onClick={() => void command("stop")}>Stop transcription</Button>
+                  <Button variant="secondary" disabled={commandBusy} onClick={() => void command("stop").catch(() => {})}>Stop transcription</Button>
                 ) : (
-                  <Button disabled={commandBusy} onClick={() => void command("start")}>Start transcription</Button>
+                  <Button disabled={commandBusy} onClick={() => void command("start").catch(() => {})}>Start transcription</Button>
                 )
               )}
               <Button variant="danger" onClick={() => leave("You left the room. Your part of the transcript is kept.")}>Leave</Button>
@@ -384,7 +520,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
               </Alert>
             </div>
           )}
-          <LiveTranscript
+          {showTranscript && <LiveTranscript
             finals={live.finals}
             interims={live.interims}
             placeholder={
@@ -400,7 +536,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
                       ? "Transcription starts when a second person joins."
                       : "Transcription is not running."
             }
-          />
+          />}
         </Card>
       )}
     </div>
@@ -439,13 +575,14 @@ function MicStatus({ mic, level, available, upload, muted, onRetry }: { mic: Mic
   );
 }
 
-function EndedNotice({ ended, isHost, joined }: { ended: Ended; isHost: boolean; joined: boolean }) {
+function EndedNotice({ ended, isHost, joined, embedded, downloads }: { ended: Ended; isHost: boolean; joined: boolean; embedded: boolean; downloads: boolean }) {
   const time = ended.at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   return (
     <Alert tone="info" data-testid="transcription-ended">
       {ended.byHost && !isHost ? `The host stopped the transcription at ${time}.` : `The transcription stopped at ${time}.`}{" "}
-      {joined ? "What was said so far stays below" : "The text stays below"}, and the transcript is being saved for the room&apos;s owners.
-      {isHost && ended.transcriptionId && (
+      {joined ? "What was said so far stays on this page" : "The text stays on this page"}
+      {downloads ? ", and you can download the transcript below once it is saved." : ", and the transcript is being saved for the room's owners."}
+      {isHost && !embedded && ended.transcriptionId && (
         <>
           {" "}
           <a href={`/transcriptions/${ended.transcriptionId}`} className="font-medium underline">

@@ -41,6 +41,14 @@ describe("configuration from the environment", () => {
     expect(() => parseEnv({ VERBATIM_TRANSCRIBE_BASE_URL: "api.openai.com" })).toThrow(/VERBATIM_TRANSCRIBE_BASE_URL/);
   });
 
+  it("reads the upload retry schedule (about 19 minutes by default) and names a bad one", () => {
+    expect(parseEnv({}).VERBATIM_UPLOAD_RETRY_DELAYS_MS).toEqual([2_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000]);
+    expect(parseEnv({ VERBATIM_UPLOAD_RETRY_DELAYS_MS: " 1000, 1500 " }).VERBATIM_UPLOAD_RETRY_DELAYS_MS).toEqual([1000, 1500]);
+    for (const bad of ["1s,2s", "50", "1000,-5", "1.5"]) {
+      expect(() => parseEnv({ VERBATIM_UPLOAD_RETRY_DELAYS_MS: bad }), bad).toThrow(/VERBATIM_UPLOAD_RETRY_DELAYS_MS: list up to 50 waits in milliseconds/);
+    }
+  });
+
   it("says when links would reach only this machine: no public URL and a loopback fallback", () => {
     expect(linksReachOnlyThisMachine(parseEnv({}))).toBe(true);
     expect(linksReachOnlyThisMachine(parseEnv({ VERBATIM_PUBLIC_URL: "https://verbatim.example.com" }))).toBe(false);

@@ -14,6 +14,9 @@ const speechEngineIdPattern = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 /** The engine used when neither VERBATIM_SPEECH_ENGINES nor VERBATIM_SPEECH_ENGINE is set. */
 export const DEFAULT_SPEECH_ENGINES = ["pocketsphinx"] as const;
 
+/** The waits between upload attempts to a customer's bucket when VERBATIM_UPLOAD_RETRY_DELAYS_MS is unset (about 19 minutes). */
+export const DEFAULT_UPLOAD_RETRY_DELAYS_MS = [2_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -96,6 +99,20 @@ const envSchema = z.object({
   VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(PARTICIPANT_IDLE_TIMEOUT_MS / 1000),
   // On SIGTERM: how long live sessions have to flush their speech engines and store the last words before the exit.
   VERBATIM_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(25),
+  // The waits before each retry of a failed upload to a customer's bucket (ms, comma-separated): one more try than
+  // waits, then the transcript is `failed` and an admin retries it. Default: 7 retries over about 19 minutes.
+  VERBATIM_UPLOAD_RETRY_DELAYS_MS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parts = (v ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+      if (parts.length === 0) return [...DEFAULT_UPLOAD_RETRY_DELAYS_MS];
+      const delays = parts.map(Number);
+      if (parts.length > 50 || delays.some((d) => !Number.isInteger(d) || d < 100 || d > 86_400_000)) {
+        ctx.addIssue({ code: "custom", message: "list up to 50 waits in milliseconds (100 to 86400000) separated by commas, such as 2000,10000,30000" });
+      }
+      return delays;
+    }),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.
   VERBATIM_INSTANCE_ID: z.string().regex(/^[\w.:-]{1,100}$/, "letters, digits, . _ : - only").optional(),
   VERBATIM_HOSTED_S3_BUCKET: z.string().optional(),

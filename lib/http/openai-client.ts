@@ -1,4 +1,5 @@
 // One HTTP client for OpenAI-compatible APIs (summaries, transcription): per-attempt timeouts, retries on 429/5xx with backoff, JSON and multipart bodies.
+import { backoffMs } from "@/lib/retry/backoff";
 
 export type OpenAiClientOptions = {
   /** Requests go to `baseUrl + path` (e.g. https://api.openai.com/v1 + /audio/transcriptions). */
@@ -162,10 +163,9 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
-/** Exponential backoff with "equal jitter": between half and all of `first × 2^attempt`, so clients spread out. */
+/** The wait after failed attempt `attempt` (0-based): between half and all of `first × 2^attempt`, so clients spread out. */
 function backoff(firstMs: number, attempt: number, maxMs: number): number {
-  const full = Math.min(maxMs, firstMs * 2 ** attempt);
-  return full / 2 + Math.random() * (full / 2);
+  return backoffMs(attempt + 1, { firstMs, maxMs });
 }
 
 function networkErrorCode(error: unknown): string {

@@ -1,8 +1,9 @@
-// pg-boss on our handle, on both databases: schema creation, jobs sent in a transaction (or not, if it rolls back), work and retries.
+// pg-boss on our handle, on both databases: schema creation, jobs sent in a transaction (or not, if it rolls back), wake-ups
+// sent through the queue this process runs, work and retries.
 import { afterEach, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { sendJobInTransaction, startJobQueue, JOB_QUEUE_SCHEMA, type PgBoss } from "./queue";
+import { sendJobInTransaction, sendWakeUpInTransaction, startJobQueue, JOB_QUEUE_SCHEMA, type PgBoss } from "./queue";
 
 async function until(what: string, probe: () => boolean | Promise<boolean>) {
   for (let i = 0; i < 300; i++) {
@@ -67,5 +68,29 @@ describeEachDatabase("job queue (pg-boss)", (handle) => {
   it("fails the transaction when the queue does not exist, rather than dropping the job", async () => {
     await start([{ name: "q-exists" }]);
     await expect(handle().db.transaction((tx) => sendJobInTransaction(tx, "q-missing", {}))).rejects.toThrow(/Job queue "q-missing" does not exist/);
+  });
+
+  it("sends a wake-up in the caller's transaction only when this process runs its queue, at its startAfter", async () => {
+    const wake = (n: number, startAfter?: Date) => handle().db.transaction((tx) => sendWakeUpInTransaction(tx, "q-wake", { n }, { startAfter }));
+    // No queue here (a script, a test without workers): nothing is sent, and the transaction does not fail.
+    expect(await wake(0)).toBeUndefined();
+    const boss = await start([{ name: "q-wake" }]);
+    const due = new Date(Date.now() + 60_000);
+    const id = await wake(1, due);
+    expect(id).toEqual(expect.any(String));
+    const [job] = await handle().execute(`select data, start_after from ${JOB_QUEUE_SCHEMA}.job where id = $1`, [id]);
+    expect(job.data).toEqual({ n: 1 });
+    expect(new Date(job.start_after as string).getTime()).toBe(due.getTime());
+    expect(await boss.fetch("q-wake")).toEqual([]); // not due yet
+    // Rolled back with the row it wakes up for.
+    await expect(
+      handle().db.transaction(async (tx) => {
+        await sendWakeUpInTransaction(tx, "q-wake", { n: 2 });
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    expect(await handle().execute(`select 1 from ${JOB_QUEUE_SCHEMA}.job where name = 'q-wake' and data->>'n' = '2'`)).toHaveLength(0);
+    await boss.stop({ graceful: true, close: false, wait: true, timeout: 2000 });
+    expect(await wake(3)).toBeUndefined();
   });
 });

@@ -8,7 +8,11 @@ export { PgBoss };
 /** pg-boss keeps its tables in this schema of the app's database; it creates and migrates them itself at start. */
 export const JOB_QUEUE_SCHEMA = "pgboss";
 
-export type QueueDefinition = { name: string; retryLimit?: number; retryDelay?: number; expireInSeconds?: number };
+/**
+ * A queue's own retry policy covers a job whose handler threw or whose worker died (expireInSeconds): pg-boss tries
+ * it again retryLimit times, retryDelay seconds apart (doubling, with jitter, when retryBackoff is set).
+ */
+export type QueueDefinition = { name: string; retryLimit?: number; retryDelay?: number; retryBackoff?: boolean; expireInSeconds?: number };
 
 /**
  * Starts pg-boss on `handle`: creates or migrates its schema (several instances take turns on its advisory lock),
@@ -20,7 +24,20 @@ export async function startJobQueue(handle: DbHandle, queues: QueueDefinition[])
   boss.on("error", (error) => console.error("Job queue error:", error));
   await boss.start();
   for (const queue of queues) await ensureQueue(boss, queue);
+  const running = runningQueues();
+  for (const queue of queues) running.set(queue.name, boss);
+  boss.once("stopped", () => {
+    for (const queue of queues) if (running.get(queue.name) === boss) running.delete(queue.name);
+  });
   return boss;
+}
+
+// On globalThis: Next.js may load this module more than once in one server process.
+const runningKey = Symbol.for("verbatim.jobs.running-queues");
+function runningQueues(): Map<string, PgBoss> {
+  const holder = globalThis as { [runningKey]?: Map<string, PgBoss> };
+  holder[runningKey] ??= new Map();
+  return holder[runningKey];
 }
 
 async function ensureQueue(boss: PgBoss, queue: QueueDefinition) {
@@ -58,4 +75,14 @@ export async function sendJobInTransaction(tx: Executor, name: string, data: obj
   // outcome we cannot have, so the caller's transaction fails instead.
   if (!id) throw new Error(`Job queue "${name}" does not exist: start the job queue (lib/server/start.ts) before sending jobs`);
   return id;
+}
+
+/**
+ * Sends a wake-up job on a queue this process started, in the caller's transaction (the job exists exactly when the
+ * row that says what is due commits); undefined when no such queue runs here (a script, a test without workers). Only
+ * for work whose row in the database says what is due, so that queue's sweep finds work no job was sent for.
+ */
+export async function sendWakeUpInTransaction(tx: Executor, name: string, data: object, options: { startAfter?: Date } = {}): Promise<string | undefined> {
+  if (!runningQueues().has(name)) return undefined;
+  return sendJobInTransaction(tx, name, data, options.startAfter && options.startAfter.getTime() > Date.now() ? { startAfter: options.startAfter } : {});
 }

@@ -4,6 +4,8 @@ import { registerApiRoute } from "@/lib/api/openapi";
 import { PARTICIPANT_HEARTBEAT_MS, PARTICIPANT_IDLE_TIMEOUT_MS } from "@/lib/session-timing";
 import {
   chunkParamsSchema,
+  downloadLinksParamsSchema,
+  downloadLinksResponseSchema,
   hostCommandBodySchema,
   joinBodySchema,
   joinResponseSchema,
@@ -138,4 +140,39 @@ registerApiRoute({
   tags,
   params: roomParamsSchema,
   responses: { 200: { description: "text/event-stream" } },
+});
+
+registerApiRoute({
+  method: "post",
+  path: "/rooms/{roomName}/transcriptions/{transcriptionId}/download-links",
+  operationId: "createRoomDownloadLinks",
+  summary: "Signed download links to a session's transcript",
+  description:
+    "What the room page's Download buttons use: links to the Markdown, plain text and WebVTT files of a finished transcription of this room, signed by the server (HMAC, bound to the transcription and the format) and valid for 10 minutes. The host may always ask (the room key in the body, or a host's participant token), as may an API key of the account; a participant of that session may ask with its token when the room lets participants download (`liveTranscription.participantDownloads`, else the account's setting, off by default), otherwise 403 with the reason. 409 while the transcription is running or being saved. Opening a link needs no other credential: `GET /api/v1/downloads/{transcriptionId}/{format}?expires=…&signature=…` answers the file, 410 once expired, 403 when the link was altered.",
+  tags,
+  params: downloadLinksParamsSchema,
+  body: hostCommandBodySchema,
+  responses: {
+    200: { description: "The links", schema: downloadLinksResponseSchema },
+    401: { description: "No participant token, room key or API key" },
+    403: { description: "Participants may not download in this room, or the token is for another session" },
+    409: { description: "Not ready yet (running or being saved), or the transcription never started" },
+  },
+});
+
+registerApiRoute({
+  method: "get",
+  path: "/downloads/{transcriptionId}/{format}",
+  operationId: "openDownloadLink",
+  summary: "Open a signed download link",
+  description:
+    "The link from createRoomDownloadLinks is the credential: no API key or token is needed (the bearer security below does not apply). Answers the file as an attachment. 403 when the signature does not match (a changed or forged link), 410 when it has expired, 404 when the transcript was deleted.",
+  tags,
+  params: z.object({ transcriptionId: z.string(), format: z.enum(["md", "txt", "vtt"]) }),
+  query: z.object({ expires: z.string().describe("Epoch ms, as signed"), signature: z.string().describe("64 hex digits") }),
+  responses: {
+    200: { description: "The transcript file (text/markdown, text/plain or text/vtt)" },
+    403: { description: "The link is not valid" },
+    410: { description: "The link has expired" },
+  },
 });

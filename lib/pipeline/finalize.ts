@@ -16,12 +16,20 @@ import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
 import { transition } from "@/lib/pipeline/lifecycle";
 import { lifecycleError, mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 import { uuidPattern } from "@/lib/validation/uuid";
+import { appEnv } from "@/lib/config/env";
+import { sendWakeUpInTransaction } from "@/lib/jobs/queue";
+
+/** The pg-boss queue that wakes a transcription whose upload retry is due; the job only names it, its row says what is due. */
+export const UPLOAD_RETRY_QUEUE = "transcript-upload-retry";
 
 /**
- * Waits before each retry of a failed upload: about 20 minutes in all, long enough to ride out a bucket's outage or
- * an admin fixing a policy, short enough that a broken bucket is reported the same hour. After the last, `failed`.
+ * Waits before each retry of a failed upload (VERBATIM_UPLOAD_RETRY_DELAYS_MS; by default about 20 minutes in all,
+ * long enough to ride out a bucket's outage or an admin fixing a policy, short enough that a broken bucket is reported
+ * the same hour). After the last, `failed`.
  */
-export const UPLOAD_BACKOFF_MS: readonly number[] = [2_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000];
+export function uploadRetryDelaysMs(): readonly number[] {
+  return appEnv().VERBATIM_UPLOAD_RETRY_DELAYS_MS;
+}
 
 export type FinalizeOptions = {
   /** The owner right after a stop: skip the wait the stop set for it. */
@@ -66,7 +74,7 @@ export function uploadFailureReason(error: unknown): string {
  */
 export async function finalizeTranscription(db: Db, transcriptionId: string, opts: FinalizeOptions = {}): Promise<TranscriptionRow | undefined> {
   const now = opts.now ?? (() => new Date());
-  const backoff = opts.backoffMs ?? UPLOAD_BACKOFF_MS;
+  const backoff = opts.backoffMs ?? uploadRetryDelaysMs();
   // Never saved while this instance still holds accepted segments of it (a database outage): the owner saves it once they are stored.
   if (unwrittenSegments(transcriptionId) > 0) return undefined;
   const claimedAt = now();
@@ -85,8 +93,10 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
 
   const key = transcriptStorageKey(t);
   let failure: string | undefined;
+  let sizeBytes: number | null = null;
   try {
     const markdown = await renderTranscriptionMarkdown(db, t);
+    sizeBytes = Buffer.byteLength(markdown, "utf8");
     const stored = JSON.parse(t.destination) as StoredDestination;
     await storageForDestination(stored.destination, stored.sealedFor).put(key, markdown, TRANSCRIPT_CONTENT_TYPES.md);
   } catch (error) {
@@ -95,13 +105,24 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
   }
 
   const at = now();
+  return saveOutcome(db, t, { key, sizeBytes, failure }, at, backoff);
+}
+
+/** Records an upload's outcome: ready with the finished event, retrying with its due time, or failed for good with the failed event. */
+async function saveOutcome(
+  db: Db,
+  t: TranscriptionRow,
+  { key, sizeBytes, failure }: { key: string; sizeBytes: number | null; failure: string | undefined },
+  at: Date,
+  backoff: readonly number[],
+): Promise<TranscriptionRow | undefined> {
   return db.transaction(async (tx) => {
     const base = { roomName: t.roomName, roomSessionId: t.roomSessionId, transcriptionId: t.id, type: "LIVE_TRANSCRIPTION" as const };
     if (failure === undefined) {
       const durationInSeconds = sessionSeconds(t.startedAt, t.endedAt!);
       const [ready] = await tx
         .update(transcriptions)
-        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, error: keptOnSave, claimedUntil: null, uploadDueAt: null, updatedAt: at })
+        .set({ ...moveTo("saved"), durationSeconds: durationInSeconds, storageKey: key, sizeBytes, error: keptOnSave, claimedUntil: null, uploadDueAt: null, updatedAt: at })
         .where(and(eq(transcriptions.id, t.id), mayMove("saved")))
         .returning();
       if (ready) {
@@ -127,6 +148,8 @@ export async function finalizeTranscription(db: Db, transcriptionId: string, opt
         })
         .where(and(eq(transcriptions.id, t.id), mayMove("upload_failed")))
         .returning();
+      // The next attempt's job, due when the row says; without a queue in this process, the upload sweep makes it.
+      if (waiting) await sendWakeUpInTransaction(tx, UPLOAD_RETRY_QUEUE, { transcriptionId: t.id }, { startAfter: waiting.uploadDueAt! });
       console.warn(`Transcript upload failed (attempt ${attempts}, transcription ${t.id}); retrying: ${failure}`);
       return waiting;
     }
@@ -189,13 +212,17 @@ function claimable(at: Date) {
   );
 }
 
-/** Saves every stopped transcription whose next attempt is due (after a failed upload, or an owner that died while saving). */
-export async function retryDueUploads(db: Db, opts: FinalizeOptions & { limit?: number } = {}): Promise<TranscriptionRow[]> {
+/**
+ * Saves every stopped transcription whose next attempt is due (after a failed upload, or an owner that died while
+ * saving). The upload queue's job does this for each one when it is due; the sweep calls this with `overdueByMs` for
+ * those whose job was lost.
+ */
+export async function retryDueUploads(db: Db, opts: FinalizeOptions & { limit?: number; overdueByMs?: number } = {}): Promise<TranscriptionRow[]> {
   const at = (opts.now ?? (() => new Date()))();
   const due = await db
     .select({ id: transcriptions.id })
     .from(transcriptions)
-    .where(claimable(at))
+    .where(claimable(new Date(at.getTime() - (opts.overdueByMs ?? 0))))
     .orderBy(asc(transcriptions.uploadDueAt))
     .limit(opts.limit ?? 20);
   const done: TranscriptionRow[] = [];

@@ -8,6 +8,10 @@ describe("backoffMs", () => {
     expect([1, 2, 3, 4, 5, 6, 10].map((n) => backoffMs(n, opts, () => 1))).toEqual([200, 400, 800, 1600, 3200, 5000, 5000]);
     expect([1, 2, 10].map((n) => backoffMs(n, opts, () => 0))).toEqual([100, 200, 2500]);
   });
+  it("grows by another factor, and without jitter gives the wait itself", () => {
+    expect([1, 2, 3].map((n) => backoffMs(n, { firstMs: 10, maxMs: 100, factor: 4 }, () => 1))).toEqual([10, 40, 100]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, { firstMs: 250, maxMs: 4000, jitter: "none" }, () => 0))).toEqual([250, 500, 1000, 2000, 4000, 4000]);
+  });
 });
 
 describe("isDatabaseUnavailable", () => {

@@ -45,6 +45,10 @@ const meeting = createdMeeting.extend({
       ])
       .nullable()
       .describe("null: the account default. The secret access key is never returned."),
+    participantDownloads: z
+      .boolean()
+      .nullable()
+      .describe("Extension: whether participants, not only the host, may download the finished transcript from the room page; null: the account default (Configure → Transcription, off unless changed)"),
   }),
 });
 
@@ -54,7 +58,7 @@ registerApiRoute({
   operationId: "createMeeting",
   summary: "Create a room",
   description:
-    'Creates a room (meeting). `liveTranscription` overrides the account\'s transcription defaults field by field; a null or absent field follows the account default, except the language, which is fixed at creation. `provider: "whereby"` is accepted as an alias of `"hosted"`. For `provider: "s3"`, bucket, region, accessKeyId and accessKeySecret are required; the secret is stored encrypted and never returned. A language no configured speech engine can transcribe is refused with 400 on `liveTranscription.language`, naming the engines. `liveTranscription.vocabulary` (extension) lists up to 100 words or phrases (at most 100 characters each) that engines taking hints are given; null follows the account default. Unknown fields are ignored. ' +
+    'Creates a room (meeting). `liveTranscription` overrides the account\'s transcription defaults field by field; a null or absent field follows the account default, except the language, which is fixed at creation. `provider: "whereby"` is accepted as an alias of `"hosted"`. For `provider: "s3"`, bucket, region, accessKeyId and accessKeySecret are required; the secret is stored encrypted and never returned. A language no configured speech engine can transcribe is refused with 400 on `liveTranscription.language`, naming the engines. `liveTranscription.vocabulary` (extension) lists up to 100 words or phrases (at most 100 characters each) that engines taking hints are given; null follows the account default. `liveTranscription.participantDownloads` (extension) lets participants download the finished transcript from the room page (.md, .txt, .vtt; the host always can); null follows the account default. Unknown fields are ignored. ' +
     adminScoped,
   tags: ["Meetings"],
   body: createMeetingSchema,

@@ -52,6 +52,8 @@ export function meetingJson(room: Room, opts: { hostRoomUrl: boolean }) {
           : room.overrideStorage === "hosted"
             ? { provider: "hosted" as const }
             : null,
+      // Extension: null follows the account's setting.
+      participantDownloads: room.overrideParticipantDownloads,
     },
   };
 }

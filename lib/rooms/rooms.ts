@@ -70,6 +70,7 @@ export async function createRoom(db: Db, actor: Actor, input: CreateMeetingInput
         overrideS3SecretSealed: destination?.provider === "s3" ? sealSecret(destination.accessKeySecret, keyring, id) : null,
         overrideS3Endpoint: destination?.provider === "s3" ? destination.endpoint : null,
         overrideS3ChecksumMode: destination?.provider === "s3" ? (destination.checksumMode ?? null) : null,
+        overrideParticipantDownloads: live?.participantDownloads ?? null,
         createdByUserId: actor.userId,
         createdAt,
       })

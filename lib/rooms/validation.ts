@@ -60,6 +60,8 @@ export const liveTranscriptionSchema = z.object({
   // Extension: words and phrases (names, product terms) the speech engine is given as hints.
   vocabulary: vocabularySchema.nullable().optional(),
   destination: destinationSchema.nullable().optional(),
+  // Extension: whether participants (not only the host) may download the finished transcript from the room page.
+  participantDownloads: z.boolean({ error: "Use true, false, or null for the account default" }).nullable().optional(),
 });
 
 /** A room's or transcript's human name: one line of text, or null/"" for none. */

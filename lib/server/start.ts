@@ -3,8 +3,8 @@ import { appEnv } from "@/lib/config/env";
 import { getDbHandle, type Db } from "@/lib/db/client";
 import { shutdownPipeline } from "@/lib/pipeline/shutdown";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
-import { startPipelineJobs } from "@/lib/jobs/pipeline-jobs";
-import { startRetentionJob, stopRetentionJob } from "@/lib/jobs/retention";
+import { startPipelineJobs } from "@/lib/pipeline/background";
+import { startRetentionJob } from "@/lib/transcripts/retention";
 import { startSummaryWorker } from "@/lib/summaries/worker";
 
 // On globalThis: Next.js may load this module more than once in one process, and the workers must start once.
@@ -18,12 +18,10 @@ export async function startBackgroundWork(): Promise<void> {
     const handle = await getDbHandle();
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
     const stopPipelineJobs = await startPipelineJobs();
-    startRetentionJob(handle.db);
+    const retention = startRetentionJob(handle.db);
     const summaries = await startSummaryWorker(handle);
     const stop = async () => {
-      stopPipelineJobs();
-      stopRetentionJob();
-      await Promise.all([webhooks.stop(), summaries.stop()]);
+      await Promise.all([stopPipelineJobs(), retention.stop(), webhooks.stop(), summaries.stop()]);
     };
     // Next.js's own handler would exit at once (start.ts sets NEXT_MANUAL_SIG_HANDLE to turn it off): this one first
     // lets live sessions store their last words and hand their leases back, then finishes webhook attempts in flight

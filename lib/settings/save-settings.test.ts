@@ -14,7 +14,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { appKeyring, resetAppKeyringForTests } from "@/lib/config/keyring";
 import { openSecret } from "@/lib/crypto/seal";
 import { startLocalS3Server, type LocalS3Server } from "@/lib/storage/local-s3-server";
-import { getAccountTranscriptionSettings } from "./account-settings";
+import { getAccountRoomPageSettings, getAccountTranscriptionSettings } from "./account-settings";
 import { getTranscriptionSettingsView, listSettingsAudit, saveAccountSettings } from "./save-settings";
 import { testConnectionForForm } from "./test-connection-form";
 
@@ -294,5 +294,32 @@ describeEachDatabase("account transcription settings", (handle) => {
     const bad = await saveAccountSettings(db(), admin, { ...s3Form(), checksumMode: "always" }).then(() => undefined, (e: unknown) => e);
     expect(bad).toBeInstanceOf(ZodError);
     expect((bad as ZodError).issues.map((i) => [i.path.join("."), i.message])).toEqual([["checksumMode", "Choose when checksums are sent"]]);
+  });
+
+  it("saves the origins allowed to embed rooms (normalized) and participant downloads, audits them, and names a bad origin", async () => {
+    const saved = await saveAccountSettings(db(), admin, {
+      startTrigger: "manual",
+      language: "en",
+      storage: "hosted",
+      embedOrigins: "https://App.Example.com/\nhttp://127.0.0.1:3131\nhttps://app.example.com",
+      participantDownloads: "on",
+    });
+    expect(saved.settings).toMatchObject({ embedOrigins: ["https://app.example.com", "http://127.0.0.1:3131"], participantDownloads: true });
+    expect(await getAccountRoomPageSettings(db(), admin.accountId)).toEqual({ embedOrigins: ["https://app.example.com", "http://127.0.0.1:3131"], participantDownloads: true });
+    expect(saved.changes).toContainEqual({ field: "embedOrigins", from: null, to: "https://app.example.com, http://127.0.0.1:3131" });
+    expect(saved.changes).toContainEqual({ field: "participantDownloads", from: "Host only", to: "Allowed" });
+    // Another account is untouched: the defaults, no page may frame its rooms.
+    expect(await getAccountRoomPageSettings(db(), otherAdmin.accountId)).toEqual({ embedOrigins: [], participantDownloads: false });
+
+    const bad = await saveAccountSettings(db(), admin, { startTrigger: "manual", language: "en", storage: "hosted", embedOrigins: "http://shop.example.com" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(bad).toBeInstanceOf(ZodError);
+    expect((bad as ZodError).issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["embedOrigins", "http://shop.example.com: use https:// (http:// is only accepted for localhost and 127.0.0.1)"],
+    ]);
+    // Unchanged by the refused save.
+    expect((await getAccountRoomPageSettings(db(), admin.accountId)).embedOrigins).toHaveLength(2);
   });
 });

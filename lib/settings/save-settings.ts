@@ -30,6 +30,10 @@ export type TranscriptionSettingsView = {
   checksumMode: S3ChecksumMode;
   secretSet: boolean;
   retentionDays: number | null;
+  /** Origins whose pages may embed the account's rooms (lib/settings/embed-origins.ts). */
+  embedOrigins: string[];
+  /** Whether participants, not only the host, may download a finished transcript from the room page. */
+  participantDownloads: boolean;
   updatedAt: string | null;
 };
 
@@ -40,7 +44,8 @@ function toView(row: Row | undefined): TranscriptionSettingsView {
     const d = defaultTranscriptionSettings;
     return {
       enabled: d.enabled, startTrigger: d.startTrigger, language: d.language, vocabulary: d.vocabulary, storage: "hosted",
-      bucket: "", region: "", accessKeyId: "", endpoint: "", checksumMode: "whenRequired", secretSet: false, retentionDays: null, updatedAt: null,
+      bucket: "", region: "", accessKeyId: "", endpoint: "", checksumMode: "whenRequired", secretSet: false, retentionDays: null,
+      embedOrigins: [], participantDownloads: false, updatedAt: null,
     };
   }
   return {
@@ -56,6 +61,8 @@ function toView(row: Row | undefined): TranscriptionSettingsView {
     checksumMode: row.s3ChecksumMode,
     secretSet: Boolean(row.s3SecretSealed),
     retentionDays: row.retentionDays,
+    embedOrigins: row.embedOrigins,
+    participantDownloads: row.participantDownloads,
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -89,6 +96,8 @@ const fieldLabels = {
   endpoint: "Endpoint",
   checksumMode: "Checksums",
   retentionDays: "Delete transcripts after",
+  embedOrigins: "Sites allowed to embed rooms",
+  participantDownloads: "Participant downloads",
 } as const;
 type AuditedField = keyof typeof fieldLabels;
 
@@ -113,6 +122,10 @@ function display(field: AuditedField, view: TranscriptionSettingsView): string |
       return view.retentionDays === null ? null : `${view.retentionDays} days`;
     case "checksumMode":
       return s3ChecksumModeLabels[view.checksumMode];
+    case "embedOrigins":
+      return view.embedOrigins.length ? view.embedOrigins.join(", ") : null;
+    case "participantDownloads":
+      return view.participantDownloads ? "Allowed" : "Host only";
     default:
       return view[field] === "" ? null : view[field];
   }
@@ -181,6 +194,8 @@ export async function saveAccountSettings(
       s3Endpoint: useS3 ? (form.endpoint ?? null) : keep ? (existing?.s3Endpoint ?? null) : null,
       s3ChecksumMode: useS3 ? form.checksumMode : keep ? (existing?.s3ChecksumMode ?? "whenRequired") : "whenRequired",
       retentionDays: form.retentionDays ?? null,
+      embedOrigins: form.embedOrigins,
+      participantDownloads: form.participantDownloads,
       updatedAt: new Date(),
       updatedByUserId: actor.userId,
     };

@@ -7,6 +7,7 @@ import { s3ChecksumModes } from "@/lib/s3-checksum-modes";
 import { transcriptionLanguages } from "@/lib/speech/languages";
 import { vocabularyFromText, vocabularySchema } from "@/lib/speech/vocabulary";
 import { accountStartTriggers } from "@/lib/start-triggers";
+import { embedOriginsFromText, embedOriginsSchema } from "./embed-origins";
 
 
 // HTML forms send "" for an empty field and nothing for an unchecked box; both mean "not given".
@@ -55,6 +56,9 @@ export const settingsFormSchema = s3FieldsSchema.extend({
       .max(36_500, "Use at most 36500 days (100 years), or leave it empty to keep them")
       .optional(),
   ),
+  // A text box, one origin per line; absent means none (no page may embed the account's rooms).
+  embedOrigins: z.preprocess((v) => (v === undefined || v === null ? [] : embedOriginsFromText(v)), embedOriginsSchema),
+  participantDownloads: checkbox,
 });
 
 export type S3Fields = z.output<typeof s3FieldsSchema>;

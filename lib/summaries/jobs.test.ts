@@ -252,4 +252,21 @@ describeEachDatabase("summary job", (handle) => {
     expect(await runPendingSummaries(db(), extractive)).toBe(0);
     expect((await db().select().from(summaries).where(and(eq(summaries.id, summaryId), eq(summaries.state, "ready")))).length).toBe(0);
   });
+
+  it("runs each requested summary as a job on the shared queue: made once with two workers on one database", async () => {
+    // The sweeps an hour away: only the jobs can make these in time.
+    const workers = [await startSummaryWorker(handle(), { ...extractive, pollIntervalMs: 3_600_000 }), await startSummaryWorker(handle(), { ...extractive, pollIntervalMs: 3_600_000 })];
+    try {
+      const ids = [(await requested()).summaryId, (await requested()).summaryId, (await requested()).summaryId];
+      for (const id of ids) await expect.poll(async () => (await row(id)).state, { timeout: 20_000 }).toBe("ready");
+      for (const id of ids) {
+        expect(await row(id)).toMatchObject({ attempts: 1, leaseOwner: null });
+        expect((await eventsFor(id)).map((e) => e.type)).toEqual(["summary.finished"]);
+        const jobs = await handle().execute(`select state from pgboss.job where name = 'summary' and data->>'summaryId' = $1`, [id]);
+        expect(jobs.map((j) => j.state)).toEqual(["completed"]);
+      }
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  });
 });

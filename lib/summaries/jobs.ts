@@ -1,11 +1,13 @@
-// The summary job: claims requested summaries (FOR UPDATE SKIP LOCKED + a lease), runs the engine on the stored segments,
-// stores the result or the reason it failed, and records summary.finished / summary.failed in the same transaction.
+// The summary job: a pg-boss job names a requested summary; its handler claims the summary's row (a lease, so a
+// duplicate job or the sweep never makes it twice), runs the engine on the stored segments, and stores the result or
+// the reason it failed with summary.finished / summary.failed in the same transaction. The sweep (runPendingSummaries)
+// makes those whose job was lost or whose worker died.
 import { randomUUID } from "node:crypto";
-import { EventEmitter } from "node:events";
 import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { summaries, transcriptions } from "@/lib/db/schema";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
+import { sendWakeUpInTransaction } from "@/lib/jobs/queue";
 import { createSummaryEngine, type SummaryEngineEnv } from "@/lib/summaries/engines/registry";
 import { SummaryEngineError, type SummaryEngine } from "@/lib/summaries/engines/types";
 import { checkSummaryContent, summaryTemplateSchema, type SummaryTemplate } from "@/lib/summaries/templates";
@@ -33,14 +35,32 @@ export const DEFAULT_SUMMARY_MAX_ATTEMPTS = 3;
 
 type Claim = { id: string; accountId: string; transcriptionId: string; template: SummaryTemplate; leaseOwner: string };
 
+/** The pg-boss queue of summaries to make; a job only names the summary, whose row says what to do. */
+export const SUMMARY_QUEUE = "summary";
+
+/** What making one summary came to: finished (ready or failed), handed back (a graceful stop), or nothing to do (held elsewhere, deleted, done). */
+export type SummaryRunOutcome = "finished" | "handed_back" | "not_claimed";
+
 /**
- * Makes every requested summary that no live worker holds, one after the other, until none is left.
- * Several processes may run this at once: each summary is claimed by one. Returns how many it finished (ready or failed).
+ * Makes the summary `summaryId` if it is still requested and no live worker holds it (a job's handler). A summary
+ * claimed too often without finishing (the server died each time) fails instead.
+ */
+export async function runSummary(db: Db, summaryId: string, options: SummaryJobOptions = {}): Promise<SummaryRunOutcome> {
+  const claim = await claimSummary(db, options, summaryId);
+  if (!claim) return "not_claimed";
+  if (claim === "failed") return "finished";
+  return (await runClaimedSummary(db, claim, options)) ? "finished" : "handed_back";
+}
+
+/**
+ * The sweep: makes every requested summary that no live worker holds, one after the other, until none is left
+ * (those whose job was lost, or whose worker died and whose lease ran out). Several processes may run this at once:
+ * each summary is claimed by one. Returns how many it finished (ready or failed).
  */
 export async function runPendingSummaries(db: Db, options: SummaryJobOptions = {}): Promise<number> {
   let done = 0;
   while (!options.signal?.aborted) {
-    const claim = await claimNextSummary(db, options);
+    const claim = await claimSummary(db, options);
     if (!claim) break;
     if (claim === "failed") {
       done++;
@@ -51,8 +71,8 @@ export async function runPendingSummaries(db: Db, options: SummaryJobOptions = {
   return done;
 }
 
-/** Claims the oldest requested summary whose lease is free or expired; a summary claimed too often fails instead. */
-async function claimNextSummary(db: Db, options: SummaryJobOptions): Promise<Claim | "failed" | undefined> {
+/** Claims `summaryId` (else the oldest requested summary) if its lease is free or expired; a summary claimed too often fails instead. */
+async function claimSummary(db: Db, options: SummaryJobOptions, summaryId?: string): Promise<Claim | "failed" | undefined> {
   const leaseMs = options.leaseMs ?? DEFAULT_SUMMARY_LEASE_MS;
   const maxAttempts = options.maxAttempts ?? DEFAULT_SUMMARY_MAX_ATTEMPTS;
   const leaseOwner = `${options.workerId ?? "worker"}:${randomUUID()}`;
@@ -63,6 +83,7 @@ async function claimNextSummary(db: Db, options: SummaryJobOptions): Promise<Cla
       .from(summaries)
       .where(
         and(
+          summaryId ? eq(summaries.id, summaryId) : undefined,
           eq(summaries.state, "in_progress"),
           isNull(summaries.deletedAt),
           or(isNull(summaries.leaseExpiresAt), lt(summaries.leaseExpiresAt, sql`now()`)),
@@ -197,22 +218,10 @@ async function finishSummary(
   return true;
 }
 
-// Kept on globalThis: Next.js may load this module more than once in one server process (route handlers and start-up).
-const wakeKey = Symbol.for("verbatim.summaries.wake");
-function wakeEmitter(): EventEmitter {
-  const holder = globalThis as { [wakeKey]?: EventEmitter };
-  holder[wakeKey] ??= new EventEmitter().setMaxListeners(100);
-  return holder[wakeKey];
-}
-
-/** Tells this process's summary worker that a summary was requested, so it starts now rather than at its next poll. */
-export function notifySummaryRequested(): void {
-  wakeEmitter().emit("requested");
-}
-
-/** Calls `listener` whenever this process requests a summary; returns the unsubscribe function. */
-export function onSummaryRequested(listener: () => void): () => void {
-  const emitter = wakeEmitter();
-  emitter.on("requested", listener);
-  return () => emitter.off("requested", listener);
+/**
+ * Queues a summary just requested, in the request's transaction: a job on the summary queue (any instance's worker
+ * may take it) when a worker runs in this process; otherwise the sweep makes it.
+ */
+export async function queueSummary(tx: Tx, summaryId: string): Promise<void> {
+  await sendWakeUpInTransaction(tx, SUMMARY_QUEUE, { summaryId });
 }

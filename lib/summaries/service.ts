@@ -8,7 +8,7 @@ import { recordAudit } from "@/lib/audit/audit-log";
 import { summaryTemplateSchema, type SummaryTemplate } from "@/lib/summaries/templates";
 import { findSummary, findSummaryOfTranscription, listSummaryViews, type SummaryView } from "./queries";
 import { uuidPattern } from "@/lib/validation/uuid";
-import { notifySummaryRequested } from "./jobs";
+import { queueSummary } from "./jobs";
 import type { CreateSummaryInput, ListSummariesQuery, SummaryObject } from "./service-schemas";
 
 export type { SummaryView };
@@ -69,9 +69,9 @@ export async function requestSummary(db: Db, actor: Actor, input: CreateSummaryI
         targetId: row.id,
         details: { transcriptionId: t.id, roomName: t.roomName, template },
       });
+      await queueSummary(tx, row.id);
       return row.id;
     });
-    notifySummaryRequested();
     return { summaryId };
   } catch (error) {
     // Two requests at once: the unique index lets one through, the other is the same 409.

@@ -1,12 +1,23 @@
-// The summary worker of a server process: makes requested summaries as soon as they are requested here, and polls for
-// those requested on other instances or left unfinished by a process that stopped.
+// The summary worker of a server process: makes requested summaries as pg-boss jobs on the summary queue (any
+// instance's worker may take one), with a sweep for summaries whose job was lost or whose worker died.
 import os from "node:os";
 import type { DbHandle } from "@/lib/db/client";
-import { onSummaryRequested, runPendingSummaries, type SummaryJobOptions } from "@/lib/summaries/jobs";
+import { startJobQueue, type QueueDefinition } from "@/lib/jobs/queue";
+import { startSweep } from "@/lib/jobs/sweep";
+import { runPendingSummaries, runSummary, SUMMARY_QUEUE, type SummaryJobOptions } from "@/lib/summaries/jobs";
+
+/**
+ * pg-boss retries a job whose handler threw or handed its summary back (a graceful stop), 5 s apart and doubling; a
+ * job still running after 15 minutes (longer than any engine call with its retries) counts as lost and is retried.
+ * How often a summary may be started without finishing is the row's own count (maxAttempts), not the job's.
+ */
+export const summaryQueueDefinition: QueueDefinition = { name: SUMMARY_QUEUE, retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 900 };
 
 export type SummaryWorkerOptions = Omit<SummaryJobOptions, "signal" | "workerId"> & {
-  /** How often the database is checked for summaries this process was not told about (default 2 s). */
+  /** How often the sweep looks for summaries no job will make (a lost job, a worker that died; default 30 s). */
   pollIntervalMs?: number;
+  /** How often pg-boss looks for summary jobs (seconds, at least 0.5; default 1). */
+  pollingIntervalSeconds?: number;
 };
 
 export type SummaryWorker = { stop(): Promise<void> };
@@ -17,39 +28,33 @@ export type SummaryWorker = { stop(): Promise<void> };
  */
 export async function startSummaryWorker(handle: DbHandle, options: SummaryWorkerOptions = {}): Promise<SummaryWorker> {
   const controller = new AbortController();
-  const workerId = `${os.hostname()}:${process.pid}`;
-  let running: Promise<unknown> | undefined;
-  let again = false;
+  const jobOptions: SummaryJobOptions = { ...options, workerId: `${os.hostname()}:${process.pid}`, signal: controller.signal };
+  const db = handle.db;
 
-  // Never two runs at once; a request that arrives during a run makes it look again when it ends.
-  const tick = () => {
-    if (controller.signal.aborted) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    again = false;
-    running = runPendingSummaries(handle.db, { ...options, workerId, signal: controller.signal })
-      .catch((error) => console.error("Summary worker run failed:", error))
-      .finally(() => {
-        running = undefined;
-        if (again) tick();
-      });
+  // One summary at a time in this process, whether a job or the sweep asks.
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => {});
+    return run;
   };
 
-  const unsubscribe = onSummaryRequested(tick);
-  const timer = setInterval(tick, options.pollIntervalMs ?? 2000);
-  timer.unref();
-  tick();
+  const boss = await startJobQueue(handle, [summaryQueueDefinition]);
+  await boss.work<{ summaryId: string }>(SUMMARY_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
+    const outcome = await oneAtATime(() => runSummary(db, job.data.summaryId, jobOptions));
+    // Handed back at a stop: failing the job makes pg-boss give it to the next worker.
+    if (outcome === "handed_back") throw new Error(`Summary ${job.data.summaryId} was handed back: the worker is stopping`);
+  });
+  const sweepEveryMs = options.pollIntervalMs ?? 30_000;
+  const sweep = startSweep(() => oneAtATime(() => runPendingSummaries(db, jobOptions)), { name: "Summary sweep", everyMs: sweepEveryMs, firstAfterMs: sweepEveryMs });
 
   // One stop however often it is asked for: a second caller waits for the summary being handed back too.
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       controller.abort(new Error("The summary worker is stopping"));
-      clearInterval(timer);
-      unsubscribe();
-      await running;
+      await sweep.stop();
+      await boss.stop({ graceful: true, close: false, wait: true, timeout: 15_000 });
     })();
     return stopped;
   };

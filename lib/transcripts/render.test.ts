@@ -153,6 +153,15 @@ describe("renderWebVtt", () => {
     );
   });
 
+  it("times cues past the first hour to the millisecond, and the text file to the second, the same speaker's lines each on their own", () => {
+    const long: TranscriptSegment[] = [
+      { participantId: "p1", displayName: "Ana", startMs: 3_725_042, endMs: 3_727_999, text: "Still here after an hour." },
+      { participantId: "p1", displayName: "Ana", startMs: 3_728_500, endMs: 3_729_000, text: "Yes." },
+    ];
+    expect(renderWebVtt(meta, long)).toContain("1\n01:02:05.042 --> 01:02:07.999\n<v Ana>Still here after an hour.\n\n2\n01:02:08.500 --> 01:02:09.000\n<v Ana>Yes.\n");
+    expect(renderText(meta, long)).toContain("[01:02:05] Ana: Still here after an hour.\n\n[01:02:08] Ana: Yes.\n");
+  });
+
   it("escapes names and text so no tag or cue break can be injected", () => {
     const vtt = renderWebVtt(meta, [
       { participantId: "p", displayName: "Eve> <b>x</b>\n\n2\n00:00:00.000 --> 00:00:01.000", startMs: 0, endMs: 0, text: "a --> b & <i>c</i>" },

@@ -12,7 +12,7 @@ import { createMeetingSchema } from "@/lib/rooms/validation";
 import type { Actor } from "@/lib/actor";
 import { createApiKey } from "@/lib/api-keys/api-keys";
 import { GET as usageRoute } from "@/app/api/v1/usage/route";
-import { accountUsage, usageCsv, usageQuerySchema } from "./usage";
+import { accountUsage, formatBytes, usageCsv, usageQuerySchema } from "./usage";
 
 describeEachDatabase("usage at a glance", (handle) => {
   const db = () => handle().db;
@@ -24,7 +24,7 @@ describeEachDatabase("usage at a glance", (handle) => {
     return { accountId: account.id, userId: user.id, role: "admin", label: user.email, via: "session" };
   }
 
-  async function session(actor: Actor, title: string | undefined, startedAt: string, seconds: number | null, state: "ready" | "failed" | "in_progress", language = "en") {
+  async function session(actor: Actor, title: string | undefined, startedAt: string, seconds: number | null, state: "ready" | "failed" | "in_progress", language = "en", sizeBytes: number | null = null) {
     const { room } = await createRoom(db(), actor, createMeetingSchema.parse({ endDate: new Date(Date.now() + 86_400_000).toISOString(), title }));
     const [s] = await db().insert(roomSessions).values({ accountId: actor.accountId, roomId: room.id, startedAt: new Date(startedAt) }).returning();
     await db()
@@ -38,6 +38,7 @@ describeEachDatabase("usage at a glance", (handle) => {
         phase: FIXTURE_PHASE[state],
         startedAt: new Date(startedAt),
         durationSeconds: seconds,
+        sizeBytes,
         filename: `${room.roomName.slice(1)}-${startedAt}.md`,
         storageType: "HOSTED",
         destination: "{}",
@@ -55,11 +56,12 @@ describeEachDatabase("usage at a glance", (handle) => {
   });
 
   it("adds up saved minutes per day and per room, counts sessions and languages, and lists failures with why", async () => {
-    const weekly = await session(admin, "Weekly sync", "2026-11-02T09:00:00.000Z", 1800, "ready");
-    await session(admin, undefined, "2026-11-02T15:00:00.000Z", 600, "ready", "de");
+    const weekly = await session(admin, "Weekly sync", "2026-11-02T09:00:00.000Z", 1800, "ready", "en", 12_000);
+    await session(admin, undefined, "2026-11-02T15:00:00.000Z", 600, "ready", "de", 3_000);
     const failing = await session(admin, "Board", "2026-11-03T10:00:00.000Z", null, "failed");
-    await session(admin, "Outside", "2026-10-01T10:00:00.000Z", 9999, "ready");
-    await session(other, "Theirs", "2026-11-02T10:00:00.000Z", 3000, "ready");
+    await session(admin, "Outside", "2026-10-01T10:00:00.000Z", 9999, "ready", "en", 50_000);
+    await session(admin, "Old", "2026-09-01T10:00:00.000Z", 60, "ready");
+    await session(other, "Theirs", "2026-11-02T10:00:00.000Z", 3000, "ready", "en", 7_000);
 
     const usage = await accountUsage(db(), admin.accountId, usageQuerySchema.parse({ from: "2026-11-01T00:00:00Z", to: "2026-11-08T00:00:00Z" }));
     expect(usage.totals).toEqual({ transcribedMinutes: 40, transcriptions: 3, sessions: 3, failed: 1 });
@@ -74,11 +76,16 @@ describeEachDatabase("usage at a glance", (handle) => {
       { language: "de", transcriptions: 1 },
     ]);
     expect(usage.failures).toEqual([{ transcriptionId: expect.any(String), roomName: failing.roomName, startDate: "2026-11-03T10:00:00.000Z", error: "Your bucket refused the upload" }]);
+    // Storage: saved in the range, and all the account holds now (outside the range too, never another account's);
+    // the transcript saved before sizes were kept is counted apart, not guessed.
+    expect(usage.storage).toEqual({ savedBytes: 15_000, storedBytes: 65_000, storedTranscripts: 4, unknownSize: 1 });
 
     const csv = usageCsv(usage).split("\r\n");
-    expect(csv[0]).toBe("section,date_or_room,title,transcribed_minutes,transcriptions");
-    expect(csv).toContain("day,2026-11-02,,40,2");
-    expect(csv).toContain(`room,${weekly.roomName},Weekly sync,30,1`);
+    expect(csv[0]).toBe("section,date_or_room,title,transcribed_minutes,transcriptions,bytes");
+    expect(csv).toContain("day,2026-11-02,,40,2,");
+    expect(csv).toContain(`room,${weekly.roomName},Weekly sync,30,1,`);
+    expect(csv).toContain("storage,saved_in_range,,,,15000");
+    expect(csv).toContain("storage,stored_now,,,4,65000");
   });
 
   it("answers GET /api/v1/usage with the same figures for the key's account, 400 naming a bad field, 401 without a key", async () => {
@@ -100,4 +107,8 @@ describeEachDatabase("usage at a glance", (handle) => {
     expect(usageQuerySchema.safeParse({ from: "2024-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }).error?.issues[0].message).toMatch(/at most 366 days/);
     expect(usageQuerySchema.safeParse({ from: "yesterday" }).error?.issues[0].path).toEqual(["from"]);
   });
+});
+
+it("says storage in words a person reads", () => {
+  expect([0, 1, 999, 1000, 14_234, 999_999, 3_100_000, 250_000_000_000].map(formatBytes)).toEqual(["0 bytes", "1 byte", "999 bytes", "1.0 kB", "14.2 kB", "1000 kB", "3.1 MB", "250 GB"]);
 });

@@ -1,4 +1,4 @@
-// Usage at a glance: transcribed minutes per day and per room, sessions, languages and failed saves over a range,
+// Usage at a glance: transcribed minutes per day and per room, sessions, languages, failed saves and storage used over a range,
 // for the dashboard's Usage page, its CSV export and GET /api/v1/usage (one computation for all three).
 import { and, count, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -31,6 +31,12 @@ export type Usage = {
   days: { date: string; transcribedMinutes: number; transcriptions: number }[];
   rooms: { roomName: string; title: string | null; transcribedMinutes: number; transcriptions: number }[];
   languages: { language: string; transcriptions: number }[];
+  /**
+   * Transcript files: `savedBytes` saved in the range, `storedBytes` and `storedTranscripts` all the account's saved
+   * transcripts hold now (whatever the range; a deleted transcript no longer counts). `unknownSize` counts saved
+   * transcripts whose size was not recorded (saved before sizes were kept), left out of both sums.
+   */
+  storage: { savedBytes: number; storedBytes: number; storedTranscripts: number; unknownSize: number };
   /** The latest failed transcriptions of the range, with why. */
   failures: { transcriptionId: string; roomName: string; startDate: string; error: string }[];
 };
@@ -42,7 +48,9 @@ export async function accountUsage(db: Db, accountId: string, range: { from: Dat
   // Minutes count what was saved (ready); a failed or running transcription has no settled duration.
   const readySeconds = sql<number>`coalesce(sum(${transcriptions.durationSeconds}) filter (where ${transcriptions.state} = 'ready'), 0)`.mapWith(Number);
   const day = sql<string>`to_char(${transcriptions.startedAt} at time zone 'UTC', 'YYYY-MM-DD')`;
-  const [days, byRoom, languages, failures, [sessions]] = await Promise.all([
+  const isReady = and(eq(transcriptions.accountId, accountId), eq(transcriptions.state, "ready"));
+  const bytes = sql<number>`coalesce(sum(${transcriptions.sizeBytes}), 0)`.mapWith(Number);
+  const [days, byRoom, languages, failures, [sessions], [saved], [stored]] = await Promise.all([
     db.select({ date: day, seconds: readySeconds, n: count() }).from(transcriptions).where(inRange).groupBy(day).orderBy(day),
     db
       .select({ roomName: transcriptions.roomName, title: sql<string | null>`max(${rooms.title})`, seconds: readySeconds, n: count() })
@@ -62,6 +70,11 @@ export async function accountUsage(db: Db, accountId: string, range: { from: Dat
       .select({ n: count() })
       .from(roomSessions)
       .where(and(eq(roomSessions.accountId, accountId), gte(roomSessions.startedAt, range.from), lt(roomSessions.startedAt, range.to))),
+    db.select({ bytes }).from(transcriptions).where(and(inRange, eq(transcriptions.state, "ready"))),
+    db
+      .select({ bytes, n: count(), unknown: sql<number>`count(*) filter (where ${transcriptions.sizeBytes} is null)`.mapWith(Number) })
+      .from(transcriptions)
+      .where(isReady),
   ]);
   const failedCount = (
     await db
@@ -81,8 +94,22 @@ export async function accountUsage(db: Db, accountId: string, range: { from: Dat
     days: days.map((d) => ({ date: d.date, transcribedMinutes: minutes(d.seconds), transcriptions: d.n })),
     rooms: byRoom.map((r) => ({ roomName: r.roomName, title: r.title, transcribedMinutes: minutes(r.seconds), transcriptions: r.n })),
     languages: languages.map((l) => ({ language: l.language, transcriptions: l.n })),
+    storage: { savedBytes: saved.bytes, storedBytes: stored.bytes, storedTranscripts: stored.n, unknownSize: stored.unknown },
     failures: failures.map((f) => ({ transcriptionId: f.id, roomName: f.roomName, startDate: f.startedAt.toISOString(), error: f.error ?? "no reason was recorded" })),
   };
+}
+
+/** Bytes in words for people: "812 bytes", "14.2 kB", "3.1 MB" (powers of 1000, as storage bills count). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */
@@ -95,10 +122,12 @@ function csvField(value: string | number | null): string {
 /** One CSV with a section per table, for a spreadsheet. */
 export function usageCsv(usage: Usage): string {
   const rows: (string | number | null)[][] = [
-    ["section", "date_or_room", "title", "transcribed_minutes", "transcriptions"],
-    ...usage.days.map((d) => ["day", d.date, null, d.transcribedMinutes, d.transcriptions]),
-    ...usage.rooms.map((r) => ["room", r.roomName, r.title, r.transcribedMinutes, r.transcriptions]),
-    ...usage.languages.map((l) => ["language", l.language, null, null, l.transcriptions]),
+    ["section", "date_or_room", "title", "transcribed_minutes", "transcriptions", "bytes"],
+    ...usage.days.map((d) => ["day", d.date, null, d.transcribedMinutes, d.transcriptions, null]),
+    ...usage.rooms.map((r) => ["room", r.roomName, r.title, r.transcribedMinutes, r.transcriptions, null]),
+    ...usage.languages.map((l) => ["language", l.language, null, null, l.transcriptions, null]),
+    ["storage", "saved_in_range", null, null, null, usage.storage.savedBytes],
+    ["storage", "stored_now", null, null, usage.storage.storedTranscripts, usage.storage.storedBytes],
   ];
   return rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
 }

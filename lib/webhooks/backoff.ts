@@ -20,6 +20,8 @@
  * previous delay as state; this function keeps only the attempt number, which the job row already stores.
  */
 
+import { backoffMs } from "@/lib/retry/backoff";
+
 export const FIRST_RETRY_BASE_MS = 10_000;
 export const RETRY_GROWTH_FACTOR = 4;
 export const MAX_RETRY_DELAY_MS = 6 * 60 * 60 * 1000;
@@ -35,7 +37,5 @@ export function retryDelayMs(attempt: number, rand: () => number = Math.random):
   if (attempt > MAX_WEBHOOK_RETRIES) return null;
   const r = rand();
   if (!Number.isFinite(r)) throw new RangeError("rand must return a finite number");
-  const jitter = Math.min(Math.max(r, 0), 1);
-  const base = Math.min(FIRST_RETRY_BASE_MS * RETRY_GROWTH_FACTOR ** (attempt - 1), MAX_RETRY_DELAY_MS);
-  return Math.round(base / 2 + (jitter * base) / 2);
+  return backoffMs(attempt, { firstMs: FIRST_RETRY_BASE_MS, factor: RETRY_GROWTH_FACTOR, maxMs: MAX_RETRY_DELAY_MS }, () => r);
 }

@@ -1,6 +1,7 @@
 // The webhook worker of a process: relays the outbox, runs delivery jobs from pg-boss, and wakes deliveries whose job was lost.
 import type { DbHandle } from "@/lib/db/client";
 import { startJobQueue, type PgBoss } from "@/lib/jobs/queue";
+import { startSweep } from "@/lib/jobs/sweep";
 import { DELIVERY_QUEUE, dispatchOutbox, pruneDeliveredEvents, wakeOverdueDeliveries } from "@/lib/webhooks/dispatch";
 import { runDeliveryAttempt, type AttemptOptions } from "@/lib/webhooks/attempt";
 
@@ -30,25 +31,6 @@ export async function startWebhookWorker(handle: DbHandle, options: WebhookWorke
   const db = handle.db;
   const leaseMs = options.leaseMs;
   let stopping = false;
-  const running = new Set<Promise<unknown>>();
-
-  // A periodic task that never overlaps itself and whose run is awaited on stop.
-  const every = (ms: number, task: () => Promise<unknown>) => {
-    let busy = false;
-    const tick = () => {
-      if (busy || stopping) return;
-      busy = true;
-      const run = task()
-        .catch((error) => console.error("Webhook worker task failed:", error))
-        .finally(() => {
-          busy = false;
-          running.delete(run);
-        });
-      running.add(run);
-    };
-    tick();
-    return setInterval(tick, ms);
-  };
 
   await boss.work<{ deliveryId: string }>(
     DELIVERY_QUEUE,
@@ -59,14 +41,20 @@ export async function startWebhookWorker(handle: DbHandle, options: WebhookWorke
     },
   );
 
-  const timers = [
-    every(options.dispatchIntervalMs ?? 1000, async () => {
-      while (!stopping && (await dispatchOutbox(db)) > 0);
-    }),
-    every(options.sweepIntervalMs ?? 60_000, async () => {
-      await wakeOverdueDeliveries(db, (leaseMs ?? 60_000) + 30_000);
-      await pruneDeliveredEvents(db, new Date(Date.now() - DELIVERY_LOG_RETENTION_MS));
-    }),
+  const sweeps = [
+    startSweep(
+      async () => {
+        while (!stopping && (await dispatchOutbox(db)) > 0);
+      },
+      { name: "Webhook outbox relay", everyMs: options.dispatchIntervalMs ?? 1000 },
+    ),
+    startSweep(
+      async () => {
+        await wakeOverdueDeliveries(db, (leaseMs ?? 60_000) + 30_000);
+        await pruneDeliveredEvents(db, new Date(Date.now() - DELIVERY_LOG_RETENTION_MS));
+      },
+      { name: "Webhook delivery sweep", everyMs: options.sweepIntervalMs ?? 60_000 },
+    ),
   ];
 
   // One stop however often it is asked for: a second caller waits for the same one instead of returning at once.
@@ -76,8 +64,7 @@ export async function startWebhookWorker(handle: DbHandle, options: WebhookWorke
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        timers.forEach(clearInterval);
-        await Promise.allSettled([...running]);
+        await Promise.all(sweeps.map((sweep) => sweep.stop()));
         // Graceful: waits for attempts in flight (at most the 5 s send timeout) and leaves the database open.
         await boss.stop({ graceful: true, close: false, wait: true, timeout: 15_000 });
       })();

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { getAccountTranscriptionSettings } from "@/lib/settings/account-settings";
+import { getAccountRoomPageSettings, getAccountTranscriptionSettings, resolveParticipantDownloads } from "@/lib/settings/account-settings";
 import { configuredEngineLanguages, supportedLanguages } from "@/lib/speech/engine-languages";
 import { languageName } from "@/lib/speech/languages";
 import type { Destination, StartTrigger } from "@/lib/settings/types";
@@ -37,7 +37,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
     if (!(error instanceof AppError)) throw error;
     redirect("/rooms");
   }
-  const account = await getAccountTranscriptionSettings(db, user.accountId);
+  const [account, roomPage] = await Promise.all([getAccountTranscriptionSettings(db, user.accountId), getAccountRoomPageSettings(db, user.accountId)]);
   const ids = page.rooms.map((r) => r.id);
   const [sessions, live] = await Promise.all([countSessionsByRoom(db, user.accountId, ids), liveRoomIds(db, user.accountId, ids)]);
   const isAdmin = user.role === "admin";
@@ -45,6 +45,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
 
   const views: RoomView[] = page.rooms.map((room) => {
     const { effective, source } = effectiveRoomSettingsFrom(room, account);
+    const downloads = resolveParticipantDownloads(roomPage.participantDownloads, room.overrideParticipantDownloads);
     return {
       id: room.id,
       title: room.title,
@@ -63,6 +64,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
         { field: "language", label: "Language", value: languageName(effective.language), source: source.language },
         { field: "vocabulary", label: "Vocabulary", value: vocabularyLabel(effective.vocabulary) || "None", source: source.vocabulary },
         { field: "destination", label: "Storage", value: storageLabel(effective.destination), source: source.destination },
+        { field: "participantDownloads", label: "Downloads", value: downloads.value ? "Host and participants" : "Host only", source: downloads.source },
       ],
     };
   });

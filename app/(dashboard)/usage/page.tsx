@@ -1,10 +1,10 @@
-// Usage (admins): transcribed minutes per day and per room, sessions, languages and failures over a range.
+// Usage (admins): transcribed minutes per day and per room, sessions, languages, failures and storage used over a range.
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { languageName } from "@/lib/speech/languages";
-import { accountUsage } from "@/lib/usage/usage";
+import { accountUsage, formatBytes } from "@/lib/usage/usage";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/alert";
@@ -34,7 +34,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="Usage"
-        description="Transcribed minutes, sessions, languages and failed saves. The same figures: GET /api/v1/usage."
+        description="Transcribed minutes, sessions, languages, failed saves and storage used. The same figures: GET /api/v1/usage."
         action={
           <div className="flex flex-wrap gap-2">
             <nav aria-label="Range" className="flex gap-1 rounded-md bg-zinc-100 p-1 dark:bg-zinc-800">
@@ -124,6 +124,24 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             </ul>
           </Card>
         </div>
+
+        <Card>
+          <CardHeader title="Storage used" description="Transcript files in the account's storage (hosted or your bucket). Deleting a transcript frees its space." />
+          <dl className="grid gap-3 px-5 py-4 text-sm sm:grid-cols-2" data-testid="usage-storage">
+            <div>
+              <dt className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Held now</dt>
+              <dd className="mt-1 text-2xl font-semibold tabular-nums">{formatBytes(usage.storage.storedBytes)}</dd>
+              <dd className="text-zinc-600 dark:text-zinc-400">
+                in {usage.storage.storedTranscripts} saved transcript{usage.storage.storedTranscripts === 1 ? "" : "s"}
+                {usage.storage.unknownSize > 0 && <>, {usage.storage.unknownSize} of them saved before sizes were recorded and not counted</>}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Saved in the last {range.days} days</dt>
+              <dd className="mt-1 text-2xl font-semibold tabular-nums">{formatBytes(usage.storage.savedBytes)}</dd>
+            </div>
+          </dl>
+        </Card>
 
         <Card>
           <CardHeader title="Failed transcriptions" description="The latest ones of the range, with the reason." />

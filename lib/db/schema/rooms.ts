@@ -43,6 +43,8 @@ export const rooms = pgTable(
     overrideS3SecretSealed: text("override_s3_secret_sealed"),
     overrideS3Endpoint: text("override_s3_endpoint"),
     overrideS3ChecksumMode: text("override_s3_checksum_mode", { enum: s3ChecksumModes }),
+    // Whether participants may download the transcript from the room page; null: the account's setting.
+    overrideParticipantDownloads: boolean("override_participant_downloads"),
     createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     // Set by the application with millisecond precision, so that the opaque list cursor can compare it exactly.
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),

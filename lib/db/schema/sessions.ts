@@ -77,6 +77,8 @@ export const transcriptions = pgTable(
     // The effective destination when transcription started, secrets sealed; used for upload, read-back and delete.
     destination: text("destination").notNull(),
     storageKey: text("storage_key"),
+    // Bytes of the saved transcript file, for storage used; null until saved (and for transcripts saved before sizes were kept).
+    sizeBytes: integer("size_bytes"),
     error: text("error"),
     uploadAttempts: integer("upload_attempts").notNull().default(0),
     // While saving: the saver holds it until then (another takes over after, as from a dead owner).

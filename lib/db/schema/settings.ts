@@ -24,6 +24,11 @@ export const accountSettings = pgTable("account_settings", {
   s3ChecksumMode: text("s3_checksum_mode", { enum: s3ChecksumModes }).notNull().default("whenRequired"),
   // Transcripts older than this many days are deleted automatically; null keeps them.
   retentionDays: integer("retention_days"),
+  // The origins (https://app.example.com) whose pages may embed this account's rooms (<verbatim-room>); the room page's
+  // Content-Security-Policy frame-ancestors lists them. Empty: no page may frame a room.
+  embedOrigins: jsonb("embed_origins").$type<string[]>().notNull().default([]),
+  // Whether participants (not only the host) may download a finished transcript from the room page; a room may override it.
+  participantDownloads: boolean("participant_downloads").notNull().default(false),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   updatedByUserId: uuid("updated_by_user_id").references(() => users.id, { onDelete: "set null" }),
 });

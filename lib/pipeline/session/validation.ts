@@ -8,6 +8,14 @@ export const participantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1 
 export const roomParamsSchema = z.object({
   roomName: z.string().min(1).max(200).describe('The room name without its leading "/"'),
 });
+export const downloadLinksParamsSchema = roomParamsSchema.extend({
+  transcriptionId: z.string().max(100).describe("A transcription of this room (the live state's transcriptionId)"),
+});
+export const downloadLinksResponseSchema = z.object({
+  transcriptionId: z.string(),
+  expires: z.number().describe("When the links stop working, in ms since the epoch (10 minutes from now)"),
+  links: z.object({ md: z.string(), txt: z.string(), vtt: z.string() }).describe("Absolute, signed links to the Markdown, plain text and WebVTT files"),
+});
 export const participantParamsSchema = roomParamsSchema.extend({ participantId: participantIdSchema });
 export const chunkParamsSchema = participantParamsSchema.extend({
   seq: z.string().describe("The chunk's sequence number on this participant's track: 0, 1, 2, ..."),

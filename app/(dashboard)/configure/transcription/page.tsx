@@ -58,6 +58,8 @@ function ReadOnlySummary({ settings }: { settings: Awaited<ReturnType<typeof get
     ["Vocabulary", settings.vocabulary.length ? settings.vocabulary.join(", ") : "None"],
     ["Storage", settings.storage === "s3" ? `Your S3 bucket: ${settings.bucket} (${settings.region})` : "Hosted"],
     ["Delete transcripts after", settings.retentionDays === null ? "Never" : `${settings.retentionDays} days`],
+    ["Sites allowed to embed rooms", settings.embedOrigins.length ? settings.embedOrigins.join(", ") : "None"],
+    ["Participant downloads", settings.participantDownloads ? "Allowed" : "Host only"],
   ];
   return (
     <div className="space-y-4">

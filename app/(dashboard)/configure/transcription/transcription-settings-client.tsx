@@ -116,6 +116,8 @@ export function TranscriptionSettingsClient({
   const [secret, setSecret] = useState("");
   const [replacingSecret, setReplacingSecret] = useState(false);
   const [retentionDays, setRetentionDays] = useState(initial.retentionDays?.toString() ?? "");
+  const [embedOrigins, setEmbedOrigins] = useState(initial.embedOrigins.join("\n"));
+  const [participantDownloads, setParticipantDownloads] = useState(initial.participantDownloads);
   const secretSet = saveState?.ok ? saveState.data.secretSet : initial.secretSet;
   // A bucket is remembered while hosted storage is chosen (for a switch back) unless the admin removes it.
   const savedBucket = saveState?.ok ? saveState.data.bucket : initial.bucket;
@@ -397,6 +399,49 @@ export function TranscriptionSettingsClient({
             error={err("retentionDays")}
             className="max-w-xs"
           />
+        </div>
+      </Card>
+
+      <Card>
+        <CardHeader
+          title="Embedding and downloads"
+          description={
+            <>
+              Rooms in your own app with the <code className="font-mono text-xs">&lt;verbatim-room&gt;</code> element, and who can download a
+              transcript from the room page.
+            </>
+          }
+        />
+        <div className="space-y-5 px-5 py-5">
+          <TextAreaField
+            label="Sites allowed to embed rooms"
+            name="embedOrigins"
+            value={embedOrigins}
+            onChange={(e) => setEmbedOrigins(e.target.value)}
+            rows={3}
+            className="max-w-md"
+            placeholder={"https://app.example.com\nhttps://staging.example.com"}
+            hint="One origin per line: https:// and the host (and port), without a path. Only these pages can show your rooms in a frame; leave empty to allow none. http:// only for localhost and 127.0.0.1."
+            error={err("embedOrigins")}
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <label className="flex items-start gap-3">
+            <input
+              type="checkbox"
+              name="participantDownloads"
+              checked={participantDownloads}
+              onChange={(e) => setParticipantDownloads(e.target.checked)}
+              className="mt-0.5 size-4 rounded accent-brand-600"
+            />
+            <span>
+              <span className="block text-sm font-medium">Participants can download the transcript</span>
+              <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                When a session&apos;s transcript is saved, the host can always download it from the room page (.md, .txt, .vtt). With this on, so
+                can everyone who was in that session. A room created over the API may decide for itself (liveTranscription.participantDownloads).
+              </span>
+            </span>
+          </label>
         </div>
       </Card>
 

@@ -154,7 +154,9 @@ export function TranscriptView(props: {
     }
     return byId;
   }, [segments]);
-  const silent = props.participants.filter((name) => !talk.some((s) => s.displayName === name));
+  // Someone whose first words are still interim text is speaking, not silent: they get a talk-time row at their first final line.
+  const speakingFirst = interims.filter((i) => !talk.some((s) => s.participantId === i.participantId)).map((i) => i.displayName);
+  const silent = props.participants.filter((name) => !talk.some((s) => s.displayName === name) && !speakingFirst.includes(name));
 
   // Count the highlighted words (again as live lines arrive) and mark the current one.
   useEffect(() => {
@@ -315,7 +317,8 @@ export function TranscriptView(props: {
             <TranscriptBody blocks={blocks} anchors={anchors} pattern={pattern} />
           </div>
           {interims.length > 0 && (
-            <ul className="mt-4 space-y-1 border-t border-dashed border-zinc-200 pt-3 dark:border-zinc-800" aria-label="Speaking now">
+            // A dashed rule parts the interim lines from the final ones above; with no final line yet there is nothing to part.
+            <ul className={cn("space-y-1", blocks.length > 0 && "mt-4 border-t border-dashed border-zinc-200 pt-3 dark:border-zinc-800")} aria-label="Speaking now">
               {interims.map((s) => (
                 <li key={s.participantId} className="text-[15px] italic leading-7 text-zinc-500 dark:text-zinc-400" data-testid="interim-line">
                   <span className={cn("font-semibold not-italic", speakerTone(s.participantId).text)}>{s.displayName}:</span> {s.text}
@@ -330,7 +333,7 @@ export function TranscriptView(props: {
         <Card>
           <CardHeader title="Talk time" />
           <div className="space-y-3 px-5 py-4 text-sm" data-testid="speakers">
-            {talk.length === 0 && silent.length === 0 && <p className="text-zinc-600 dark:text-zinc-400">Nobody yet</p>}
+            {talk.length === 0 && silent.length === 0 && speakingFirst.length === 0 && <p className="text-zinc-600 dark:text-zinc-400">Nobody yet</p>}
             {talk.length > 0 && (
               // The whole bar is the session's speaking time; each speaker's part is as long as they spoke.
               <div className="flex h-2.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800" role="img" aria-label={talk.map((s) => `${s.displayName} ${Math.round(s.share * 100)}%`).join(", ")}>
@@ -351,6 +354,12 @@ export function TranscriptView(props: {
                   <div className="mt-1 h-1.5 rounded-full bg-zinc-100 dark:bg-zinc-800">
                     <div className={cn("h-1.5 rounded-full", speakerTone(s.participantId).bar)} style={{ width: `${Math.max(2, s.share * 100)}%` }} />
                   </div>
+                </li>
+              ))}
+              {speakingFirst.map((name) => (
+                <li key={`speaking-${name}`} className="flex justify-between gap-2 text-zinc-600 dark:text-zinc-400" data-testid="speaking-first">
+                  <span className="truncate">{name}</span>
+                  <span className="text-xs italic">speaking…</span>
                 </li>
               ))}
               {silent.map((name) => (

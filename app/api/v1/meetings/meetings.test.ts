@@ -126,6 +126,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
       startTrigger: "automatic",
       vocabulary: null,
       destination: { provider: "s3", authenticationType: "accessKey", bucket: "room-bucket/in/prefix", region: "eu-west-1", accessKeyId: "AKIAROOMKEY", endpoint: "http://127.0.0.1:9000" },
+      participantDownloads: null,
     });
 
     const [row] = await db().select().from(rooms).where(eq(rooms.id, id));
@@ -162,7 +163,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     const res = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { language: null, startTrigger: null, destination: { provider: "whereby" } } } });
     expect(res.status).toBe(201);
     const got = await api("GET", `/meetings/${res.json.meetingId}`, { key: keyA });
-    expect(got.json.liveTranscription).toEqual({ language: "en", startTrigger: null, vocabulary: null, destination: { provider: "hosted" } });
+    expect(got.json.liveTranscription).toEqual({ language: "en", startTrigger: null, vocabulary: null, destination: { provider: "hosted" }, participantDownloads: null });
     const [row] = await db().select().from(rooms).where(eq(rooms.id, res.json.meetingId));
     expect(row).toMatchObject({ hasTranscriptionBlock: true, languageFromRoom: false, overrideStorage: "hosted" });
 
@@ -227,6 +228,17 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
       resetAppEnvForTests();
     }
     expect(await roomCount(adminA.accountId)).toBe(before + 1);
+  });
+
+  it("keeps a room's participantDownloads (extension): stored and returned; null follows the account; a bad value is refused", async () => {
+    const yes = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { participantDownloads: true } } });
+    expect(yes.status).toBe(201);
+    expect((await api("GET", `/meetings/${yes.json.meetingId}`, { key: keyA })).json.liveTranscription.participantDownloads).toBe(true);
+    const no = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { participantDownloads: false } } });
+    expect((await api("GET", `/meetings/${no.json.meetingId}`, { key: keyA })).json.liveTranscription.participantDownloads).toBe(false);
+    const bad = await api("POST", "/meetings", { key: keyA, body: { endDate: future(), liveTranscription: { participantDownloads: "yes" } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.details).toEqual([{ path: "liveTranscription.participantDownloads", message: "Use true, false, or null for the account default" }]);
   });
 
   it("keeps a room's vocabulary: stored, returned, and resolved over the account's", async () => {

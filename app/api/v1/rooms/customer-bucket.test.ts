@@ -1,5 +1,6 @@
 // A customer's bucket that fails, then recovers (a real s3rver started late on the configured port), on both databases:
-// retries with backoff, visible attempts and error, `failed` after the last retry, and an admin's retry from kept segments.
+// retries with backoff, visible attempts and error, `failed` after the last retry, and an admin's retry from kept segments;
+// with the upload retry worker running, each attempt arrives as a pg-boss job at its due time.
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -12,6 +13,8 @@ import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { createS3Storage } from "@/lib/storage/s3";
 import { retryDueUploads, retryTranscriptUpload } from "@/lib/pipeline/finalize";
 import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { startUploadRetryWorker } from "@/lib/pipeline/upload-retry-worker";
+import { resetAppEnvForTests } from "@/lib/config/env";
 import { startLocalS3Server } from "@/lib/storage/local-s3-server";
 import { dashboardTranscriptionPage } from "@/lib/transcripts/dashboard-list";
 import { transcriptionListFiltersSchema } from "@/lib/transcripts/validation";
@@ -107,6 +110,8 @@ describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
     const storage = createS3Storage({ kind: "self_hosted", bucket: "customer/meetings", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", endpoint: `http://127.0.0.1:${port}` });
     const md = (await storage.get(t.filename)).toString("utf8");
     expect(md).toContain("**[00:00:01] Ana:** the budget is approved");
+    // Its size is kept for the storage-used figures.
+    expect((await row(id)).sizeBytes).toBe(Buffer.byteLength(md, "utf8"));
     const events = (await outboxOf(db(), acct.admin.accountId)).filter((e) => e.data.transcriptionId === id);
     expect(events.map((e) => e.type)).toEqual(["transcription.started", "transcription.finished"]);
     expect(events[1].data).toMatchObject({ status: "ready", storageType: "SELF_HOSTED", filename: t.filename });
@@ -179,5 +184,63 @@ describeEachDatabase("customer bucket that fails, then recovers", (handle) => {
     expect((await retry(acct.key)).status).toBe(409);
     await bucket.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The upload retry worker (pg-boss) with VERBATIM_UPLOAD_RETRY_DELAYS_MS set to `delays`, its sweep out of the way. */
+  async function withUploadWorker(delays: string, run: () => Promise<void>, sweep = { sweepEveryMs: 3_600_000, overdueByMs: 30_000 }) {
+    process.env.VERBATIM_UPLOAD_RETRY_DELAYS_MS = delays;
+    resetAppEnvForTests();
+    const worker = await startUploadRetryWorker(handle(), { pollingIntervalSeconds: 0.5, ...sweep });
+    try {
+      await run();
+    } finally {
+      await worker.stop();
+      delete process.env.VERBATIM_UPLOAD_RETRY_DELAYS_MS;
+      resetAppEnvForTests();
+    }
+  }
+
+  it("on the job queue: attempts come by themselves at their due times, and the last one fails it with the reason", async () => {
+    await withUploadWorker("300,300", async () => {
+      const { name } = await bucketRoom(await closedPort());
+      const id = await endedSession(name);
+      expect(await row(id)).toMatchObject({ phase: "upload_retrying", uploadAttempts: 1 });
+      await expect.poll(async () => (await row(id)).phase, { timeout: 60_000, interval: 200 }).toBe("upload_failed");
+      const failed = await row(id);
+      expect(failed).toMatchObject({ state: "failed", uploadAttempts: 3, uploadDueAt: null });
+      expect(failed.error).toBe("The transcript could not be saved after 3 attempts: the storage service could not be reached");
+      const events = (await outboxOf(db(), acct.admin.accountId)).filter((e) => e.data.transcriptionId === id);
+      expect(events.map((e) => e.type)).toEqual(["transcription.started", "transcription.failed"]);
+    });
+  });
+
+  it("on the job queue: a bucket that comes back before the next attempt gets the transcript", async () => {
+    await withUploadWorker("1500,1500,1500,1500,1500", async () => {
+      const port = await closedPort();
+      const { name } = await bucketRoom(port);
+      const id = await endedSession(name);
+      expect(await row(id)).toMatchObject({ phase: "upload_retrying", uploadAttempts: 1 });
+      await startS3rverOn(port);
+      await expect.poll(async () => (await row(id)).state, { timeout: 60_000, interval: 200 }).toBe("ready");
+      const t = await row(id);
+      expect(t).toMatchObject({ phase: "ready", error: null, storageKey: t.filename, uploadDueAt: null });
+      const storage = createS3Storage({ kind: "self_hosted", bucket: "customer/meetings", region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", endpoint: `http://127.0.0.1:${port}` });
+      expect((await storage.get(t.filename)).toString("utf8")).toContain("the budget is approved");
+    });
+  });
+
+  it("a retry whose job was lost (no worker ran when the upload failed) is made by the upload sweep", async () => {
+    const port = await closedPort();
+    const { name } = await bucketRoom(port);
+    const id = await endedSession(name); // no worker in this process: no job was sent
+    expect(await row(id)).toMatchObject({ phase: "upload_retrying", uploadAttempts: 1 });
+    await startS3rverOn(port);
+    await withUploadWorker(
+      "300",
+      async () => {
+        await expect.poll(async () => (await row(id)).state, { timeout: 60_000, interval: 200 }).toBe("ready");
+      },
+      { sweepEveryMs: 200, overdueByMs: 0 },
+    );
   });
 });

@@ -25,6 +25,7 @@ import * as chunkRoute from "./[roomName]/participants/[participantId]/audio/chu
 import * as startRoute from "./[roomName]/transcription/start/route";
 import * as stopRoute from "./[roomName]/transcription/stop/route";
 import * as liveRoute from "./[roomName]/live/route";
+import * as downloadLinksRoute from "./[roomName]/transcriptions/[transcriptionId]/download-links/route";
 
 export type Answer = { status: number; json: any; text: string; headers: Headers };
 export type CallOptions = {
@@ -56,6 +57,7 @@ function resolve(method: string, urlPath: string): { handler: Handler; params: R
     [/^transcription\/start$/, startRoute, []],
     [/^transcription\/stop$/, stopRoute, []],
     [/^live$/, liveRoute, []],
+    [/^transcriptions\/[^/]+\/download-links$/, downloadLinksRoute, ["transcriptionId"]],
   ];
   const tail = rest.join("/");
   for (const [pattern, mod, names] of table) {

@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { accountSettings, transcriptions } from "@/lib/db/schema";
 import type { Actor } from "@/lib/actor";
 import { AppError } from "@/lib/errors";
+import { startSweep, type Sweep } from "@/lib/jobs/sweep";
 import { deleteTranscriptions } from "@/lib/transcripts/transcriptions";
 
 const DAY_MS = 86_400_000;
@@ -71,40 +72,19 @@ export async function deleteExpiredTranscriptions(db: Db, now = new Date()): Pro
   return result;
 }
 
-const key = Symbol.for("verbatim.retention-job");
-type Holder = { [key]?: NodeJS.Timeout };
-
 /**
- * Sweeps a minute after start and then every hour. The timer does not keep the process alive; nothing is lost when
- * it stops, since the next sweep (here or in another instance) picks up where this one left off.
+ * Sweeps a minute after start and then every hour, never two at once (a sweep held up by an unreachable bucket can
+ * outlast the hour). Nothing is lost when it stops: the next sweep (here or in another instance) picks up where this
+ * one left off.
  */
-export function startRetentionJob(db: Db, opts: { firstAfterMs?: number; everyMs?: number } = {}): void {
-  const holder = globalThis as Holder;
-  if (holder[key]) return;
-  let busy = false;
-  // Never two at once: a sweep held up by an unreachable bucket can outlast the interval.
-  const sweep = () => {
-    if (busy) return;
-    busy = true;
-    deleteExpiredTranscriptions(db)
-      .then(
-        (r) => r.deleted + r.kept > 0 && console.log(`Retention: deleted ${r.deleted} transcript(s) in ${r.accounts} account(s)${r.kept ? `, kept ${r.kept} whose storage did not answer` : ""}.`),
-        (error) => console.error("Retention sweep failed:", error),
-      )
-      .finally(() => (busy = false));
-  };
-  const first = setTimeout(() => {
-    sweep();
-    holder[key] = setInterval(sweep, opts.everyMs ?? 3600_000).unref();
-  }, opts.firstAfterMs ?? 60_000).unref();
-  holder[key] = first;
-}
-
-export function stopRetentionJob(): void {
-  const holder = globalThis as Holder;
-  if (holder[key]) {
-    clearTimeout(holder[key]);
-    clearInterval(holder[key]);
-    delete holder[key];
-  }
+export function startRetentionJob(db: Db, opts: { firstAfterMs?: number; everyMs?: number } = {}): Sweep {
+  return startSweep(
+    async () => {
+      const r = await deleteExpiredTranscriptions(db);
+      if (r.deleted + r.kept > 0) {
+        console.log(`Retention: deleted ${r.deleted} transcript(s) in ${r.accounts} account(s)${r.kept ? `, kept ${r.kept} whose storage did not answer` : ""}.`);
+      }
+    },
+    { name: "Retention sweep", everyMs: opts.everyMs ?? 3600_000, firstAfterMs: opts.firstAfterMs ?? 60_000 },
+  );
 }
