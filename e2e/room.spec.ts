@@ -6,6 +6,8 @@ import path from "node:path";
 import { chromium, expect, test } from "@playwright/test";
 import { composeSpeech, roomTone, writeWav } from "../lib/testing/speech";
 import { pacedPcmStream } from "../scripts/lib/paced-audio";
+import { readSse } from "../scripts/lib/sse";
+import { startTcpProxy } from "../lib/testing/db-outage";
 import { createApiKeyInDashboard } from "./fixtures";
 
 const SENTENCES = ["Good morning everyone. Let us start with the budget.", "Please send me the report by Friday."];
@@ -215,4 +217,66 @@ test("a participant the server let go (a long loss of connection) is told so and
   await room.getByRole("button", { name: "Join" }).click();
   await expect(room.getByTestId("me")).toHaveText("Ben Away");
   await context.close();
+});
+
+test("the live transcript resumes after the connection drops: the line said meanwhile appears, once", async ({ page, request, browser, baseURL }) => {
+  test.setTimeout(240_000);
+  const key = await createApiKeyInDashboard(page, "Room resume e2e");
+  const auth = { Authorization: `Bearer ${key}` };
+  const created = await request.post("/api/v1/meetings", {
+    headers: auth,
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: "e2e", liveTranscription: { startTrigger: "automatic" } },
+  });
+  const meeting = (await created.json()) as { roomName: string; roomUrl: string };
+  const name = meeting.roomName.slice(1);
+
+  // Someone watching the room page, on a network that will drop: the page goes through a TCP proxy the test cuts.
+  const server = new URL(baseURL!);
+  const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port) });
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const room = await context.newPage();
+  await room.goto(`http://127.0.0.1:${proxy.port}${new URL(meeting.roomUrl).pathname}`);
+  const transcript = room.getByRole("log", { name: "Live transcript" });
+  const lines = transcript.getByTestId("final-segment");
+
+  // A media server's participant says one sentence, then (while the page is offline) another.
+  expect((await request.post(`/api/v1/rooms/${name}/participants`, { headers: auth, data: { participantId: "cy", displayName: "Cy Remote" } })).status()).toBe(201);
+  const say = async (text: string) => {
+    const speech = await composeSpeech([{ text, voice: "slt", pauseAfterMs: 1500 }], { leadMs: 500 });
+    const res = await fetch(`${baseURL}/api/v1/rooms/${name}/participants/cy/audio`, {
+      method: "PUT",
+      headers: { ...auth, "Content-Type": "audio/L16;rate=16000;channels=1" },
+      body: pacedPcmStream(speech.pcm, { speed: 2 }),
+      duplex: "half",
+    } as RequestInit & { duplex: "half" });
+    expect(res.status).toBe(200);
+  };
+  await say("Good morning everyone.");
+  await expect(lines.filter({ hasText: /morning|everyone/i })).toHaveCount(1, { timeout: 60_000 });
+
+  // The connection drops; the page says it is reconnecting.
+  proxy.cut();
+  await expect(room.getByText("Reconnecting to the live transcript…")).toBeVisible({ timeout: 30_000 });
+  // A second sentence while it is away; the live stream (read here with the key) shows when it is final.
+  const watcher = new AbortController();
+  const live = await fetch(`${baseURL}/api/v1/rooms/${name}/live`, { headers: auth, signal: watcher.signal });
+  const secondFinal = (async () => {
+    for await (const e of readSse(live.body!, watcher.signal)) {
+      if (e.event === "segment" && JSON.parse(e.data).final && /report|friday/i.test(JSON.parse(e.data).text)) return;
+    }
+  })();
+  await say("Please send me the report by Friday.");
+  await secondFinal;
+  watcher.abort();
+  await expect(lines).toHaveCount(1);
+
+  // Back online: EventSource reconnects with Last-Event-ID and the server replays what was missed, and only that.
+  proxy.restore();
+  await expect(lines.filter({ hasText: /report|friday/i })).toHaveCount(1, { timeout: 30_000 });
+  await expect(room.getByText("Reconnecting to the live transcript…")).toHaveCount(0);
+  await expect(lines).toHaveCount(2);
+  await expect(lines.filter({ hasText: /morning|everyone/i })).toHaveCount(1);
+  expect((await request.delete(`/api/v1/rooms/${name}/participants/cy`, { headers: auth })).status()).toBe(204);
+  await context.close();
+  await proxy.close();
 });

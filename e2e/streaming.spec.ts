@@ -153,6 +153,24 @@ test("staff watch a session live in the dashboard: interim text while a sentence
   await expect(page.getByTestId("talk-time")).toContainText(/Ana Watched\s*\d+ seconds? · 100%/);
 
   expect((await streaming).status).toBe(200);
+  // The view's live events resume: from "<transcriptionId>:0" they replay the lines said so far, each with its id; an
+  // id the server never sent is a 400.
+  const id = transcription.transcriptionId;
+  const replay = await page.evaluate(async (id) => {
+    const res = await fetch(`/transcriptions/${id}/live-events`, { headers: { "Last-Event-ID": `${id}:0` } });
+    const reader = res.body!.getReader();
+    let text = "";
+    while (!/event: segment\ndata: [^\n]*\n\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    return { status: res.status, text };
+  }, id);
+  expect(replay.status).toBe(200);
+  expect(replay.text).toMatch(new RegExp(`id: ${id}:\\d+\nevent: segment\ndata: .*"final":true`));
+  expect((await page.request.get(`/transcriptions/${id}/live-events`, { headers: { "Last-Event-ID": "yesterday" } })).status()).toBe(400);
   expect((await request.delete(`/api/v1/rooms/${name}/participants/ana`, { headers: auth })).status()).toBe(204);
   // The session is over: the view turns into the saved transcript.
   await expect(page.getByText(/Live: what people say/)).toHaveCount(0, { timeout: 30_000 });

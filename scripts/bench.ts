@@ -12,7 +12,7 @@ import { measureDeepgramOverhead, overheadFigures } from "./lib/deepgram-overhea
 import { openAiFigures } from "./lib/bench-openai";
 import { capacityFigures } from "./lib/bench-capacity";
 import { benchTrack } from "./lib/bench-speech";
-import { exitedChildrenCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
+import { engineCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
 import { pacedPcmStream } from "./lib/paced-audio";
 import { runSession, waitForTranscription } from "./lib/session-runner";
@@ -22,6 +22,7 @@ import { matchInterims, matchUtterances, type InterimMatch, type SentMark } from
 import { VerbatimClient } from "./lib/verbatim-client";
 import { dbOutageMidSession } from "./lib/db-outage-scenario";
 import { sigtermMidSentence } from "./lib/sigterm-scenario";
+import { crossInstanceLive, startCluster } from "./lib/cross-instance-scenario";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -52,7 +53,7 @@ async function benchSession(client: VerbatimClient, server: LocalServer | null, 
     };
   });
   const cpuBefore = server ? processCpuMs(server.nodePids()) : null;
-  const engineBefore = server ? exitedChildrenCpuMs(server.nodePids()) : null;
+  const engineBefore = server ? engineCpuMs(server) : null;
   const started = performance.now();
   const session = await runSession(client, { roomName: meeting.roomName, manual: false, participants });
   const wallMs = performance.now() - started;
@@ -64,7 +65,7 @@ async function benchSession(client: VerbatimClient, server: LocalServer | null, 
   session.stopLive();
   // The engines end with their tracks; their CPU reaches the server's account once they have exited.
   await new Promise((r) => setTimeout(r, 300));
-  const engineAfter = server ? exitedChildrenCpuMs(server.nodePids()) : null;
+  const engineAfter = server ? engineCpuMs(server) : null;
   if (finished.state !== "ready") throw new Error(`Transcription ${finished.transcriptionId} ended ${finished.state}: ${String(finished.error ?? "")}`);
   const tracks = participants.map((p, i) => {
     const finals = session.segments.filter((s) => s.segment.final && s.segment.participantId === p.participantId);
@@ -171,6 +172,10 @@ async function main(argv: string[]): Promise<void> {
     printFigures(await durabilityFigures(opts.databaseUrl), opts.json);
     return;
   }
+  if (opts.only === "live") {
+    printFigures(await liveFigures(opts.databaseUrl), opts.json);
+    return;
+  }
   // Every figure here is a share of this machine's CPU: other work running meanwhile lowers them all.
   if (os.loadavg()[0] > os.cpus().length / 2) say(`  Note: the machine is busy (load ${load()} on ${os.cpus().length} cores); figures will be lower than on an idle machine.`);
   say("Synthesizing speech with flite…");
@@ -264,6 +269,12 @@ async function main(argv: string[]): Promise<void> {
     if (own) await (own as LocalServer).stop();
   }
 
+  if (opts.only === "speech") {
+    say(`Speech part finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
+    printFigures(figures, opts.json);
+    return;
+  }
+
   // 4. Summary of a one-hour meeting with the embedded extractive engine.
   const segments = makeLongTranscript(60);
   summarizeExtractively({ segments: makeLongTranscript(5), template: "General Bulleted", language: "en" }); // warm-up
@@ -290,6 +301,8 @@ async function main(argv: string[]): Promise<void> {
   Object.assign(figures, await capacityFigures(say, { maxStreams: opts.maxStreams, maxRooms: CAPACITY_MAX_ROOMS }));
   // 9. Durability: nothing accepted is lost through a database outage or a deploy (private servers of their own).
   if (!opts.server) Object.assign(figures, await durabilityFigures(opts.databaseUrl));
+  // 10. Live events across instances and resume (two private servers on one PostgreSQL database).
+  if (!opts.server) Object.assign(figures, await liveFigures(opts.databaseUrl));
 
   say(`Bench finished in ${Math.round((performance.now() - benchStarted) / 1000)} s (load average now ${load()}).`);
   printFigures(figures, opts.json);
@@ -312,6 +325,33 @@ async function durabilityFigures(databaseUrl: string | null): Promise<Record<str
     return { segments_lost_db_outage: outage.lost, sigterm_words_lost: sigterm.wordsLost };
   } finally {
     await server.stop();
+  }
+}
+
+/**
+ * Issue 16: two private servers on one PostgreSQL database; audio to A, the live stream read from A and B. How much
+ * later B carries each final than A (`cross_instance_live_p95_ms`, goal ≤ 200), and finals a client on B missed while
+ * it kept dropping and resuming with Last-Event-ID (`sse_resume_missed`, goal 0; repeats counted beside it).
+ */
+async function liveFigures(databaseUrl: string | null): Promise<Record<string, number | null>> {
+  say("Live across instances: two private servers on one PostgreSQL database, audio to A, live streams read from A and B…");
+  let cluster;
+  try {
+    cluster = await startCluster(say, databaseUrl);
+  } catch (error) {
+    say(`  Skipped: ${(error as Error).message.split("\n")[0]}`);
+    return { cross_instance_live_p95_ms: null, sse_resume_missed: null, sse_resume_repeated: null };
+  }
+  try {
+    const outcome = await crossInstanceLive(cluster, { utterances: 30, log: say });
+    const p50 = percentile(outcome.extraDelayMs, 50);
+    const p95 = percentile(outcome.extraDelayMs, 95);
+    const { reconnects, missed, repeated, saidWhileAway } = outcome.resume;
+    say(`  ${outcome.onA.length} finals on A, ${outcome.onB.length} on B: B later by p50 ${Math.round(p50)} ms, p95 ${Math.round(p95)} ms`);
+    say(`  resuming client: ${reconnects} reconnects, ${saidWhileAway} finals said while it was away, ${missed} missed, ${repeated} repeated`);
+    return { cross_instance_live_p95_ms: roundOrNull(p95, 1), sse_resume_missed: missed, sse_resume_repeated: repeated };
+  } finally {
+    await cluster.stop();
   }
 }
 

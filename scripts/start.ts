@@ -7,7 +7,8 @@ import { appEnv, ConfigError, linksReachOnlyThisMachine } from "@/lib/config/env
 import { authSecret } from "@/lib/config/secrets";
 import { databaseTargetFromEnv, openDatabase } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
-import { assertSpeechEnginesKnown, configuredSpeechEngines } from "@/lib/speech/registry";
+import { ensureSphinxWorker } from "@/lib/speech/pocketsphinx/worker-build";
+import { assertSpeechEnginesKnown, configuredSpeechEngineIds, configuredSpeechEngines } from "@/lib/speech/registry";
 import { ensureEnginePackages } from "./lib/engine-packages";
 
 const root = path.resolve(__dirname, "..");
@@ -44,10 +45,19 @@ function build(): Promise<number> {
   );
 }
 
+/** Builds the PocketSphinx decoder worker now (gcc, a few seconds), not at the first utterance the server hears. */
+function buildSpeechWorker(env: ReturnType<typeof appEnv>) {
+  if (!configuredSpeechEngineIds(env).includes("pocketsphinx") || env.VERBATIM_POCKETSPHINX_GATE === "off") return;
+  const worker = ensureSphinxWorker(root);
+  if (worker.ok) console.log(`PocketSphinx decoder worker: ${path.relative(root, worker.binary)}`);
+  else console.warn(`PocketSphinx decoder worker: ${worker.problem} PocketSphinx runs pocketsphinx_continuous processes instead (see VERBATIM_POCKETSPHINX_GATE).`);
+}
+
 async function main() {
   const env = appEnv();
   assertSpeechEnginesKnown(env);
   ensureEnginePackages(configuredSpeechEngines(env));
+  buildSpeechWorker(env);
   if (linksReachOnlyThisMachine(env)) {
     console.warn(
       `Warning: VERBATIM_PUBLIC_URL is not set, so room, invite and download links will say ${env.publicUrl}, which nobody else can open. ` +

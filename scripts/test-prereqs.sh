@@ -3,7 +3,8 @@
 # when it can (root with apt-get), otherwise fails with the exact command to run. Never skips silently.
 set -euo pipefail
 
-PACKAGES="chromium pocketsphinx pocketsphinx-en-us flite"
+# gcc, libc6-dev, pkg-config and libpocketsphinx-dev build the PocketSphinx decoder worker (lib/speech/pocketsphinx/sphinx-worker.c).
+PACKAGES="chromium pocketsphinx pocketsphinx-en-us flite gcc libc6-dev pkg-config libpocketsphinx-dev"
 MODEL_DIR="/usr/share/pocketsphinx/model/en-us"
 
 missing() {
@@ -14,6 +15,8 @@ missing() {
     [ -r "$f" ] || { problems+=("the PocketSphinx en-us model ($f)"); break; }
   done
   command -v flite >/dev/null 2>&1 || problems+=("flite")
+  command -v gcc >/dev/null 2>&1 || problems+=("gcc")
+  { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists pocketsphinx; } || problems+=("libpocketsphinx-dev (pkg-config pocketsphinx)")
   if [ ${#problems[@]} -gt 0 ]; then printf '%s\n' "${problems[@]}"; fi
 }
 
@@ -29,7 +32,7 @@ done_or_list() {
   while IFS= read -r line; do echo "  - $line"; done <<<"$problems"
 }
 
-done_or_list "test prerequisites: chromium, pocketsphinx, pocketsphinx-en-us and flite are installed" "test prerequisites missing:"
+done_or_list "test prerequisites: chromium, pocketsphinx, pocketsphinx-en-us, flite and the worker's build tools are installed" "test prerequisites missing:"
 # The install (or the exact command, when it cannot install) is the one npm start uses too.
 bash "$(dirname "$0")/ensure-debian-packages.sh" $PACKAGES || exit 1
 done_or_list "test prerequisites installed" "still missing after installing:"

@@ -1,5 +1,7 @@
 "use client";
-// The room's live events (SSE): transcription state, final segments appended, the latest interim per speaker.
+// The room's live events (SSE): transcription state, final segments appended, the latest interim per speaker. Every
+// event has an id, so when the connection drops EventSource reconnects with Last-Event-ID and the server replays the
+// finals said meanwhile; a final is shown once per id.
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { LiveSegment, LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
 
@@ -32,7 +34,8 @@ export function useLiveRoom(roomName: string, initial: LiveTranscriptionState): 
       setTranscription(data.transcription);
     });
     source.addEventListener("segment", (event) => {
-      const segment = JSON.parse((event as MessageEvent<string>).data) as LiveSegment;
+      const message = event as MessageEvent<string>;
+      const segment = JSON.parse(message.data) as LiveSegment;
       if (!segment.final) {
         // An empty interim withdraws the speaker's interim text (it was noise; no final follows).
         setInterims((all) => {
@@ -43,14 +46,15 @@ export function useLiveRoom(roomName: string, initial: LiveTranscriptionState): 
         });
         return;
       }
-      const key = `${segment.participantId}:${segment.startMs}:${segment.endMs}`;
+      // A final's id is its place in the stream ("<transcription id>:<n>"): the same line keeps it on any instance.
+      const key = message.lastEventId || `${segment.participantId}:${segment.startMs}:${segment.endMs}`;
       setInterims((all) => {
         if (!all[segment.participantId]) return all;
         const next = { ...all };
         delete next[segment.participantId];
         return next;
       });
-      // A reconnect may replay a segment; show it once.
+      // Shown once, should a reconnect ever replay one already here.
       if (seen.current.has(key)) return;
       seen.current.add(key);
       setFinals((all) => [...all, { ...segment, key }].slice(-MAX_FINALS));

@@ -81,4 +81,10 @@ describe("OpenAPI document", () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it("documents the live stream's event ids and how to resume (Last-Event-ID header or lastEventId query)", () => {
+    const op = (doc.paths?.["/api/v1/rooms/{roomName}/live"] as { get: { description: string; parameters: { name: string; in: string }[] } }).get;
+    expect(op.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "Last-Event-ID", in: "header" }), expect.objectContaining({ name: "lastEventId", in: "query" })]));
+    expect(op.description).toContain("<transcriptionId>:<n>");
+  });
 });

@@ -51,6 +51,8 @@ export function registerApiRoute(route: {
   tags: string[];
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the operation reads (beyond authentication). */
+  headers?: z.ZodObject;
   body?: z.ZodType;
   /** Success answers with their schema; error answers (4xx, 5xx) with when they happen (the body is always Error). */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
@@ -72,6 +74,7 @@ export function registerApiRoute(route: {
     request: {
       params: route.params,
       query: route.query,
+      headers: route.headers,
       body: route.body ? { content: { "application/json": { schema: route.body } }, required: true } : undefined,
     },
     responses: responses as never,

@@ -53,12 +53,13 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
-  // Silence gated before PocketSphinx, recognizers lent per utterance from a pool (lib/speech/gated-stream.ts). Off by
-  // default until it holds as many speaking streams as one process per track does (see the README's figures).
+  // Silence gated before PocketSphinx, decoders lent per utterance from a pool (lib/speech/gated-stream.ts). "auto"
+  // (default): gated, with the decoders in one worker process, when the worker can be built here (libpocketsphinx-dev);
+  // else a process per track. "1": gated always (a process per utterance without the worker). "0": a process per track.
   VERBATIM_POCKETSPHINX_GATE: z
-    .enum(["0", "1", "true", "false", ""])
+    .enum(["0", "1", "true", "false", "auto", ""])
     .optional()
-    .transform((v) => v === "1" || v === "true"),
+    .transform((v): "auto" | "on" | "off" => (v === "1" || v === "true" ? "on" : v === "0" || v === "false" ? "off" : "auto")),
   // The OpenAI-compatible transcription engine ("openai"): any /audio/transcriptions server (OpenAI, speaches, vLLM, whisper.cpp).
   VERBATIM_TRANSCRIBE_BASE_URL: z.url("must be an absolute URL such as https://api.openai.com/v1").optional(),
   VERBATIM_TRANSCRIBE_API_KEY: z.string().optional(),

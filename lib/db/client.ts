@@ -23,7 +23,15 @@ export type DbHandle = {
    * connection, so a BEGIN … COMMIT in it holds; returns the last statement's rows.
    */
   executeScript(text: string): Promise<Record<string, unknown>[]>;
+  /** PostgreSQL's LISTEN/NOTIFY, for signals between instances; none on PGlite (one process, nothing to signal). */
+  pubsub?: PubSub;
   close(): Promise<void>;
+};
+
+export type PubSub = {
+  /** Listens on a channel; `onListen` runs each time the listening connection is (re)established. Resolves to the unlisten function. */
+  listen(channel: string, onPayload: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
 };
 
 export type DbTarget = { url: string } | { pgliteDir: string } | { pgliteMemory: true };
@@ -48,6 +56,13 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
         } finally {
           reserved.release();
         }
+      },
+      pubsub: {
+        listen: async (channel, onPayload, onListen) => {
+          const { unlisten } = await client.listen(channel, onPayload, onListen);
+          return unlisten;
+        },
+        notify: async (channel, payload) => void (await client.notify(channel, payload)),
       },
       close: () => client.end({ timeout: 5 }),
     };

@@ -129,17 +129,27 @@ for (const action of ["start", "stop"] as const) {
   });
 }
 
+const lastEventIdDescription =
+  'Resume point: the `id` of the last event received ("<transcriptionId>:<n>", or "0"). The stream then first sends every final segment stored after it (the rest of that transcription, then those of the room\'s later transcriptions), then the live tail, with nothing repeated, on any instance. Browsers\' EventSource sends it by itself when it reconnects. A value this server never sends, or one naming a transcription of another room, is a 400.';
+
 registerApiRoute({
   method: "get",
   path: "/rooms/{roomName}/live",
   operationId: "streamLiveTranscript",
   summary: "Live transcript (Server-Sent Events)",
   description:
-    "`event: segment` with `{ participantId, displayName, startMs, endMs, text, final }` (times in ms from the transcription's start). While someone speaks, interim segments (`final: false`) carry the utterance so far, each replacing the speaker's previous one; the final segment replaces them all, and an interim with empty `text` withdraws the speaker's interim text (it was noise). `event: state` with `{ transcription }` first and on every change, and a comment heartbeat every 15 s. Public for holders of the room name. " +
-    routing,
+    "`event: segment` with `{ participantId, displayName, startMs, endMs, text, final }` (times in ms from the transcription's start). While someone speaks, interim segments (`final: false`) carry the utterance so far, each replacing the speaker's previous one; the final segment replaces them all, and an interim with empty `text` withdraws the speaker's interim text (it was noise). `event: state` with `{ transcription }` first and on every change, and a comment heartbeat every 15 s. Public for holders of the room name (an API key of the room's account works too, for an integration). " +
+    "Every event has an `id`: a final segment's is its place in the stream, `<transcriptionId>:<n>` (n grows with each final of that transcription and is stored with it); an interim or state event repeats the id of the last final sent before it (`0` before any), so resuming from any id neither skips nor repeats a final. " +
+    "To resume after a dropped connection send that id as `Last-Event-ID` (or `?lastEventId=` where headers cannot be set; the header wins): the finals said meanwhile come first, from the stored segments, then the live tail. Interim text is not stored and is not replayed. " +
+    "Any instance serves the stream: events recognized on another instance arrive through PostgreSQL LISTEN/NOTIFY.",
   tags,
   params: roomParamsSchema,
-  responses: { 200: { description: "text/event-stream" } },
+  query: z.object({ lastEventId: z.string().optional().openapi({ description: lastEventIdDescription + " Used only when the header is absent." }) }),
+  headers: z.object({ "Last-Event-ID": z.string().optional().openapi({ description: lastEventIdDescription }) }),
+  responses: {
+    200: { description: "text/event-stream" },
+    400: { description: "Last-Event-ID is not an id of this stream", schema: z.object({ error: z.literal("Validation failed"), details: z.array(z.object({ path: z.string(), message: z.string() })) }) },
+  },
 });
 
 registerApiRoute({

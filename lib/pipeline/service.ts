@@ -13,6 +13,8 @@ import { OVER_CAPACITY_RETRY_AFTER_SECONDS, overCapacity } from "@/lib/speech/re
 import { recordEngineError } from "@/lib/pipeline/engine-errors";
 import { finalizeTranscription, holdFinalizeClaim } from "@/lib/pipeline/finalize";
 import { publishLive, type LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
+import { lastStoredSeq } from "@/lib/pipeline/live/live-replay";
+import { ensureLiveRelay } from "@/lib/pipeline/live/pg-relay";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
 import { toSingleLine } from "@/lib/transcripts/render";
 import { SessionRuntime, type ChunkOutcome } from "@/lib/pipeline/session/runtime";
@@ -133,13 +135,15 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
   let loading = s.loading.get(session.id);
   if (!loading) {
     loading = (async () => {
+      // Its live events reach the other instances (PostgreSQL NOTIFY); the server starts the relay, this is in case it did not.
+      void ensureLiveRelay().catch((error) => console.error("Live relay could not start:", (error as Error).message));
       if (!(await acquireLease(db, session.id))) throw ownedElsewhere(session);
       const [room] = await db.select().from(rooms).where(eq(rooms.id, session.roomId));
       const rt = newRuntime(session, room);
       const lastAlive = (await lastSignOfLife(db, session)).getTime();
       for (const p of await presentParticipants(db, session.id)) rt.restoreParticipant(p, lastAlive);
       const running = await runningTranscription(db, session.id);
-      if (running) rt.startRunning(running);
+      if (running) rt.startRunning({ ...running, lastLiveSeq: await lastStoredSeq(db, running.id) });
       s.runtimes.set(session.id, rt);
       return rt;
     })().finally(() => s.loading.delete(session.id));

@@ -1,6 +1,7 @@
 // Starts the background work of a server process (job queue workers, session recovery); each feature adds its part here.
 import { appEnv } from "@/lib/config/env";
 import { getDbHandle, type Db } from "@/lib/db/client";
+import { ensureLiveRelay } from "@/lib/pipeline/live/pg-relay";
 import { shutdownPipeline } from "@/lib/pipeline/shutdown";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
 import { startPipelineJobs } from "@/lib/pipeline/background";
@@ -16,6 +17,7 @@ export async function startBackgroundWork(): Promise<void> {
   if (holder[key]) return;
   holder[key] = (async () => {
     const handle = await getDbHandle();
+    await ensureLiveRelay(); // live events between instances (PostgreSQL LISTEN/NOTIFY)
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
     const stopPipelineJobs = await startPipelineJobs();
     const retention = startRetentionJob(handle.db);

@@ -20,7 +20,7 @@ function gatedEngine(pool: RecognizerPool, interim = false) {
   const engine = gateSpeechEngine(
     createPocketSphinxEngine({ interim }),
     (opts) => {
-      opened.push(opts);
+      opened.push({ interim: opts.interim });
       return opener(opts);
     },
     { pool },

@@ -19,7 +19,11 @@ const QUEUE_LIMIT_MS = 10_000;
 
 /** A recognizer stream for one utterance; `dropInterim` stops its interim preview (when the pool needs it back). */
 export type UtteranceStream = { stream: EngineStream; dropInterim?: () => void };
-export type OpenUtterance = (opts: { interim: boolean }) => UtteranceStream;
+/**
+ * `interim`: whether a spare recognizer was lent for an interim preview. `track`: the track's own object, the same for
+ * each of its utterances, where the engine keeps what it learned about the voice (PocketSphinx's cepstral mean).
+ */
+export type OpenUtterance = (opts: { interim: boolean; track: Record<string, unknown> }) => UtteranceStream;
 
 export type GateOptions = {
   pool: RecognizerPool;
@@ -85,6 +89,8 @@ export class GatedEngineStream extends SerialEngineStream {
   private speaking = false;
   private readonly finishing = new Set<Utterance>();
   private failure: Error | undefined;
+  /** What the engine keeps about this track between its utterances. */
+  private readonly track: Record<string, unknown> = {};
 
   constructor(
     private readonly openUtterance: OpenUtterance,
@@ -160,7 +166,7 @@ export class GatedEngineStream extends SerialEngineStream {
   }
 
   private startUtterance(originSample: number): Utterance {
-    return new Utterance(originSample, this.opts.pool, this.openUtterance, {
+    return new Utterance(originSample, this.opts.pool, (o) => this.openUtterance({ ...o, track: this.track }), {
       segment: (s) => {
         if (this.aborted) return;
         for (const cb of this.segmentListeners) cb(s);
@@ -201,7 +207,7 @@ class Utterance {
   constructor(
     private readonly originSample: number,
     private readonly pool: RecognizerPool,
-    private readonly open: OpenUtterance,
+    private readonly open: (opts: { interim: boolean }) => UtteranceStream,
     private readonly sinks: UtteranceSinks,
   ) {
     this.chain = pool.acquireFinal().then((lease) => {

@@ -2,7 +2,10 @@
 import os from "node:os";
 import { engineMetrics } from "@/lib/speech/engine-metrics";
 
-/** What one recognizer (a pocketsphinx_continuous process with its model) takes in memory, for the default size. */
+/**
+ * What one recognizer takes in memory, for the default size: a decoder in the PocketSphinx worker about 62 MB (its own
+ * dictionary and language model), a pocketsphinx_continuous process about 93 MB; the larger, to be safe.
+ */
 const RECOGNIZER_MB = 100;
 /** Decoding one speaking stream in real time takes about a fifth of a core; a core carries a few more than that. */
 const RECOGNIZERS_PER_CORE = 4;

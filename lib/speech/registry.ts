@@ -3,7 +3,7 @@ import { appEnv, ConfigError, type AppEnv } from "@/lib/config/env";
 import { createDeepgramEngine } from "@/lib/speech/deepgram";
 import { createOpenAiTranscribeEngine, openAiTranscribeConfigFromEnv } from "@/lib/speech/openai-transcribe";
 import { gateSpeechEngine } from "@/lib/speech/gated-stream";
-import { createPocketSphinxEngine, pocketSphinxUtteranceOpener } from "@/lib/speech/pocketsphinx/pocketsphinx";
+import { createPocketSphinxEngine, pocketSphinxUtteranceOpener, pocketSphinxWorker, WORKER_LINGER_MS } from "@/lib/speech/pocketsphinx/pocketsphinx";
 import { defaultPoolMax, sharedRecognizerPool } from "@/lib/speech/recognizer-pool";
 import type { SpeechEngine } from "@/lib/speech/types";
 
@@ -16,11 +16,7 @@ type EngineEntry = { id: string; create: (env: AppEnv) => SpeechEngine };
 const engineEntries: readonly EngineEntry[] = [
   {
     id: "pocketsphinx",
-    create: (env) => {
-      const options = { interim: env.VERBATIM_POCKETSPHINX_INTERIM };
-      if (!env.VERBATIM_POCKETSPHINX_GATE) return createPocketSphinxEngine(options);
-      return gateSpeechEngine(createPocketSphinxEngine(options), pocketSphinxUtteranceOpener(options), { pool: recognizerPool(env) });
-    },
+    create: (env) => createPocketSphinx(env),
   },
   {
     id: "deepgram",
@@ -29,6 +25,32 @@ const engineEntries: readonly EngineEntry[] = [
   },
   { id: "openai", create: (env) => createOpenAiTranscribeEngine(openAiTranscribeConfigFromEnv(env)) },
 ];
+
+/**
+ * PocketSphinx as configured (VERBATIM_POCKETSPHINX_GATE): by default speech-gated, with the pool's decoders in one
+ * worker process (lib/speech/pocketsphinx/worker.ts); where the worker cannot be built, one process per track (or,
+ * with the gate forced on, one per utterance). Chosen at the first check or stream, not at creation: `npm start`
+ * creates the engine to learn its packages before it installs them.
+ */
+function createPocketSphinx(env: AppEnv): SpeechEngine {
+  const options = { interim: env.VERBATIM_POCKETSPHINX_INTERIM, maxDecoders: env.VERBATIM_ENGINE_POOL_MAX ?? defaultPoolMax() };
+  const perTrack = createPocketSphinxEngine(options);
+  if (env.VERBATIM_POCKETSPHINX_GATE === "off") return perTrack;
+  let chosen: SpeechEngine | undefined;
+  const choose = (): SpeechEngine => {
+    if (chosen) return chosen;
+    const worker = pocketSphinxWorker(options);
+    if (!("problem" in worker)) {
+      chosen = gateSpeechEngine({ ...perTrack, check: () => worker.check() }, worker.openUtterance, { pool: recognizerPool(env), lingerMs: WORKER_LINGER_MS });
+      return chosen;
+    }
+    const forced = env.VERBATIM_POCKETSPHINX_GATE === "on";
+    console.error(`PocketSphinx: ${worker.problem} Using ${forced ? "a recognizer process per utterance" : "a recognizer process per track"} instead.`);
+    chosen = forced ? gateSpeechEngine(perTrack, pocketSphinxUtteranceOpener(options), { pool: recognizerPool(env) }) : perTrack;
+    return chosen;
+  };
+  return { ...perTrack, check: () => choose().check(), open: (opts) => choose().open(opts) };
+}
 
 /** The process's one recognizer budget (VERBATIM_ENGINE_POOL_MAX), shared by the engines that run recognizers here. */
 function recognizerPool(env: AppEnv) {

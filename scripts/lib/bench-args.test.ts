@@ -29,6 +29,7 @@ describe("benchmark arguments", () => {
 
   it("takes --only to run one part alone", () => {
     expect(parseBenchArgs(["--only", "deepgram", "--json"])).toMatchObject({ only: "deepgram", json: true });
+    expect(parseBenchArgs(["--only", "live", "--database-url", "postgres://127.0.0.1/x"])).toMatchObject({ only: "live", databaseUrl: "postgres://127.0.0.1/x" });
   });
 
   it("ramps in fine steps first and always ends at the maximum", () => {

@@ -13,11 +13,15 @@ timings. Without --url it starts a private server on a fresh embedded database (
                     durability (final segments lost to a 30 s database outage mid-session, and words lost to a SIGTERM
                     mid-sentence, each on a private server of its own; goal 0 for both), or capacity (the speech-gated
                     PocketSphinx engine: CPU per speaking stream, streams and meetings of six held in real time, memory
-                    per silent participant; no private server)
+                    per silent participant; no private server), live (two private servers on one PostgreSQL
+                    database, --database-url's server or the local one: how much later instance B's live stream
+                    carries a final than A's, and finals missed by a client that keeps resuming; goals ≤ 200 ms and 0),
+                    or speech (latency, interim text, WER and real-time streams through a private server, as the
+                    engine runs by default)
   --json            one JSON object with every figure on the last line`;
 
 /** Parts of the benchmark that run alone with --only. */
-export const BENCH_PARTS = ["deepgram", "openai", "durability", "capacity"] as const;
+export const BENCH_PARTS = ["deepgram", "openai", "durability", "capacity", "live", "speech"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export type BenchOptions = {

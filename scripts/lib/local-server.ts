@@ -20,6 +20,8 @@ export type LocalServer = {
   pid: number;
   /** Pids of the server's Node processes, for CPU accounting (Linux /proc). */
   nodePids(): number[];
+  /** Pids of the server's live engine processes (its descendants that are not node: the PocketSphinx worker, recognizers). */
+  enginePids(): number[];
   /** The server's own log, for error messages. */
   logTail(): string;
   /** Sends a signal to the `npm start` process, as an orchestrator does (SIGTERM on a deploy). */
@@ -74,6 +76,15 @@ async function provision(dataDir: string, databaseUrl?: string): Promise<{ apiKe
 
 /** Pids of `rootPid` and its descendants whose command is node (the engine processes are not counted). */
 export function nodeProcessTree(rootPid: number): number[] {
+  return processTree(rootPid, true);
+}
+
+/** Pids of the descendants of `rootPid` that are not node: the speech engines (the PocketSphinx worker, recognizers). */
+export function engineProcessTree(rootPid: number): number[] {
+  return processTree(rootPid, false);
+}
+
+function processTree(rootPid: number, node: boolean): number[] {
   const children = new Map<number, number[]>();
   const names = new Map<number, string>();
   for (const entry of fs.readdirSync("/proc")) {
@@ -92,7 +103,8 @@ export function nodeProcessTree(rootPid: number): number[] {
   }
   const out: number[] = [];
   const walk = (pid: number) => {
-    if (/node|next/i.test(names.get(pid) ?? "")) out.push(pid);
+    const isNode = /node|next/i.test(names.get(pid) ?? "");
+    if (isNode === node && (node || pid !== rootPid)) out.push(pid);
     for (const child of children.get(pid) ?? []) walk(child);
   };
   walk(rootPid);
@@ -102,6 +114,14 @@ export function nodeProcessTree(rootPid: number): number[] {
 /** CPU time (user + system, ms) used so far by these processes; Linux only. */
 export function processCpuMs(pids: number[]): number {
   return statCpuMs(pids, 11); // utime, stime
+}
+
+/**
+ * The speech engines' CPU so far: those that exited (counted to their node parents) and those still running (the
+ * long-lived PocketSphinx worker, measured in /proc/PID/stat).
+ */
+export function engineCpuMs(server: Pick<LocalServer, "nodePids" | "enginePids">): number {
+  return exitedChildrenCpuMs(server.nodePids()) + processCpuMs(server.enginePids());
 }
 
 /**
@@ -193,6 +213,7 @@ export async function startLocalServer(
       dataDir,
       pid: current.process.pid!,
       nodePids: () => nodeProcessTree(current.process.pid!),
+      enginePids: () => engineProcessTree(current.process.pid!),
       logTail,
       signal: (signal) => void current.process.kill(signal),
       exited: () => current.exited,

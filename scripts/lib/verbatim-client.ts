@@ -149,10 +149,16 @@ export class VerbatimClient {
     return res.text();
   }
 
-  /** Connects to the room's live events (segments and state changes); resolves once connected, iterates until `signal` aborts or the server closes. */
-  async openLive(roomName: string, signal: AbortSignal): Promise<AsyncGenerator<LiveEvent>> {
+  /**
+   * Connects to the room's live events (segments and state changes); resolves once connected, iterates until `signal`
+   * aborts or the server closes. With `lastEventId` (the `id` of the last event read before a disconnect) the server
+   * first replays the finals missed since.
+   */
+  async openLive(roomName: string, signal: AbortSignal, opts: { lastEventId?: string } = {}): Promise<AsyncGenerator<LiveEvent>> {
     const path = `/api/v1/rooms/${enc(bare(roomName))}/live`;
-    const res = await fetch(this.baseUrl + path, { headers: { Accept: "text/event-stream", Authorization: `Bearer ${this.apiKey}` }, signal });
+    const headers: Record<string, string> = { Accept: "text/event-stream", Authorization: `Bearer ${this.apiKey}` };
+    if (opts.lastEventId) headers["Last-Event-ID"] = opts.lastEventId;
+    const res = await fetch(this.baseUrl + path, { headers, signal });
     if (!res.ok || !res.body) throw new ApiError(res.status, "GET", path, await res.text());
     return liveEvents(res.body, signal);
   }
@@ -164,12 +170,16 @@ export class VerbatimClient {
   }
 }
 
-export type LiveEvent = { type: "segment"; segment: LiveSegment } | { type: "state"; transcription: TranscriptionState } | { type: "other"; event: SseEvent };
+/** `id`: the event's SSE id, to resume from after a disconnect. */
+export type LiveEvent =
+  | { type: "segment"; segment: LiveSegment; id?: string }
+  | { type: "state"; transcription: TranscriptionState; id?: string }
+  | { type: "other"; event: SseEvent };
 
 async function* liveEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<LiveEvent> {
   for await (const event of readSse(body, signal)) {
-    if (event.event === "segment") yield { type: "segment", segment: JSON.parse(event.data) as LiveSegment };
-    else if (event.event === "state") yield { type: "state", transcription: (JSON.parse(event.data) as { transcription: TranscriptionState }).transcription };
+    if (event.event === "segment") yield { type: "segment", segment: JSON.parse(event.data) as LiveSegment, id: event.id };
+    else if (event.event === "state") yield { type: "state", transcription: (JSON.parse(event.data) as { transcription: TranscriptionState }).transcription, id: event.id };
     else yield { type: "other", event };
   }
 }

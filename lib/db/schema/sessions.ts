@@ -1,6 +1,6 @@
 // Live sessions: room sessions with their participants, transcriptions and the final segments they are made of.
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { STATE_FROM_PHASE_SQL, TRANSCRIPTION_PHASES } from "../../pipeline/lifecycle";
 import { accounts } from "./core";
 import { rooms } from "./rooms";
@@ -110,10 +110,14 @@ export const transcriptSegments = pgTable(
     text: text("text").notNull(),
     // Chosen by the writer before the first attempt, so an insert retried after a lost answer is not stored twice.
     segmentKey: uuid("segment_key"),
+    // The segment's place in the live stream (its SSE event id is "<transcription id>:<live seq>"): increasing in the
+    // order the owner published the finals of a transcription, so any instance can replay what a client missed.
+    liveSeq: bigint("live_seq", { mode: "number" }),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("transcript_segments_transcription_idx").on(t.transcriptionId, t.startMs),
+    index("transcript_segments_live_seq_idx").on(t.transcriptionId, t.liveSeq),
     uniqueIndex("transcript_segments_key").on(t.transcriptionId, t.segmentKey),
   ],
 );

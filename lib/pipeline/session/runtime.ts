@@ -32,6 +32,8 @@ type Track = {
   offsetMs: number;
   /** Settles when every final segment of this track so far is stored (the session's queue writes them in order). */
   persisted: Promise<void>;
+  /** The transcription's live sequence, shared by its tracks (finals still arrive after it stopped running). */
+  liveSeq: LiveSeq;
   state: TrackState;
 };
 
@@ -69,7 +71,20 @@ export type ParticipantAudio = {
 };
 
 type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
-type Running = RunningTranscription & { tracks: Set<Track> };
+type Running = RunningTranscription & { tracks: Set<Track>; liveSeq: LiveSeq };
+
+/**
+ * Numbers a transcription's finals for the live stream (their SSE ids): each is above the last one and at least the
+ * clock in microseconds, so an instance that takes a transcription over (and starts from the highest stored number)
+ * never reuses a number that the previous owner may still be writing.
+ */
+export class LiveSeq {
+  constructor(private last = 0) {}
+  next(nowMs = Date.now()): number {
+    this.last = Math.max(this.last + 1, nowMs * 1000);
+    return this.last;
+  }
+}
 
 export type ChunkOutcome = ChunkResult | "not_transcribed";
 
@@ -251,10 +266,11 @@ export class SessionRuntime {
     this.participants.delete(participantId);
   }
 
-  startRunning(t: RunningTranscription) {
+  /** `lastLiveSeq`: the highest live sequence number already stored for it (a runtime rebuilt from the database). */
+  startRunning(t: RunningTranscription & { lastLiveSeq?: number }) {
     if (this.running?.id === t.id) return;
     const { id, startedAt, language, engineId, vocabulary } = t;
-    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set() };
+    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), liveSeq: new LiveSeq(t.lastLiveSeq ?? 0) };
   }
 
   /** Detaches every track of the transcription and resolves once their last final segments are stored. */
@@ -439,6 +455,7 @@ export class SessionRuntime {
       ingest: new TrackIngest(stream, mode === "chunks" ? { firstSeq, maxChunkBytes: MAX_CHUNK_BYTES } : {}),
       offsetMs: Math.max(0, this.now() - running.startedAt.getTime()),
       persisted: Promise.resolve(),
+      liveSeq: running.liveSeq,
       state: { kind: "open" },
     };
     const displayName = p.displayName;
@@ -451,8 +468,12 @@ export class SessionRuntime {
         text: s.text,
         final: s.final,
       };
-      publishLive(this.room.id, { type: "segment", data: segment });
-      if (s.final) track.persisted = this.persistSegment(track.transcriptionId, segment);
+      if (!s.final) return publishLive(this.room.id, { type: "segment", data: segment, transcriptionId: track.transcriptionId });
+      const seq = track.liveSeq.next();
+      let settle!: (stored: boolean) => void;
+      const stored = new Promise<boolean>((resolve) => (settle = resolve));
+      track.persisted = this.persistSegment(track.transcriptionId, segment, seq, settle);
+      publishLive(this.room.id, { type: "segment", data: segment, transcriptionId: track.transcriptionId, seq }, stored);
     });
     stream.onError((error) => {
       failTrack(track, error);
@@ -494,15 +515,19 @@ export class SessionRuntime {
    * Queues a final segment for the database at once (a crash loses at most the utterance being spoken); the queue
    * writes in order and keeps it through a database outage. Resolves once it is stored.
    */
-  private persistSegment(transcriptionId: string, s: LiveSegment): Promise<void> {
-    return this.segments.enqueue({
+  private persistSegment(transcriptionId: string, s: LiveSegment, liveSeq: number, onSettled: (stored: boolean) => void): Promise<void> {
+    return this.segments.enqueue(
+      {
       accountId: this.room.accountId,
       transcriptionId,
       participantId: s.participantId,
       displayName: s.displayName,
       startMs: Math.max(0, s.startMs),
-      endMs: Math.max(0, s.endMs),
-      text: s.text,
-    });
+        endMs: Math.max(0, s.endMs),
+        text: s.text,
+        liveSeq,
+      },
+      onSettled,
+    );
   }
 }

@@ -50,7 +50,7 @@ export function unwrittenSegmentsOnInstance(): number {
   return registry().total;
 }
 
-type Entry = { row: SegmentRow & { segmentKey: string }; written: Promise<void>; done: () => void };
+type Entry = { row: SegmentRow & { segmentKey: string }; written: Promise<void>; done: () => void; settled?: (stored: boolean) => void };
 
 export type SegmentQueueOptions = {
   db: () => Promise<Db>;
@@ -92,11 +92,14 @@ export class SegmentQueue {
     return this.pending.length >= this.limits.perSession || unwrittenSegmentsOnInstance() >= this.limits.perInstance;
   }
 
-  /** Queues a final segment; resolves once it is stored (never rejects: it is retried until then). */
-  enqueue(row: SegmentRow): Promise<void> {
+  /**
+   * Queues a final segment; resolves once it is stored (never rejects: it is retried until then). `settled` hears
+   * true once it is stored, or false if the queue is dropped before (a simulated crash).
+   */
+  enqueue(row: SegmentRow, settled?: (stored: boolean) => void): Promise<void> {
     let done!: () => void;
     const written = new Promise<void>((resolve) => (done = resolve));
-    this.pending.push({ row: { ...row, segmentKey: randomUUID() }, written, done });
+    this.pending.push({ row: { ...row, segmentKey: randomUUID() }, written, done, settled });
     count(row.transcriptionId, 1);
     this.noticeChange();
     if (!this.draining && !this.dropped) {
@@ -115,7 +118,10 @@ export class SegmentQueue {
   drop() {
     this.dropped = true;
     this.stop.abort();
-    for (const e of this.pending.splice(0)) count(e.row.transcriptionId, -1);
+    for (const e of this.pending.splice(0)) {
+      count(e.row.transcriptionId, -1);
+      e.settled?.(false);
+    }
   }
 
   private async drain() {
@@ -142,6 +148,7 @@ export class SegmentQueue {
       for (const e of batch) {
         count(e.row.transcriptionId, -1);
         e.done();
+        e.settled?.(true);
       }
       if (this.outage) {
         console.log(`Storing final segments works again (${this.opts.label}) after ${this.failures} failed attempt(s).`);

@@ -10,9 +10,14 @@ import type { OpenUtterance } from "@/lib/speech/gated-stream";
 import { WarmProcesses } from "@/lib/speech/pocketsphinx/warm";
 import { PocketSphinxPreview, PREVIEW_ARGS, type PreviewPiece } from "@/lib/speech/pocketsphinx/preview";
 import { HypothesisReader, hypothesisText, spokenWords, type Hypothesis } from "@/lib/speech/pocketsphinx/output";
+import { defaultPoolMax } from "@/lib/speech/recognizer-pool";
+import { ensureSphinxWorker, SPHINX_WORKER_DEBIAN_PACKAGES } from "@/lib/speech/pocketsphinx/worker-build";
+import { SphinxWorkerHost } from "@/lib/speech/pocketsphinx/worker";
+import { WorkerEngineStream, type TrackVoice } from "@/lib/speech/pocketsphinx/worker-stream";
 
-export const POCKETSPHINX_DEBIAN_PACKAGES = ["pocketsphinx", "pocketsphinx-en-us"] as const;
-export const POCKETSPHINX_INSTALL_COMMAND = `apt-get install -y ${POCKETSPHINX_DEBIAN_PACKAGES.join(" ")}`;
+/** The recognizer and its model, and what building the decoder worker takes (worker-build.ts). */
+export const POCKETSPHINX_DEBIAN_PACKAGES = ["pocketsphinx", "pocketsphinx-en-us", ...SPHINX_WORKER_DEBIAN_PACKAGES] as const;
+export const POCKETSPHINX_INSTALL_COMMAND = `apt-get install -y pocketsphinx pocketsphinx-en-us`;
 const DEFAULT_MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
 
 export type PocketSphinxOptions = {
@@ -53,6 +58,11 @@ export type PocketSphinxOptions = {
    * starts speaking (default 2; one more for interim previews when they are on).
    */
   warm?: number;
+  /**
+   * The most decoders the worker loads ahead (VERBATIM_ENGINE_POOL_MAX): whenever an utterance takes the last free
+   * one, the next loads, so each utterance finds its model loaded (default: the pool's default size).
+   */
+  maxDecoders?: number;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -144,6 +154,60 @@ function resolveOptions(options: PocketSphinxOptions) {
   };
 }
 
+/** The flags of pocketsphinx_continuous that are the tool's own, not the decoder's: the worker reads no file. */
+const TOOL_ONLY_FLAGS = new Set(["-infile", "-time", "-inmic", "-adcdev"]);
+
+/** The decoder's flags (model, sample rate, voice activity) for the worker, the same as the per-track processes use. */
+export function pocketSphinxDecoderArgs(options: PocketSphinxOptions = {}): string[] {
+  const args = commandArgs(resolveOptions(options));
+  const out: string[] = [];
+  for (let i = 0; i + 1 < args.length; i += 2) if (!TOOL_ONLY_FLAGS.has(args[i])) out.push(args[i], args[i + 1]);
+  return out;
+}
+
+/**
+ * How long a worker decoder stays with a track after its speech (the gate's lingerMs): lending one costs nothing, so
+ * it goes back soon (another room's speaker may need it); a pause this short keeps a person's sentence in one lending.
+ */
+export const WORKER_LINGER_MS = 1000;
+
+export type PocketSphinxWorker = {
+  /** Opens one utterance's stream on a decoder of the worker (lib/speech/gated-stream.ts). */
+  openUtterance: OpenUtterance;
+  host: SphinxWorkerHost;
+  /** The model is installed and the worker starts and loads it. */
+  check(): Promise<EngineCheck>;
+};
+
+/**
+ * The pool's decoders in one long-lived worker process (lib/speech/pocketsphinx/sphinx-worker.c, built with gcc against
+ * libpocketsphinx-dev), or `problem` when it cannot be built here (the per-track processes are then used). Each
+ * utterance borrows a decoder whose model is loaded already, gets interim text from that decoder's partial hypotheses,
+ * and hands the track's cepstral mean on to the track's next utterance.
+ */
+export function pocketSphinxWorker(options: PocketSphinxOptions = {}): PocketSphinxWorker | { problem: string } {
+  const built = ensureSphinxWorker();
+  if (!built.ok) return { problem: built.problem };
+  const resolved = resolveOptions(options);
+  const host = new SphinxWorkerHost({
+    binary: built.binary,
+    decoderArgs: pocketSphinxDecoderArgs(options),
+    warm: resolved.warm,
+    maxDecoders: options.maxDecoders ?? defaultPoolMax(),
+    partialMs: resolved.interimEveryMs,
+  });
+  const streamOptions = { interim: resolved.interim, maxRestartsPerMinute: resolved.maxRestartsPerMinute, replayLimitMs: resolved.replayLimitMs };
+  return {
+    host,
+    // Interim text costs the decoder nothing more, so it does not wait for a spare recognizer (no dropInterim).
+    openUtterance: ({ track }) => ({ stream: new WorkerEngineStream(host, track as TrackVoice, streamOptions) }),
+    async check() {
+      const files = await checkModelFiles(resolved.modelDir);
+      return files.ok ? host.check() : files;
+    },
+  };
+}
+
 /**
  * Opens one utterance's recognizer (lib/speech/gated-stream.ts), with or without its interim preview; the preview
  * can be stopped mid-utterance when the recognizer pool needs it for someone's final text.
@@ -189,17 +253,8 @@ async function checkPocketSphinx(binary: string, modelDir: string, args: string[
   if (!executable) {
     return { ok: false, problem: `${binary} was not found on PATH. Install it with: ${POCKETSPHINX_INSTALL_COMMAND}` };
   }
-  const m = modelFiles(modelDir);
-  for (const file of [path.join(m.hmm, "mdef"), m.lm, m.dict]) {
-    try {
-      await access(file, constants.R_OK);
-    } catch {
-      return {
-        ok: false,
-        problem: `The PocketSphinx US-English model is missing (${file}). Install it with: ${POCKETSPHINX_INSTALL_COMMAND}`,
-      };
-    }
-  }
+  const files = await checkModelFiles(modelDir);
+  if (!files.ok) return files;
   // Run it once on a moment of silence: catches broken libraries and unreadable models, not just missing files.
   return new Promise((resolve) => {
     const child = spawnRecognizer(executable, args);
@@ -224,6 +279,21 @@ async function checkPocketSphinx(binary: string, modelDir: string, args: string[
     });
     child.stdin.end(Buffer.alloc(PCM_SAMPLE_RATE / 5));
   });
+}
+
+async function checkModelFiles(modelDir: string): Promise<EngineCheck> {
+  const m = modelFiles(modelDir);
+  for (const file of [path.join(m.hmm, "mdef"), m.lm, m.dict]) {
+    try {
+      await access(file, constants.R_OK);
+    } catch {
+      return {
+        ok: false,
+        problem: `The PocketSphinx US-English model is missing (${file}). Install it with: ${POCKETSPHINX_INSTALL_COMMAND}`,
+      };
+    }
+  }
+  return { ok: true };
 }
 
 function lastLines(text: string): string {

@@ -50,7 +50,11 @@ const LIVE_POLL_MS = 2000;
 
 type Interim = { participantId: string; displayName: string; text: string; final: boolean };
 
-/** Each speaker's interim text while the transcription runs, from its live events (Server-Sent Events). */
+/**
+ * Each speaker's interim text while the transcription runs, from its live events (Server-Sent Events). The events have
+ * ids: after a dropped connection EventSource resumes with Last-Event-ID, and the finals said meanwhile arrive first
+ * (each one fetches the stored lines, so none is missed even between two polls).
+ */
 function useInterims(transcriptionId: string, inProgress: boolean, onFinal: () => void): Interim[] {
   const [interims, setInterims] = useState<Record<string, Interim>>({});
   const onFinalRef = useRef(onFinal);

@@ -37,6 +37,8 @@ export type CallOptions = {
   signal?: AbortSignal;
   /** The caller's address (X-Forwarded-For); by default each call comes from its own, as participants on their own machines. */
   clientAddress?: string;
+  /** More request headers (Last-Event-ID). */
+  headers?: Record<string, string>;
 };
 
 let callCount = 0;
@@ -45,7 +47,7 @@ type Handler = (request: Request, ctx: { params: Promise<Record<string, string>>
 
 /** Routes `METHOD /rooms/...` to its handler with Next-style params. */
 function resolve(method: string, urlPath: string): { handler: Handler; params: Record<string, string> } {
-  const parts = urlPath.replace(/^\/rooms\//, "").split("/").map(decodeURIComponent);
+  const parts = urlPath.replace(/^\/rooms\//, "").replace(/\?.*$/, "").split("/").map(decodeURIComponent);
   const [roomName, ...rest] = parts;
   const table: [RegExp, Record<string, unknown>, string[]][] = [
     [/^$/, roomRoute, []],
@@ -87,7 +89,7 @@ export async function callRoute(method: string, urlPath: string, opts: CallOptio
 
 /** Calls a route and returns the raw Response (for streams such as SSE). */
 export async function openRoute(method: string, urlPath: string, opts: CallOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   if (opts.token) headers["x-participant-token"] = opts.token;
   callCount += 1;
