@@ -15,7 +15,7 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 // The customer's pages: loopback origins other than Verbatim's (127.0.0.1:<E2E_PORT>).
 const ALLOWED_PORT = PORT + 1;
 const FORBIDDEN_PORT = PORT + 2;
-const EVENTS = ["ready", "joined", "left", "transcription-started", "transcription-stopped", "segment", "transcript-ready", "error"];
+const EVENTS = ["ready", "joined", "left", "transcription-started", "transcription-stopped", "transcription-paused", "transcription-resumed", "segment", "transcript-ready", "error"];
 
 type Recorded = { type: string; detail: any };
 
@@ -189,6 +189,16 @@ test("a customer's page embeds a room for a host and a participant, drives the t
     await expect
       .poll(async () => (await events(guest, "segment")).map((e) => e.detail.text).join(" ").toLowerCase(), { timeout: 90_000, intervals: [1000] })
       .toMatch(/report|friday/);
+    // Off the record and back, from code: only the host, and everyone's page hears of it.
+    expect((await call(guest, "pauseTranscription")).rejected?.code).toBe("not_host");
+    const paused = await call(host, "pauseTranscription");
+    expect(paused.value.transcription.offTheRecordSince).toEqual(expect.any(String));
+    await expect.poll(() => events(guest, "transcription-paused"), { timeout: 15_000 }).toHaveLength(1);
+    await expect(guestFrame.getByTestId("off-record-banner")).toBeVisible();
+    expect((await call(host, "pauseTranscription")).rejected?.code).toBe("conflict");
+    const resumed = await call(host, "resumeTranscription");
+    expect(resumed.value.transcription.offTheRecordSince).toBeNull();
+    await expect.poll(() => events(guest, "transcription-resumed"), { timeout: 15_000 }).toHaveLength(1);
     const stopped = await call(host, "stopTranscription");
     expect(stopped.value.transcription).toMatchObject({ state: "idle" });
     await expect.poll(() => events(guest, "transcription-stopped"), { timeout: 15_000 }).toHaveLength(1);
@@ -203,6 +213,7 @@ test("a customer's page embeds a room for a host and a participant, drives the t
     const markdown = fs.readFileSync((await download.path())!, "utf8");
     expect(markdown).toContain(`# Transcript: ${meeting.roomName}`);
     expect(markdown).toMatch(/Hana Host:\*\* .*(budget|morning|report|friday)/i);
+    expect(markdown).toMatch(/^\*Off the record \d\d:\d\d:\d\d–\d\d:\d\d:\d\d\*$/m);
 
     await expect.poll(() => events(guest, "transcript-ready"), { timeout: 60_000 }).toHaveLength(1);
     const ready = (await events(guest, "transcript-ready"))[0].detail as { links: Record<string, string>; expires: number };

@@ -115,9 +115,12 @@ test("a participant joins a room with an automatic trigger, is transcribed live 
     await room.getByRole("button", { name: "Leave" }).click();
     await expect(room.getByText("You left the room.")).toBeVisible();
     await expect(room.getByTestId("transcription-status")).toHaveText("Not transcribing", { timeout: 15_000 });
-    // What was said stays on screen after leaving, with a word about it being saved.
+    // What was said stays on screen after leaving, and the guest (no downloads in this room) sees it become saved.
     await expect(transcript.getByTestId("final-segment").filter({ hasText: "Ana Participant:" }).first()).toBeVisible();
-    await expect(room.getByTestId("transcription-ended")).toContainText("the transcript is being saved");
+    await expect(room.getByTestId("transcription-ended")).toContainText("below, you see when the transcript is saved");
+    await expect(room.getByTestId("downloads-status")).toContainText("Saved for the room's owners", { timeout: 60_000 });
+    await expect(room.getByTestId("transcript-downloads").getByRole("heading", { name: "The transcript" })).toBeVisible();
+    await expect(room.getByTestId("download-md")).toHaveCount(0);
     await room.screenshot({ path: "/tmp/ui-shots/desktop-room-left.png", fullPage: true });
     await context.close();
   } finally {

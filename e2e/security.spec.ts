@@ -22,7 +22,7 @@ test("a stranger with the room link cannot learn participant ids or take over th
 
   // What the room link shows: names and roles, no ids.
   const state = await request.get(`/api/v1/rooms/${name}`);
-  expect(((await state.json()) as { participants: unknown[] }).participants).toEqual([{ displayName: "Hana", role: "host" }]);
+  expect(((await state.json()) as { participants: unknown[] }).participants).toEqual([{ displayName: "Hana", role: "host", transcribed: true }]);
   expect(await state.text()).not.toContain("host-abc");
 
   // Knowing the id anyway (it was guessed or leaked) gives nothing: no token, no host role.
@@ -32,7 +32,7 @@ test("a stranger with the room link cannot learn participant ids or take over th
   const stop = await request.post(`/api/v1/rooms/${name}/transcription/start`, { data: {} });
   expect(stop.status()).toBe(403);
   const rename = await request.get(`/api/v1/rooms/${name}`, { headers: auth });
-  expect(((await rename.json()) as { participants: unknown[] }).participants).toEqual([{ participantId: "host-abc", displayName: "Hana", role: "host" }]);
+  expect(((await rename.json()) as { participants: unknown[] }).participants).toEqual([{ participantId: "host-abc", displayName: "Hana", role: "host", transcribed: true }]);
 
   // The host's own token still works.
   expect((await request.delete(`/api/v1/rooms/${name}/participants/host-abc`, { headers: { "X-Participant-Token": hostToken } })).status()).toBe(204);

@@ -28,7 +28,7 @@ export const downloadLinkErrorCodes = ["link_invalid", "link_expired"] as const;
 export type DownloadLinkErrorCode = (typeof downloadLinkErrorCodes)[number];
 
 /** Why a refusal that passes with time (RetryLaterError) was made, when a client can act on it. */
-export const retryLaterReasons = ["database_unavailable", "shutting_down", "over_capacity", "room_full"] as const;
+export const retryLaterReasons = ["database_unavailable", "shutting_down", "over_capacity", "room_full", "owner_unreachable", "owner_changing"] as const;
 export type RetryLaterReason = (typeof retryLaterReasons)[number];
 
 /**
@@ -52,6 +52,8 @@ export const apiErrorCodes = [
     ...audioFormatErrorCodes,
     ...ingestErrorCodes,
     ...downloadLinkErrorCodes,
+    // A browser's chunk reached the session's new owner, which has its audio up to `resendFrom` (a body field).
+    "resend_from",
   ] as const),
 ];
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
@@ -88,14 +90,15 @@ export class RetryLaterError extends AppError {
 }
 
 /**
- * A refusal whose answer the thrower decides, because only it knows: bad audio, a track's overload. Answered with
- * `status`, the message and the code as they are.
+ * A refusal whose answer the thrower decides, because only it knows: bad audio, a track's overload, a dead link.
+ * Answered with `status`, the message and the code as they are; `fields` join the body, `retryAfterSeconds` the headers.
  */
 export class CodedError<C extends ApiErrorCode = ApiErrorCode> extends Error {
   constructor(
     readonly code: C,
     message: string,
     readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 503,
+    readonly answer: { fields?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
     super(message);
   }

@@ -5,9 +5,10 @@
  *   <verbatim-room room-url="https://verbatim.example.com/r/sales-…" display-name="Ana" theme="auto"></verbatim-room>
  *
  * Attributes: room-url (a room or host link), display-name, hide-transcript, theme (light, dark, auto), lang.
- * Methods (promises): join(), leave(), startTranscription(), stopTranscription(); a refusal rejects with an Error
+ * Methods (promises): join(), leave(), startTranscription(), stopTranscription(), pauseTranscription(),
+ * resumeTranscription(); a refusal rejects with an Error
  * whose `code` and message say why. Events (CustomEvent, data in `detail`): ready, joined, left,
- * transcription-started, transcription-stopped, segment, transcript-ready, error.
+ * transcription-started, transcription-stopped, transcription-paused, transcription-resumed, segment, transcript-ready, error.
  * Messages go only to, and are taken only from, the Verbatim origin of room-url and this element's own frame; the
  * room page answers only pages whose origin its account lists (Configure → Transcription → Embedding).
  */
@@ -84,6 +85,14 @@
     /** The host, in a room with the manual trigger: stops it; the transcript is then saved (see transcript-ready). */
     stopTranscription() {
       return this._call("stopTranscription");
+    }
+    /** The host, under any trigger: off the record (nothing said is transcribed until resume; the transcript shows a gap). */
+    pauseTranscription() {
+      return this._call("pauseTranscription");
+    }
+    /** The host: back on the record. */
+    resumeTranscription() {
+      return this._call("resumeTranscription");
     }
 
     get ready() {

@@ -1,6 +1,5 @@
 // `npm start`: validates the configuration, installs the embedded speech engine's packages (as root), prepares the data dir and secrets, migrates, builds if needed, serves.
-import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { appEnv, ConfigError, linksReachOnlyThisMachine } from "@/lib/config/env";
@@ -8,42 +7,13 @@ import { authSecret } from "@/lib/config/secrets";
 import { databaseTargetFromEnv, openDatabase } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
 import { ensureSphinxWorker } from "@/lib/speech/pocketsphinx/worker-build";
-import { assertSpeechEnginesKnown, configuredSpeechEngineIds, configuredSpeechEngines } from "@/lib/speech/registry";
+import { addSpeechEngineForTests, assertSpeechEnginesKnown, configuredSpeechEngineIds, configuredSpeechEngines } from "@/lib/speech/registry";
+import { clusterStartRefusal } from "@/lib/pipeline/instances";
+import { createFakeEngine } from "@/lib/testing/fake-engine";
 import { ensureEnginePackages } from "./lib/engine-packages";
+import { ensureBuilt } from "./lib/build";
 
 const root = path.resolve(__dirname, "..");
-const buildInputs = ["app", "components", "lib", "public", "next.config.mjs", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
-
-function sourceHash(): string {
-  const hash = createHash("sha256");
-  const walk = (p: string) => {
-    const full = path.join(root, p);
-    if (!fs.existsSync(full)) return;
-    const stat = fs.statSync(full);
-    if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(full).sort()) walk(path.join(p, name));
-    } else if (!p.endsWith(".test.ts")) {
-      hash.update(p).update(fs.readFileSync(full));
-    }
-  };
-  buildInputs.forEach(walk);
-  return hash.digest("hex");
-}
-
-/** Runs `next build`, saying every 20 s that it is still working: the first build takes about two minutes. */
-function build(): Promise<number> {
-  const started = Date.now();
-  console.log("Building the app (once per change of the source; about two minutes the first time)…");
-  const child = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  const ticker = setInterval(() => console.log(`  still building… ${Math.round((Date.now() - started) / 1000)} s`), 20_000);
-  return new Promise((resolve) =>
-    child.on("exit", (code) => {
-      clearInterval(ticker);
-      if (code === 0) console.log(`Built in ${Math.round((Date.now() - started) / 1000)} s.`);
-      resolve(code ?? 1);
-    }),
-  );
-}
 
 /** Builds the PocketSphinx decoder worker now (gcc, a few seconds), not at the first utterance the server hears. */
 function buildSpeechWorker(env: ReturnType<typeof appEnv>) {
@@ -55,6 +25,7 @@ function buildSpeechWorker(env: ReturnType<typeof appEnv>) {
 
 async function main() {
   const env = appEnv();
+  if (env.VERBATIM_TEST_TONE_ENGINE) addSpeechEngineForTests(createFakeEngine());
   assertSpeechEnginesKnown(env);
   ensureEnginePackages(configuredSpeechEngines(env));
   buildSpeechWorker(env);
@@ -73,20 +44,19 @@ async function main() {
   const db = await openDatabase(target);
   try {
     await runMigrations(db);
+    // Before building: a second instance on per-host state is refused now, not after minutes of work.
+    const refusal = await clusterStartRefusal(db.db, env);
+    if (refusal) {
+      console.error(refusal);
+      process.exit(1);
+    }
   } finally {
     await db.close();
   }
   console.log("Migrations applied.");
-  console.log("Checking whether the app needs building…");
 
-  const hashFile = path.join(root, ".next", "verbatim-source-hash");
-  const hash = sourceHash();
-  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(hashFile) && fs.readFileSync(hashFile, "utf8") === hash;
-  if (!built) {
-    const status = await build();
-    if (status !== 0) process.exit(status);
-    fs.writeFileSync(hashFile, hash);
-  }
+  const status = await ensureBuilt();
+  if (status !== 0) process.exit(status);
 
   console.log(`Verbatim on ${env.publicUrl}`);
   const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(env.PORT)], {

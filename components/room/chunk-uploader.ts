@@ -1,4 +1,4 @@
-// Posts a participant's audio as numbered chunks, in order, retrying a failed chunk with the same number (the server ignores repeats).
+// Posts a participant's audio as numbered chunks, in order, retrying a failed chunk with the same number (the server ignores repeats); sends recent chunks again when a server that took the session over asks.
 import { AUDIO_CHUNK_MS, BROWSER_AUDIO_QUEUE_MS } from "@/lib/session-timing";
 import { backoffMs } from "@/lib/retry/backoff";
 
@@ -17,10 +17,16 @@ export type ChunkUploaderOptions = {
 
 /** Audio waiting beyond BROWSER_AUDIO_QUEUE_MS is dropped oldest first: a client must not hold unbounded memory. */
 const MAX_QUEUED = BROWSER_AUDIO_QUEUE_MS / AUDIO_CHUNK_MS;
+/**
+ * Chunks already taken, kept this long: when the server holding the session dies, the one taking over may ask for
+ * what the dead one heard but had not made final yet (503 `resend_from`).
+ */
+const KEPT_SENT = 60_000 / AUDIO_CHUNK_MS;
 
 export class ChunkUploader {
   private seq = 0;
   private queue: { seq: number; body: Uint8Array }[] = [];
+  private sent: { seq: number; body: Uint8Array }[] = [];
   private sending = false;
   private stopped = false;
   private failures = 0;
@@ -37,6 +43,16 @@ export class ChunkUploader {
   stop() {
     this.stopped = true;
     this.queue = [];
+  }
+
+  /** Puts the kept chunks from `from` on back in front of the queue; false when there are none to send again. */
+  private resend(from: unknown): boolean {
+    if (typeof from !== "number") return false;
+    const again = this.sent.filter((c) => c.seq >= from && c.seq < (this.queue[0]?.seq ?? Infinity));
+    if (again.length === 0) return false;
+    this.sent = this.sent.filter((c) => c.seq < from);
+    this.queue.unshift(...again);
+    return true;
   }
 
   private status(lastError: string | null) {
@@ -60,7 +76,9 @@ export class ChunkUploader {
           });
           if (res.ok) outcome = "done";
           else {
-            message = await errorMessage(res);
+            const body = await errorBody(res);
+            message = body.error;
+            if (res.status === 503 && body.code === "resend_from" && this.resend(body.resendFrom)) continue;
             // 503 with Retry-After: the server cannot take audio for now (database away, restarting); the chunk waits here.
             retryAfterMs = Math.min(30_000, Number(res.headers.get("retry-after") ?? 0) * 1000) || 0;
             // 401/403/404/409: the token, the room or the session is gone; retrying cannot help.
@@ -77,7 +95,8 @@ export class ChunkUploader {
           return;
         }
         if (outcome === "done") {
-          this.queue.shift();
+          this.sent.push(this.queue.shift()!);
+          if (this.sent.length > KEPT_SENT) this.sent.splice(0, this.sent.length - KEPT_SENT);
           this.failures = 0;
           this.status(message);
           continue;
@@ -93,11 +112,11 @@ export class ChunkUploader {
   }
 }
 
-async function errorMessage(res: Response): Promise<string> {
+async function errorBody(res: Response): Promise<{ error: string; code?: string; resendFrom?: unknown }> {
   try {
-    const body = (await res.json()) as { error?: string };
-    return body.error ?? `HTTP ${res.status}`;
+    const body = (await res.json()) as { error?: string; code?: string; resendFrom?: unknown };
+    return { ...body, error: body.error ?? `HTTP ${res.status}` };
   } catch {
-    return `HTTP ${res.status}`;
+    return { error: `HTTP ${res.status}` };
   }
 }

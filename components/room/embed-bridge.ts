@@ -8,7 +8,7 @@ import { useEffect, useRef } from "react";
 export const EMBED_PROTOCOL = { fromPage: "verbatim-room", fromElement: "verbatim-embed", version: 1 } as const;
 
 /** The element's methods. To add one (say pauseTranscription), add it here and to the page's handler table. */
-export const embedMethods = ["join", "leave", "startTranscription", "stopTranscription"] as const;
+export const embedMethods = ["join", "leave", "startTranscription", "stopTranscription", "pauseTranscription", "resumeTranscription"] as const;
 export type EmbedMethod = (typeof embedMethods)[number];
 export type EmbedHandlers = Record<EmbedMethod, () => Promise<unknown>>;
 
@@ -18,6 +18,8 @@ export type EmbedEvent =
   | "left"
   | "transcription-started"
   | "transcription-stopped"
+  | "transcription-paused"
+  | "transcription-resumed"
   | "segment"
   | "transcript-ready"
   | "error";

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 
-export type Present = { participantId: string; displayName: string; role: "host" | "guest" };
+export type Present = { participantId: string; displayName: string; role: "host" | "guest"; transcribed?: boolean };
 
 const PRESENCE_POLL_MS = 5000;
 
@@ -56,6 +56,7 @@ export function ParticipantList({ participants }: { participants: Present[] }) {
             <Badge tone={p.role === "host" ? "brand" : "gray"}>
               {p.displayName}
               {p.role === "host" ? " · host" : ""}
+              {p.transcribed === false ? " · not transcribed" : ""}
             </Badge>
           </li>
         ))}

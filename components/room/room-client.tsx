@@ -16,6 +16,7 @@ import { ParticipantList, usePresentParticipants, useSessionClock } from "./pres
 import { MicrophoneError, startMicrophone, type Microphone } from "./microphone";
 import { TranscribingIndicator } from "./transcribing-indicator";
 import { useLiveRoom } from "./use-live-room";
+import { NotTranscribedStatus, OffRecordBanner, OffRecordButton, TranscribeChoice, TranscriptionNotice } from "./privacy-controls";
 import { PARTICIPANT_HEARTBEAT_MS } from "@/lib/session-timing";
 import { EmbedCallError, useEmbedBridge, type EmbedHandlers } from "./embed-bridge";
 import { TranscriptDownloads, type DownloadLinks } from "./room-downloads";
@@ -23,7 +24,7 @@ import { TranscriptDownloads, type DownloadLinks } from "./room-downloads";
 /** Embed mode (<verbatim-room>): the one origin to talk to (already checked against the account's list), and the element's choices. */
 export type EmbedOptions = { parentOrigin: string; displayName: string; hideTranscript: boolean };
 
-type Joined = { participantId: string; participantToken: string; role: "host" | "guest"; displayName: string };
+type Joined = { participantId: string; participantToken: string; role: "host" | "guest"; displayName: string; transcribed: boolean };
 type MicState = { kind: "off" } | { kind: "starting" } | { kind: "on" } | { kind: "problem"; problem: string; message: string };
 
 const NAME_KEY = "verbatim.displayName";
@@ -67,6 +68,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const live = useLiveRoom(roomName, initial);
   const available = live.transcription.startTrigger !== "none";
   const transcribing = live.transcription.state === "in_progress";
+  const offRecordSince = transcribing ? live.transcription.offTheRecordSince : null;
   const base = `/api/v1/rooms/${encodeURIComponent(roomName)}`;
 
   const [name, setName] = useState("");
@@ -82,6 +84,11 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const [commandBusy, setCommandBusy] = useState(false);
   const [muted, setMuted] = useState(false);
   const mutedRef = useRef(false);
+  /** The participant's own choice before joining: not transcribed at all (the microphone is never started). */
+  const [optOut, setOptOut] = useState(false);
+  /** Off the record: the page sends no audio meanwhile (the server drops any that arrives, before any engine). */
+  const offRecordRef = useRef(false);
+  offRecordRef.current = offRecordSince !== null;
   const [ended, setEnded] = useState<Ended | null>(null);
   const [joinedAt, setJoinedAt] = useState<number | null>(null);
   const controlsRef = useRef<HTMLDivElement>(null);
@@ -105,6 +112,8 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     },
     startTranscription: () => hostCommand("start"),
     stopTranscription: () => hostCommand("stop"),
+    pauseTranscription: () => offRecordCommand("pause"),
+    resumeTranscription: () => offRecordCommand("resume"),
   };
   const bridge = useEmbedBridge(embed?.parentOrigin ?? null, handlers);
   const bridgeRef = useRef(bridge);
@@ -165,6 +174,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
         const microphone = await startMicrophone((pcm, lvl) => {
           // Muted: nothing is sent, so nothing is heard or transcribed; the heartbeat keeps us in the room.
           if (mutedRef.current) return setLevel(0);
+          if (offRecordRef.current) return setLevel(lvl);
           uploader.push(pcm);
           setLevel(lvl);
         });
@@ -239,13 +249,13 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
         res = await fetch(`${base}/participants`, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ displayName, ...(roomKey ? { roomKey } : {}) }),
+          body: JSON.stringify({ displayName, ...(roomKey ? { roomKey } : {}), ...(optOut ? { transcribe: false } : {}) }),
         });
       } catch (error) {
         throw new JoinRefused("unreachable", `Could not reach the server: ${(error as Error).message}`);
       }
       if (!res.ok) throw new JoinRefused("refused", res.status === 404 ? "This room no longer exists." : await apiError(res));
-      const answer = (await res.json()) as { participantId: string; participantToken: string; role: "host" | "guest" };
+      const answer = (await res.json()) as { participantId: string; participantToken: string; role: "host" | "guest"; transcribed: boolean };
       if (!embed) localStorage.setItem(NAME_KEY, displayName);
       const me: Joined = { ...answer, displayName };
       joinedRef.current = me;
@@ -255,7 +265,8 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       setJoinedAt(Date.now());
       setJoined(me);
       setLastToken(me.participantToken);
-      if (available) void startAudio(me);
+      // Not transcribed at one's request: the microphone is never opened, so no audio leaves the browser.
+      if (available && me.transcribed) void startAudio(me);
       bridgeRef.current.emit("joined", { participantId: me.participantId, role: me.role, displayName });
       return me;
     } catch (error) {
@@ -272,8 +283,11 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     await joinAs(name).catch(() => {});
   }
 
-  /** The host's start or stop; resolves with the room's transcription state, or throws the server's reason. */
-  async function command(action: "start" | "stop"): Promise<LiveTranscriptionState> {
+  /**
+   * The host's start or stop, and off the record and back (pause, resume); resolves with the room's transcription
+   * state, or throws the server's reason. The embed calls these too.
+   */
+  async function command(action: "start" | "stop" | "pause" | "resume"): Promise<LiveTranscriptionState> {
     const me = joinedRef.current;
     if (!me) throw new EmbedCallError("not_joined", "Join the room first");
     setCommandBusy(true);
@@ -314,6 +328,14 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     }
     return { transcription: await command(action) };
   }
+  /** pause/resumeTranscription() of the embed: off the record and back, for the host, under any trigger. */
+  async function offRecordCommand(action: "pause" | "resume") {
+    const me = joinedRef.current;
+    if (!me) throw new EmbedCallError("not_joined", "Join the room first (join())");
+    if (me.role !== "host") throw new EmbedCallError("not_host", "Only the host can take the transcription off the record; open the room with the host link (hostRoomUrl)");
+    if (liveRef.current.transcription.state !== "in_progress") throw new EmbedCallError("not_running", "Nothing is being transcribed in this room right now");
+    return { transcription: await command(action) };
+  }
   const liveRef = useRef(live);
   liveRef.current = live;
 
@@ -337,6 +359,10 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     if (before.state !== "in_progress" && live.transcription.state === "in_progress") {
       bridgeRef.current.emit("transcription-started", { transcriptionId: live.transcription.transcriptionId });
     }
+    const wasOff = before.state === "in_progress" && before.offTheRecordSince !== null;
+    const isOff = live.transcription.state === "in_progress" && live.transcription.offTheRecordSince !== null;
+    if (!wasOff && isOff) bridgeRef.current.emit("transcription-paused", { transcriptionId: live.transcription.transcriptionId, since: live.transcription.offTheRecordSince });
+    if (wasOff && !isOff && live.transcription.state === "in_progress") bridgeRef.current.emit("transcription-resumed", { transcriptionId: live.transcription.transcriptionId });
   }, [live.transcription]);
 
   // Final lines go to the embedding page as they come (once each; the live stream may replay after a reconnect).
@@ -394,7 +420,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             </h1>
           )}
         </div>
-        <TranscribingIndicator active={transcribing} available={available} />
+        <TranscribingIndicator active={transcribing} available={available} offRecord={offRecordSince !== null} />
       </div>
 
       {!available && (
@@ -414,9 +440,11 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             <div>
               <h2 className="text-base font-semibold">Join the room</h2>
               <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-                {available
-                  ? "Your microphone is streamed for live transcription and never recorded. Others in the room see what you say, under your name."
-                  : "Enter the name others will see."}
+                {!available
+                  ? "Enter the name others will see."
+                  : optOut
+                    ? "You join without your microphone: nothing you say is transcribed. You can still follow the others' words."
+                    : "Your microphone is streamed for live transcription and never recorded. Others in the room see what you say, under your name."}
               </p>
             </div>
             {roomKey && (
@@ -430,22 +458,26 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
               <Alert tone="warning" data-testid="consent-notice">
                 <strong>Transcription starts by itself in this room</strong>
                 {trigger === "automatic-2nd-participant" ? " once two people are here" : " when you join"}. By joining you agree that what you say is
-                turned into text, shown to the others and saved for the room&apos;s owners. Your voice is never recorded.
+                turned into text, shown to the others and saved for the room&apos;s owners, unless you choose not to be transcribed below. Your voice is never recorded.
               </Alert>
             )}
+            {available && !autoStart && <TranscriptionNotice transcription={live.transcription} />}
             {left && <Alert tone={left.tone}>{left.text}</Alert>}
             <Field label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoFocus />
+            {available && <TranscribeChoice optOut={optOut} onChange={setOptOut} />}
             {joinError && <Alert tone="error">{joinError}</Alert>}
             <Button type="submit" disabled={joining} className="w-full sm:w-auto">
-              {joining ? "Joining…" : autoStart ? "Agree and join" : "Join"}
+              {joining ? "Joining…" : optOut ? "Join without being transcribed" : autoStart ? "Agree and join" : "Join"}
             </Button>
           </form>
         </Card>
       ) : null}
 
-      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} embedded={embed !== null} downloads={canDownload && ended.transcriptionId !== null} />}
+      {offRecordSince && <OffRecordBanner since={offRecordSince} isHost={isHost} />}
+      {ended && <EndedNotice ended={ended} isHost={isHost || hostKeyValid} joined={joined !== null} embedded={embed !== null} downloads={canDownload && ended.transcriptionId !== null} tracked={lastToken !== null && ended.transcriptionId !== null} />}
 
-      {canDownload &&
+      {/* Everyone who was there learns when the transcript is saved; those allowed get its files. */}
+      {(canDownload || lastToken !== null) &&
         finished.map((f) => (
           <TranscriptDownloads
             key={f.transcriptionId}
@@ -453,6 +485,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             transcriptionId={f.transcriptionId}
             endedAt={f.at}
             creds={{ participantToken: lastToken, roomKey: hostKeyValid ? roomKey : null }}
+            mayDownload={canDownload}
             onReady={(links: DownloadLinks) => bridgeRef.current.emit("transcript-ready", links)}
           />
         ))}
@@ -481,7 +514,11 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
                 {clock}
               </span>
             </div>
-            <MicStatus mic={mic} level={level} available={available} upload={upload} muted={muted} onRetry={() => void startAudio(joined)} />
+            {joined.transcribed ? (
+              <MicStatus mic={mic} level={level} available={available} upload={upload} muted={muted} offRecord={offRecordSince !== null} onRetry={() => void startAudio(joined)} />
+            ) : (
+              available && <NotTranscribedStatus />
+            )}
             <div ref={controlsRef} className="ml-auto flex flex-wrap items-center gap-2">
               {available && mic.kind === "on" && (
                 <Button variant="secondary" aria-pressed={muted} onClick={toggleMute}>
@@ -495,6 +532,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
                   <Button disabled={commandBusy} onClick={() => void command("start").catch(() => {})}>Start transcription</Button>
                 )
               )}
+              {isHost && transcribing && <OffRecordButton offRecord={offRecordSince !== null} busy={commandBusy} onCommand={(a) => void command(a).catch(() => {})} />}
               <Button variant="danger" onClick={() => leave("You left the room. Your part of the transcript is kept.")}>Leave</Button>
             </div>
           </div>
@@ -526,7 +564,9 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             placeholder={
               !available
                 ? "Transcription is not available in this room."
-                : transcribing
+                : offRecordSince
+                  ? "Off the record: nothing is transcribed until the host puts it back on the record."
+                  : transcribing
                   ? "Listening… the words appear here as people speak."
                   : trigger === "manual"
                     ? isHost
@@ -543,7 +583,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   );
 }
 
-function MicStatus({ mic, level, available, upload, muted, onRetry }: { mic: MicState; level: number; available: boolean; upload: UploaderStatus; muted: boolean; onRetry: () => void }) {
+function MicStatus({ mic, level, available, upload, muted, offRecord, onRetry }: { mic: MicState; level: number; available: boolean; upload: UploaderStatus; muted: boolean; offRecord: boolean; onRetry: () => void }) {
   if (!available) return <span className="text-sm text-zinc-500">Microphone not used</span>;
   if (mic.kind === "starting") return <span className="text-sm text-zinc-500">Starting the microphone…</span>;
   if (mic.kind === "problem") {
@@ -554,6 +594,13 @@ function MicStatus({ mic, level, available, upload, muted, onRetry }: { mic: Mic
     );
   }
   if (mic.kind === "off") return null;
+  if (offRecord && !muted) {
+    return (
+      <span className="flex items-center gap-2 text-sm font-medium text-amber-800 dark:text-amber-300" data-testid="mic-off-record">
+        <MicIcon className="size-4" /> Off the record: nothing you say is sent
+      </span>
+    );
+  }
   if (muted) {
     return (
       <span className="flex items-center gap-2 text-sm font-medium text-amber-800 dark:text-amber-300" data-testid="mic-muted">
@@ -575,13 +622,13 @@ function MicStatus({ mic, level, available, upload, muted, onRetry }: { mic: Mic
   );
 }
 
-function EndedNotice({ ended, isHost, joined, embedded, downloads }: { ended: Ended; isHost: boolean; joined: boolean; embedded: boolean; downloads: boolean }) {
+function EndedNotice({ ended, isHost, joined, embedded, downloads, tracked }: { ended: Ended; isHost: boolean; joined: boolean; embedded: boolean; downloads: boolean; tracked: boolean }) {
   const time = ended.at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   return (
     <Alert tone="info" data-testid="transcription-ended">
       {ended.byHost && !isHost ? `The host stopped the transcription at ${time}.` : `The transcription stopped at ${time}.`}{" "}
       {joined ? "What was said so far stays on this page" : "The text stays on this page"}
-      {downloads ? ", and you can download the transcript below once it is saved." : ", and the transcript is being saved for the room's owners."}
+      {downloads ? ", and you can download the transcript below once it is saved." : tracked ? "; below, you see when the transcript is saved for the room's owners." : ", and the transcript is being saved for the room's owners."}
       {isHost && !embedded && ended.transcriptionId && (
         <>
           {" "}

@@ -1,6 +1,6 @@
 "use client";
 // The room page's downloads: once a session's transcript is saved, the host (and participants, when the room allows it)
-// gets .md, .txt and .vtt buttons. The links are signed and last 10 minutes, so they are fetched again before they expire.
+// gets .md, .txt and .vtt buttons; everyone else who was there is told when it is saved. The links are signed and last 10 minutes, so they are fetched again before they expire.
 import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
@@ -20,7 +20,7 @@ const FORMATS = [
 const POLL_MS = 2_000;
 const GIVE_UP_MS = 180_000;
 
-type State = { kind: "waiting" } | { kind: "ready"; links: DownloadLinks } | { kind: "problem"; message: string };
+type State = { kind: "waiting" } | { kind: "ready"; links: DownloadLinks } | { kind: "saved_for_owners" } | { kind: "problem"; message: string };
 
 async function fetchLinks(base: string, transcriptionId: string, creds: DownloadCredentials): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
@@ -33,12 +33,16 @@ async function fetchLinks(base: string, transcriptionId: string, creds: Download
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
-/** One finished transcription's downloads; `onReady` hears each fresh set of links (the embed passes them on). */
-export function TranscriptDownloads({ base, transcriptionId, endedAt, creds, onReady }: {
+/**
+ * One finished transcription's downloads; `onReady` hears each fresh set of links (the embed passes them on). Without
+ * `mayDownload` (a guest of a room that keeps downloads to the host) it only says when the transcript is saved.
+ */
+export function TranscriptDownloads({ base, transcriptionId, endedAt, creds, mayDownload = true, onReady }: {
   base: string;
   transcriptionId: string;
   endedAt: Date;
   creds: DownloadCredentials;
+  mayDownload?: boolean;
   onReady?: (links: DownloadLinks) => void;
 }) {
   const [state, setState] = useState<State>({ kind: "waiting" });
@@ -65,6 +69,11 @@ export function TranscriptDownloads({ base, transcriptionId, endedAt, creds, onR
           timer = setTimeout(attempt, POLL_MS);
           return;
         }
+        // A guest without downloads is told it is saved (the server says so once it is), not shown an error.
+        if (status === 403 && !mayDownload && /is saved/.test(message)) {
+          setState({ kind: "saved_for_owners" });
+          return;
+        }
         setState({ kind: "problem", message });
       } catch {
         if (!stopped) timer = setTimeout(attempt, POLL_MS * 2);
@@ -77,7 +86,7 @@ export function TranscriptDownloads({ base, transcriptionId, endedAt, creds, onR
     };
     // onReady is a notification; a new function each render must not restart the polling.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [base, transcriptionId, participantToken, roomKey]);
+  }, [base, transcriptionId, participantToken, roomKey, mayDownload]);
 
   const time = endedAt.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   return (
@@ -85,13 +94,15 @@ export function TranscriptDownloads({ base, transcriptionId, endedAt, creds, onR
     <Card className="px-5 py-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="min-w-0">
-          <h2 className="text-base font-semibold">Download the transcript</h2>
+          <h2 className="text-base font-semibold">{mayDownload ? "Download the transcript" : "The transcript"}</h2>
           <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="downloads-status">
             {state.kind === "waiting"
               ? `The transcription stopped at ${time}. Saving the transcript…`
               : state.kind === "ready"
                 ? `Saved at the end of the transcription (${time}). The links work for 10 minutes and are renewed while this page is open.`
-                : "The transcript cannot be downloaded here."}
+                : state.kind === "saved_for_owners"
+                  ? `Saved for the room's owners at the end of the transcription (${time}). Only the host can download it here; ask the host for a copy.`
+                  : "The transcript cannot be downloaded here."}
           </p>
         </div>
         {state.kind === "waiting" && <span className="size-4 animate-spin rounded-full border-2 border-brand-500 border-t-transparent motion-reduce:animate-none" aria-hidden />}

@@ -61,7 +61,9 @@ export function errorResponse(error: unknown, headers: HeadersInit = {}, message
   }
   if (error instanceof CodedError) {
     const body: ErrorBody = { error: error.message, code: error.code };
-    return Response.json(body, { status: error.status, headers });
+    const withRetry = new Headers(headers);
+    if (error.answer.retryAfterSeconds !== undefined) withRetry.set("Retry-After", String(error.answer.retryAfterSeconds));
+    return Response.json({ ...body, ...error.answer.fields }, { status: error.status, headers: withRetry });
   }
   if (error instanceof RetryLaterError) {
     const withRetry = new Headers(headers);

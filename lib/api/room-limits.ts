@@ -14,7 +14,7 @@ export const AUDIO_WINDOW_SECONDS = 30;
 export const AUDIO_REALTIME_FACTOR = 2;
 const BYTES_PER_MS = 32; // 16 kHz mono s16le
 
-// In memory: every request of a room reaches the instance that holds its session (README: route by room name).
+// In memory: every audio request of a room is handled by the instance that holds its session (others forward it there).
 const audioLimiter = new RateLimiterMemory({
   points: AUDIO_WINDOW_SECONDS * 1000 * AUDIO_REALTIME_FACTOR,
   duration: AUDIO_WINDOW_SECONDS,

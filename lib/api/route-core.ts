@@ -23,9 +23,12 @@ export type CoreContext<C, P, Q, B> = { caller: C; db: Db; request: Request; par
 export type CoreOptions<C, P, Q, B> = {
   /**
    * Who calls, from the request and its raw path parameters (already free of NUL): resolves the caller, or throws
-   * 401 (counted against the client address), 403 or 404.
+   * 401 (counted against the client address), 403 or 404. A Response instead answers the request as it is (a room
+   * route forwarding it to the instance that owns the session, which authenticates and counts it itself).
    */
-  authenticate: (request: Request, db: Db, rawParams: RawParams) => Promise<C>;
+  authenticate: (request: Request, db: Db, rawParams: RawParams) => Promise<C | Response>;
+  /** Turns an error into the one to answer with, before the mapping (a room route's session changing hands). */
+  mapError?: (error: unknown) => unknown;
   /** The account whose budget the call spends `cost` of; undefined: not limited per account (anonymous room traffic). */
   account?: (caller: C) => string | undefined;
   cost?: RateCost;
@@ -52,6 +55,7 @@ export function wrapRoute<C, P extends Schema | undefined, Q extends Schema | un
       assertNoNul(rawParams);
       assertNoNul(rawQuery);
       const caller = await options.authenticate(request, db, rawParams);
+      if (caller instanceof Response) return caller;
 
       const accountId = options.cost && options.account?.(caller);
       if (accountId) {
@@ -67,7 +71,8 @@ export function wrapRoute<C, P extends Schema | undefined, Q extends Schema | un
     } catch (error) {
       const refused = await unauthorizedBudget(error, request);
       if (refused?.limited) return refused.limited;
-      return errorResponse(error, { ...options.errorHeaders, ...(refused?.headers ?? headers) }, options.messages);
+      const answered = options.mapError ? options.mapError(error) : error;
+      return errorResponse(answered, { ...options.errorHeaders, ...(refused?.headers ?? headers) }, options.messages);
     }
   };
 }

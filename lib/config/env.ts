@@ -116,6 +116,18 @@ const envSchema = z.object({
     }),
   // Names this app instance in session leases; stable across restarts so a restarted instance reclaims its sessions.
   VERBATIM_INSTANCE_ID: z.string().regex(/^[\w.:-]{1,100}$/, "letters, digits, . _ : - only").optional(),
+  // Where the other instances reach this one (requests for a room whose session lives here are forwarded to it).
+  // Unset: http://<hostname>:<PORT>.
+  VERBATIM_INTERNAL_URL: z
+    .url("must be an absolute URL such as http://10.0.0.5:3000")
+    .regex(/^https?:\/\//, "must be an http:// or https:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  // How long a session's lease lasts without renewal (renewed every third of it): another instance takes over a dead
+  // owner's rooms this long after its last renewal at most. Shorter: faster failover, more database writes.
+  VERBATIM_LEASE_SECONDS: z.coerce.number().int().min(3).max(300).default(10),
+  // Tests and the local cluster only: adds the tone-word engine (lib/testing/fake-engine.ts) as engine id "fake".
+  VERBATIM_TEST_TONE_ENGINE: booleanFlag,
   VERBATIM_HOSTED_S3_BUCKET: z.string().optional(),
   VERBATIM_HOSTED_S3_REGION: z.string().optional(),
   VERBATIM_HOSTED_S3_ACCESS_KEY_ID: z.string().optional(),

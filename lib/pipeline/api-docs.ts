@@ -19,7 +19,7 @@ const tags = ["Live sessions"];
 const auth =
   "Authenticate with the participant token from the join answer (header `X-Participant-Token`), or with an API key of the room's account (a media server), which may act for any participant.";
 const routing =
-  "Every request for one room must reach the same server instance (route by room name): the instance holding the session's lease answers, another answers 409.";
+  "Any server instance may receive the request: one that does not hold the room's session forwards it to the one that does (503 with Retry-After while that one cannot be reached; it is taken over when its lease runs out).";
 
 registerApiRoute({
   method: "get",
@@ -39,12 +39,12 @@ registerApiRoute({
   operationId: "joinRoom",
   summary: "Join a room",
   description:
-    "The first join opens the room session (room.session.started) and every join records room.client.joined; the start trigger applies. The host role needs the room key. Joining again while present is idempotent (same session) and restarts the participant's chunk numbering at 0; a `participantId` already taken in the open session is only given back with its own participant token, an API key, or (for a host) the room key, otherwise 409. A locked room admits only the host (room key) and API keys (403 for others). Without an API key, joins are limited per room and per client address (429 with Retry-After); a room holds at most VERBATIM_ROOM_MAX_PARTICIPANTS (503 with Retry-After). A room past its end date plus one hour accepts no new session (409). " +
+    "The first join opens the room session (room.session.started) and every join records room.client.joined; the start trigger applies. The host role needs the room key. Joining again while present is idempotent (same session) and restarts the participant's chunk numbering at 0; a `participantId` already taken in the open session is only given back with its own participant token, an API key, or (for a host) the room key, otherwise 409. A locked room admits only the host (room key) and API keys (403 for others). Without an API key, joins are limited per room and per client address (429 with Retry-After); a room holds at most VERBATIM_ROOM_MAX_PARTICIPANTS (503 with Retry-After). A room past its end date plus one hour accepts no new session (409). With `transcribe: false` the participant joins not transcribed, at their request: their audio is dropped before any speech engine, the answer and the room state say `transcribed: false`, and the transcript's header names them under \"Not transcribed at their request\". " +
     routing,
   tags,
   params: roomParamsSchema,
   body: joinBodySchema,
-  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, the room accepts no new session, or the request reached the wrong instance" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full (`code` `room_full`), or this server transcribes as many people as it can (`over_capacity`); see Retry-After" } },
+  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, or the room accepts no new session" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full (`code` `room_full`), or this server transcribes as many people as it can (`over_capacity`); see Retry-After" } },
 });
 
 registerApiRoute({
@@ -72,7 +72,7 @@ registerApiRoute({
     204: { description: "Noted" },
     401: { description: "No token or key" },
     404: { description: "The participant is not in the room's session; join again" },
-    409: { description: "The session has ended, or the request reached the wrong instance" },
+    409: { description: "The session has ended" },
   },
 });
 
@@ -82,7 +82,7 @@ registerApiRoute({
   operationId: "streamAudio",
   summary: "Stream a participant's audio (media server)",
   description:
-    "One long request body of 16 kHz mono signed 16-bit little-endian PCM (`Content-Type: audio/L16;rate=16000;channels=1`), read only as fast as the speech engine takes it (backpressure). Answered when the body ends with `{ receivedBytes }`. Audio is never stored; while no transcription runs, or the participant is in a breakout group, it is read and dropped. 400 for an odd byte count, 409 when the participant already streams or sends chunks, 415 for another audio format, 503 with Retry-After when the session cannot take audio for now (`code`: `database_unavailable` when final segments waiting for the database reached their bound, `shutting_down` while the server restarts): what was read before is transcribed and kept, send the rest again after Retry-After. " +
+    "One long request body of 16 kHz mono signed 16-bit little-endian PCM (`Content-Type: audio/L16;rate=16000;channels=1`), read only as fast as the speech engine takes it (backpressure). Answered when the body ends with `{ receivedBytes }`. Audio is never stored; while no transcription runs, it is off the record, the participant is in a breakout group or joined with `transcribe: false`, it is read and dropped before any speech engine. 400 for an odd byte count, 409 when the participant already streams or sends chunks, 415 for another audio format, 503 with Retry-After when the session cannot take audio for now (`code`: `database_unavailable` when final segments waiting for the database reached their bound, `shutting_down` while the server restarts): what was read before is transcribed and kept, send the rest again after Retry-After. " +
     auth +
     " " +
     routing,
@@ -90,7 +90,7 @@ registerApiRoute({
   params: participantParamsSchema,
   responses: {
     200: { description: "The body ended", schema: z.object({ receivedBytes: z.number().int() }) },
-    409: { description: "Wrong mode, ended session, or wrong instance" },
+    409: { description: "Wrong mode, or ended session" },
     415: { description: "Not 16 kHz mono L16" },
     503: { description: "Cannot take audio for now (`code` `database_unavailable` or `shutting_down`); send again after Retry-After" },
   },
@@ -102,7 +102,7 @@ registerApiRoute({
   operationId: "uploadAudioChunk",
   summary: "Send one numbered audio chunk (browser)",
   description:
-    "One chunk (≤ 1 s, ≤ 64 KiB, even byte count; 250 ms = 8000 bytes by convention) of the same PCM; `seq` is 0, 1, 2, … per participant track. A repeated chunk answers 200 `{ duplicate: true }` and is ignored, so a client may retry; a chunk that never arrives is replaced by silence after a short wait. 400 for a malformed chunk or number (the session goes on), 413 for an oversize chunk, 503 when the engine is behind, the database is unavailable or the server restarts (retry after Retry-After; the chunk was not taken). " +
+    "One chunk (≤ 1 s, ≤ 64 KiB, even byte count; 250 ms = 8000 bytes by convention) of the same PCM; `seq` is 0, 1, 2, … per participant track. `transcribed: false` in the answer: the chunk was dropped before any engine (no transcription running, off the record, a breakout group, or a participant who joined not transcribed). A repeated chunk answers 200 `{ duplicate: true }` and is ignored, so a client may retry; a chunk that never arrives is replaced by silence after a short wait. 400 for a malformed chunk or number (the session goes on), 413 for an oversize chunk, 503 when the engine is behind, the database is unavailable or the server restarts (retry after Retry-After; the chunk was not taken). " +
     auth,
   tags,
   params: chunkParamsSchema,
@@ -111,7 +111,10 @@ registerApiRoute({
     202: { description: "Accepted", schema: z.object({ accepted: z.literal(true), transcribed: z.boolean() }) },
     413: { description: "Chunk too large" },
     429: { description: "With a participant token: audio faster than twice real time over 30 s; retry after Retry-After" },
-    503: { description: "The engine is behind (`overloaded`), the database is unavailable (`database_unavailable`), or the server restarts (`shutting_down`); retry after Retry-After" },
+    503: {
+      description:
+        "The engine is behind (`overloaded`), the database is unavailable (`database_unavailable`), the server restarts (`shutting_down`), or the server instance holding the room's session is not answering (`owner_unreachable`: another takes it over within the lease) or changing (`owner_changing`); retry after Retry-After. `resend_from` (once, after the session moved from an instance that died): send your chunks again from `resendFrom`, the first one that instance had not made final",
+    },
   },
 });
 
@@ -129,6 +132,27 @@ for (const action of ["start", "stop"] as const) {
   });
 }
 
+for (const action of ["pause", "resume"] as const) {
+  registerApiRoute({
+    method: "post",
+    path: `/rooms/{roomName}/transcription/${action}`,
+    operationId: action === "pause" ? "pauseTranscription" : "resumeTranscription",
+    summary: action === "pause" ? "Go off the record (host)" : "Go back on the record (host)",
+    description:
+      (action === "pause"
+        ? "Takes the running transcription off the record, under any start trigger: the speech engines are flushed first, so every word said before is kept; from then on every participant's audio is dropped by the server before any engine, and nothing said reaches the transcript until `resume`. The saved transcript shows the gap with its times (`*Off the record 00:03:10–00:05:42*`). `transcription.offTheRecordSince` in the answer, the room state and the live `state` event says since when. "
+        : "Puts the transcription back on the record: audio from now on is transcribed again, at its true time in the transcript. ") +
+      `Host only: a host participant token, the room key in the body, or an API key of the room's account (another account's room: 404). 403 for anyone else; 409 when no session is open, nothing is being transcribed${action === "pause" ? ", or it is already off the record" : ", or it is not off the record"}.`,
+    tags,
+    params: roomParamsSchema,
+    body: hostCommandBodySchema,
+    responses: {
+      200: { description: "The transcription state", schema: z.object({ transcription: transcriptionStateSchema }) },
+      403: { description: "Not the host" },
+      409: { description: "Nothing to pause or resume" },
+    },
+  });
+}
 const lastEventIdDescription =
   'Resume point: the `id` of the last event received ("<transcriptionId>:<n>", or "0"). The stream then first sends every final segment stored after it (the rest of that transcription, then those of the room\'s later transcriptions), then the live tail, with nothing repeated, on any instance. Browsers\' EventSource sends it by itself when it reconnects. A value this server never sends, or one naming a transcription of another room, is a 400.';
 

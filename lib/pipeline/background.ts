@@ -3,7 +3,7 @@
 import { getDbHandle } from "@/lib/db/client";
 import { startSweep } from "@/lib/jobs/sweep";
 import { reportSpeechEngineAtStartup } from "@/lib/speech/status";
-import { LEASE_RENEW_MS } from "@/lib/pipeline/lease";
+import { leaseRenewMs } from "@/lib/pipeline/lease";
 import { pipelineSweep, recoverOpenSessions } from "@/lib/pipeline/recovery";
 import { startUploadRetryWorker } from "@/lib/pipeline/upload-retry-worker";
 
@@ -24,7 +24,7 @@ export async function startPipelineJobs(): Promise<() => Promise<void>> {
   } catch (error) {
     console.error("Session recovery at start-up failed:", error);
   }
-  const sweep = startSweep(() => pipelineSweep(db), { name: "Pipeline sweep", everyMs: LEASE_RENEW_MS, firstAfterMs: LEASE_RENEW_MS });
+  const sweep = startSweep(() => pipelineSweep(db), { name: "Pipeline sweep", everyMs: leaseRenewMs(), firstAfterMs: leaseRenewMs() });
   const uploads = await startUploadRetryWorker(handle);
   const stop = async () => {
     delete holder[key];

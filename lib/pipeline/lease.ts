@@ -5,9 +5,15 @@ import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { roomSessions } from "@/lib/db/schema";
 
-/** How long a lease lasts without renewal; the renew loop runs every LEASE_RENEW_MS. */
-export const LEASE_MS = 30_000;
-export const LEASE_RENEW_MS = 10_000;
+/** How long a lease lasts without renewal (VERBATIM_LEASE_SECONDS); the renew loop runs every leaseRenewMs(). */
+export function leaseMs(): number {
+  return appEnv().VERBATIM_LEASE_SECONDS * 1000;
+}
+
+/** A third of the lease: two renewals may fail (a slow database) before another instance may take the session. */
+export function leaseRenewMs(): number {
+  return Math.max(1000, Math.floor(leaseMs() / 3));
+}
 
 type Executor = Pick<Db, "update" | "select">;
 
@@ -28,7 +34,23 @@ export function setInstanceIdForTests(id: string | undefined) {
   configuredId = id;
 }
 
-export const leaseExpiry = (now: Date) => new Date(now.getTime() + LEASE_MS);
+let internalUrlOverride: string | undefined;
+
+/**
+ * Where the other instances reach this one (recorded with each lease, so that a request for a room reaching another
+ * instance is forwarded here): VERBATIM_INTERNAL_URL, else http://<hostname>:<PORT>. No trailing slash.
+ */
+export function internalUrl(): string {
+  const url = internalUrlOverride ?? appEnv().VERBATIM_INTERNAL_URL ?? `http://${os.hostname()}:${process.env.PORT || "3000"}`;
+  return url.replace(/\/+$/, "");
+}
+
+/** Tests point the recorded address at a server of their own. */
+export function setInternalUrlForTests(url: string | undefined) {
+  internalUrlOverride = url;
+}
+
+export const leaseExpiry = (now: Date) => new Date(now.getTime() + leaseMs());
 
 /** Whether `session` may be driven by this instance now: unowned, owned by us, or its owner's lease has run out. */
 export function mayOwn(session: { ownerInstance: string | null; leaseExpiresAt: Date | null }, now = new Date()): boolean {
@@ -39,7 +61,7 @@ export function mayOwn(session: { ownerInstance: string | null; leaseExpiresAt: 
 export async function acquireLease(db: Executor, sessionId: string, now = new Date()): Promise<boolean> {
   const rows = await db
     .update(roomSessions)
-    .set({ ownerInstance: instanceId(), leaseExpiresAt: leaseExpiry(now) })
+    .set({ ownerInstance: instanceId(), ownerAddress: internalUrl(), leaseExpiresAt: leaseExpiry(now) })
     .where(
       and(
         eq(roomSessions.id, sessionId),
@@ -56,7 +78,7 @@ export async function renewLeases(db: Executor, sessionIds: string[], now = new 
   if (sessionIds.length === 0) return [];
   const rows = await db
     .update(roomSessions)
-    .set({ leaseExpiresAt: leaseExpiry(now) })
+    .set({ leaseExpiresAt: leaseExpiry(now), ownerAddress: internalUrl() })
     .where(and(inArray(roomSessions.id, sessionIds), eq(roomSessions.ownerInstance, instanceId()), isNull(roomSessions.endedAt)))
     .returning({ id: roomSessions.id });
   return rows.map((r) => r.id);

@@ -4,6 +4,7 @@ import { appEnv } from "@/lib/config/env";
 import type { Db } from "@/lib/db/client";
 import { rooms, roomSessions, transcriptions } from "@/lib/db/schema";
 import { mayOwn, renewLeases } from "@/lib/pipeline/lease";
+import { heartbeatInstance } from "@/lib/pipeline/instances";
 import { MAX_TRANSCRIPTION_MS, cutTranscription } from "@/lib/pipeline/session/sessions";
 import { leaveParticipant, ownedRuntimes, runtimeFor, trackTask } from "@/lib/pipeline/service";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
@@ -110,13 +111,14 @@ export async function cutOverdueTranscriptions(db: Db, now = new Date()): Promis
   return cut;
 }
 
-/** One sweep: renew this instance's leases, let idle participants go, cut 12-hour transcriptions, take over orphaned sessions. */
+/** One sweep: renew this instance's leases (and its app_instances row), let idle participants go, cut 12-hour transcriptions, take over orphaned sessions. */
 export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date; idleMs?: number } = {}) {
   const now = opts.now ?? new Date();
   const owned = ownedRuntimes();
   // Only the sessions asked about: one opened while the renewal ran has a fresh lease of its own.
   const ids = [...owned.keys()];
   const held = new Set(await renewLeases(db, ids, now));
+  await heartbeatInstance(db, now);
   for (const id of ids) {
     const rt = owned.get(id);
     // Lost the lease (a long pause let another instance take over): stop driving that session here.

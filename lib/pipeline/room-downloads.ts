@@ -27,6 +27,8 @@ export async function participantsMayDownload(db: Db, room: Room): Promise<boole
   return resolveParticipantDownloads(account.participantDownloads, room.overrideParticipantDownloads).value;
 }
 
+const notReadyYet = () => new AppError("conflict", "The transcript is not ready yet: the transcription is still running or being saved. Try again in a few seconds.");
+
 /** Signed links to the .md, .txt and .vtt files of a finished transcription of this room, for a requester allowed them. */
 export async function roomDownloadLinks(db: Db, room: Room, requester: DownloadRequester, transcriptionId: string, now = Date.now()): Promise<RoomDownloadLinks> {
   if (!isTranscriptionId(transcriptionId)) throw notFound();
@@ -45,13 +47,18 @@ export async function roomDownloadLinks(db: Db, room: Room, requester: DownloadR
       .from(sessionParticipants)
       .where(and(eq(sessionParticipants.roomSessionId, row.roomSessionId), eq(sessionParticipants.participantId, requester.participantId)));
     if (!me) throw forbidden("Only the people who were in this session can download its transcript");
+    // Whether it is saved yet is said to everyone who was there (the room page tells guests "saved"); the files only
+    // to those allowed them.
+    if (row.phase === "running" || row.phase === "saving") throw notReadyYet();
     if (me.role !== "host" && !(await participantsMayDownload(db, room))) {
-      throw forbidden("Only the host can download the transcript of this room; ask the host for a copy");
+      throw forbidden(
+        row.phase === "ready"
+          ? "The transcript is saved for the room's owners. Only the host can download it here; ask the host for a copy"
+          : "Only the host can download the transcript of this room; ask the host for a copy",
+      );
     }
   }
-  if (row.phase === "running" || row.phase === "saving") {
-    throw new AppError("conflict", "The transcript is not ready yet: the transcription is still running or being saved. Try again in a few seconds.");
-  }
+  if (row.phase === "running" || row.phase === "saving") throw notReadyYet();
   // Nothing was said, or the engine could not start: the stored reason says which.
   if (row.phase === "start_failed") throw new AppError("conflict", row.error ?? "This transcription could not start, so there is no transcript to download");
 

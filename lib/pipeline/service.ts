@@ -1,9 +1,9 @@
 // The live pipeline as the route handlers use it: join, leave, host commands, audio ingest and room state, tying the database to the owning instance's runtime.
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, max } from "drizzle-orm";
 import { appEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
-import { rooms } from "@/lib/db/schema";
+import { offRecordSpans, rooms, transcriptSegments } from "@/lib/db/schema";
 import { AppError, RetryLaterError } from "@/lib/errors";
 import { getEffectiveRoomSettings, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { acquireLease } from "@/lib/pipeline/lease";
@@ -17,11 +17,14 @@ import { lastStoredSeq } from "@/lib/pipeline/live/live-replay";
 import { ensureLiveRelay } from "@/lib/pipeline/live/pg-relay";
 import { signParticipantToken } from "@/lib/pipeline/session/participant-token";
 import { toSingleLine } from "@/lib/transcripts/render";
+import { segmentsStored } from "@/lib/pipeline/segment-events";
 import { SessionRuntime, type ChunkOutcome } from "@/lib/pipeline/session/runtime";
 import type { SegmentQueueLimits } from "@/lib/pipeline/session/segment-queue";
 import {
+  commandOffRecord,
   commandTranscription,
   getOpenSession,
+  openOffRecordSpan,
   joinSession,
   lastSignOfLife,
   leaveSession,
@@ -64,8 +67,8 @@ function assertNotShuttingDown() {
   }
 }
 
-/** How soon a client refused during shutdown should try again (a restart, or another instance taking over). */
-const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+/** How soon a client refused during shutdown should try again: another instance takes the session as soon as the leases are handed back (or a restart does). */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
 
 /** Smaller segment-queue bounds for runtimes created from now on (tests of a full queue). */
 export function setSegmentQueueLimitsForTests(limits: SegmentQueueLimits | undefined) {
@@ -118,6 +121,7 @@ function newRuntime(session: SessionRow, room: Pick<Room, "id" | "accountId" | "
       if (!first) throw new Error(`No configured speech engine can transcribe "${language}".`);
       return first;
     },
+    onSegmentStored: () => segmentsStored(session.id, { db: getDb, track: trackTask }),
     onEngineError: (transcriptionId, error) => trackTask(getDb().then((db) => recordEngineError(db, transcriptionId, error.message))),
     track: trackTask,
   });
@@ -143,13 +147,33 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
       const lastAlive = (await lastSignOfLife(db, session)).getTime();
       for (const p of await presentParticipants(db, session.id)) rt.restoreParticipant(p, lastAlive);
       const running = await runningTranscription(db, session.id);
-      if (running) rt.startRunning({ ...running, lastLiveSeq: await lastStoredSeq(db, running.id) });
+      if (running) {
+        // Their next track starts after what the previous owner stored of them, not before it. Audio sent again is
+        // asked for only in a transcription never taken off the record: what was said during a pause must not come back.
+        const paused = (await db.select({ id: offRecordSpans.id }).from(offRecordSpans).where(eq(offRecordSpans.transcriptionId, running.id)).limit(1)).length > 0;
+        for (const [participantId, last] of await lastSegmentEnds(db, running.id)) {
+          rt.continueAfter(participantId, { lastEndMs: last.endMs, resendFrom: last.endSeq !== null && !paused ? last.endSeq + 1 : undefined });
+        }
+        rt.startRunning({ ...running, lastLiveSeq: await lastStoredSeq(db, running.id), offRecord: !!(await openOffRecordSpan(db, running.id)) });
+      }
       s.runtimes.set(session.id, rt);
+      // Segments stored before a restart but not yet sent as transcription.segment go out now.
+      segmentsStored(session.id, { db: getDb, track: trackTask });
       return rt;
     })().finally(() => s.loading.delete(session.id));
     s.loading.set(session.id, loading);
   }
   return loading;
+}
+
+/** Where each participant's last stored final segment of a transcription ends (ms, and chunk for a browser's), by participant id. */
+async function lastSegmentEnds(db: Db, transcriptionId: string): Promise<Map<string, { endMs: number; endSeq: number | null }>> {
+  const rows = await db
+    .select({ participantId: transcriptSegments.participantId, endMs: max(transcriptSegments.endMs), endSeq: max(transcriptSegments.endSeq) })
+    .from(transcriptSegments)
+    .where(eq(transcriptSegments.transcriptionId, transcriptionId))
+    .groupBy(transcriptSegments.participantId);
+  return new Map(rows.map((r) => [r.participantId, { endMs: Number(r.endMs ?? 0), endSeq: r.endSeq === null ? null : Number(r.endSeq) }]));
 }
 
 function dropRuntime(sessionId: string) {
@@ -180,9 +204,11 @@ export async function roomTranscriptionState(db: Db, room: Room, session?: Sessi
   const open = session === undefined ? await getOpenSession(db, room.id) : session;
   const running = open ? await runningTranscription(db, open.id) : undefined;
   const rt = open ? state().runtimes.get(open.id) : undefined;
+  const offRecord = running ? await openOffRecordSpan(db, running.id) : undefined;
   return {
     state: running ? "in_progress" : "idle",
     transcriptionId: running?.id ?? null,
+    offTheRecordSince: offRecord?.startedAt.toISOString() ?? null,
     startTrigger: settings.effective.enabled ? settings.effective.startTrigger : "none",
     language: settings.effective.language,
     degraded: rt?.degraded() ?? null,
@@ -209,11 +235,19 @@ export async function roomSnapshot(db: Db, room: Room, opts: { withParticipantId
       ...(opts.withParticipantIds ? { participantId: p.participantId } : {}),
       displayName: p.displayName,
       role: p.role,
+      transcribed: !p.notTranscribed,
     })),
   };
 }
 
-export type JoinParticipantInput = { participantId?: string; displayName: string; roomKey?: string; breakoutGroup?: string | null };
+export type JoinParticipantInput = {
+  participantId?: string;
+  displayName: string;
+  roomKey?: string;
+  breakoutGroup?: string | null;
+  /** False: join with one's own audio not transcribed (never sent to an engine). Absent: true at a first join, the earlier choice at a later one. */
+  transcribe?: boolean;
+};
 
 /** A participant joins the room: opens the session with the first join and applies the trigger. */
 export async function joinParticipant(db: Db, room: Room, input: JoinParticipantInput, proof: ParticipantProof) {
@@ -229,6 +263,7 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
     displayName: toSingleLine(input.displayName),
     role,
     breakoutGroup: input.breakoutGroup ?? null,
+    notTranscribed: input.transcribe === undefined ? undefined : !input.transcribe,
     proof,
     maxParticipants: appEnv().VERBATIM_ROOM_MAX_PARTICIPANTS,
     engine: engineReadiness,
@@ -243,6 +278,7 @@ export async function joinParticipant(db: Db, room: Room, input: JoinParticipant
     participantToken: signParticipantToken({ roomId: room.id, roomSessionId: result.session.id, participantId }),
     roomSessionId: result.session.id,
     role: result.participant.role,
+    transcribed: !result.participant.notTranscribed,
     transcription,
   };
 }
@@ -293,6 +329,30 @@ export async function commandRoomTranscription(db: Db, room: Room, input: { isHo
   if (result.change?.kind === "failed") {
     throw new AppError("unavailable", result.change.transcription.error ?? "The transcription could not start.");
   }
+  return { transcription };
+}
+
+/**
+ * The host takes the transcription off the record ("pause") or back on it ("resume"). A pause ends the engine streams
+ * first, so what was said before it is kept; audio in between is dropped before any engine; a resume opens new
+ * streams at their true time. Resolves after the words before a pause are stored.
+ */
+export async function commandRoomOffRecord(db: Db, room: Room, input: { isHost: boolean; action: "pause" | "resume" }) {
+  const open = input.action === "pause" && input.isHost ? await getOpenSession(db, room.id) : undefined;
+  const undo = (open && state().runtimes.get(open.id)?.holdForPause()) || (() => {});
+  let result: Awaited<ReturnType<typeof commandOffRecord>>;
+  try {
+    result = await commandOffRecord(db, { room, ...input });
+  } catch (error) {
+    undo();
+    throw error;
+  }
+  const { session, change } = result;
+  const rt = await runtimeFor(db, session);
+  if (change.kind === "paused") await rt.pauseRunning(change.transcription.id);
+  else rt.resumeRunning(change.transcription.id);
+  const transcription = await roomTranscriptionState(db, room, session);
+  publishState(room, transcription);
   return { transcription };
 }
 

@@ -3,6 +3,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { roomSessions } from "@/lib/db/schema";
 import { instanceId } from "@/lib/pipeline/lease";
+import { forgetInstance } from "@/lib/pipeline/instances";
 import { beginPipelineShutdown, ownedRuntimes } from "@/lib/pipeline/service";
 
 export type ShutdownReport = { sessions: number; flushed: number; released: number; timedOut: boolean };
@@ -35,14 +36,15 @@ export async function shutdownPipeline(db: Db, opts: { graceMs: number }): Promi
     try {
       const rows = await db
         .update(roomSessions)
-        .set({ ownerInstance: null, leaseExpiresAt: null })
+        .set({ ownerInstance: null, ownerAddress: null, leaseExpiresAt: null })
         .where(and(inArray(roomSessions.id, ids), eq(roomSessions.ownerInstance, instanceId()), isNull(roomSessions.endedAt)))
         .returning({ id: roomSessions.id });
       released = rows.length;
     } catch (error) {
-      console.error("Handing the session leases back failed (they run out on their own within 30 s):", error);
+      console.error("Handing the session leases back failed (they run out on their own within VERBATIM_LEASE_SECONDS):", error);
     }
   }
+  await forgetInstance(db).catch((error) => console.error("Removing this instance from app_instances failed:", error));
   for (const [, rt] of runtimes) rt.abandon();
   ownedRuntimes().clear();
   return { sessions: runtimes.length, flushed, released, timedOut: outcome === "timeout" };

@@ -75,6 +75,7 @@ export class TrackIngest {
   private readonly maxQueuedBytes: number;
   private chunkBytes: number | undefined;
   private nextSeq: number;
+  private readonly firstSeq: number;
   private readonly held = new Map<number, Buffer>();
   /** Sequence numbers that were filled with silence, as [from, to) ranges, so a late copy is recognized. */
   private silenced: [number, number][] = [];
@@ -97,7 +98,17 @@ export class TrackIngest {
     this.maxQueuedBytes = opts.maxQueuedBytes ?? pcmBytesForMs(30_000);
     this.chunkBytes = opts.chunkBytes;
     this.nextSeq = opts.firstSeq ?? 0;
+    this.firstSeq = this.nextSeq;
     if (this.chunkBytes !== undefined) validatePcmChunk(Buffer.alloc(this.chunkBytes), { maxBytes: this.maxChunkBytes });
+  }
+
+  /**
+   * The chunk that holds the audio `ms` into this track (chunks are one size, gaps filled with silence of that size),
+   * or undefined for a long stream or before the first chunk.
+   */
+  seqAtMs(ms: number): number | undefined {
+    if (this.mode !== "chunks" || !this.chunkBytes) return undefined;
+    return this.firstSeq + Math.floor(pcmBytesForMs(Math.max(0, ms)) / this.chunkBytes);
   }
 
   stats(): TrackIngestStats {

@@ -8,7 +8,8 @@ export const START_TRIGGERS: readonly StartTrigger[] = startTriggers;
 export type TranscriptionRunState = "stopped" | "running" | "cut";
 
 export type TriggerEvent =
-  | { type: "join"; participants: number } // participants present after the event
+  // participants present after the event; `transcribed`: of them, those whose words are transcribed (all when not given)
+  | { type: "join"; participants: number; transcribed?: number }
   | { type: "leave"; participants: number }
   | { type: "host-start" }
   | { type: "host-stop" }
@@ -63,6 +64,8 @@ type Rule = {
   state: readonly TranscriptionRunState[] | "any";
   /** Extra condition on the participant count after a join or leave. */
   participants?: (n: number) => boolean;
+  /** Extra condition on how many present participants are transcribed (those who opted out are present, not transcribed). */
+  transcribed?: (n: number) => boolean;
   decision: TriggerDecision;
 };
 
@@ -75,12 +78,14 @@ export const TRIGGER_RULES: readonly Rule[] = [
   { triggers: "any", event: "leave", state: ["running"], participants: (n) => n === 0, decision: { action: "stop" } },
   { triggers: "any", event: "session-cut", state: ["running"], decision: { action: "stop" } },
 
-  { triggers: ["automatic"], event: "join", state: ["stopped"], participants: (n) => n >= 1, decision: { action: "start" } },
+  // Automatic starts need someone whose words are transcribed: a room of only people who opted out has nothing to transcribe.
+  { triggers: ["automatic"], event: "join", state: ["stopped"], participants: (n) => n >= 1, transcribed: (n) => n >= 1, decision: { action: "start" } },
   {
     triggers: ["automatic-2nd-participant"],
     event: "join",
     state: ["stopped"],
     participants: (n) => n >= 2,
+    transcribed: (n) => n >= 1,
     decision: { action: "start" },
   },
 
@@ -107,11 +112,13 @@ export function decideTrigger(
 ): TriggerDecision {
   const trigger: TableTrigger = settings.enabled ? settings.trigger : "disabled";
   const participants = "participants" in event ? event.participants : undefined;
+  const transcribed = event.type === "join" ? (event.transcribed ?? event.participants) : participants;
   for (const rule of TRIGGER_RULES) {
     if (rule.event !== event.type) continue;
     if (rule.triggers !== "any" && !rule.triggers.includes(trigger)) continue;
     if (rule.state !== "any" && !rule.state.includes(state)) continue;
     if (rule.participants && (participants === undefined || !rule.participants(participants))) continue;
+    if (rule.transcribed && (transcribed === undefined || !rule.transcribed(transcribed))) continue;
     return rule.decision;
   }
   return NOTHING;

@@ -3,6 +3,7 @@ import { appEnv } from "@/lib/config/env";
 import { getDbHandle, type Db } from "@/lib/db/client";
 import { ensureLiveRelay } from "@/lib/pipeline/live/pg-relay";
 import { shutdownPipeline } from "@/lib/pipeline/shutdown";
+import { clusterStartRefusal } from "@/lib/pipeline/instances";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
 import { startPipelineJobs } from "@/lib/pipeline/background";
 import { startRetentionJob } from "@/lib/transcripts/retention";
@@ -12,11 +13,16 @@ import { startSummaryWorker } from "@/lib/summaries/worker";
 const key = Symbol.for("verbatim.background-work");
 type Holder = { [key]?: Promise<{ stop(): Promise<void> }> };
 
+/** This instance must not serve (another is live on the database and this one would keep per-host state): the reason. */
+export class StartRefusedError extends Error {}
+
 export async function startBackgroundWork(): Promise<void> {
   const holder = globalThis as Holder;
   if (holder[key]) return;
   holder[key] = (async () => {
     const handle = await getDbHandle();
+    const refusal = await clusterStartRefusal(handle.db, appEnv());
+    if (refusal) throw new StartRefusedError(refusal);
     await ensureLiveRelay(); // live events between instances (PostgreSQL LISTEN/NOTIFY)
     const webhooks: WebhookWorker = await startWebhookWorker(handle, { allowPrivate: appEnv().VERBATIM_WEBHOOK_ALLOW_PRIVATE });
     const stopPipelineJobs = await startPipelineJobs();

@@ -58,8 +58,12 @@ function recognizerPool(env: AppEnv) {
 }
 
 const instances = new Map<string, SpeechEngine>();
-/** Engines a test brings (the fast lane's tone-word engine); never set in production. */
-const testEngines = new Map<string, SpeechEngine>();
+/**
+ * Engines a test brings (the fast lane's tone-word engine, or VERBATIM_TEST_TONE_ENGINE in a server); never set in
+ * production. On globalThis: Next.js loads this module once for the instrumentation hook and again for the routes.
+ */
+const testEnginesKey = Symbol.for("verbatim.test-speech-engines");
+const testEngines: Map<string, SpeechEngine> = ((globalThis as { [testEnginesKey]?: Map<string, SpeechEngine> })[testEnginesKey] ??= new Map());
 
 export class UnknownSpeechEngineError extends Error {
   constructor(readonly engineId: string) {

@@ -55,6 +55,7 @@ describe("renderMarkdown", () => {
         "- Started: 2026-12-01T10:00:00.000Z  Ended: 2026-12-01T10:30:34.250Z  Duration: 0:30:34",
         "- Language: en",
         "- Participants: Ana, Ben",
+        "- Audio: not kept (only the text below was stored)",
         "",
         "**[00:00:03] Ana:** Good morning everyone.",
         "",
@@ -62,6 +63,25 @@ describe("renderMarkdown", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("names who asked not to be transcribed and marks an off-the-record gap with its times, in time order", () => {
+    const md = renderMarkdown({ ...meta, notTranscribed: ["Ben"], offRecord: [{ startMs: 190_000, endMs: 342_400 }] }, [
+      ...segments,
+      { participantId: "p1", displayName: "Ana", startMs: 350_000, endMs: 351_000, text: "We are back." },
+    ]);
+    expect(md).toContain(["- Participants: Ana, Ben", "- Not transcribed at their request: Ben", "- Audio: not kept (only the text below was stored)", ""].join("\n"));
+    expect(md).toContain(["**[00:00:07] Ben:** Morning. Let's start with the budget.", "", "*Off the record 00:03:10–00:05:42*", "", "**[00:05:50] Ana:** We are back."].join("\n"));
+    const txt = renderText({ ...meta, notTranscribed: ["Ben"], offRecord: [{ startMs: 190_000, endMs: 342_400 }] }, segments);
+    expect(txt).toContain("Not transcribed at their request: Ben\nAudio: not kept (only the text below was stored)\n");
+    expect(txt.trimEnd().endsWith("(Off the record 00:03:10–00:05:42)")).toBe(true);
+    const vtt = renderWebVtt({ ...meta, offRecord: [{ startMs: 0, endMs: 2000 }] }, segments);
+    expect(vtt).toContain("WEBVTT - Transcript: /sales-4f1c\n\nNOTE Off the record 00:00:00–00:00:02\n\n1\n00:00:03.200");
+  });
+
+  it("escapes the names of those not transcribed", () => {
+    const md = renderMarkdown({ ...meta, notTranscribed: ["**Boss**"] }, segments);
+    expect(md).toContain("- Not transcribed at their request: \\*\\*Boss\\*\\*\n");
   });
 
   it.each(MALICIOUS)("a display name cannot inject Markdown or HTML: %j", (name) => {
@@ -77,7 +97,7 @@ describe("renderMarkdown", () => {
     expect(html).not.toMatch(/<(img|a|code|em|h2|script|del)\b/);
     expect(html.match(/<h1>/g)).toHaveLength(1);
     expect(html.match(/<strong>/g)).toHaveLength(1);
-    expect(md.split("\n")).toHaveLength(9); // six header lines, a blank, the speaker line, the final newline
+    expect(md.split("\n")).toHaveLength(10); // seven header lines, a blank, the speaker line, the final newline
   });
 
   it("escapes spoken text too, and keeps ordinary punctuation readable", () => {
@@ -125,6 +145,7 @@ describe("renderText", () => {
         "Started: 2026-12-01T10:00:00.000Z  Ended: 2026-12-01T10:30:34.250Z  Duration: 0:30:34",
         "Language: en",
         "Participants: Ana, Ben Jr",
+        "Audio: not kept (only the text below was stored)",
         "",
         "[00:00:03] Ana: Good morning everyone.",
         "",
@@ -191,6 +212,9 @@ describe("renderJson", () => {
       language: "en",
       engine: "pocketsphinx",
       participants: [MALICIOUS[0]],
+      notTranscribed: [],
+      offTheRecord: [],
+      audioKept: false,
       segments: [
         { participantId: "p1", displayName: "Ana", startMs: 3200, endMs: 5100, text: "Good morning everyone." },
         { participantId: "p2", displayName: "Ben", startMs: 7400, endMs: 9900, text: "Morning. Let's start with the budget." },

@@ -11,7 +11,17 @@ export type TranscriptMeta = {
   engine?: string | null;
   /** Display names, in the order they should be listed. */
   participants: string[];
+  /** Display names of those who joined not transcribed, at their request (they are among `participants` too). */
+  notTranscribed?: string[];
+  /** Off-the-record spans (the host paused the transcription), ms from the transcription's start. */
+  offRecord?: OffRecordGap[];
 };
+
+/** A gap the host left in the transcript: nothing said from `startMs` to `endMs` reached an engine. */
+export type OffRecordGap = { startMs: number; endMs: number };
+
+/** The header line every rendering carries: Verbatim never keeps audio, only the text below. */
+export const AUDIO_NOT_KEPT = "not kept (only the text below was stored)";
 
 /** Who said a segment: the participant and the name they had. */
 export type Speaker = { participantId: string; displayName: string };
@@ -98,6 +108,36 @@ function orderedSegments(segments: TranscriptSegment[]): TranscriptSegment[] {
     .map(({ s }) => s);
 }
 
+/**
+ * Segments and off-the-record gaps in time order. A gap goes before the first segment that starts at or after its end:
+ * nothing said inside a gap is ever transcribed, so every segment that starts before its end was said before it (audio
+ * a media server sends faster than real time runs ahead of the clock the gap is measured with).
+ */
+function timeline(meta: TranscriptMeta, segments: TranscriptSegment[]): ({ kind: "segment"; s: TranscriptSegment } | { kind: "gap"; gap: OffRecordGap })[] {
+  const gaps = [...(meta.offRecord ?? [])].sort((a, b) => a.endMs - b.endMs);
+  const out: ReturnType<typeof timeline> = [];
+  let g = 0;
+  for (const s of orderedSegments(segments)) {
+    while (g < gaps.length && gaps[g].endMs <= s.startMs) out.push({ kind: "gap", gap: gaps[g++] });
+    out.push({ kind: "segment", s });
+  }
+  while (g < gaps.length) out.push({ kind: "gap", gap: gaps[g++] });
+  return out;
+}
+
+/** "Off the record 00:03:10–00:05:42": the marked gap, the same words in every rendering. */
+export function offRecordLabel(gap: OffRecordGap): string {
+  return `Off the record ${formatClock(gap.startMs)}–${formatClock(gap.endMs)}`;
+}
+
+/** The header lines after Participants, shared by .md and .txt: who asked not to be transcribed, and that no audio was kept. */
+function privacyLines(meta: TranscriptMeta, name: (n: string) => string): string[] {
+  const lines: string[] = [];
+  if (meta.notTranscribed?.length) lines.push(`Not transcribed at their request: ${meta.notTranscribed.map(name).join(", ")}`);
+  lines.push(`Audio: ${AUDIO_NOT_KEPT}`);
+  return lines;
+}
+
 export function renderMarkdown(meta: TranscriptMeta, segments: TranscriptSegment[]): string {
   const lines = [
     `# Transcript: ${escapeMarkdownInline(meta.roomName)}`,
@@ -106,8 +146,14 @@ export function renderMarkdown(meta: TranscriptMeta, segments: TranscriptSegment
     `- Started: ${meta.startedAt.toISOString()}  Ended: ${meta.endedAt.toISOString()}  Duration: ${formatDuration(sessionDurationMs(meta))}`,
     `- Language: ${escapeMarkdownInline(meta.language)}`,
     `- Participants: ${meta.participants.map((p) => escapeMarkdownInline(nameOrPlaceholder(p))).join(", ")}`,
+    ...privacyLines(meta, (p) => escapeMarkdownInline(nameOrPlaceholder(p))).map((l) => `- ${l}`),
   ];
-  for (const s of orderedSegments(segments)) {
+  for (const item of timeline(meta, segments)) {
+    if (item.kind === "gap") {
+      lines.push("", `*${offRecordLabel(item.gap)}*`);
+      continue;
+    }
+    const s = item.s;
     lines.push(
       "",
       `**[${formatClock(s.startMs)}] ${escapeMarkdownInline(nameOrPlaceholder(s.displayName))}:** ${escapeMarkdownInline(s.text)}`,
@@ -124,9 +170,11 @@ export function renderText(meta: TranscriptMeta, segments: TranscriptSegment[]):
     `Started: ${meta.startedAt.toISOString()}  Ended: ${meta.endedAt.toISOString()}  Duration: ${formatDuration(sessionDurationMs(meta))}`,
     `Language: ${toSingleLine(meta.language)}`,
     `Participants: ${meta.participants.map(nameOrPlaceholder).join(", ")}`,
+    ...privacyLines(meta, nameOrPlaceholder),
   ];
-  for (const s of orderedSegments(segments)) {
-    lines.push("", `[${formatClock(s.startMs)}] ${nameOrPlaceholder(s.displayName)}: ${toSingleLine(s.text)}`);
+  for (const item of timeline(meta, segments)) {
+    if (item.kind === "gap") lines.push("", `(${offRecordLabel(item.gap)})`);
+    else lines.push("", `[${formatClock(item.s.startMs)}] ${nameOrPlaceholder(item.s.displayName)}: ${toSingleLine(item.s.text)}`);
   }
   return lines.join("\n") + "\n";
 }
@@ -147,13 +195,20 @@ function escapeVtt(value: string): string {
 
 export function renderWebVtt(meta: TranscriptMeta, segments: TranscriptSegment[]): string {
   const blocks = [`WEBVTT - ${escapeVtt(`Transcript: ${meta.roomName}`)}`];
-  orderedSegments(segments).forEach((s, i) => {
+  let cue = 0;
+  for (const item of timeline(meta, segments)) {
+    if (item.kind === "gap") {
+      blocks.push(`NOTE ${offRecordLabel(item.gap)}`);
+      continue;
+    }
+    const s = item.s;
+    const i = cue++;
     // A cue must end after it starts.
     const endMs = Math.max(s.endMs, s.startMs + 1);
     blocks.push(
       `${i + 1}\n${vttTimestamp(s.startMs)} --> ${vttTimestamp(endMs)}\n<v ${escapeVtt(nameOrPlaceholder(s.displayName))}>${escapeVtt(s.text)}`,
     );
-  });
+  }
   return blocks.join("\n\n") + "\n";
 }
 
@@ -167,6 +222,9 @@ export function renderJson(meta: TranscriptMeta, segments: TranscriptSegment[]):
     language: meta.language,
     engine: meta.engine ?? null,
     participants: meta.participants,
+    notTranscribed: meta.notTranscribed ?? [],
+    offTheRecord: meta.offRecord ?? [],
+    audioKept: false,
     segments: orderedSegments(segments).map((s) => ({
       participantId: s.participantId,
       displayName: s.displayName,

@@ -15,6 +15,7 @@ registerApiRoute({
     `The secret is in this answer only. The URL must be https and must not point at a private, loopback or link-local address, ` +
     `unless the operator set VERBATIM_WEBHOOK_ALLOW_PRIVATE=1; the address is checked again at every delivery. ` +
     `At most ${MAX_ENDPOINTS_PER_ACCOUNT} endpoints per account (400 beyond). Unknown fields are ignored. ` +
+    `\`transcription.segment\` is opt-in like every event here, and is never chosen for you: the new final lines of a running transcription, batched per session (at most one event a second, every segment once; see docs/webhooks.md). ` +
     `Besides the subscribed events, an endpoint receives \`webhook.test\` events (data: webhookId, message) when an admin presses "Send test event" in the dashboard. ` +
     extension,
   tags: ["Webhooks"],

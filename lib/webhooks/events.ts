@@ -9,6 +9,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "transcription.started",
   "transcription.finished",
   "transcription.failed",
+  "transcription.segment",
   "summary.finished",
   "summary.failed",
 ] as const;
@@ -24,6 +25,7 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: Record<(typeof WEBHOOK_EVENT_TYPES)[num
   "transcription.started": "Transcription began in a session",
   "transcription.finished": "A transcript is saved and ready to fetch",
   "transcription.failed": "A transcript could not be made or saved",
+  "transcription.segment": "New final lines while people speak (opt-in; at most one a second per session)",
   "summary.finished": "A summary is ready",
   "summary.failed": "A summary could not be made",
 };
@@ -76,6 +78,19 @@ const transcriptionFailedData = z.strictObject({
   error: z.string().min(1),
 });
 
+/** One final line of a transcription, with the live stream's field names (times in ms from the transcription's start). */
+const segmentData = z.strictObject({
+  participantId: id,
+  displayName: z.string(),
+  startMs: z.number().int().min(0),
+  endMs: z.number().int().min(0),
+  text: z.string(),
+});
+const transcriptionSegmentData = z.strictObject({
+  ...transcriptionBase,
+  segments: z.array(segmentData).min(1),
+});
+
 const summaryBase = { summaryId: id, transcriptionId: id, template: z.enum(SUMMARY_TEMPLATES) };
 const summaryFinishedData = z.strictObject({ ...summaryBase, status: z.literal("ready") });
 const summaryFailedData = z.strictObject({ ...summaryBase, status: z.literal("failed") });
@@ -88,6 +103,7 @@ export const webhookEventDataSchemas = {
   "transcription.started": transcriptionStartedData,
   "transcription.finished": transcriptionFinishedData,
   "transcription.failed": transcriptionFailedData,
+  "transcription.segment": transcriptionSegmentData,
   "summary.finished": summaryFinishedData,
   "summary.failed": summaryFailedData,
 } as const satisfies Record<WebhookEventType, z.ZodType>;
@@ -113,6 +129,7 @@ export const webhookEnvelopeSchema = z.discriminatedUnion("type", [
   envelopeOf("transcription.started"),
   envelopeOf("transcription.finished"),
   envelopeOf("transcription.failed"),
+  envelopeOf("transcription.segment"),
   envelopeOf("summary.finished"),
   envelopeOf("summary.failed"),
 ]);

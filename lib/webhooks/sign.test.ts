@@ -123,7 +123,7 @@ describe("secrets and ids", () => {
 });
 
 describe("events and buildEnvelope", () => {
-  it("lists the nine api.md event types", () => {
+  it("lists the nine api.md event types, and the opt-in transcription.segment", () => {
     expect(WEBHOOK_EVENT_TYPES).toEqual([
       "room.client.joined",
       "room.client.left",
@@ -132,6 +132,7 @@ describe("events and buildEnvelope", () => {
       "transcription.started",
       "transcription.finished",
       "transcription.failed",
+      "transcription.segment",
       "summary.finished",
       "summary.failed",
     ]);

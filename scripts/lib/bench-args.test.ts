@@ -6,6 +6,7 @@ describe("benchmark arguments", () => {
   it("defaults to a private server, 24 streams at most and 100 000 list rows", () => {
     expect(parseBenchArgs([])).toEqual({ json: false, server: null, databaseUrl: null, maxStreams: 24, listRows: 100_000, only: null, help: false });
     expect(parseBenchArgs(["--only", "durability", "--json"])).toMatchObject({ only: "durability", json: true });
+    expect(parseBenchArgs(["--only", "failover", "--json"])).toMatchObject({ only: "failover", json: true });
   });
 
   it("takes --json, a running server, and the sizes", () => {

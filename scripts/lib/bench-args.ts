@@ -16,12 +16,15 @@ timings. Without --url it starts a private server on a fresh embedded database (
                     per silent participant; no private server), live (two private servers on one PostgreSQL
                     database, --database-url's server or the local one: how much later instance B's live stream
                     carries a final than A's, and finals missed by a client that keeps resuming; goals ≤ 200 ms and 0),
-                    or speech (latency, interim text, WER and real-time streams through a private server, as the
-                    engine runs by default)
+                    speech (latency, interim text, WER and real-time streams through a private server, as the
+                    engine runs by default), or failover (a cluster of three instances behind HAProxy on one
+                    PostgreSQL database; one killed with kill -9 mid-session: how long until its rooms take audio
+                    again on another instance, goal ≤ 15000 ms, and words lost by browser-like clients that buffer and
+                    retry, goal 0; on --database-url or a fresh database on the local PostgreSQL)
   --json            one JSON object with every figure on the last line`;
 
 /** Parts of the benchmark that run alone with --only. */
-export const BENCH_PARTS = ["deepgram", "openai", "durability", "capacity", "live", "speech"] as const;
+export const BENCH_PARTS = ["deepgram", "openai", "durability", "capacity", "live", "speech", "failover"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export type BenchOptions = {

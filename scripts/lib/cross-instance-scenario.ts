@@ -5,6 +5,7 @@ import postgres from "postgres";
 import { openDatabase } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
 import { toneSpeech } from "@/lib/testing/fake-engine";
+import { startLocalS3Server, type LocalS3Server } from "@/lib/storage/local-s3-server";
 import { startLocalServer, type LocalServer } from "./local-server";
 import { pacedPcmStream } from "./paced-audio";
 import { VerbatimClient, type LiveEvent } from "./verbatim-client";
@@ -46,15 +47,26 @@ export async function startCluster(log: (line: string) => void = () => {}, datab
   const { startDeepgramServer } = await import("@/lib/testing/deepgram-server");
   const deepgram = await startDeepgramServer({ apiKey: "cluster-key", recognize: "energy" });
   let database: { url: string; drop(): Promise<void> } | undefined;
+  let s3: LocalS3Server | undefined;
   const servers: LocalServer[] = [];
   const stop = async () => {
     await Promise.all(servers.map((s) => s.stop()));
     await database?.drop();
+    await s3?.close();
     await deepgram.close();
   };
   try {
     database = await freshDatabase(databaseUrl ?? LOCAL_POSTGRES);
+    // What every instance on one database must share (an instance on per-host secrets or storage refuses to start
+    // beside another): the secrets and the hosted storage, here s3rver on loopback.
+    s3 = await startLocalS3Server({ buckets: ["verbatim-transcripts"] });
     const env = {
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      VERBATIM_HOSTED_S3_BUCKET: "verbatim-transcripts",
+      VERBATIM_HOSTED_S3_REGION: s3.region,
+      VERBATIM_HOSTED_S3_ACCESS_KEY_ID: s3.accessKeyId,
+      VERBATIM_HOSTED_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      VERBATIM_HOSTED_S3_ENDPOINT: s3.endpoint,
       VERBATIM_ENCRYPTION_KEYS: `cluster:${randomBytes(32).toString("base64")}`,
       VERBATIM_SPEECH_ENGINES: "deepgram",
       VERBATIM_SPEECH_ENGINE: "deepgram",

@@ -1,6 +1,6 @@
 // Live sessions: room sessions with their participants, transcriptions and the final segments they are made of.
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { STATE_FROM_PHASE_SQL, TRANSCRIPTION_PHASES } from "../../pipeline/lifecycle";
 import { accounts } from "./core";
 import { rooms } from "./rooms";
@@ -18,10 +18,26 @@ export const roomSessions = pgTable(
     endedAt: ts("ended_at"),
     // The instance that holds the session's live state (engine streams, interim text) and until when.
     ownerInstance: text("owner_instance"),
+    // Where the other instances reach the owner (its VERBATIM_INTERNAL_URL): room requests reaching them are forwarded there.
+    ownerAddress: text("owner_address"),
     leaseExpiresAt: ts("lease_expires_at"),
+    // The transcription.segment webhook: the newest segment id sent so far, and when (at most one event a second).
+    segmentsSentThrough: bigint("segments_sent_through", { mode: "number" }).notNull().default(0),
+    segmentsSentAt: ts("segments_sent_at"),
   },
   (t) => [index("room_sessions_room_idx").on(t.roomId, t.startedAt), index("room_sessions_open_idx").on(t.endedAt)],
 );
+
+/**
+ * The app instances sharing this database, each renewing its row while it runs: an instance that would use per-host
+ * state (generated secrets, the directory storage) refuses to start while another is live (lib/pipeline/instances.ts).
+ */
+export const appInstances = pgTable("app_instances", {
+  id: text("id").primaryKey(),
+  address: text("address").notNull(),
+  startedAt: ts("started_at").notNull(),
+  lastSeenAt: ts("last_seen_at").notNull(),
+});
 
 export const participantRoles = ["host", "guest"] as const;
 
@@ -37,6 +53,8 @@ export const sessionParticipants = pgTable(
     role: text("role", { enum: participantRoles }).notNull(),
     // Set while the participant is in a breakout group: that audio is not transcribed.
     breakoutGroup: text("breakout_group"),
+    // Joined "not transcribed" at their own request: their audio never reaches an engine, the transcript names them.
+    notTranscribed: boolean("not_transcribed").notNull().default(false),
     joinedAt: ts("joined_at").notNull(),
     leftAt: ts("left_at"),
   },
@@ -113,6 +131,9 @@ export const transcriptSegments = pgTable(
     // The segment's place in the live stream (its SSE event id is "<transcription id>:<live seq>"): increasing in the
     // order the owner published the finals of a transcription, so any instance can replay what a client missed.
     liveSeq: bigint("live_seq", { mode: "number" }),
+    // For a browser's numbered chunks: the chunk the segment ends in. After a take-over (the owner died) the new owner
+    // asks the client to send again from the chunk after it: what the dead owner had heard but not made final.
+    endSeq: integer("end_seq"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
@@ -120,4 +141,20 @@ export const transcriptSegments = pgTable(
     index("transcript_segments_live_seq_idx").on(t.transcriptionId, t.liveSeq),
     uniqueIndex("transcript_segments_key").on(t.transcriptionId, t.segmentKey),
   ],
+);
+
+/**
+ * Off the record: a span of a transcription during which the host paused it. Nothing said in it reaches an engine or
+ * the transcript, which shows the gap with its times. `endedAt` is null while it lasts.
+ */
+export const offRecordSpans = pgTable(
+  "off_record_spans",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    transcriptionId: uuid("transcription_id").notNull().references(() => transcriptions.id, { onDelete: "cascade" }),
+    startedAt: ts("started_at").notNull(),
+    endedAt: ts("ended_at"),
+  },
+  (t) => [index("off_record_spans_transcription_idx").on(t.transcriptionId, t.startedAt)],
 );

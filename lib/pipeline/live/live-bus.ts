@@ -9,6 +9,8 @@ export type LiveSegment = TranscriptSegment & Pick<EngineSegment, "final">;
 export type LiveTranscriptionState = {
   state: "idle" | "in_progress";
   transcriptionId: string | null;
+  /** When the host took the running transcription off the record; null while it is on the record (or not running). */
+  offTheRecordSince: string | null;
   startTrigger: string;
   language: string;
   /** Null while the session takes audio; else why new audio is refused for now. */

@@ -42,7 +42,7 @@ describe("SessionRuntime and its engine streams", () => {
       },
       track: () => {},
     });
-    rt.upsertParticipant({ participantId: "ana", displayName: "Ana", breakoutGroup: null }, { rejoin: true });
+    rt.upsertParticipant({ participantId: "ana", displayName: "Ana", breakoutGroup: null, notTranscribed: false }, { rejoin: true });
     rt.startRunning({ id: "t-1", startedAt: new Date(), language: "en", engineId: "pocketsphinx", vocabulary: ["Ana Lima", "Kubernetes"] });
     expect(await rt.acceptChunk("ana", 0, Buffer.alloc(8000))).toBe("accepted");
     expect(asked).toEqual([["pocketsphinx", "en"]]);
@@ -63,8 +63,8 @@ describe("SessionRuntime and its engine streams", () => {
       track: () => {},
       now: () => now,
     });
-    rt.restoreParticipant({ participantId: "ana", displayName: "Ana", breakoutGroup: null }, 1_000);
-    rt.restoreParticipant({ participantId: "ben", displayName: "Ben", breakoutGroup: null }, 1_000);
+    rt.restoreParticipant({ participantId: "ana", displayName: "Ana", breakoutGroup: null, notTranscribed: false }, 1_000);
+    rt.restoreParticipant({ participantId: "ben", displayName: "Ben", breakoutGroup: null, notTranscribed: false }, 1_000);
     expect(rt.participantCount).toBe(2);
     expect(rt.absentSinceRestore()).toEqual(["ana", "ben"]);
     // A leave on their behalf counts from the session's last sign of life before the restart.

@@ -4,7 +4,7 @@ import type { SpeechEngine } from "@/lib/speech/types";
 import { IngestError, TrackIngest, type ChunkResult } from "@/lib/pipeline/track-ingest";
 import { publishLive, type LiveSegment } from "@/lib/pipeline/live/live-bus";
 import type { Db } from "@/lib/db/client";
-import { AppError, RetryLaterError } from "@/lib/errors";
+import { AppError, CodedError, RetryLaterError } from "@/lib/errors";
 import { SegmentQueue, type SegmentQueueLimits } from "@/lib/pipeline/session/segment-queue";
 
 /** The contract's cap on one browser chunk (a chunk is ≤ 1 s; 64 KiB leaves room for a slow timer). */
@@ -50,6 +50,8 @@ export type ParticipantAudio = {
   participantId: string;
   displayName: string;
   breakoutGroup: string | null;
+  /** Joined not transcribed at their request: their audio is dropped here, before any engine. */
+  notTranscribed: boolean;
   /** Highest chunk sequence number seen on the current chunk track, whether transcribed or not (-1: none yet). */
   highestSeq: number;
   /**
@@ -68,10 +70,25 @@ export type ParticipantAudio = {
    * session's last sign of life before this runtime existed. A leave for them counts from then.
    */
   restoredSeenMs?: number;
+  /**
+   * Where this participant's last final segment ended (ms into the running transcription): a new track starts no
+   * earlier, so that after a take-over (restored from the database) or a catch-up the transcript keeps their order.
+   */
+  lastEndMs?: number;
+  /**
+   * Restored after a take-over: the chunk after the last one the previous owner made final. A client whose first
+   * chunk here is later is asked once to send again from this one (what the dead owner heard but never finished).
+   */
+  resendFrom?: number;
 };
 
 type RunningTranscription = { id: string; startedAt: Date; language: string; engineId: string | null; vocabulary: string[] };
-type Running = RunningTranscription & { tracks: Set<Track>; liveSeq: LiveSeq };
+type Running = RunningTranscription & {
+  tracks: Set<Track>;
+  liveSeq: LiveSeq;
+  /** Off the record (the host paused it): audio is dropped before any engine until it resumes. */
+  offRecord: boolean;
+};
 
 /**
  * Numbers a transcription's finals for the live stream (their SSE ids): each is above the last one and at least the
@@ -83,6 +100,26 @@ export class LiveSeq {
   next(nowMs = Date.now()): number {
     this.last = Math.max(this.last + 1, nowMs * 1000);
     return this.last;
+  }
+}
+
+/**
+ * The session moved to this instance (its owner died) and the previous owner had not made the participant's last
+ * chunks final: send again from `resendFrom` (503, `code: resend_from`). A client that cannot simply retries the same
+ * chunk, which is then taken.
+ */
+export class ResendFromError extends CodedError<"resend_from"> {
+  constructor(
+    readonly resendFrom: number,
+    seq: number,
+  ) {
+    super(
+      "resend_from",
+      `This room's session moved to another server instance, which has your audio up to chunk ${resendFrom - 1}: send again from chunk ${resendFrom} (got ${seq}).`,
+      503,
+      { fields: { resendFrom }, retryAfterSeconds: 0 },
+    );
+    this.name = "ResendFromError";
   }
 }
 
@@ -100,13 +137,15 @@ export type RuntimeDeps = {
   /** Called when the session becomes degraded or recovers, so the room state can say so. */
   onDegradedChange?: (degraded: SessionDegraded | null) => void;
   segmentQueueLimits?: SegmentQueueLimits;
+  /** A final segment was stored (the transcription.segment webhook batches them). */
+  onSegmentStored?: () => void;
 };
 
 /** Why a session refuses new audio for now; shown in the room state and the dashboard. */
 export type SessionDegraded = { reason: "database_unavailable" | "shutting_down"; message: string; since: string };
 
 /** How soon a refused client should send audio again. */
-const AUDIO_RETRY_AFTER_SECONDS = { database_unavailable: 10, shutting_down: 5 } as const;
+const AUDIO_RETRY_AFTER_SECONDS = { database_unavailable: 10, shutting_down: 1 } as const;
 
 /**
  * Its state is its own: the service and the sweeps act on it only through the methods below (join, leave, audio,
@@ -193,7 +232,7 @@ export class SessionRuntime {
    * A participant the database says is present, rebuilt after a restart or a takeover: not active until they send a
    * sign of life; a leave for them counts from `lastAliveMs`, the session's last sign of life before this runtime.
    */
-  restoreParticipant(p: { participantId: string; displayName: string; breakoutGroup: string | null }, lastAliveMs: number) {
+  restoreParticipant(p: Parameters<SessionRuntime["upsertParticipant"]>[0], lastAliveMs: number) {
     this.upsertParticipant(p, { rejoin: false });
     const restored = this.participants.get(p.participantId)!;
     restored.active = false;
@@ -213,7 +252,10 @@ export class SessionRuntime {
   }
 
   /** Adds or updates a present participant; a join restarts their chunk numbering (a reloaded page starts at 0 again). */
-  upsertParticipant(p: { participantId: string; displayName: string; breakoutGroup: string | null }, opts: { rejoin: boolean }) {
+  upsertParticipant(
+    p: { participantId: string; displayName: string; breakoutGroup: string | null; notTranscribed: boolean },
+    opts: { rejoin: boolean },
+  ) {
     const existing = this.participants.get(p.participantId);
     if (!existing) {
       this.participants.set(p.participantId, { ...p, highestSeq: -1, seqKnown: opts.rejoin, streaming: false, active: true, lastSeenMs: this.now() });
@@ -221,6 +263,9 @@ export class SessionRuntime {
     }
     this.markSeen(existing);
     existing.displayName = p.displayName;
+    existing.notTranscribed = p.notTranscribed;
+    // Opted out on a new join: the engine stream they had ends now (what it already heard is kept).
+    if (p.notTranscribed && existing.track) this.detachTrack(existing);
     const intoBreakout = p.breakoutGroup !== null && existing.breakoutGroup === null;
     existing.breakoutGroup = p.breakoutGroup;
     if (opts.rejoin || intoBreakout) {
@@ -266,11 +311,60 @@ export class SessionRuntime {
     this.participants.delete(participantId);
   }
 
-  /** `lastLiveSeq`: the highest live sequence number already stored for it (a runtime rebuilt from the database). */
-  startRunning(t: RunningTranscription & { lastLiveSeq?: number }) {
+  /**
+   * `lastLiveSeq`: the highest live sequence number already stored for it, and `offRecord`: it is paused (a runtime
+   * rebuilt from the database).
+   */
+  startRunning(t: RunningTranscription & { lastLiveSeq?: number; offRecord?: boolean }) {
     if (this.running?.id === t.id) return;
     const { id, startedAt, language, engineId, vocabulary } = t;
-    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), liveSeq: new LiveSeq(t.lastLiveSeq ?? 0) };
+    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), liveSeq: new LiveSeq(t.lastLiveSeq ?? 0), offRecord: t.offRecord ?? false };
+  }
+
+  /**
+   * A restored participant's next track starts after what the previous owner stored of them (`lastEndMs`); with
+   * `resendFrom`, their browser is asked once to send again from that chunk.
+   */
+  continueAfter(participantId: string, last: { lastEndMs: number; resendFrom?: number }) {
+    const p = this.participants.get(participantId);
+    if (!p) return;
+    p.lastEndMs = last.lastEndMs;
+    if (last.resendFrom !== undefined) p.resendFrom = last.resendFrom;
+  }
+
+  /**
+   * Off the record: from now on every participant's audio is dropped before any engine. The engine streams end, so
+   * the words spoken before the pause become final segments; resolves once they are stored.
+   */
+  async pauseRunning(transcriptionId: string): Promise<void> {
+    const running = this.running;
+    if (!running || running.id !== transcriptionId) return;
+    running.offRecord = true;
+    for (const p of this.participants.values()) if (p.track?.transcriptionId === transcriptionId) this.detachTrack(p);
+    await Promise.all([...running.tracks].map((t) => this.endTrack(t)));
+  }
+
+  /**
+   * Stops audio reaching the engines at once, before a pause is recorded in the database (so nothing said while it
+   * commits slips through). Returns the undo for a pause that is then refused.
+   */
+  holdForPause(): () => void {
+    const running = this.running;
+    if (!running || running.offRecord) return () => {};
+    running.offRecord = true;
+    return () => {
+      if (this.running === running) running.offRecord = false;
+    };
+  }
+
+  /** Back on the record: the next audio opens fresh engine streams, placed at their true time in the transcription. */
+  resumeRunning(transcriptionId: string) {
+    if (this.running?.id === transcriptionId) this.running.offRecord = false;
+  }
+
+  /** Whether this participant's audio may reach an engine now. */
+  private transcribes(p: ParticipantAudio): boolean {
+    return !!this.running && !this.running.offRecord && p.breakoutGroup === null && !p.notTranscribed;
   }
 
   /** Detaches every track of the transcription and resolves once their last final segments are stored. */
@@ -322,8 +416,9 @@ export class SessionRuntime {
     if (p.streaming || p.track?.mode === "stream") {
       throw new IngestError("wrong_mode", "This participant's audio arrives as a stream; do not also send numbered chunks.");
     }
-    if (!this.running || p.breakoutGroup !== null) {
-      // Not transcribed (no transcription running, or a breakout group): the audio is dropped at once, never kept.
+    if (!this.transcribes(p)) {
+      // Not transcribed (no transcription running, off the record, a breakout group, or the participant's own choice):
+      // the audio is dropped here at once, never kept and never sent to an engine.
       if (seq <= p.highestSeq) return "duplicate";
       p.highestSeq = seq;
       p.seqKnown = true;
@@ -333,6 +428,11 @@ export class SessionRuntime {
     if (track && !takesAudio(track)) {
       this.detachTrack(p);
       track = undefined;
+    }
+    if (!track && !p.seqKnown && p.resendFrom !== undefined) {
+      const from = p.resendFrom;
+      p.resendFrom = undefined; // asked once: a client that does not resend goes on from its next chunk
+      if (seq > from) throw new ResendFromError(from, seq);
     }
     track ??= this.openTrack(p, "chunks", p.seqKnown ? p.highestSeq + 1 : seq);
     p.seqKnown = true;
@@ -395,7 +495,7 @@ export class SessionRuntime {
         if (this.closed) throw new AppError("unavailable", "The session's live state was dropped on this instance; send the stream again.");
         const piece = await take();
         if (!piece) break;
-        if (!this.running || p.breakoutGroup !== null || !this.participants.has(participantId)) continue;
+        if (!this.transcribes(p) || !this.participants.has(participantId)) continue;
         let track = p.track;
         if (track && !takesAudio(track)) {
           this.detachTrack(p);
@@ -404,11 +504,14 @@ export class SessionRuntime {
         const current = track ?? this.openTrack(p, "stream", 0);
         pending = piece;
         const participants = this.participants;
+        const transcribes = () => this.transcribes(p);
         async function* feed() {
           for (;;) {
-            if (p.track !== current || !takesAudio(current) || !participants.has(participantId)) return;
+            if (p.track !== current || !takesAudio(current) || !participants.has(participantId) || !transcribes()) return;
             const next = await take();
             if (!next) return;
+            // Read while going off the record: dropped here, never written to the engine.
+            if (!transcribes()) return;
             yield next;
           }
         }
@@ -453,7 +556,7 @@ export class SessionRuntime {
       transcriptionId: running.id,
       participantId: p.participantId,
       ingest: new TrackIngest(stream, mode === "chunks" ? { firstSeq, maxChunkBytes: MAX_CHUNK_BYTES } : {}),
-      offsetMs: Math.max(0, this.now() - running.startedAt.getTime()),
+      offsetMs: Math.max(0, this.now() - running.startedAt.getTime(), p.lastEndMs ?? 0),
       persisted: Promise.resolve(),
       liveSeq: running.liveSeq,
       state: { kind: "open" },
@@ -469,10 +572,12 @@ export class SessionRuntime {
         final: s.final,
       };
       if (!s.final) return publishLive(this.room.id, { type: "segment", data: segment, transcriptionId: track.transcriptionId });
+      p.lastEndMs = Math.max(p.lastEndMs ?? 0, segment.endMs);
       const seq = track.liveSeq.next();
       let settle!: (stored: boolean) => void;
       const stored = new Promise<boolean>((resolve) => (settle = resolve));
-      track.persisted = this.persistSegment(track.transcriptionId, segment, seq, settle);
+      const endSeq = track.ingest.seqAtMs(s.endMs);
+      track.persisted = this.persistSegment(track.transcriptionId, segment, seq, settle, endSeq);
       publishLive(this.room.id, { type: "segment", data: segment, transcriptionId: track.transcriptionId, seq }, stored);
     });
     stream.onError((error) => {
@@ -515,19 +620,21 @@ export class SessionRuntime {
    * Queues a final segment for the database at once (a crash loses at most the utterance being spoken); the queue
    * writes in order and keeps it through a database outage. Resolves once it is stored.
    */
-  private persistSegment(transcriptionId: string, s: LiveSegment, liveSeq: number, onSettled: (stored: boolean) => void): Promise<void> {
-    return this.segments.enqueue(
+  private persistSegment(transcriptionId: string, s: LiveSegment, liveSeq: number, onSettled: (stored: boolean) => void, endSeq?: number): Promise<void> {
+    const stored = this.segments.enqueue(
       {
-      accountId: this.room.accountId,
-      transcriptionId,
-      participantId: s.participantId,
-      displayName: s.displayName,
-      startMs: Math.max(0, s.startMs),
+        accountId: this.room.accountId,
+        transcriptionId,
+        participantId: s.participantId,
+        displayName: s.displayName,
+        startMs: Math.max(0, s.startMs),
         endMs: Math.max(0, s.endMs),
         text: s.text,
         liveSeq,
+        endSeq: endSeq ?? null,
       },
       onSettled,
     );
+    return stored.then(() => this.deps.onSegmentStored?.());
   }
 }

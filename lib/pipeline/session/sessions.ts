@@ -1,11 +1,11 @@
 // Room sessions in the database: join and leave, the triggers, and transcription records, each change with its webhook events in one transaction.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
+import { offRecordSpans, rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { AppError, conflict, forbidden, RetryLaterError } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
 import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
-import { instanceId, LEASE_MS, leaseExpiry, mayOwn } from "@/lib/pipeline/lease";
+import { instanceId, internalUrl, leaseExpiry, leaseMs, mayOwn } from "@/lib/pipeline/lease";
 import { mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 import { transcriptFilename } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
@@ -55,12 +55,16 @@ async function openSessionOf(tx: Tx, roomId: string): Promise<SessionRow | undef
   return row;
 }
 
+/** Another live instance holds this session: the room route forwards the request there (lib/pipeline/forward.ts). */
+export class OwnedElsewhereError extends AppError {
+  constructor(readonly session: SessionRow) {
+    super("conflict", `This room's session is live on another server instance (${session.ownerInstance}).`);
+  }
+}
+
 /** The misrouting answer: another live instance holds this session. */
 export function ownedElsewhere(session: SessionRow): AppError {
-  return new AppError(
-    "conflict",
-    `This room's session is live on another server instance (${session.ownerInstance}); send every request for a room to the same instance (route by room name).`,
-  );
+  return new OwnedElsewhereError(session);
 }
 
 function assertMayDrive(session: SessionRow, now: Date) {
@@ -72,6 +76,15 @@ async function presentCount(tx: Tx, sessionId: string): Promise<number> {
     .select({ n: sql<number>`count(*)::int` })
     .from(sessionParticipants)
     .where(and(eq(sessionParticipants.roomSessionId, sessionId), isNull(sessionParticipants.leftAt)));
+  return Number(row?.n ?? 0);
+}
+
+/** Present participants whose words are transcribed (not opted out): what an automatic start waits for. */
+async function transcribedCount(tx: Tx, sessionId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessionParticipants)
+    .where(and(eq(sessionParticipants.roomSessionId, sessionId), isNull(sessionParticipants.leftAt), eq(sessionParticipants.notTranscribed, false)));
   return Number(row?.n ?? 0);
 }
 
@@ -141,6 +154,8 @@ export async function stopTranscriptionRecord(tx: Tx, t: TranscriptionRow, ended
     .set({ ...moveTo("stop"), endedAt, claimedUntil: new Date(now.getTime() + FINALIZE_CLAIM_MS), updatedAt: now })
     .where(and(eq(transcriptions.id, t.id), mayMove("stop")))
     .returning();
+  // Off the record until the end: the gap ends where the transcription does.
+  if (stopped) await tx.update(offRecordSpans).set({ endedAt }).where(and(eq(offRecordSpans.transcriptionId, t.id), isNull(offRecordSpans.endedAt)));
   return { kind: "stopped", transcription: stopped ?? t };
 }
 
@@ -172,6 +187,8 @@ export type JoinInput = {
   displayName: string;
   role: ParticipantRole;
   breakoutGroup: string | null;
+  /** Joins with their own audio not transcribed (their choice); undefined on a later join keeps the earlier choice. */
+  notTranscribed?: boolean;
   /**
    * What the caller proves about an existing participant id: an API key acts for any participant, a participant token
    * for its own id in its own session; a caller with the room key (role host) may take back a host's id. Nobody else
@@ -225,7 +242,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       assertRoomOpen(room, now);
       [session] = await tx
         .insert(roomSessions)
-        .values({ accountId: room.accountId, roomId: room.id, startedAt: now, ownerInstance: instanceId(), leaseExpiresAt: leaseExpiry(now) })
+        .values({ accountId: room.accountId, roomId: room.id, startedAt: now, ownerInstance: instanceId(), ownerAddress: internalUrl(), leaseExpiresAt: leaseExpiry(now) })
         .returning();
       sessionStarted = true;
       await enqueueEvent(tx, {
@@ -245,10 +262,22 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       // A repeated join (a retry, a reloaded page): same session, no event; a new name or breakout group is taken.
       const [participant] = await tx
         .update(sessionParticipants)
-        .set({ displayName: input.displayName, breakoutGroup: input.breakoutGroup, role: existing.role === "host" ? "host" : input.role })
+        .set({
+          displayName: input.displayName,
+          breakoutGroup: input.breakoutGroup,
+          notTranscribed: input.notTranscribed ?? existing.notTranscribed,
+          role: existing.role === "host" ? "host" : input.role,
+        })
         .where(eq(sessionParticipants.id, existing.id))
         .returning();
-      return { session, participant, joined: false, sessionStarted, numClients: await presentCount(tx, session.id) };
+      const numClients = await presentCount(tx, session.id);
+      // Someone who had opted out and now asks to be transcribed may be what an automatic start waited for.
+      if (existing.notTranscribed && !participant.notTranscribed) {
+        const event = { type: "join" as const, participants: numClients, transcribed: await transcribedCount(tx, session.id) };
+        const { change } = await applyTrigger(tx, room, session, settings, input.engine, event, now);
+        return { session, participant, joined: false, sessionStarted, numClients, change };
+      }
+      return { session, participant, joined: false, sessionStarted, numClients };
     }
     if ((await presentCount(tx, session.id)) >= input.maxParticipants) {
       throw new RetryLaterError("unavailable", `This room is full: at most ${input.maxParticipants} participants at once. Try again when someone leaves.`, 30, "room_full");
@@ -256,7 +285,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
     const [participant] = existing
       ? await tx
           .update(sessionParticipants)
-          .set({ displayName: input.displayName, role: input.role, breakoutGroup: input.breakoutGroup, leftAt: null })
+          .set({ displayName: input.displayName, role: input.role, breakoutGroup: input.breakoutGroup, notTranscribed: input.notTranscribed ?? existing.notTranscribed, leftAt: null })
           .where(eq(sessionParticipants.id, existing.id))
           .returning()
       : await tx
@@ -268,12 +297,13 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
             displayName: input.displayName,
             role: input.role,
             breakoutGroup: input.breakoutGroup,
+            notTranscribed: input.notTranscribed ?? false,
             joinedAt: now,
           })
           .returning();
     const numClients = await presentCount(tx, session.id);
     await enqueueEvent(tx, { accountId: room.accountId, type: "room.client.joined", data: clientEventData(room, session, participant, numClients) });
-    const { change } = await applyTrigger(tx, room, session, settings, input.engine, { type: "join", participants: numClients }, now);
+    const { change } = await applyTrigger(tx, room, session, settings, input.engine, { type: "join", participants: numClients, transcribed: await transcribedCount(tx, session.id) }, now);
     return { session, participant, joined: true, sessionStarted, numClients, change };
   });
 }
@@ -370,6 +400,47 @@ export async function commandTranscription(
   });
 }
 
+export type OffRecordChange = { kind: "paused" | "resumed"; transcription: TranscriptionRow; at: Date };
+
+/**
+ * The host takes the running transcription off the record ("pause") or back on it ("resume"). 403 for a non-host;
+ * 409 when no session is open, nothing is being transcribed, or it is already so.
+ */
+export async function commandOffRecord(
+  db: Db,
+  input: { room: Room; isHost: boolean; action: "pause" | "resume"; now?: Date },
+): Promise<{ session: SessionRow; change: OffRecordChange }> {
+  const now = input.now ?? new Date();
+  const { room } = input;
+  if (!input.isHost) throw forbidden("Only the host can take the transcription off the record and back.");
+  return db.transaction(async (tx) => {
+    await lockRoom(tx, room.id);
+    const session = await openSessionOf(tx, room.id);
+    if (!session) throw conflict("No session is open in this room: join it first.");
+    assertMayDrive(session, now);
+    const { running } = await runState(tx, session.id);
+    if (!running) throw conflict("Nothing is being transcribed in this room right now.");
+    const open = await openOffRecordSpan(tx, running.id);
+    if (input.action === "pause") {
+      if (open) throw conflict("The transcription is already off the record.");
+      await tx.insert(offRecordSpans).values({ accountId: room.accountId, transcriptionId: running.id, startedAt: now });
+    } else {
+      if (!open) throw conflict("The transcription is not off the record.");
+      await tx.update(offRecordSpans).set({ endedAt: new Date(Math.max(now.getTime(), open.startedAt.getTime())) }).where(eq(offRecordSpans.id, open.id));
+    }
+    return { session, change: { kind: input.action === "pause" ? "paused" : "resumed", transcription: running, at: now } };
+  });
+}
+
+/** The transcription's off-the-record span that has not ended, if it is off the record now. */
+export async function openOffRecordSpan(db: Pick<Db, "select">, transcriptionId: string) {
+  const [span] = await db
+    .select()
+    .from(offRecordSpans)
+    .where(and(eq(offRecordSpans.transcriptionId, transcriptionId), isNull(offRecordSpans.endedAt)));
+  return span;
+}
+
 function refusal(code: TriggerRefusal): AppError {
   return new AppError(REFUSAL_KIND[code], REFUSALS[code]);
 }
@@ -428,6 +499,6 @@ export async function lastSignOfLife(db: Db, session: SessionRow): Promise<Date>
   const times = [session.startedAt.getTime()];
   if (segment?.at) times.push(new Date(segment.at).getTime());
   if (joined?.at) times.push(new Date(joined.at).getTime());
-  if (session.leaseExpiresAt) times.push(session.leaseExpiresAt.getTime() - LEASE_MS);
+  if (session.leaseExpiresAt) times.push(session.leaseExpiresAt.getTime() - leaseMs());
   return new Date(Math.min(Date.now(), Math.max(...times)));
 }

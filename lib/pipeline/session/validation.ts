@@ -34,14 +34,26 @@ export const joinBodySchema = z.object({
     .describe("Stored without line breaks, bidi overrides or other invisible control characters"),
   roomKey: z.string().max(200).optional().describe("The host key from hostRoomUrl: grants the host role"),
   breakoutGroup: z.string().max(100).nullable().optional().describe("Set while in a breakout group, whose audio is not transcribed"),
+  transcribe: z
+    .boolean({ error: "transcribe must be true or false" })
+    .optional()
+    .describe(
+      "false: join with your own audio not transcribed, at your request. It is dropped by the server before any speech engine (send none at all if you can), and the transcript's header names you under \"Not transcribed at their request\". Default true at a first join; a later join of the same participant keeps the earlier choice unless it sends the field again",
+    ),
 });
 export type JoinBody = z.infer<typeof joinBodySchema>;
 
 export const hostCommandBodySchema = z.object({ roomKey: z.string().max(200).optional() });
 
+export const offRecordActions = ["pause", "resume"] as const;
+
 export const transcriptionStateSchema = z.object({
   state: z.enum(["idle", "in_progress"]),
   transcriptionId: z.string().nullable(),
+  offTheRecordSince: z
+    .string()
+    .nullable()
+    .describe("ISO time the host took the running transcription off the record; null while it is on the record or not running"),
   startTrigger: z.enum(startTriggers),
   language: z.string(),
   degraded: z
@@ -65,6 +77,7 @@ export const roomStateSchema = z.object({
       participantId: z.string().optional().describe("Only for the account's API key: with the room link alone, participant ids are not shown"),
       displayName: z.string(),
       role: z.enum(["host", "guest"]),
+      transcribed: z.boolean().describe("False for a participant who joined not transcribed, at their request"),
     }),
   ),
 });
@@ -74,6 +87,7 @@ export const joinResponseSchema = z.object({
   participantToken: z.string().describe("Send as X-Participant-Token on this participant's later calls"),
   roomSessionId: z.string(),
   role: z.enum(["host", "guest"]),
+  transcribed: z.boolean().describe("False when this participant joined with `transcribe: false`: their audio is never transcribed"),
   transcription: transcriptionStateSchema,
 });
 

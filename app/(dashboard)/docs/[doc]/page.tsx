@@ -9,6 +9,7 @@ import { Card } from "@/components/ui/card";
 const guides: Record<string, { file: string; title: string; back: { href: string; label: string } }> = {
   webhooks: { file: "webhooks.md", title: "Webhook events", back: { href: "/configure/webhooks", label: "Webhooks" } },
   "webhook-verification": { file: "webhook-verification.md", title: "Verifying webhooks", back: { href: "/docs/webhooks", label: "Webhook events" } },
+  "live-transcript": { file: "live-transcript.md", title: "Following the live transcript", back: { href: "/docs/webhooks", label: "Webhook events" } },
 };
 
 const prose =

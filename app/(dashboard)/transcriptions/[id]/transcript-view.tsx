@@ -3,7 +3,7 @@
 import { startTransition, useActionState, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
-import { renderText } from "@/lib/transcripts/render";
+import { offRecordLabel, renderText, type OffRecordGap } from "@/lib/transcripts/render";
 import { groupConsecutive, talkTime } from "@/lib/transcripts/reading";
 import type { StoredSegment } from "@/lib/transcripts/segments";
 import { speakerTone } from "@/components/transcript/speaker-tone";
@@ -44,7 +44,16 @@ type Transcription = {
   storageLocation: string;
 };
 
-type Meta = { roomName: string; roomSessionId: string; startedAt: string; endedAt: string; language: string; participants: string[] };
+type Meta = {
+  roomName: string;
+  roomSessionId: string;
+  startedAt: string;
+  endedAt: string;
+  language: string;
+  participants: string[];
+  notTranscribed?: string[];
+  offRecord?: OffRecordGap[];
+};
 
 const LIVE_POLL_MS = 2000;
 
@@ -401,6 +410,21 @@ export function TranscriptView(props: {
             <Detail label="Ended">{t.endDate ? <FormattedDate iso={t.endDate} /> : "Not yet"}</Detail>
             <Detail label="Duration">{t.state === "in_progress" ? "—" : formatSeconds(t.durationInSeconds)}</Detail>
             <Detail label="Language">{languageName(t.language)}</Detail>
+            {!!props.meta.notTranscribed?.length && (
+              <Detail label="Not transcribed at their request">
+                <span data-testid="not-transcribed-names">{props.meta.notTranscribed.join(", ")}</span>
+              </Detail>
+            )}
+            {!!props.meta.offRecord?.length && (
+              <Detail label="Off the record">
+                {props.meta.offRecord.map((gap) => (
+                  <span key={gap.startMs} className="block font-mono text-xs" data-testid="off-record-gap">
+                    {offRecordLabel(gap).replace(/^Off the record /, "")}
+                  </span>
+                ))}
+              </Detail>
+            )}
+            <Detail label="Audio">Not kept: only the text was stored</Detail>
             <Detail label="Storage">
               {storageLabel[t.storageType]}
               {t.storageType === "SELF_HOSTED" && <span className="block break-all text-xs text-zinc-600 dark:text-zinc-400">{t.storageLocation}</span>}

@@ -40,10 +40,13 @@ describeEachDatabase("downloads from the room page", (handle) => {
     const started = await callRoute("POST", `/rooms/${room.name}/transcription/start`, { token: host.json.participantToken });
     const transcriptionId = started.json.transcription.transcriptionId as string;
     await someoneSpoke(db(), host.json.roomSessionId, "g", "Gus Guest", "Send the <b>report</b> by Friday.");
-    // Not ready while it runs.
+    // Not ready while it runs: said to the host, and to a guest too (who is told, not refused, until it is saved).
     const early = await links(room.name, transcriptionId, { token: host.json.participantToken });
     expect(early.status).toBe(409);
     expect(early.json.error).toMatch(/not ready yet/);
+    const guestEarly = await links(room.name, transcriptionId, { token: guest.json.participantToken });
+    expect(guestEarly.status).toBe(409);
+    expect(guestEarly.json.error).toMatch(/not ready yet/);
     await callRoute("POST", `/rooms/${room.name}/transcription/stop`, { token: host.json.participantToken });
     await settlePipelineTasks();
     return { ...room, host, guest, transcriptionId };
@@ -77,6 +80,8 @@ describeEachDatabase("downloads from the room page", (handle) => {
     const guest = await links(s.name, s.transcriptionId, { token: s.guest.json.participantToken });
     expect(guest.status).toBe(403);
     expect(guest.json.error).toMatch(/Only the host can download/);
+    // ...and told that it is saved, which the room page shows the guest.
+    expect(guest.json.error).toMatch(/The transcript is saved for the room's owners/);
     expect((await links(s.name, s.transcriptionId, { json: { roomKey: "wrong" } })).status).toBe(401);
     // Another room's transcription is not found through this room.
     const other = await newRoom(db(), acct, { startTrigger: "manual" });

@@ -28,10 +28,10 @@ describeEachDatabase("room security through the routes", (handle) => {
     const host = await join(name, { participantId: "host-1", displayName: "Hana" }, {});
     expect(host.status).toBe(201);
     const publicState = await callRoute("GET", `/rooms/${name}`);
-    expect(publicState.json.participants).toEqual([{ displayName: "Hana", role: "guest" }]);
+    expect(publicState.json.participants).toEqual([{ displayName: "Hana", role: "guest", transcribed: true }]);
     expect(publicState.text).not.toContain("host-1");
     const keyState = await callRoute("GET", `/rooms/${name}`, { key: acct.key });
-    expect(keyState.json.participants).toEqual([{ participantId: "host-1", displayName: "Hana", role: "guest" }]);
+    expect(keyState.json.participants).toEqual([{ participantId: "host-1", displayName: "Hana", role: "guest", transcribed: true }]);
     await callRoute("DELETE", `/rooms/${name}/participants/host-1`, { key: acct.key });
     await settlePipelineTasks();
   });
@@ -51,7 +51,7 @@ describeEachDatabase("room security through the routes", (handle) => {
     expect((await join(name, { participantId: "hana", displayName: "Mallory" }, { token: guest.json.participantToken })).status).toBe(409);
     // Nothing changed: the host keeps her name, and the stranger's start is refused.
     const state = await callRoute("GET", `/rooms/${name}`, { key: acct.key });
-    expect(state.json.participants.find((p: { participantId: string }) => p.participantId === "hana")).toEqual({ participantId: "hana", displayName: "Hana", role: "host" });
+    expect(state.json.participants.find((p: { participantId: string }) => p.participantId === "hana")).toEqual({ participantId: "hana", displayName: "Hana", role: "host", transcribed: true });
     expect((await callRoute("POST", `/rooms/${name}/transcription/start`, { token: guest.json.participantToken, json: {} })).status).toBe(403);
 
     // The host herself (her token), the room key, or the account's API key get the id back.

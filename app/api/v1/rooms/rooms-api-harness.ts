@@ -24,6 +24,8 @@ import * as heartbeatRoute from "./[roomName]/participants/[participantId]/heart
 import * as chunkRoute from "./[roomName]/participants/[participantId]/audio/chunks/[seq]/route";
 import * as startRoute from "./[roomName]/transcription/start/route";
 import * as stopRoute from "./[roomName]/transcription/stop/route";
+import * as pauseRoute from "./[roomName]/transcription/pause/route";
+import * as resumeRoute from "./[roomName]/transcription/resume/route";
 import * as liveRoute from "./[roomName]/live/route";
 import * as downloadLinksRoute from "./[roomName]/transcriptions/[transcriptionId]/download-links/route";
 
@@ -37,7 +39,7 @@ export type CallOptions = {
   signal?: AbortSignal;
   /** The caller's address (X-Forwarded-For); by default each call comes from its own, as participants on their own machines. */
   clientAddress?: string;
-  /** More request headers (Last-Event-ID). */
+  /** More request headers (Last-Event-ID, forwarding headers), as given. */
   headers?: Record<string, string>;
 };
 
@@ -58,6 +60,8 @@ function resolve(method: string, urlPath: string): { handler: Handler; params: R
     [/^participants\/[^/]+\/audio\/chunks\/[^/]+$/, chunkRoute, ["participantId", "seq"]],
     [/^transcription\/start$/, startRoute, []],
     [/^transcription\/stop$/, stopRoute, []],
+    [/^transcription\/pause$/, pauseRoute, []],
+    [/^transcription\/resume$/, resumeRoute, []],
     [/^live$/, liveRoute, []],
     [/^transcriptions\/[^/]+\/download-links$/, downloadLinksRoute, ["transcriptionId"]],
   ];

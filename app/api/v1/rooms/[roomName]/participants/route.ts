@@ -6,7 +6,7 @@ import { joinBodySchema, roomParamsSchema } from "@/lib/pipeline/session/validat
 
 export const dynamic = "force-dynamic";
 
-export const POST = roomRoute({ auth: "public", params: roomParamsSchema, body: joinBodySchema, cost: "write" }, async ({ db, room, body, caller, request }) => {
+export const POST = roomRoute({ auth: "public", params: roomParamsSchema, body: joinBodySchema, cost: "write", forward: {} }, async ({ db, room, body, caller, request }) => {
   // An API key is held to its account's budget; anyone else with the room link to the room's and the address's.
   if (caller.kind !== "api_key") await assertAnonymousJoinAllowed(db, room.id, request);
   return {

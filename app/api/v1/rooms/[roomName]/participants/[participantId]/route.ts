@@ -5,7 +5,7 @@ import { participantParamsSchema } from "@/lib/pipeline/session/validation";
 
 export const dynamic = "force-dynamic";
 
-export const DELETE = roomRoute({ auth: "participant", params: participantParamsSchema, cost: "delete" }, async ({ db, room, caller, params }) => {
+export const DELETE = roomRoute({ auth: "participant", params: participantParamsSchema, cost: "delete", forward: {} }, async ({ db, room, caller, params }) => {
   await leaveParticipant(db, room, params.participantId, { sessionId: caller.kind === "participant" ? caller.claims.roomSessionId : undefined });
   return { status: 204 };
 });

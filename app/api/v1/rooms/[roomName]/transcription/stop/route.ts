@@ -7,7 +7,7 @@ import { verifyRoomKey } from "@/lib/rooms/rooms";
 export const dynamic = "force-dynamic";
 
 export const POST = roomRoute(
-  { auth: "public", params: roomParamsSchema, body: hostCommandBodySchema, optionalBody: true, cost: "write" },
+  { auth: "public", params: roomParamsSchema, body: hostCommandBodySchema, optionalBody: true, cost: "write", forward: {} },
   async ({ db, room, caller, body }) => {
     const isHost =
       caller.kind === "api_key" ||

@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
-export const PUT = roomRoute({ auth: "participant", params: participantParamsSchema }, async ({ db, room, caller, params, request }) => {
+export const PUT = roomRoute({ auth: "participant", params: participantParamsSchema, forward: { longStream: true } }, async ({ db, room, caller, params, request }) => {
   assertPcmContentType(request);
   if (!request.body) throw new AppError("validation", "Validation failed", [{ path: "", message: "Send the audio as the request body" }]);
   const session = await openSessionFor(db, room, caller.kind === "participant" ? caller.claims.roomSessionId : undefined);

@@ -5,7 +5,7 @@ import { participantParamsSchema } from "@/lib/pipeline/session/validation";
 
 export const dynamic = "force-dynamic";
 
-export const POST = roomRoute({ auth: "participant", params: participantParamsSchema }, async ({ db, room, caller, params }) => {
+export const POST = roomRoute({ auth: "participant", params: participantParamsSchema, forward: {} }, async ({ db, room, caller, params }) => {
   const session = await openSessionFor(db, room, caller.kind === "participant" ? caller.claims.roomSessionId : undefined);
   await participantHeartbeat(db, session, params.participantId);
   return { status: 204 };

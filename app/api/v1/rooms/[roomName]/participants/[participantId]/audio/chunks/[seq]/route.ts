@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
-export const POST = roomRoute({ auth: "participant", params: chunkParamsSchema }, async ({ db, room, caller, params, request }) => {
+export const POST = roomRoute({ auth: "participant", params: chunkParamsSchema, forward: { maxBodyBytes: MAX_CHUNK_BYTES } }, async ({ db, room, caller, params, request }) => {
   const seq = parseSeq(params.seq);
   if (seq === undefined) {
     throw new AppError("validation", "Validation failed", [{ path: "seq", message: "The chunk number must be a whole number from 0" }]);
