@@ -18,5 +18,5 @@ test("an admin creates a key, sees it once, uses it, and revokes it", async ({ p
 
   const refused = await request.get("/api/v1/meetings", { headers: { Authorization: `Bearer ${key}` } });
   expect(refused.status()).toBe(401);
-  expect(await refused.json()).toEqual({ error: "Access token is missing or invalid" });
+  expect(await refused.json()).toEqual({ error: "Access token is missing or invalid", code: "unauthorized" });
 });

@@ -42,14 +42,10 @@ const LAYERS: string[][] = [
 ];
 
 /**
- * Imports that still run the wrong way, each "from-module -> to-module: file". To move after the durability merge:
- * each fix moves a file into or out of lib/pipeline or lib/transcripts, which another branch is rewriting now
- * (participant-route.ts → lib/pipeline/http/room-route.ts). Remove a line when its import is gone; a new wrong-way
- * import fails.
+ * Imports that still run the wrong way, each "from-module -> to-module: file". Remove a line when its import is gone;
+ * a new wrong-way import fails.
  */
 const ALLOWED = new Set([
-  "api -> pipeline: lib/api/participant-route.ts",
-  "api -> rooms: lib/api/participant-route.ts",
   // Arrived with the durability merge; to move next: lib/pipeline/lifecycle.ts → lib/transcripts/ with its phase list
   // (the schema needs it) in lib/db/schema, and the database outage helper beside lib/db/testing.ts.
   "db -> pipeline: lib/db/schema/sessions.ts",
@@ -71,11 +67,15 @@ function sourceFiles(dir: string): string[] {
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm;
 
+/** Every module specifier a file imports, as written. */
+function specifiersOf(file: string): string[] {
+  const src = fs.readFileSync(path.join(root, file), "utf8");
+  return [...src.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
 /** Repository-relative targets of a file's imports inside this repository. */
 function importsOf(file: string): string[] {
-  const src = fs.readFileSync(path.join(root, file), "utf8");
-  return [...src.matchAll(IMPORT)].flatMap((m) => {
-    const spec = m[1] ?? m[2] ?? m[3];
+  return specifiersOf(file).flatMap((spec) => {
     if (spec.startsWith("@/")) return [spec.slice(2)];
     if (spec.startsWith(".")) return [path.posix.normalize(path.posix.join(path.posix.dirname(file), spec))];
     return [];
@@ -142,6 +142,22 @@ describe("layers", () => {
     const wrong = [...libEdges, ...edges(["components"])]
       .filter((e) => e.to === "app" || (e.from !== "components" && e.to === "components"))
       .map((e) => `${e.file} -> ${e.to}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it("lib/ never imports Next.js (next/*): route handlers and pages in app/ hold the framework", () => {
+    const wrong = sourceFiles("lib").flatMap((file) => specifiersOf(file).filter((spec) => spec === "next" || spec.startsWith("next/")).map((spec) => `${file} -> ${spec}`));
+    expect(wrong).toEqual([]);
+  });
+
+  it("app/ pages, actions and route handlers run no queries of their own: they call lib/", () => {
+    // Test harnesses beside the routes set up data as tests do.
+    const files = sourceFiles("app").filter((file) => !file.endsWith("-harness.ts"));
+    const wrong = files.flatMap((file) =>
+      specifiersOf(file)
+        .filter((spec) => spec === "drizzle-orm" || spec.startsWith("drizzle-orm/") || spec === "@/lib/db/schema" || spec.startsWith("@/lib/db/schema/"))
+        .map((spec) => `${file} -> ${spec}`),
+    );
     expect(wrong).toEqual([]);
   });
 });

@@ -5,6 +5,9 @@
 export const startTriggers = ["none", "manual", "automatic", "automatic-2nd-participant"] as const;
 export type StartTrigger = (typeof startTriggers)[number];
 
+/** The triggers that start and stop transcription by themselves (no host command). */
+export const automaticStartTriggers = ["automatic", "automatic-2nd-participant"] as const satisfies readonly StartTrigger[];
+
 /** The start triggers an account default may use. */
 export const accountStartTriggers = ["manual", "automatic", "automatic-2nd-participant"] as const satisfies readonly StartTrigger[];
 

@@ -1,14 +1,9 @@
 "use server";
-// Server actions of the transcript page's summary panel, beside it (components/ never imports app/): read (polled while in progress), request and delete. Any member may.
+// Server actions of the transcript page's summary panel, beside it (components/ never imports app/): request and delete
+// (reading is the summary-data route, polled with React Query). Any member may.
 import { memberAction } from "@/lib/auth/action";
-import { deleteSummary, getSummaryOfTranscription, requestSummary, summaryPanelData } from "@/lib/summaries/service";
-import { createSummarySchema, summaryIdFormSchema, transcriptionIdFormSchema } from "@/lib/summaries/service-schemas";
-
-/** The transcription's live summary for the panel, or null when it has none. */
-export const loadSummaryAction = memberAction(transcriptionIdFormSchema, async ({ transcriptionId }, { db, actor }) => {
-  const view = await getSummaryOfTranscription(db, actor.accountId, transcriptionId);
-  return view ? summaryPanelData(view) : null;
-});
+import { deleteSummary, requestSummary } from "@/lib/summaries/service";
+import { createSummarySchema, summaryIdFormSchema } from "@/lib/summaries/service-schemas";
 
 /** "Summarize": requests a summary with the chosen template. */
 export const requestSummaryAction = memberAction(createSummarySchema, async (input, { db, actor }) => {

@@ -2,7 +2,7 @@
 // The transcript page's summary panel: choose a template and summarize, watch it progress, read it, delete it.
 import { useActionState, useEffect, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { deleteSummaryAction, loadSummaryAction, requestSummaryAction } from "./summary-actions";
+import { deleteSummaryAction, requestSummaryAction } from "./summary-actions";
 import type { SummaryPanelData } from "@/lib/summaries/service";
 import { DEFAULT_SUMMARY_TEMPLATE, SUMMARY_TEMPLATES } from "@/lib/summaries/templates";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -27,16 +27,20 @@ export type SummaryPanelProps = {
 
 const POLL_MS = 1500;
 
+/** The summary as the dashboard's summary-data route answers it (null: none yet). */
+async function fetchSummary(transcriptionId: string): Promise<SummaryPanelData | null> {
+  const res = await fetch(`/transcriptions/${encodeURIComponent(transcriptionId)}/summary-data`, { cache: "no-store" });
+  const body = await res.json().catch(() => undefined);
+  if (!res.ok) throw new Error(body?.error ?? `Could not load the summary (${res.status})`);
+  return body as SummaryPanelData | null;
+}
+
 export function SummaryPanel({ transcriptionId, transcriptionState, hasSpeech = true, initialSummary }: SummaryPanelProps) {
   const queryClient = useQueryClient();
   const queryKey = ["transcription-summary", transcriptionId];
   const query = useQuery({
     queryKey,
-    queryFn: async () => {
-      const result = await loadSummaryAction(null, { transcriptionId });
-      if (!result?.ok) throw new Error(result?.error ?? "Could not load the summary");
-      return result.data;
-    },
+    queryFn: () => fetchSummary(transcriptionId),
     initialData: initialSummary === undefined ? undefined : initialSummary,
     // Polls only while the summary is being made.
     refetchInterval: (q) => (q.state.data?.state === "in_progress" ? POLL_MS : false),

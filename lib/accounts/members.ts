@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { invites, users, type Role } from "@/lib/db/schema";
+import { accounts, invites, users, type Role } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/audit-log";
@@ -64,14 +64,19 @@ export async function revokeInvite(db: Db, actor: Actor, inviteId: string) {
   });
 }
 
-type InviteState = { status: "valid"; email: string; role: Role; accountId: string } | { status: "invalid" | "expired" | "used" };
+type InviteState = { status: "valid"; email: string; role: Role; accountId: string; accountName: string } | { status: "invalid" | "expired" | "used" };
 
 export async function inspectInvite(db: Db, token: string, now = new Date()): Promise<InviteState> {
-  const [invite] = await db.select().from(invites).where(eq(invites.tokenHash, hashToken(token)));
+  const [found] = await db
+    .select({ invite: invites, accountName: accounts.name })
+    .from(invites)
+    .innerJoin(accounts, eq(accounts.id, invites.accountId))
+    .where(eq(invites.tokenHash, hashToken(token)));
+  const invite = found?.invite;
   if (!invite || invite.revokedAt) return { status: "invalid" };
   if (invite.acceptedAt) return { status: "used" };
   if (invite.expiresAt <= now) return { status: "expired" };
-  return { status: "valid", email: invite.email, role: invite.role, accountId: invite.accountId };
+  return { status: "valid", email: invite.email, role: invite.role, accountId: invite.accountId, accountName: found.accountName };
 }
 
 /** Turns a valid invite into a user; the invite works once. */

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
+import { apiErrorCodes } from "@/lib/errors";
 import { buildOpenApiDocument } from "./openapi";
 import "@/lib/server/api-routes";
 
@@ -61,6 +62,24 @@ describe("OpenAPI document", () => {
         expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["400", "401", "429"]));
       }
     }
+  });
+
+  it("answers every error with the one Error schema, whose code enum lists every code the code can send", () => {
+    const schema = doc.components?.schemas?.Error as { required: string[]; properties: Record<string, { enum?: string[] }> };
+    expect(schema.required.sort()).toEqual(["code", "error"]);
+    expect(Object.keys(schema.properties).sort()).toEqual(["code", "data", "details", "error"]);
+    expect(schema.properties.code.enum).toEqual(apiErrorCodes);
+    expect(schema.properties.code.enum).toEqual(expect.arrayContaining(["unauthorized", "validation_failed", "rate_limited", "over_capacity", "odd_length", "chunk_too_large", "database_unavailable"]));
+    const wrong: string[] = [];
+    for (const [p, item] of Object.entries(doc.paths ?? {})) {
+      for (const [method, op] of Object.entries(item as Record<string, { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (Number(status) < 400) continue;
+          if (response.content?.["application/json"]?.schema?.$ref !== "#/components/schemas/Error") wrong.push(`${method} ${p} ${status}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("documents the live stream's event ids and how to resume (Last-Event-ID header or lastEventId query)", () => {

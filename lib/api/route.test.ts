@@ -6,6 +6,8 @@ import { createApiKey, revokeApiKey } from "@/lib/api-keys/api-keys";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import type { Actor } from "@/lib/actor";
 import { apiRoute } from "./route";
+import { AppError, conflict, notFound, RetryLaterError } from "@/lib/errors";
+import { IngestError } from "@/lib/pipeline/track-ingest";
 
 const password = "correct horse battery";
 
@@ -15,6 +17,19 @@ const echo = apiRoute(
   async ({ actor, params, query, body }) => ({ status: 201, json: { accountId: actor.accountId, id: params.id, dry: query.dry ?? null, ...body } }),
 );
 const read = apiRoute({ cost: "read" }, async ({ actor }) => ({ json: { accountId: actor.accountId } }));
+
+// Throws what `?throw=` names, as lib/ code does.
+const thrown: Record<string, () => Error> = {
+  not_found: () => notFound("Room 42 is not in this account"),
+  conflict: () => conflict("This transcription already has a summary"),
+  forbidden: () => new AppError("forbidden", "Only admins may"),
+  over_capacity: () => new RetryLaterError("unavailable", "Busy; try again shortly.", 7, "over_capacity"),
+  odd_length: () => new IngestError("odd_length", "16-bit PCM needs an even number of bytes"),
+  internal: () => new Error("a bug with a secret in its message"),
+};
+const thrower = apiRoute({ cost: "read" }, async ({ request }) => {
+  throw thrown[new URL(request.url).searchParams.get("throw")!]();
+});
 
 const call = (handler: typeof echo, init: { key?: string; body?: string; contentType?: string; url?: string; method?: string } = {}) =>
   handler(
@@ -46,7 +61,7 @@ describeEachDatabase("REST route wrapper", (handle) => {
     for (const k of [undefined, "nonsense", "vbt_unknownkeyunknownkeyunknownkey"]) {
       const res = await call(read, { key: k, method: "GET" });
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: "Access token is missing or invalid" });
+      expect(await res.json()).toEqual({ error: "Access token is missing or invalid", code: "unauthorized" });
     }
   });
 
@@ -107,6 +122,7 @@ describeEachDatabase("REST route wrapper", (handle) => {
     expect(statuses).toEqual([201, 201, 201, 201, 429]);
     const body = await res.json();
     expect(body.error).toBe(`Rate limit active for throttle key: account:${admin.accountId}`);
+    expect(body.code).toBe("rate_limited");
     expect(body.data.msLeft).toBeGreaterThan(0);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
@@ -124,5 +140,30 @@ describeEachDatabase("REST route wrapper", (handle) => {
     await revokeApiKey(handle().db, admin, fresh.id);
     const res = await call(read, { key: fresh.key, method: "GET" });
     expect(res.status).toBe(401);
+  });
+
+  it("answers every error with api.md's fields and a stable code", async () => {
+    const other = await createAccountWithAdmin(handle().db, { accountName: "Codes", name: "Cora", email: "cora@example.com", password }, { onlyIfEmpty: false, via: "cli" });
+    const coraKey = (await createApiKey(handle().db, { accountId: other.account.id, userId: other.user.id, role: "admin", label: "cora", via: "session" }, "k")).key;
+    const answer = async (res: Response) => ({ status: res.status, body: await res.json(), retryAfter: res.headers.get("retry-after") });
+
+    expect(await answer(await call(read, { method: "GET" }))).toMatchObject({ status: 401, body: { error: "Access token is missing or invalid", code: "unauthorized" } });
+    expect(await answer(await call(echo, { key: coraKey, body: JSON.stringify({ name: "", count: 1 }) }))).toEqual({
+      status: 400,
+      body: { error: "Validation failed", code: "validation_failed", details: [{ path: "name", message: expect.any(String) }] },
+      retryAfter: null,
+    });
+    expect(await answer(await call(echo, { key: coraKey, body: "name=x", contentType: "text/plain" }))).toMatchObject({ status: 415, body: { code: "unsupported_media_type" } });
+    expect(await answer(await call(echo, { key: coraKey, body: JSON.stringify({ name: "x".repeat(5000), count: 1 }) }))).toMatchObject({ status: 413, body: { code: "payload_too_large" } });
+
+    const thrownBy = async (what: string) => answer(await call(thrower, { key: coraKey, method: "GET", url: `http://localhost/api/v1/things/abc?throw=${what}` }));
+    // api.md's fixed words for 403 and 404, whatever lib/ said.
+    expect(await thrownBy("not_found")).toEqual({ status: 404, body: { error: "The requested resource doesn't exist", code: "not_found" }, retryAfter: null });
+    expect(await thrownBy("forbidden")).toEqual({ status: 403, body: { error: "Not allowed to perform action", code: "forbidden" }, retryAfter: null });
+    expect(await thrownBy("conflict")).toEqual({ status: 409, body: { error: "This transcription already has a summary", code: "conflict" }, retryAfter: null });
+    expect(await thrownBy("over_capacity")).toEqual({ status: 503, body: { error: "Busy; try again shortly.", code: "over_capacity" }, retryAfter: "7" });
+    expect(await thrownBy("odd_length")).toEqual({ status: 400, body: { error: "16-bit PCM needs an even number of bytes", code: "odd_length" }, retryAfter: null });
+    // An unexpected error says nothing of itself.
+    expect(await thrownBy("internal")).toEqual({ status: 500, body: { error: "Internal server error", code: "internal_error" }, retryAfter: null });
   });
 });

@@ -2,6 +2,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { transcriptionLanguages } from "@/lib/config/languages";
+import { PARTICIPANT_IDLE_TIMEOUT_MS } from "@/lib/session-timing";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false", ""])
@@ -96,7 +97,7 @@ const envSchema = z.object({
   // Bearer token /metrics requires; unset, /metrics answers anyone who can reach the server.
   VERBATIM_METRICS_TOKEN: z.string().min(16, "use at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
   // A participant not heard from (audio, heartbeat) for this long has left; 0 turns the timeout off.
-  VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(90),
+  VERBATIM_PARTICIPANT_IDLE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(PARTICIPANT_IDLE_TIMEOUT_MS / 1000),
   // On SIGTERM: how long live sessions have to flush their speech engines and store the last words before the exit.
   VERBATIM_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(25),
   // The waits before each retry of a failed upload to a customer's bucket (ms, comma-separated): one more try than

@@ -39,7 +39,7 @@ function buildRegistry(db: () => Promise<Db>): Registry {
     registers,
     collect() {
       let n = 0;
-      for (const rt of ownedRuntimes().values()) n += rt.participants.size;
+      for (const rt of ownedRuntimes().values()) n += rt.participantCount;
       this.set(n);
     },
   });

@@ -1,6 +1,7 @@
 // Registers the live-session routes (/api/v1/rooms/{roomName}/...) with the OpenAPI document, from the zod schemas the routes validate with.
 import { z } from "zod";
 import { registerApiRoute } from "@/lib/api/openapi";
+import { PARTICIPANT_HEARTBEAT_MS, PARTICIPANT_IDLE_TIMEOUT_MS } from "@/lib/session-timing";
 import {
   chunkParamsSchema,
   downloadLinksParamsSchema,
@@ -19,7 +20,6 @@ const auth =
   "Authenticate with the participant token from the join answer (header `X-Participant-Token`), or with an API key of the room's account (a media server), which may act for any participant.";
 const routing =
   "Any server instance may receive the request: one that does not hold the room's session forwards it to the one that does (503 with Retry-After while that one cannot be reached; it is taken over when its lease runs out).";
-const audioError = z.object({ error: z.string(), code: z.string() });
 
 registerApiRoute({
   method: "get",
@@ -44,7 +44,7 @@ registerApiRoute({
   tags,
   params: roomParamsSchema,
   body: joinBodySchema,
-  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, or the room accepts no new session" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full; see Retry-After" } },
+  responses: { 201: { description: "Joined", schema: joinResponseSchema }, 403: { description: "The room is locked" }, 409: { description: "The participantId is taken, or the room accepts no new session" }, 429: { description: "Too many joins; see Retry-After" }, 503: { description: "The room is full (`code` `room_full`), or this server transcribes as many people as it can (`over_capacity`); see Retry-After" } },
 });
 
 registerApiRoute({
@@ -64,7 +64,7 @@ registerApiRoute({
   operationId: "sendHeartbeat",
   summary: "Say a participant is still present",
   description:
-    "A participant not heard from for VERBATIM_PARTICIPANT_IDLE_SECONDS (default 90) is taken to have left without saying so (a crashed browser, a lost network) and leaves, with the usual events and triggers. Audio chunks and an open audio stream count as signs of life; a client that sends no audio for a while (muted, no microphone, a media server between streams) calls this every 30 s or so. 404 when the participant is not in the session (for example after an idle timeout: join again), 409 when the session has ended. " +
+    `A participant not heard from for VERBATIM_PARTICIPANT_IDLE_SECONDS (default ${PARTICIPANT_IDLE_TIMEOUT_MS / 1000}) is taken to have left without saying so (a crashed browser, a lost network) and leaves, with the usual events and triggers. Audio chunks and an open audio stream count as signs of life; a client that sends no audio for a while (muted, no microphone, a media server between streams) calls this every ${PARTICIPANT_HEARTBEAT_MS / 1000} s, as the room page does. 404 when the participant is not in the session (for example after an idle timeout: join again), 409 when the session has ended. ` +
     auth,
   tags,
   params: participantParamsSchema,
@@ -90,9 +90,9 @@ registerApiRoute({
   params: participantParamsSchema,
   responses: {
     200: { description: "The body ended", schema: z.object({ receivedBytes: z.number().int() }) },
-    409: { description: "Wrong mode, or ended session", schema: audioError },
+    409: { description: "Wrong mode, or ended session" },
     415: { description: "Not 16 kHz mono L16" },
-    503: { description: "Cannot take audio for now; send again after Retry-After", schema: audioError },
+    503: { description: "Cannot take audio for now (`code` `database_unavailable` or `shutting_down`); send again after Retry-After" },
   },
 });
 
@@ -109,12 +109,11 @@ registerApiRoute({
   responses: {
     200: { description: "A repeated chunk, ignored", schema: z.object({ duplicate: z.literal(true) }) },
     202: { description: "Accepted", schema: z.object({ accepted: z.literal(true), transcribed: z.boolean() }) },
-    413: { description: "Chunk too large", schema: audioError },
+    413: { description: "Chunk too large" },
     429: { description: "With a participant token: audio faster than twice real time over 30 s; retry after Retry-After" },
     503: {
       description:
-        "The engine is behind, the database is unavailable, the server restarts, or the server instance holding the room's session is not answering (`owner_unreachable`: another takes it over within the lease) or changing (`owner_changing`); retry after Retry-After. `resend_from` (once, after the session moved from an instance that died): send your chunks again from `resendFrom`, the first one that instance had not made final",
-      schema: audioError,
+        "The engine is behind (`overloaded`), the database is unavailable (`database_unavailable`), the server restarts (`shutting_down`), or the server instance holding the room's session is not answering (`owner_unreachable`: another takes it over within the lease) or changing (`owner_changing`); retry after Retry-After. `resend_from` (once, after the session moved from an instance that died): send your chunks again from `resendFrom`, the first one that instance had not made final",
     },
   },
 });

@@ -34,9 +34,7 @@ export async function recoverOpenSessions(db: Db, opts: { graceMs?: number; now?
     try {
       const rt = await runtimeFor(db, session);
       report.recovered.push(session.id);
-      clearTimeout(rt.recoveryTimer);
-      rt.recoveryTimer = setTimeout(() => trackTask(expireAbsent(db, session.id, session.roomId)), graceMs);
-      rt.recoveryTimer.unref?.();
+      rt.expireAbsentAfter(graceMs, () => trackTask(expireAbsent(db, session.id, session.roomId)));
     } catch {
       report.skipped.push(session.id); // another instance took it first
     }
@@ -47,8 +45,8 @@ export async function recoverOpenSessions(db: Db, opts: { graceMs?: number; now?
 /** After the grace window: everyone who did not come back leaves (with the usual events and triggers). */
 async function expireAbsent(db: Db, sessionId: string, roomId: string) {
   const rt = ownedRuntimes().get(sessionId);
-  if (!rt || rt.closed) return;
-  const absent = [...rt.participants.values()].filter((p) => !p.active).map((p) => p.participantId);
+  if (!rt || rt.isClosed) return;
+  const absent = rt.absentSinceRestore();
   await leaveGone(db, sessionId, roomId, absent);
 }
 
@@ -78,7 +76,7 @@ export async function expireIdleParticipants(db: Db, idleMs: number, now = Date.
   const expired = new Map<string, string[]>();
   if (idleMs <= 0) return expired;
   for (const [sessionId, rt] of ownedRuntimes()) {
-    if (rt.closed) continue;
+    if (rt.isClosed) continue;
     const idle = rt.idleParticipants(idleMs, now);
     if (idle.length === 0) continue;
     expired.set(sessionId, idle);

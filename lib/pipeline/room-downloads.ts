@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { sessionParticipants, transcriptions } from "@/lib/db/schema";
-import { AppError, forbidden, notFound } from "@/lib/errors";
+import { AppError, CodedError, forbidden, notFound, type DownloadLinkErrorCode } from "@/lib/errors";
 import type { Room } from "@/lib/rooms/rooms";
 import { getAccountRoomPageSettings, resolveParticipantDownloads } from "@/lib/settings/account-settings";
 import { downloadLinkKey, roomDownloadFormats, signDownloadLink, verifyDownloadLink, type RoomDownloadFormat } from "@/lib/transcripts/download-links";
@@ -72,12 +72,11 @@ export async function roomDownloadLinks(db: Db, room: Room, requester: DownloadR
 }
 
 /** Why a link opens nothing, said to whoever clicked it. */
-export class DownloadLinkError extends Error {
-  constructor(
-    readonly status: 403 | 404 | 410,
-    message: string,
-  ) {
-    super(message);
+export class DownloadLinkError extends CodedError<DownloadLinkErrorCode | "not_found"> {
+  declare readonly status: 403 | 404 | 410;
+  constructor(status: 403 | 404 | 410, message: string) {
+    super(status === 403 ? "link_invalid" : status === 410 ? "link_expired" : "not_found", message, status);
+    this.name = "DownloadLinkError";
   }
 }
 

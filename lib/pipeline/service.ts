@@ -135,7 +135,7 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
   assertNotShuttingDown();
   const s = state();
   const existing = s.runtimes.get(session.id);
-  if (existing && !existing.closed) return existing;
+  if (existing && !existing.isClosed) return existing;
   let loading = s.loading.get(session.id);
   if (!loading) {
     loading = (async () => {
@@ -145,25 +145,16 @@ export async function runtimeFor(db: Db, session: SessionRow): Promise<SessionRu
       const [room] = await db.select().from(rooms).where(eq(rooms.id, session.roomId));
       const rt = newRuntime(session, room);
       const lastAlive = (await lastSignOfLife(db, session)).getTime();
-      for (const p of await presentParticipants(db, session.id)) {
-        rt.upsertParticipant(p, { rejoin: false });
-        const restored = rt.participants.get(p.participantId)!;
-        restored.active = false;
-        restored.restoredSeenMs = lastAlive;
-      }
+      for (const p of await presentParticipants(db, session.id)) rt.restoreParticipant(p, lastAlive);
       const running = await runningTranscription(db, session.id);
       if (running) {
         // Their next track starts after what the previous owner stored of them, not before it. Audio sent again is
         // asked for only in a transcription never taken off the record: what was said during a pause must not come back.
         const paused = (await db.select({ id: offRecordSpans.id }).from(offRecordSpans).where(eq(offRecordSpans.transcriptionId, running.id)).limit(1)).length > 0;
         for (const [participantId, last] of await lastSegmentEnds(db, running.id)) {
-          const p = rt.participants.get(participantId);
-          if (!p) continue;
-          p.lastEndMs = last.endMs;
-          if (last.endSeq !== null && !paused) p.resendFrom = last.endSeq + 1;
+          rt.continueAfter(participantId, { lastEndMs: last.endMs, resendFrom: last.endSeq !== null && !paused ? last.endSeq + 1 : undefined });
         }
-        rt.startRunning({ ...running, lastLiveSeq: await lastStoredSeq(db, running.id) });
-        if (await openOffRecordSpan(db, running.id)) rt.running!.offRecord = true;
+        rt.startRunning({ ...running, lastLiveSeq: await lastStoredSeq(db, running.id), offRecord: !!(await openOffRecordSpan(db, running.id)) });
       }
       s.runtimes.set(session.id, rt);
       // Segments stored before a restart but not yet sent as transcription.segment go out now.
@@ -188,8 +179,7 @@ async function lastSegmentEnds(db: Db, transcriptionId: string): Promise<Map<str
 function dropRuntime(sessionId: string) {
   const rt = state().runtimes.get(sessionId);
   if (!rt) return;
-  clearTimeout(rt.recoveryTimer);
-  rt.closed = true;
+  rt.close();
   state().runtimes.delete(sessionId);
 }
 
@@ -303,6 +293,7 @@ async function refuseNewSessionOverCapacity(db: Db, room: Room) {
     "unavailable",
     "This server is transcribing as many people as it can right now; try again shortly.",
     OVER_CAPACITY_RETRY_AFTER_SECONDS,
+    "over_capacity",
   );
 }
 

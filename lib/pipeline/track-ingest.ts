@@ -6,6 +6,7 @@ import {
 } from "@/lib/speech/pcm";
 import type { EngineStream } from "@/lib/speech/types";
 import { SERVER_MAX_GAP_MS } from "@/lib/session-timing";
+import { CodedError, type IngestErrorCode } from "@/lib/errors";
 
 /*
  * Numbered chunks (a browser): chunk `seq` holds the audio right after chunk `seq - 1`. All chunks of a track have
@@ -16,27 +17,13 @@ import { SERVER_MAX_GAP_MS } from "@/lib/session-timing";
  * Audio only ever lives in memory here: held chunks wait in a bounded map, written chunks go to the engine.
  */
 
-export type IngestErrorCode =
-  | "bad_sequence"
-  | "chunk_too_large"
-  | "too_far_ahead"
-  | "too_many_held"
-  | "overloaded"
-  | "ended"
-  | "wrong_mode"
-  | "odd_length";
+export type { IngestErrorCode };
 
 /** A client mistake or an overload on one track; the track itself keeps working. `status` is the HTTP status to answer. */
-export class IngestError extends Error {
-  readonly status: 400 | 409 | 413 | 503;
-  constructor(
-    readonly code: IngestErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class IngestError extends CodedError<IngestErrorCode> {
+  constructor(code: IngestErrorCode, message: string) {
+    super(code, message, code === "chunk_too_large" ? 413 : code === "overloaded" ? 503 : code === "ended" || code === "wrong_mode" ? 409 : 400);
     this.name = "IngestError";
-    this.status =
-      code === "chunk_too_large" ? 413 : code === "overloaded" ? 503 : code === "ended" || code === "wrong_mode" ? 409 : 400;
   }
 }
 

@@ -1,6 +1,6 @@
 // When transcription starts and stops: the trigger state machine, as a table of rules plus one function.
 
-import { startTriggers, type StartTrigger } from "@/lib/start-triggers";
+import { automaticStartTriggers, startTriggers, type StartTrigger } from "@/lib/start-triggers";
 export type { StartTrigger };
 export const START_TRIGGERS: readonly StartTrigger[] = startTriggers;
 
@@ -69,7 +69,7 @@ type Rule = {
   decision: TriggerDecision;
 };
 
-const AUTOMATIC = ["automatic", "automatic-2nd-participant"] as const;
+const AUTOMATIC = automaticStartTriggers;
 const NOTHING: TriggerDecision = { action: "none" };
 
 /** Read top to bottom; the first matching rule decides. Anything unmatched is "none". */

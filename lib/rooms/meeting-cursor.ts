@@ -1,22 +1,17 @@
-// The opaque cursor of GET /meetings: the last row's creation time and id, so pages stay stable while rooms come and go.
-import { invalid } from "@/lib/errors";
-import { uuidPattern } from "@/lib/validation/uuid";
+// The opaque cursor of GET /meetings, in the one keyset codec (lib/db/keyset-cursor.ts): newest first by creation
+// time (ms), then id, so pages stay stable while rooms come and go.
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetSort } from "@/lib/db/keyset-cursor";
 
 export type MeetingCursor = { createdAt: Date; id: string };
 
+const MEETING_ORDER: KeysetSort = { field: "createdAt", direction: "desc" };
+
 export function encodeMeetingCursor(cursor: MeetingCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt.getTime(), cursor.id])).toString("base64url");
+  return encodeKeysetCursor(MEETING_ORDER, { key: cursor.createdAt.getTime(), id: cursor.id });
 }
 
 /** Throws a 400 on `cursor` for anything that is not a cursor this API handed out. */
 export function decodeMeetingCursor(value: string): MeetingCursor {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed.length === 2 && Number.isSafeInteger(parsed[0]) && typeof parsed[1] === "string" && uuidPattern.test(parsed[1])) {
-      return { createdAt: new Date(parsed[0]), id: parsed[1].toLowerCase() };
-    }
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw invalid("cursor", "The cursor is not valid; use the cursor of the previous page, or leave it out for the first page");
+  const position = decodeKeysetCursor(value, MEETING_ORDER, (key) => Number.isSafeInteger(key));
+  return { createdAt: new Date(position.key as number), id: position.id };
 }

@@ -138,6 +138,13 @@ export async function getRoom(db: Db, accountId: string, roomId: string): Promis
   return row;
 }
 
+/** The account's room by id, deleted or not (a transcription's room, which may have been deleted since); null if none. */
+export async function findRoom(db: Db, accountId: string, roomId: string): Promise<Room | null> {
+  if (!uuidPattern.test(roomId)) return null;
+  const [row] = await db.select().from(rooms).where(and(eq(rooms.id, roomId), eq(rooms.accountId, accountId)));
+  return row ?? null;
+}
+
 /**
  * Deletes a room of the actor's account; deleting it again succeeds too (idempotent). An id that is not a room of
  * this account (malformed, unknown, or another account's) is "not found", so nothing is revealed about other accounts.

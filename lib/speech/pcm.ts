@@ -1,5 +1,6 @@
 // Audio formats for speech: 16 kHz mono s16le (what every engine receives), raw PCM chunk checks, WAV encoding.
 // Decoding and resampling other WAV files is only for tests and tools: lib/testing/wav.ts.
+import { CodedError, type AudioFormatErrorCode } from "@/lib/errors";
 
 /** The one format every speech engine receives: 16 kHz, mono, signed 16-bit little-endian. */
 export const PCM_SAMPLE_RATE = 16_000;
@@ -9,24 +10,14 @@ export const PCM_BYTES_PER_SECOND = PCM_SAMPLE_RATE * 2;
 /** Default cap on one raw PCM chunk: 10 s of audio (a browser sends ~100 ms chunks). */
 export const DEFAULT_MAX_CHUNK_BYTES = 10 * PCM_BYTES_PER_SECOND;
 
-export type AudioErrorCode =
-  | "empty"
-  | "odd_length"
-  | "too_large"
-  | "not_wav"
-  | "truncated"
-  | "unsupported_format";
+export type AudioErrorCode = AudioFormatErrorCode;
 
-/** Bad audio from a client. `status` is the HTTP status a route handler should answer with. */
-export class AudioFormatError extends Error {
-  readonly status: 400 | 413;
-  constructor(
-    readonly code: AudioErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** Bad audio from a client. `status` is the HTTP status a route handler answers with. */
+export class AudioFormatError extends CodedError<AudioFormatErrorCode> {
+  declare readonly status: 400 | 413;
+  constructor(code: AudioFormatErrorCode, message: string) {
+    super(code, message, code === "too_large" ? 413 : 400);
     this.name = "AudioFormatError";
-    this.status = code === "too_large" ? 413 : 400;
   }
 }
 

@@ -1,4 +1,5 @@
 // Splits transcript text into verbatim sentences and content-word tokens, for the extractive summarizer.
+import type { TranscriptSegment } from "@/lib/transcripts/render";
 
 /** One sentence of a transcript, cut verbatim out of one segment's text. */
 export interface TranscriptSentence {
@@ -13,12 +14,8 @@ export interface TranscriptSentence {
   offset: number;
 }
 
-export interface SegmentLike {
-  participantId: string;
-  displayName: string;
-  startMs: number;
-  text: string;
-}
+/** What sentence splitting reads of a transcript segment. */
+export type SegmentLike = Pick<TranscriptSegment, "participantId" | "displayName" | "startMs" | "text">;
 
 // Words after which a period does not end a sentence ("Dr. Silva", "e.g. this").
 const ABBREVIATIONS = new Set([

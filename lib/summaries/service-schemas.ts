@@ -78,5 +78,3 @@ export type SummaryObject = z.infer<typeof summaryObjectSchema>;
 
 /** The dashboard's delete button. */
 export const summaryIdFormSchema = z.object({ summaryId: z.string().min(1).max(100) });
-/** The dashboard's panel reload. */
-export const transcriptionIdFormSchema = z.object({ transcriptionId: z.string().min(1).max(100) });

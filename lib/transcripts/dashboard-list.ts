@@ -1,7 +1,7 @@
 // The dashboard's transcription list: one page as plain JSON (dates as ISO strings) with each row's summary state.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { rooms, transcriptions } from "@/lib/db/schema";
+import { rooms, roomSessions, transcriptions } from "@/lib/db/schema";
 import { listTranscriptions } from "./list";
 import { saveStatus, type SaveStatus } from "./save-status";
 import { summaryStatesFor, type SummaryState } from "./summary-state";
@@ -76,4 +76,21 @@ export async function transcriptTitles(db: Db, accountId: string, ids: string[])
     if (title) titles.set(r.id, title);
   }
   return titles;
+}
+
+/** The account's live room names, for the list's room filter suggestions. */
+export async function roomNameSuggestions(db: Db, accountId: string): Promise<string[]> {
+  const rows = await db
+    .select({ roomName: rooms.roomName })
+    .from(rooms)
+    .where(and(eq(rooms.accountId, accountId), isNull(rooms.deletedAt)))
+    .orderBy(asc(rooms.roomName))
+    .limit(500);
+  return rows.map((r) => r.roomName);
+}
+
+/** Whether anyone ever joined a room of the account: the first-run checklist ticks "open the host link" with it. */
+export async function accountHasSessions(db: Db, accountId: string): Promise<boolean> {
+  const rows = await db.select({ id: roomSessions.id }).from(roomSessions).where(eq(roomSessions.accountId, accountId)).limit(1);
+  return rows.length > 0;
 }

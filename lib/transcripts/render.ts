@@ -1,4 +1,5 @@
 // Renders a session's final segments as the transcript file (Markdown, product.md) and as .txt, .vtt and .json downloads.
+import type { EngineSegment } from "@/lib/speech/types";
 
 export type TranscriptMeta = {
   roomName: string;
@@ -22,14 +23,14 @@ export type OffRecordGap = { startMs: number; endMs: number };
 /** The header line every rendering carries: Verbatim never keeps audio, only the text below. */
 export const AUDIO_NOT_KEPT = "not kept (only the text below was stored)";
 
-/** A final segment; times are ms from the session start. */
-export type TranscriptSegment = {
-  participantId: string;
-  displayName: string;
-  startMs: number;
-  endMs: number;
-  text: string;
-};
+/** Who said a segment: the participant and the name they had. */
+export type Speaker = { participantId: string; displayName: string };
+
+/**
+ * A final segment as stored and rendered: who said what, when (ms from the transcription's start). The one shape
+ * the pipeline stores, the renderings and summaries read, and live segments (lib/pipeline/live/live-bus.ts) extend.
+ */
+export type TranscriptSegment = Speaker & Pick<EngineSegment, "startMs" | "endMs" | "text">;
 
 export type TranscriptFormat = "md" | "txt" | "vtt" | "json";
 

@@ -1,5 +1,6 @@
 // A small HTTP client of Verbatim's public API and live-session contract, for the simulator and the benchmark.
 import { readSse, type SseEvent } from "./sse";
+import type { LiveSegment } from "@/lib/pipeline/live/live-bus";
 
 export const PCM_CONTENT_TYPE = "audio/L16;rate=16000;channels=1";
 
@@ -20,7 +21,7 @@ export type Transcription = {
   engine?: string | null;
   [key: string]: unknown;
 };
-export type LiveSegment = { participantId: string; displayName: string; startMs: number; endMs: number; text: string; final: boolean };
+export type { LiveSegment } from "@/lib/pipeline/live/live-bus";
 
 /** An answer other than the one expected, with the server's own message. */
 export class ApiError extends Error {

@@ -1,8 +1,11 @@
 // The live bus: interim and final segments and state changes of a room, fanned out in memory to SSE subscribers, and
 // handed to the cross-instance relay (PostgreSQL NOTIFY) in the order they happened, each final once it is stored.
 import type { SessionDegraded } from "@/lib/pipeline/session/runtime";
+import type { EngineSegment } from "@/lib/speech/types";
+import type { TranscriptSegment } from "@/lib/transcripts/render";
 
-export type LiveSegment = { participantId: string; displayName: string; startMs: number; endMs: number; text: string; final: boolean };
+/** A segment as the room's listeners get it: a transcript segment, interim (replaced by later ones) or final. */
+export type LiveSegment = TranscriptSegment & Pick<EngineSegment, "final">;
 export type LiveTranscriptionState = {
   state: "idle" | "in_progress";
   transcriptionId: string | null;

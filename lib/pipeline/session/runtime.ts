@@ -4,13 +4,24 @@ import type { SpeechEngine } from "@/lib/speech/types";
 import { IngestError, TrackIngest, type ChunkResult } from "@/lib/pipeline/track-ingest";
 import { publishLive, type LiveSegment } from "@/lib/pipeline/live/live-bus";
 import type { Db } from "@/lib/db/client";
-import { AppError, RetryLaterError } from "@/lib/errors";
+import { AppError, CodedError, RetryLaterError } from "@/lib/errors";
 import { SegmentQueue, type SegmentQueueLimits } from "@/lib/pipeline/session/segment-queue";
 
 /** The contract's cap on one browser chunk (a chunk is ≤ 1 s; 64 KiB leaves room for a slow timer). */
 export const MAX_CHUNK_BYTES = 64 * 1024;
 
 export type RuntimeRoom = { id: string; accountId: string; roomName: string };
+
+/**
+ * Where a track is in its life: "open" takes audio; "failed": its engine gave up (a participant's next audio opens a
+ * fresh track); "ending": detached, its engine stream flushes its last words and they are stored (`error`: the
+ * engine gave up meanwhile, already reported); "ended": done.
+ */
+type TrackState =
+  | { kind: "open" }
+  | { kind: "failed"; error: Error }
+  | { kind: "ending"; done: Promise<void>; error?: Error }
+  | { kind: "ended" };
 
 type Track = {
   mode: "chunks" | "stream";
@@ -23,9 +34,17 @@ type Track = {
   persisted: Promise<void>;
   /** The transcription's live sequence, shared by its tracks (finals still arrive after it stopped running). */
   liveSeq: LiveSeq;
-  failed?: Error;
-  ended?: Promise<void>;
+  state: TrackState;
 };
+
+/** Whether the track takes audio (neither failed nor ending). */
+const takesAudio = (track: Track) => track.state.kind === "open";
+
+/** The engine gave up on the track: an open one fails; an ending one notes it (the error was reported once). */
+function failTrack(track: Track, error: Error) {
+  if (track.state.kind === "open") track.state = { kind: "failed", error };
+  else if (track.state.kind === "ending") track.state.error ??= error;
+}
 
 export type ParticipantAudio = {
   participantId: string;
@@ -89,12 +108,17 @@ export class LiveSeq {
  * chunks final: send again from `resendFrom` (503, `code: resend_from`). A client that cannot simply retries the same
  * chunk, which is then taken.
  */
-export class ResendFromError extends Error {
+export class ResendFromError extends CodedError<"resend_from"> {
   constructor(
     readonly resendFrom: number,
     seq: number,
   ) {
-    super(`This room's session moved to another server instance, which has your audio up to chunk ${resendFrom - 1}: send again from chunk ${resendFrom} (got ${seq}).`);
+    super(
+      "resend_from",
+      `This room's session moved to another server instance, which has your audio up to chunk ${resendFrom - 1}: send again from chunk ${resendFrom} (got ${seq}).`,
+      503,
+      { fields: { resendFrom }, retryAfterSeconds: 0 },
+    );
     this.name = "ResendFromError";
   }
 }
@@ -123,14 +147,19 @@ export type SessionDegraded = { reason: "database_unavailable" | "shutting_down"
 /** How soon a refused client should send audio again. */
 const AUDIO_RETRY_AFTER_SECONDS = { database_unavailable: 10, shutting_down: 1 } as const;
 
+/**
+ * Its state is its own: the service and the sweeps act on it only through the methods below (join, leave, audio,
+ * start/stop, restore after a restart, the recovery grace, close).
+ */
 export class SessionRuntime {
-  readonly participants = new Map<string, ParticipantAudio>();
-  running: Running | undefined;
-  recoveryTimer: NodeJS.Timeout | undefined;
-  /** Set when the runtime is dropped (session over, or a simulated crash); audio after that is refused. */
-  closed = false;
+  private readonly participants = new Map<string, ParticipantAudio>();
+  private running: Running | undefined;
+  /** After a restart or a takeover: when participants who did not come back are let go. */
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  /** Set when the runtime is dropped (session over, lease lost, or a simulated crash); audio after that is refused. */
+  private closed = false;
   /** Final segments on their way to the database, in order; they survive a database outage in memory. */
-  readonly segments: SegmentQueue;
+  private readonly segments: SegmentQueue;
   private degradedSince: { reason: SessionDegraded["reason"]; since: Date } | undefined;
   /** Set by shutdown: new audio is refused while the engine streams flush. */
   private shuttingDown = false;
@@ -176,6 +205,50 @@ export class SessionRuntime {
 
   private now() {
     return this.deps.now?.() ?? Date.now();
+  }
+
+  /** Dropped: the session is over or driven elsewhere; audio and joins here are refused. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Drops the runtime from use (the session ended here): no flush, the tracks were stopped already. */
+  close() {
+    this.closed = true;
+    clearTimeout(this.recoveryTimer);
+  }
+
+  /** Participants present in the session (for metrics). */
+  get participantCount(): number {
+    return this.participants.size;
+  }
+
+  /** Final segments waiting for the database. */
+  get queuedSegmentCount(): number {
+    return this.segments.size;
+  }
+
+  /**
+   * A participant the database says is present, rebuilt after a restart or a takeover: not active until they send a
+   * sign of life; a leave for them counts from `lastAliveMs`, the session's last sign of life before this runtime.
+   */
+  restoreParticipant(p: Parameters<SessionRuntime["upsertParticipant"]>[0], lastAliveMs: number) {
+    this.upsertParticipant(p, { rejoin: false });
+    const restored = this.participants.get(p.participantId)!;
+    restored.active = false;
+    restored.restoredSeenMs = lastAliveMs;
+  }
+
+  /** Runs `expire` after `graceMs` (once, replacing an earlier one), unless the runtime is closed or flushed first. */
+  expireAbsentAfter(graceMs: number, expire: () => void) {
+    clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = setTimeout(expire, graceMs);
+    this.recoveryTimer.unref?.();
+  }
+
+  /** Restored participants who have not come back since this runtime was rebuilt. */
+  absentSinceRestore(): string[] {
+    return [...this.participants.values()].filter((p) => !p.active).map((p) => p.participantId);
   }
 
   /** Adds or updates a present participant; a join restarts their chunk numbering (a reloaded page starts at 0 again). */
@@ -238,11 +311,25 @@ export class SessionRuntime {
     this.participants.delete(participantId);
   }
 
-  /** `lastLiveSeq`: the highest live sequence number already stored for it (a runtime rebuilt from the database). */
-  startRunning(t: RunningTranscription & { lastLiveSeq?: number }) {
+  /**
+   * `lastLiveSeq`: the highest live sequence number already stored for it, and `offRecord`: it is paused (a runtime
+   * rebuilt from the database).
+   */
+  startRunning(t: RunningTranscription & { lastLiveSeq?: number; offRecord?: boolean }) {
     if (this.running?.id === t.id) return;
     const { id, startedAt, language, engineId, vocabulary } = t;
-    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), liveSeq: new LiveSeq(t.lastLiveSeq ?? 0), offRecord: false };
+    this.running = { id, startedAt, language, engineId, vocabulary, tracks: new Set(), liveSeq: new LiveSeq(t.lastLiveSeq ?? 0), offRecord: t.offRecord ?? false };
+  }
+
+  /**
+   * A restored participant's next track starts after what the previous owner stored of them (`lastEndMs`); with
+   * `resendFrom`, their browser is asked once to send again from that chunk.
+   */
+  continueAfter(participantId: string, last: { lastEndMs: number; resendFrom?: number }) {
+    const p = this.participants.get(participantId);
+    if (!p) return;
+    p.lastEndMs = last.lastEndMs;
+    if (last.resendFrom !== undefined) p.resendFrom = last.resendFrom;
   }
 
   /**
@@ -299,7 +386,7 @@ export class SessionRuntime {
     const running = this.running;
     this.running = undefined;
     for (const t of running?.tracks ?? []) {
-      t.failed = new Error("abandoned");
+      failTrack(t, new Error("abandoned"));
       t.ingest.abort();
     }
     if (!opts.keepQueuedSegments) this.segments.drop();
@@ -338,7 +425,7 @@ export class SessionRuntime {
       return "not_transcribed";
     }
     let track = p.track;
-    if (track?.failed) {
+    if (track && !takesAudio(track)) {
       this.detachTrack(p);
       track = undefined;
     }
@@ -364,7 +451,7 @@ export class SessionRuntime {
     this.markSeen(p);
     if (p.streaming) throw new IngestError("wrong_mode", "This participant is already sending a stream.");
     this.assertTakingAudio();
-    if (p.track && p.track.mode === "chunks" && !p.track.failed) {
+    if (p.track && p.track.mode === "chunks" && takesAudio(p.track)) {
       throw new IngestError("wrong_mode", "This participant's audio arrives as numbered chunks; do not also send a stream.");
     }
     p.streaming = true;
@@ -410,7 +497,7 @@ export class SessionRuntime {
         if (!piece) break;
         if (!this.transcribes(p) || !this.participants.has(participantId)) continue;
         let track = p.track;
-        if (track?.failed) {
+        if (track && !takesAudio(track)) {
           this.detachTrack(p);
           track = undefined;
         }
@@ -420,7 +507,7 @@ export class SessionRuntime {
         const transcribes = () => this.transcribes(p);
         async function* feed() {
           for (;;) {
-            if (p.track !== current || current.failed || !participants.has(participantId) || !transcribes()) return;
+            if (p.track !== current || !takesAudio(current) || !participants.has(participantId) || !transcribes()) return;
             const next = await take();
             if (!next) return;
             // Read while going off the record: dropped here, never written to the engine.
@@ -435,7 +522,7 @@ export class SessionRuntime {
           if (error instanceof RetryLaterError) throw error;
           if (error instanceof IngestError || error instanceof AudioFormatError) throw error;
           // The engine gave up on this track; the next piece opens a fresh stream.
-          current.failed ??= error as Error;
+          failTrack(current, error as Error);
         }
       }
       if (carry) throw new AudioFormatError("odd_length", `The audio stream ended after ${receivedBytes} bytes; 16-bit PCM needs an even number.`);
@@ -472,6 +559,7 @@ export class SessionRuntime {
       offsetMs: Math.max(0, this.now() - running.startedAt.getTime(), p.lastEndMs ?? 0),
       persisted: Promise.resolve(),
       liveSeq: running.liveSeq,
+      state: { kind: "open" },
     };
     const displayName = p.displayName;
     stream.onSegment((s) => {
@@ -493,7 +581,7 @@ export class SessionRuntime {
       publishLive(this.room.id, { type: "segment", data: segment, transcriptionId: track.transcriptionId, seq }, stored);
     });
     stream.onError((error) => {
-      track.failed ??= error;
+      failTrack(track, error);
       this.deps.onEngineError?.(track.transcriptionId, error);
       console.error(`Speech engine stream failed for participant ${p.participantId} in session ${this.sessionId}: ${error.message}`);
     });
@@ -508,18 +596,24 @@ export class SessionRuntime {
     if (track) this.deps.track(this.endTrack(track));
   }
 
+  /** Ends the track's engine stream and resolves once its last final segments are stored; once per track. */
   private endTrack(track: Track): Promise<void> {
-    track.ended ??= (async () => {
+    if (track.state.kind === "ending") return track.state.done;
+    if (track.state.kind === "ended") return Promise.resolve();
+    const ending: Extract<TrackState, { kind: "ending" }> = { kind: "ending", done: Promise.resolve(), error: track.state.kind === "failed" ? track.state.error : undefined };
+    track.state = ending;
+    ending.done = (async () => {
       try {
         await track.ingest.end();
       } catch (error) {
-        if (!track.failed) console.error(`Ending a speech track failed (session ${this.sessionId}): ${(error as Error).message}`);
+        if (!ending.error) console.error(`Ending a speech track failed (session ${this.sessionId}): ${(error as Error).message}`);
       }
       await track.persisted;
+      track.state = { kind: "ended" };
       // Done: the transcription no longer needs it (a long session would otherwise keep every ended track).
       if (this.running?.id === track.transcriptionId) this.running.tracks.delete(track);
     })();
-    return track.ended;
+    return ending.done;
   }
 
   /**

@@ -280,7 +280,7 @@ export async function joinSession(db: Db, input: JoinInput): Promise<JoinResult>
       return { session, participant, joined: false, sessionStarted, numClients };
     }
     if ((await presentCount(tx, session.id)) >= input.maxParticipants) {
-      throw new RetryLaterError("unavailable", `This room is full: at most ${input.maxParticipants} participants at once. Try again when someone leaves.`, 30);
+      throw new RetryLaterError("unavailable", `This room is full: at most ${input.maxParticipants} participants at once. Try again when someone leaves.`, 30, "room_full");
     }
     const [participant] = existing
       ? await tx

@@ -1,16 +1,17 @@
 // The one interface every summary engine implements, and the error it throws for an admin to read.
 import { z } from "zod";
+import type { TranscriptSegment } from "@/lib/transcripts/render";
 import { summaryTemplateSchema, type SummaryContent, type SummaryTemplate } from "@/lib/summaries/templates";
 
-/** One final utterance of one participant, as the transcription pipeline stores it. */
+/** One final utterance of one participant, as the transcription pipeline stores it (lib/transcripts/render.ts). */
 export const transcriptSegmentSchema = z.object({
   participantId: z.string(),
   displayName: z.string(),
   startMs: z.number().nonnegative(),
   endMs: z.number().nonnegative(),
   text: z.string(),
-});
-export type TranscriptSegment = z.infer<typeof transcriptSegmentSchema>;
+}) satisfies z.ZodType<TranscriptSegment>;
+export type { TranscriptSegment };
 
 export const summaryInputSchema = z.object({
   segments: z.array(transcriptSegmentSchema),

@@ -1,8 +1,6 @@
 // The invite link's page: who invited you to which account, and the form to accept.
 import Link from "next/link";
-import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { accounts } from "@/lib/db/schema";
 import { inspectInvite } from "@/lib/accounts/members";
 import { Alert } from "@/components/ui/alert";
 import { AcceptInviteForm } from "./accept-form";
@@ -30,10 +28,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       </>
     );
   }
-  const [account] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, invite.accountId));
   return (
     <>
-      <h1 className="text-lg font-semibold">Join {account?.name}</h1>
+      <h1 className="text-lg font-semibold">Join {invite.accountName}</h1>
       <p className="mb-5 mt-1 text-sm text-zinc-500 dark:text-zinc-400">
         You were invited as {invite.role === "admin" ? "an admin" : "a member"}. Choose your name and password.
       </p>

@@ -211,6 +211,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
       expect(german.status).toBe(400);
       expect(german.json).toEqual({
         error: "Validation failed",
+        code: "validation_failed",
         details: [{ path: "liveTranscription.language", message: "PocketSphinx (embedded, offline, US English) supports only English (en), not German (de)" }],
       });
       process.env.VERBATIM_SPEECH_ENGINES = "nosuchengine";
@@ -351,7 +352,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     const created = await api("POST", "/meetings", { key, body: { endDate: future() } });
     const list = await api("GET", "/meetings", { key: "vbt_nonsense" });
     expect(list.status).toBe(401);
-    expect(list.json).toEqual({ error: "Access token is missing or invalid" });
+    expect(list.json).toEqual({ error: "Access token is missing or invalid", code: "unauthorized" });
     expect((await api("POST", "/meetings", { body: { endDate: future() } })).status).toBe(401);
 
     const [{ id: keyId }] = await db().select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.accountId, admin.accountId));
@@ -359,7 +360,7 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     for (const [method, path] of [["GET", "/meetings"], ["POST", "/meetings"], ["GET", `/meetings/${created.json.meetingId}`], ["DELETE", `/meetings/${created.json.meetingId}`]] as const) {
       const res = await api(method, path, { key, body: method === "POST" ? { endDate: future() } : undefined });
       expect(res.status).toBe(401);
-      expect(res.json).toEqual({ error: "Access token is missing or invalid" });
+      expect(res.json).toEqual({ error: "Access token is missing or invalid", code: "unauthorized" });
     }
     const [row] = await db().select().from(rooms).where(eq(rooms.id, created.json.meetingId));
     expect(row.deletedAt).toBeNull();
@@ -370,10 +371,10 @@ describeEachDatabase("REST /api/v1/meetings", (handle) => {
     const id = mine.json.meetingId;
     const get = await api("GET", `/meetings/${id}`, { key: keyB });
     expect(get.status).toBe(404);
-    expect(get.json).toEqual({ error: "The requested resource doesn't exist" });
+    expect(get.json).toEqual({ error: "The requested resource doesn't exist", code: "not_found" });
     const del = await api("DELETE", `/meetings/${id}`, { key: keyB });
     expect(del.status).toBe(404);
-    expect(del.json).toEqual({ error: "The requested resource doesn't exist" });
+    expect(del.json).toEqual({ error: "The requested resource doesn't exist", code: "not_found" });
     const [row] = await db().select().from(rooms).where(eq(rooms.id, id));
     expect(row.deletedAt).toBeNull();
     const listB = await api("GET", "/meetings?limit=100", { key: keyB });

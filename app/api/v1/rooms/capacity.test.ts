@@ -78,6 +78,7 @@ describeEachDatabase("capacity", (handle) => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("30");
     expect(refused.json.error).toMatch(/as many people as it can/);
+    expect(refused.json.code).toBe("over_capacity");
     expect((await callRoute("POST", `/rooms/${running.name}/participants`, { json: { displayName: "Cy" } })).status).toBe(201);
 
     // The waiting utterance got its recognizer when the first was returned; after the hold, sessions start again.

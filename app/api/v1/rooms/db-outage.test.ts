@@ -89,7 +89,7 @@ describeEachDatabaseWithOutage("a database outage in the middle of a live sessio
         });
         await new Promise((r) => setTimeout(r, OUTAGE_MS));
         seen();
-        queuedAtEnd = [...ownedRuntimes().values()].reduce((n, rt) => n + rt.segments.size, 0);
+        queuedAtEnd = [...ownedRuntimes().values()].reduce((n, rt) => n + rt.queuedSegmentCount, 0);
         ctx().restore();
       },
     });

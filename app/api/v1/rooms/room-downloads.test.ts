@@ -128,6 +128,7 @@ describeEachDatabase("downloads from the room page", (handle) => {
     const swapped = await open(asTxt);
     expect(swapped.status).toBe(403);
     expect(JSON.parse(swapped.text).error).toMatch(/not valid/);
+    expect(JSON.parse(swapped.text).code).toBe("link_invalid");
     const later = new URL(good.md);
     later.searchParams.set("expires", String(Number(later.searchParams.get("expires")) + 3_600_000));
     expect((await open(later.toString())).status).toBe(403);
@@ -137,6 +138,7 @@ describeEachDatabase("downloads from the room page", (handle) => {
     const gone = await open(expired.url);
     expect(gone.status).toBe(410);
     expect(JSON.parse(gone.text).error).toMatch(/expired/);
+    expect(JSON.parse(gone.text).code).toBe("link_expired");
     expect((await open(good.md.replace("/md?", "/json?"))).status).toBe(404);
     await callRoute("DELETE", `/rooms/${s.name}/participants/g`, { key: acct.key });
     await callRoute("DELETE", `/rooms/${s.name}/participants/h`, { key: acct.key });

@@ -69,6 +69,7 @@ describeEachDatabase("anonymous room limits", (handle) => {
       const full = await join(name, undefined, acct.key);
       expect(full.status).toBe(503);
       expect(full.json.error).toBe("This room is full: at most 3 participants at once. Try again when someone leaves.");
+      expect(full.json.code).toBe("room_full");
       expect(full.headers.get("retry-after")).toBe("30");
       // A present participant joining again is not a new one.
       const again = await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: first.json.participantId, displayName: "Guest" }, token: first.json.participantToken });

@@ -104,7 +104,7 @@ describeEachDatabase("REST /api/v1/summaries", (handle) => {
     expect(first.status).toBe(201);
     const second = await api("POST", "/summaries", { key: keyA, body: { transcriptionId: t.id, template: "General Narrative" } });
     expect(second.status).toBe(409);
-    expect(second.json).toEqual({ error: "This transcription already has a summary; delete it first to summarize again" });
+    expect(second.json).toEqual({ error: "This transcription already has a summary; delete it first to summarize again", code: "conflict" });
 
     expect((await api("DELETE", `/summaries/${first.json.summaryId}`, { key: keyA })).status).toBe(204);
     const third = await api("POST", "/summaries", { key: keyA, body: { transcriptionId: t.id, template: "General Narrative" } });
@@ -138,7 +138,7 @@ describeEachDatabase("REST /api/v1/summaries", (handle) => {
     for (const transcriptionId of [theirs.id, "00000000-0000-4000-8000-000000000000", "not-an-id"]) {
       const res = await api("POST", "/summaries", { key: keyA, body: { transcriptionId } });
       expect(res.status, transcriptionId).toBe(404);
-      expect(res.json).toEqual({ error: "The requested resource doesn't exist" });
+      expect(res.json).toEqual({ error: "The requested resource doesn't exist", code: "not_found" });
     }
     const gone = await ready(adminA.accountId);
     await db().delete(transcriptions).where(eq(transcriptions.id, gone.id));
@@ -166,7 +166,7 @@ describeEachDatabase("REST /api/v1/summaries", (handle) => {
   it("answers 401 without a valid key", async () => {
     const res = await api("GET", "/summaries");
     expect(res.status).toBe(401);
-    expect(res.json).toEqual({ error: "Access token is missing or invalid" });
+    expect(res.json).toEqual({ error: "Access token is missing or invalid", code: "unauthorized" });
     expect((await api("POST", "/summaries", { key: "nope", body: { transcriptionId: "x" } })).status).toBe(401);
   });
 
@@ -176,7 +176,7 @@ describeEachDatabase("REST /api/v1/summaries", (handle) => {
     for (const [method, path] of [["GET", `/summaries/${id}`], ["DELETE", `/summaries/${id}`], ["GET", "/summaries/00000000-0000-4000-8000-000000000000"], ["DELETE", "/summaries/not-a-uuid"]] as const) {
       const res = await api(method, path, { key: keyB });
       expect(res.status, `${method} ${path}`).toBe(404);
-      expect(res.json).toEqual({ error: "The requested resource doesn't exist" });
+      expect(res.json).toEqual({ error: "The requested resource doesn't exist", code: "not_found" });
     }
     const listB = await api("GET", "/summaries?limit=100", { key: keyB });
     expect(listB.json.results.map((s: { summaryId: string }) => s.summaryId)).not.toContain(id);

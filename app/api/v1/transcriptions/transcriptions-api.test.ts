@@ -80,7 +80,7 @@ describeEachDatabase("REST /api/v1/transcriptions", (handle) => {
   it("answers 401 without a valid key", async () => {
     const res = await call(list.GET, undefined);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: "Access token is missing or invalid" });
+    expect(await res.json()).toEqual({ error: "Access token is missing or invalid", code: "unauthorized" });
   });
 
   it("returns transcription objects exactly as api.md shapes them", async () => {
@@ -132,7 +132,7 @@ describeEachDatabase("REST /api/v1/transcriptions", (handle) => {
       for (const [handler, method] of [[one.GET, "GET"], [one.DELETE, "DELETE"], [link.GET, "GET"]] as const) {
         const res = await call(handler, key, { method, url: `${base}/${id}`, params: { transcriptionId: id } });
         expect(res.status).toBe(404);
-        expect(await res.json()).toEqual({ error: "The requested resource doesn't exist" });
+        expect(await res.json()).toEqual({ error: "The requested resource doesn't exist", code: "not_found" });
       }
     }
     const mine = await createTestTranscript(db(), admin.accountId, { roomName: "/mine-1" });
@@ -275,7 +275,7 @@ describeEachDatabase("REST /api/v1/transcriptions", (handle) => {
     });
     const refused = await call(link.GET, key, { url: `${base}/${selfHosted.id}/access-link`, params: { transcriptionId: selfHosted.id } });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ error: "Not allowed to perform action" });
+    expect(await refused.json()).toEqual({ error: "Not allowed to perform action", code: "forbidden" });
   });
 
   it("is described in the OpenAPI document", () => {

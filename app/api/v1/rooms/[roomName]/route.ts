@@ -1,5 +1,5 @@
 // GET /api/v1/rooms/{roomName}: the room's public live state (transcription state, who is present); no secrets, participant ids only for the account's API key.
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { roomSnapshot } from "@/lib/pipeline/service";
 import { roomParamsSchema } from "@/lib/pipeline/session/validation";
 

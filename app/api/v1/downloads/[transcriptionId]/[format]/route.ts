@@ -1,19 +1,22 @@
 // GET /api/v1/downloads/{transcriptionId}/{md|txt|vtt}?expires=…&signature=…: the transcript file a signed room-page link
 // opens (lib/transcripts/download-links.ts); the link itself is the credential. Expired: 410; forged: 403.
-import { getDb } from "@/lib/db/client";
-import { errorResponse } from "@/lib/api/errors";
+import { z } from "zod";
+import { wrapRoute } from "@/lib/api/route-core";
 import { attachmentDisposition } from "@/lib/storage/content-disposition";
-import { DownloadLinkError, openDownloadLink } from "@/lib/pipeline/room-downloads";
+import { openDownloadLink } from "@/lib/pipeline/room-downloads";
 
 export const dynamic = "force-dynamic";
 
 const noStore = { "Cache-Control": "private, no-store" };
 
-export async function GET(request: Request, { params }: { params: Promise<{ transcriptionId: string; format: string }> }) {
-  try {
-    const { transcriptionId, format } = await params;
+const pathSchema = z.object({ transcriptionId: z.string(), format: z.string() });
+
+// The wrapper core with no caller to authenticate: the signature is checked by openDownloadLink, whose refusals say why.
+export const GET = wrapRoute(
+  { authenticate: async () => null, params: pathSchema, messages: "specific", errorHeaders: noStore },
+  async ({ db, request, params: { transcriptionId, format } }) => {
     const query = new URL(request.url).searchParams;
-    const file = await openDownloadLink(await getDb(), { transcriptionId, format, expires: query.get("expires"), signature: query.get("signature") });
+    const file = await openDownloadLink(db, { transcriptionId, format, expires: query.get("expires"), signature: query.get("signature") });
     return new Response(new Uint8Array(file.body), {
       headers: {
         ...noStore,
@@ -24,8 +27,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ tran
         "X-Transcript-Source": file.source,
       },
     });
-  } catch (error) {
-    if (error instanceof DownloadLinkError) return Response.json({ error: error.message }, { status: error.status, headers: noStore });
-    return errorResponse(error, noStore);
-  }
-}
+  },
+);

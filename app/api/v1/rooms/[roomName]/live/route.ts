@@ -1,6 +1,6 @@
 // GET /api/v1/rooms/{roomName}/live: Server-Sent Events with the room's interim and final segments and its transcription
 // state, each with an id; with Last-Event-ID (or ?lastEventId=) it first replays the finals the client missed.
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { requestedCursor } from "@/lib/pipeline/live/live-cursor";
 import { openLiveStream } from "@/lib/pipeline/live/live-stream";
 import { roomTranscriptionState } from "@/lib/pipeline/service";

@@ -1,5 +1,5 @@
 // POST /api/v1/rooms/{roomName}/participants: join (the first join opens the session; the room key grants the host role; a taken participantId needs its own token).
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { assertAnonymousJoinAllowed } from "@/lib/api/room-limits";
 import { joinParticipant } from "@/lib/pipeline/service";
 import { joinBodySchema, roomParamsSchema } from "@/lib/pipeline/session/validation";

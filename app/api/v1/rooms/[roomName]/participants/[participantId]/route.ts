@@ -1,5 +1,5 @@
 // DELETE /api/v1/rooms/{roomName}/participants/{participantId}: leave (idempotent); the last leave ends the session.
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { leaveParticipant } from "@/lib/pipeline/service";
 import { participantParamsSchema } from "@/lib/pipeline/session/validation";
 

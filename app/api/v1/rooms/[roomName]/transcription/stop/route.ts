@@ -1,5 +1,5 @@
 // POST /api/v1/rooms/{roomName}/transcription/stop: the host stops a manual transcription (host token, room key in the body, or API key).
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { commandRoomTranscription, participantIsHost } from "@/lib/pipeline/service";
 import { hostCommandBodySchema, roomParamsSchema } from "@/lib/pipeline/session/validation";
 import { verifyRoomKey } from "@/lib/rooms/rooms";

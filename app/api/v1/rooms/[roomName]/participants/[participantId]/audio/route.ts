@@ -1,7 +1,7 @@
 // PUT /api/v1/rooms/{roomName}/participants/{participantId}/audio: one long streamed body of 16 kHz mono s16le PCM (a media server's track).
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { pacedAudio } from "@/lib/api/room-limits";
-import { assertPcmContentType } from "@/lib/pipeline/audio-request";
+import { assertPcmContentType } from "@/lib/pipeline/http/audio-request";
 import { acceptAudioStream, openSessionFor } from "@/lib/pipeline/service";
 import { participantParamsSchema } from "@/lib/pipeline/session/validation";
 import { AppError } from "@/lib/errors";

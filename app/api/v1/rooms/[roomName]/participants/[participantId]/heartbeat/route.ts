@@ -1,5 +1,5 @@
 // POST /api/v1/rooms/{roomName}/participants/{participantId}/heartbeat: "still here" from a participant sending no audio.
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { openSessionFor, participantHeartbeat } from "@/lib/pipeline/service";
 import { participantParamsSchema } from "@/lib/pipeline/session/validation";
 

@@ -1,7 +1,7 @@
 // POST /api/v1/rooms/{roomName}/transcriptions/{transcriptionId}/download-links: signed, short-lived links to a finished
 // transcript of this room (.md, .txt, .vtt), for the host (room key or host token), an API key, or a participant of
 // that session when the room lets participants download.
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { AppError } from "@/lib/errors";
 import { roomDownloadLinks, type DownloadRequester } from "@/lib/pipeline/room-downloads";
 import { downloadLinksParamsSchema, hostCommandBodySchema } from "@/lib/pipeline/session/validation";

@@ -1,7 +1,7 @@
 // POST /api/v1/rooms/{roomName}/participants/{participantId}/audio/chunks/{seq}: one short numbered chunk of PCM (a browser).
-import { roomRoute } from "@/lib/api/participant-route";
+import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { assertAudioChunkAllowed } from "@/lib/api/room-limits";
-import { assertPcmContentType, readChunkBody } from "@/lib/pipeline/audio-request";
+import { assertPcmContentType, readChunkBody } from "@/lib/pipeline/http/audio-request";
 import { acceptAudioChunk, openSessionFor } from "@/lib/pipeline/service";
 import { MAX_CHUNK_BYTES } from "@/lib/pipeline/session/runtime";
 import { chunkParamsSchema, parseSeq } from "@/lib/pipeline/session/validation";
