@@ -114,12 +114,18 @@ test("in a room that transcribes by itself, a participant can still join without
   await expect(room.getByText("You join without your microphone: nothing you say is transcribed.")).toBeVisible();
   await room.screenshot({ path: `${SHOTS}/desktop-room-auto-opt-out.png`, fullPage: true });
   await room.getByRole("button", { name: "Join without being transcribed" }).click();
-  // The room transcribes (the others), and says that she is not.
-  await expect(room.getByTestId("transcription-status")).toHaveText("Transcribing");
+  // Alone and opted out, there is nobody to transcribe: the automatic start waits (no empty transcript).
+  await expect(room.getByTestId("transcription-status")).toHaveText("Not transcribing");
+  // Someone to transcribe joins: the room transcribes (the others), and says that she is not.
+  const name = meeting.roomName.slice(1);
+  const auth = { Authorization: `Bearer ${key}` };
+  expect((await request.post(`/api/v1/rooms/${name}/participants`, { headers: auth, data: { participantId: "pat", displayName: "Pat Present" } })).status()).toBe(201);
+  await expect(room.getByTestId("transcription-status")).toHaveText("Transcribing", { timeout: 15_000 });
   await expect(room.getByTestId("not-transcribed")).toBeVisible();
   await expect(room.getByRole("list", { name: "People in the room" })).toContainText("Olga Optout · not transcribed");
   await room.screenshot({ path: `${SHOTS}/desktop-room-auto-opted-out-joined.png`, fullPage: true });
   expect(audio).toEqual([]);
   await room.getByRole("button", { name: "Leave" }).click();
+  expect((await request.delete(`/api/v1/rooms/${name}/participants/pat`, { headers: auth })).status()).toBe(204);
   await context.close();
 });

@@ -17,6 +17,8 @@ test("an admin adds an endpoint, sees its secret once, sends a test event and fi
 
   // Every event says what it is; the guide lists their fields and samples.
   await expect(page.getByLabel("transcription.finished")).toHaveAccessibleDescription("A transcript is saved and ready to fetch");
+  // The per-line event is opt-in: never chosen for the admin.
+  await expect(page.getByLabel("transcription.segment")).not.toBeChecked();
 
   // Bad input is refused inline, and the form keeps everything typed.
   await page.getByLabel("Endpoint URL").fill("ftp://example.com/hook");

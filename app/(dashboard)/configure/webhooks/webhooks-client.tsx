@@ -192,7 +192,7 @@ function AddEndpoint({ eventTypes }: { eventTypes: EventTypeView[] }) {
         <EndpointForm
           key={formKey}
           eventTypes={eventTypes}
-          initial={{ url: "", description: "", events: eventTypes.filter((e) => e.type.startsWith("transcription.")).map((e) => e.type) }}
+          initial={{ url: "", description: "", events: eventTypes.filter((e) => e.type.startsWith("transcription.") && e.type !== "transcription.segment").map((e) => e.type) }}
           onSubmit={submitByHand(action)}
           state={formKey > 0 && state?.ok ? null : state}
           submitLabel="Add endpoint"
