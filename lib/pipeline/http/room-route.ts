@@ -5,12 +5,13 @@ import type { Db } from "@/lib/db/client";
 import { AppError, RetryLaterError } from "@/lib/errors";
 import { appEnv } from "@/lib/config/env";
 import type { Actor } from "@/lib/actor";
-import { getRoomByName, type Room } from "@/lib/rooms/rooms";
+import { getRoomByName, verifyRoomKey, type Room } from "@/lib/rooms/rooms";
 import { authenticateBearer, bearerToken } from "@/lib/api/route";
 import { wrapRoute, type ApiResult, type Out, type RawParams } from "@/lib/api/route-core";
 import type { RateCost } from "@/lib/api/rate-limit";
 import { forwardToOwner, isForwarded, ownerAddressElsewhere, OWNER_UNREACHABLE_RETRY_AFTER_SECONDS } from "@/lib/pipeline/forward";
 import { OwnedElsewhereError } from "@/lib/pipeline/session/sessions";
+import { participantIsHost } from "@/lib/pipeline/service";
 import { verifyParticipantToken, type ParticipantClaims } from "@/lib/pipeline/session/participant-token";
 
 /**
@@ -18,6 +19,16 @@ import { verifyParticipantToken, type ParticipantClaims } from "@/lib/pipeline/s
  * rooms), a participant with the token it got at join, or anyone holding the room's (unguessable) name.
  */
 export type RoomCaller = { kind: "api_key"; actor: Actor } | { kind: "participant"; claims: ParticipantClaims } | { kind: "public" };
+
+/**
+ * Whether the caller acts as the room's host for a host command (start, stop, pause, resume): an API key of the
+ * account, the room key (the host link) in the body, or the token of a participant present as host.
+ */
+export async function callerIsHost(db: Db, room: Room, caller: RoomCaller, roomKey: string | undefined): Promise<boolean> {
+  if (caller.kind === "api_key" || verifyRoomKey(room, roomKey)) return true;
+  if (caller.kind !== "participant") return false;
+  return participantIsHost(db, room, caller.claims.participantId, caller.claims.roomSessionId);
+}
 
 export type RoomRouteContext<P, B> = { db: Db; request: Request; room: Room; caller: RoomCaller; params: P; body: B };
 

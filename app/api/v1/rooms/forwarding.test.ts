@@ -93,6 +93,12 @@ describeEachDatabase("forwarding room requests to the session's owner", (handle)
     // A join and a leave go there too.
     expect((await callRoute("POST", `/rooms/${name}/participants`, { json: { participantId: "ben", displayName: "Ben" } })).json.by).toBe("owner");
     expect(seen.map((s) => s.url)).toContain(`/api/v1/rooms/${name}/participants`);
+    // So do the host's commands: off the record is held by the owner's runtime, so pause and resume must reach it.
+    for (const action of ["pause", "resume"]) {
+      const answer = await callRoute("POST", `/rooms/${name}/transcription/${action}`, { key: acct.key });
+      expect(answer.json.by, answer.text).toBe("owner");
+      expect(seen.map((s) => s.url)).toContain(`/api/v1/rooms/${name}/transcription/${action}`);
+    }
   });
 
   it("forged forwarding headers are refused with 401, and nothing is forwarded or accepted", async () => {
