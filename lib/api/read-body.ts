@@ -17,8 +17,9 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
 }
 
-async function readTextCapped(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return "";
+/** The whole body, refusing with `tooLarge()` as soon as it passes `maxBytes` (never holding more than that). */
+export async function readBytesCapped(request: Request, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -27,12 +28,16 @@ async function readTextCapped(request: Request, maxBytes: number): Promise<strin
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readTextCapped(request: Request, maxBytes: number): Promise<string> {
+  return (await readBytesCapped(request, maxBytes, () => tooLarge(maxBytes))).toString("utf8");
 }
 
 const tooLarge = (maxBytes: number) => new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes`);

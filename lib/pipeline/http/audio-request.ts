@@ -1,6 +1,7 @@
 // Reading audio from HTTP requests: the PCM content type check and a capped read of one chunk's body.
 import { AudioFormatError } from "@/lib/speech/pcm";
 import { AppError } from "@/lib/errors";
+import { readBytesCapped } from "@/lib/api/read-body";
 
 /**
  * Accepts `audio/L16;rate=16000;channels=1` (parameters optional, those values if given) or application/octet-stream,
@@ -27,18 +28,5 @@ export async function readChunkBody(request: Request, maxBytes: number): Promise
     new AudioFormatError("too_large", `An audio chunk may have at most ${maxBytes} bytes (send ≤ 1 s, 250 ms by convention).`);
   if (declared > maxBytes) throw tooLarge();
   if (!request.body) throw new AudioFormatError("empty", "The audio chunk is empty.");
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    parts.push(value);
-  }
-  return Buffer.concat(parts);
+  return readBytesCapped(request, maxBytes, tooLarge);
 }
