@@ -4,12 +4,13 @@ import { expect, type Page } from "@playwright/test";
 export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "a long admin passphrase", account: "Acme Health" };
 export const ADMIN_STATE = "e2e/.auth/admin.json";
 
-export async function signIn(page: Page, email: string, password: string) {
+/** `timeout`: for the dashboard to show, longer on a server that has not rendered it yet (a spec's private server). */
+export async function signIn(page: Page, email: string, password: string, opts: { timeout?: number } = {}) {
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Transcriptions" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Transcriptions" })).toBeVisible({ timeout: opts.timeout });
 }
 
 /** Creates an API key through the dashboard (the page must be an admin's) and returns it. */
