@@ -2,6 +2,7 @@
 // capacity for the other specs): two people speak at once, the second utterance waits past the bound, and the
 // dashboard, /api/health, /metrics and a new room's join all say so, while the running room goes on and loses nothing.
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { PoolStats } from "../lib/speech/recognizer-pool";
 import { composeSpeech, roomTone } from "../lib/testing/speech";
 import { pacedPcmStream } from "../scripts/lib/paced-audio";
 import { startLocalServer, type LocalServer } from "../scripts/lib/local-server";
@@ -39,7 +40,7 @@ async function createRoom(request: APIRequestContext, auth: Record<string, strin
   return { roomName, name: roomName.slice(1) };
 }
 
-type Health = { status: string; pool: { max: number; inUse: number; finalInUse: number; queued: number; overCapacity: boolean } | null };
+type Health = { status: string; pool: PoolStats | null };
 
 test("one recognizer, two speakers at once: the dashboard warns, health says over_capacity, a new room is refused, the running room keeps every word", async ({ browser, request }) => {
   test.setTimeout(180_000);
