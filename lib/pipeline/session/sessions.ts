@@ -6,7 +6,7 @@ import { AppError, conflict, forbidden, RetryLaterError } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
 import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
 import { instanceId, internalUrl, leaseExpiry, leaseMs, mayOwn } from "@/lib/pipeline/lease";
-import { mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
+import { mayMove, moveTo } from "@/lib/transcripts/lifecycle-store";
 import { transcriptFilename } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import type { Destination } from "@/lib/settings/types";

@@ -17,7 +17,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { FormattedDate } from "@/components/ui/formatted-date";
 import { cn } from "@/components/ui/cn";
 import { useDialogAction } from "@/components/ui/use-dialog-action";
-import type { TranscriptionPhase } from "@/lib/pipeline/lifecycle";
+import type { TranscriptionPhase } from "@/lib/transcripts/lifecycle";
 import type { SaveStatus } from "@/lib/transcripts/save-status";
 import { deleteTranscriptionsAction, renameTranscriptionAction, shareLinkAction } from "../actions";
 import { retryUploadAction } from "./upload-actions";

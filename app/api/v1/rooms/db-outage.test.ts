@@ -2,7 +2,7 @@
 // its client), with real PocketSphinx on flite speech: nothing accepted is lost, and a full queue refuses new audio.
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
-import { describeEachDatabaseWithOutage } from "@/lib/db/testing";
+import { describeEachDatabaseWithOutage } from "@/lib/testing/db-outage-suite";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { subscribeLive, type LiveEvent } from "@/lib/pipeline/live/live-bus";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
