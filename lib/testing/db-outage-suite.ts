@@ -1,5 +1,4 @@
-// Integration suites on both databases with an app database the test can take away; apart from db-outage.ts, which the
-// benchmark and Playwright load without vitest.
+// describeEachDatabaseWithOutage: suites on both databases whose app database the test takes away (apart from db-outage.ts, which Playwright and the benchmark load without vitest).
 import { afterAll, beforeAll, describe } from "vitest";
 import { useDatabase, type DbHandle } from "@/lib/db/client";
 import { createTestDatabase } from "@/lib/db/testing";
