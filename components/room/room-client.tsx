@@ -345,6 +345,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const clock = useSessionClock(inside?.joinedAt ?? null);
 
   // The transcription stopping (the host, or the last person leaving) is said, with when; the text stays on screen.
+  // Any move of it also makes a refused host command's reason stale ("already running"), so that goes.
   const previous = useRef(live.transcription);
   useEffect(() => {
     const before = previous.current;

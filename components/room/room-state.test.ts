@@ -88,6 +88,24 @@ describe("in the room", () => {
     const refused = run({ type: "joinStarted" }, { type: "joined", me: host, at: 1 }, { type: "commandFailed", message: "Transcription is already running." });
     expect(phase(roomReducer(refused, { type: "commandStarted" }), "inside").command).toEqual({ kind: "busy" });
   });
+
+  it.each([
+    ["stops", running, idle],
+    ["starts", idle, running],
+    ["goes off the record", running, offRecord],
+    ["goes back on the record", offRecord, running],
+  ])("a refusal (start while running) is cleared when the transcription %s", (_, before, after) => {
+    const refused = roomReducer(joined(), { type: "commandFailed", message: "Transcription is already running." });
+    expect(phase(roomReducer(refused, { type: "transcriptionChanged", before, after, at }), "inside").command).toEqual({ kind: "idle" });
+  });
+
+  it("a state event that changes nothing keeps the refusal, and never ends a command under way", () => {
+    const refused = roomReducer(joined(), { type: "commandFailed", message: "Transcription is already running." });
+    const degraded: LiveTranscriptionState = { ...running, degraded: { reason: "database_unavailable", message: "The database is not answering.", since: at.toISOString() } };
+    expect(roomReducer(refused, { type: "transcriptionChanged", before: running, after: degraded, at })).toBe(refused);
+    const busy = roomReducer(joined(), { type: "commandStarted" });
+    expect(phase(roomReducer(busy, { type: "transcriptionChanged", before: idle, after: running, at }), "inside").command).toEqual({ kind: "busy" });
+  });
 });
 
 describe("the transcription ending", () => {

@@ -9,7 +9,7 @@ export type Participant = { participantId: string; participantToken: string; rol
 
 export type MicState = { kind: "off" } | { kind: "starting" } | { kind: "on" } | { kind: "problem"; problem: string; message: string };
 
-/** The host's last command: none under way, one waiting for the server, or the server's refusal. */
+/** The host's last command: none under way, one waiting for the server, or the server's refusal, shown until it is stale. */
 export type CommandState = { kind: "idle" } | { kind: "busy" } | { kind: "refused"; message: string };
 
 /** What the join form says above the name: why one left, or was let go. */
@@ -100,13 +100,19 @@ const transitions: Transitions = {
   commandSucceeded: (state) => inside(state, () => ({ command: { kind: "idle" } })),
   commandFailed: (state, { message }) => inside(state, () => ({ command: { kind: "refused", message } })),
   transcriptionChanged: (state, { before, after, at }) => {
-    if (!transcriptionChanges(before, after).includes("stopped")) return state;
-    const id = before.transcriptionId;
-    return {
-      ...state,
-      ended: { at, transcriptionId: id, byHost: startedByHost(before.startTrigger) },
-      finished: id === null || state.finished.some((f) => f.transcriptionId === id) ? state.finished : [...state.finished, { transcriptionId: id, at }],
-    };
+    const changes = transcriptionChanges(before, after);
+    if (changes.length === 0) return state;
+    let next = state;
+    if (changes.includes("stopped")) {
+      const id = before.transcriptionId;
+      next = {
+        ...next,
+        ended: { at, transcriptionId: id, byHost: startedByHost(before.startTrigger) },
+        finished: id === null || next.finished.some((f) => f.transcriptionId === id) ? next.finished : [...next.finished, { transcriptionId: id, at }],
+      };
+    }
+    // A refusal was about the state it was refused in ("already running"): once that state is gone, so is the reason.
+    return inside(next, (phase) => (phase.command.kind === "refused" ? { command: { kind: "idle" } } : {}));
   },
 };
 
