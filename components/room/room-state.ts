@@ -73,7 +73,7 @@ export function transcriptionChanges(before: LiveTranscriptionState, after: Live
 }
 
 /** Changes the room only while this page is in it; anything else (a late microphone, a late answer) is stale. */
-function inside(state: RoomState, change: (phase: Inside) => Partial<Inside>): RoomState {
+function whileInside(state: RoomState, change: (phase: Inside) => Partial<Inside>): RoomState {
   return state.phase.kind === "inside" ? { ...state, phase: { ...state.phase, ...change(state.phase) } } : state;
 }
 
@@ -94,11 +94,11 @@ const transitions: Transitions = {
     const form = state.phase.kind === "outside" ? state.phase : blankForm;
     return { ...state, phase: { ...form, left: left ?? form.left } };
   },
-  micChanged: (state, { mic }) => inside(state, () => ({ mic })),
-  muteSet: (state, { muted }) => inside(state, () => ({ muted })),
-  commandStarted: (state) => inside(state, () => ({ command: { kind: "busy" } })),
-  commandSucceeded: (state) => inside(state, () => ({ command: { kind: "idle" } })),
-  commandFailed: (state, { message }) => inside(state, () => ({ command: { kind: "refused", message } })),
+  micChanged: (state, { mic }) => whileInside(state, () => ({ mic })),
+  muteSet: (state, { muted }) => whileInside(state, () => ({ muted })),
+  commandStarted: (state) => whileInside(state, () => ({ command: { kind: "busy" } })),
+  commandSucceeded: (state) => whileInside(state, () => ({ command: { kind: "idle" } })),
+  commandFailed: (state, { message }) => whileInside(state, () => ({ command: { kind: "refused", message } })),
   transcriptionChanged: (state, { before, after, at }) => {
     const changes = transcriptionChanges(before, after);
     if (changes.length === 0) return state;
@@ -112,7 +112,7 @@ const transitions: Transitions = {
       };
     }
     // A refusal was about the state it was refused in ("already running"): once that state is gone, so is the reason.
-    return inside(next, (phase) => (phase.command.kind === "refused" ? { command: { kind: "idle" } } : {}));
+    return whileInside(next, (phase) => (phase.command.kind === "refused" ? { command: { kind: "idle" } } : {}));
   },
 };
 
