@@ -10,6 +10,7 @@ import { mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
 import { transcriptFilename } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import type { Destination } from "@/lib/settings/types";
+import type { OffRecordAction } from "./validation";
 
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type SessionRow = typeof roomSessions.$inferSelect;
@@ -408,7 +409,7 @@ export type OffRecordChange = { kind: "paused" | "resumed"; transcription: Trans
  */
 export async function commandOffRecord(
   db: Db,
-  input: { room: Room; isHost: boolean; action: "pause" | "resume"; now?: Date },
+  input: { room: Room; isHost: boolean; action: OffRecordAction; now?: Date },
 ): Promise<{ session: SessionRow; change: OffRecordChange }> {
   const now = input.now ?? new Date();
   const { room } = input;

@@ -41,11 +41,12 @@ export const joinBodySchema = z.object({
       "false: join with your own audio not transcribed, at your request. It is dropped by the server before any speech engine (send none at all if you can), and the transcript's header names you under \"Not transcribed at their request\". Default true at a first join; a later join of the same participant keeps the earlier choice unless it sends the field again",
     ),
 });
-export type JoinBody = z.infer<typeof joinBodySchema>;
 
 export const hostCommandBodySchema = z.object({ roomKey: z.string().max(200).optional() });
 
+/** The host commands that take a running transcription off the record and back on it. */
 export const offRecordActions = ["pause", "resume"] as const;
+export type OffRecordAction = (typeof offRecordActions)[number];
 
 export const transcriptionStateSchema = z.object({
   state: z.enum(["idle", "in_progress"]),
