@@ -1,5 +1,6 @@
 // Zod schemas of the live-session routes (/api/v1/rooms/{roomName}/...): the single source for validation and the OpenAPI document.
 import { z } from "zod";
+import { participantRoles } from "@/lib/db/schema";
 import { startTriggers } from "@/lib/start-triggers";
 import { toSingleLine } from "@/lib/transcripts/render";
 
@@ -77,7 +78,7 @@ export const roomStateSchema = z.object({
     z.object({
       participantId: z.string().optional().describe("Only for the account's API key: with the room link alone, participant ids are not shown"),
       displayName: z.string(),
-      role: z.enum(["host", "guest"]),
+      role: z.enum(participantRoles),
       transcribed: z.boolean().describe("False for a participant who joined not transcribed, at their request"),
     }),
   ),
@@ -87,7 +88,7 @@ export const joinResponseSchema = z.object({
   participantId: z.string(),
   participantToken: z.string().describe("Send as X-Participant-Token on this participant's later calls"),
   roomSessionId: z.string(),
-  role: z.enum(["host", "guest"]),
+  role: z.enum(participantRoles),
   transcribed: z.boolean().describe("False when this participant joined with `transcribe: false`: their audio is never transcribed"),
   transcription: transcriptionStateSchema,
 });
