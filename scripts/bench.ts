@@ -11,6 +11,7 @@ import { BENCH_USAGE, parseBenchArgs, rampLevels } from "./lib/bench-args";
 import { measureDeepgramOverhead, overheadFigures } from "./lib/deepgram-overhead";
 import { openAiFigures } from "./lib/bench-openai";
 import { capacityFigures } from "./lib/bench-capacity";
+import { enginePoolMax } from "@/lib/speech/registry";
 import { benchTrack } from "./lib/bench-speech";
 import { engineCpuMs, startLocalServer, processCpuMs, type LocalServer } from "./lib/local-server";
 import { recognizeFileOffline } from "./lib/offline-recognition";
@@ -163,7 +164,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (opts.only === "capacity") {
-    printFigures(await capacityFigures(say, { maxStreams: opts.maxStreams, maxRooms: CAPACITY_MAX_ROOMS }), opts.json);
+    printFigures(await capacityFigures(say, { maxStreams: opts.maxStreams, maxRooms: CAPACITY_MAX_ROOMS, poolMax: opts.poolMax ?? enginePoolMax() }), opts.json);
     return;
   }
   if (opts.only === "openai") {
@@ -304,7 +305,7 @@ async function main(argv: string[]): Promise<void> {
   // 7. The OpenAI-compatible engine's own latency and the voice activity detector's CPU.
   Object.assign(figures, await openAiFigures(say));
   // 8. Capacity of the speech-gated engine: CPU per speaking stream, meetings held, memory per silent participant.
-  Object.assign(figures, await capacityFigures(say, { maxStreams: opts.maxStreams, maxRooms: CAPACITY_MAX_ROOMS }));
+  Object.assign(figures, await capacityFigures(say, { maxStreams: opts.maxStreams, maxRooms: CAPACITY_MAX_ROOMS, poolMax: opts.poolMax ?? enginePoolMax() }));
   // 9. Durability: nothing accepted is lost through a database outage or a deploy (private servers of their own).
   if (!opts.server) Object.assign(figures, await durabilityFigures(opts.databaseUrl));
   // 10. Live events across instances and resume (two private servers on one PostgreSQL database).

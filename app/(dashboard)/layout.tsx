@@ -1,4 +1,4 @@
-// The signed-in dashboard's frame: navigation, the account, engine alerts (streamed) and the page.
+// The signed-in dashboard's frame: navigation, the account, engine alerts (streamed), over capacity, and the page.
 import { Suspense } from "react";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
@@ -7,6 +7,8 @@ import { MobileNav } from "@/components/shell/mobile-nav";
 import { SidebarContent } from "@/components/shell/sidebar";
 import { Alert } from "@/components/ui/alert";
 import { signOutAction } from "./actions";
+import { currentRecognizerPool } from "@/lib/speech/recognizer-pool";
+import { CapacityAlert } from "./capacity-alert";
 import { EngineAlerts } from "./engine-alerts";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
@@ -29,6 +31,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <Suspense fallback={null}>
             <EngineAlerts isAdmin={user.role === "admin"} />
           </Suspense>
+          <CapacityAlert pool={currentRecognizerPool()?.stats() ?? null} isAdmin={user.role === "admin"} />
           {localLinks && (
             <Alert tone="warning" className="mb-6" data-testid="public-url-warning">
               <strong>Room and invite links point to {env.publicUrl}</strong>, which only this computer can open. Set{" "}

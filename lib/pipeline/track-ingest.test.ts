@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AudioFormatError, pcmBytesForMs } from "@/lib/speech/pcm";
 import { createPocketSphinxEngine } from "@/lib/speech/pocketsphinx/pocketsphinx";
 import type { EngineSegment } from "@/lib/speech/types";
-import { IngestError, TrackIngest, type ChunkResult, type TrackIngestOptions } from "@/lib/pipeline/track-ingest";
+import { errorResponse } from "@/lib/api/errors";
+import { IngestError, OVERLOADED_RETRY_AFTER_SECONDS, TrackIngest, type ChunkResult, type TrackIngestOptions } from "@/lib/pipeline/track-ingest";
 import { composeSpeech, roomTone, type ComposedSpeech } from "@/lib/testing/speech";
 
 // Every test drives the real recognizer: played in the right order, the same audio gives exactly the same segments,
@@ -185,5 +186,26 @@ describe("TrackIngest with a streamed body", () => {
     // Without backpressure the sender would be megabytes ahead; with it, a few buffers at most.
     expect(maxAhead).toBeLessThanOrEqual(4 * piece);
     expect(maxAhead).toBeGreaterThan(0);
+  });
+
+  it("refuses chunks past the engine's backlog with 503 overloaded and Retry-After; sent again, nothing is lost", async () => {
+    const { track, segments } = openTrack({ maxQueuedBytes: 2 * CHUNK });
+    // All at once, as a client that does not wait for answers: the engine cannot take them as fast.
+    const first = await Promise.allSettled(chunks.map((c, seq) => track.acceptChunk(seq, c)));
+    const refused = first.flatMap((r, seq) => (r.status === "rejected" ? [{ seq, error: r.reason as unknown }] : []));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const { error } of refused) {
+      expect(error).toBeInstanceOf(IngestError);
+      expect((error as IngestError).code).toBe("overloaded");
+    }
+    const answer = errorResponse(refused[0].error);
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get("Retry-After")).toBe(String(OVERLOADED_RETRY_AFTER_SECONDS));
+    expect(await answer.json()).toMatchObject({ code: "overloaded" });
+    // The client sends each refused chunk again, one at a time, as it would after Retry-After.
+    for (const { seq } of refused) await track.acceptChunk(seq, chunks[seq]);
+    await track.end();
+    expect(track.stats().bytesDelivered).toBe(speech.pcm.length);
+    expect(segments).toEqual(baseline);
   });
 });

@@ -19,10 +19,15 @@ import { CodedError, type IngestErrorCode } from "@/lib/errors";
 
 export type { IngestErrorCode };
 
+/** Retry-After of an `overloaded` chunk. */
+export const OVERLOADED_RETRY_AFTER_SECONDS = 1;
+
 /** A client mistake or an overload on one track; the track itself keeps working. `status` is the HTTP status to answer. */
 export class IngestError extends CodedError<IngestErrorCode> {
   constructor(code: IngestErrorCode, message: string) {
-    super(code, message, code === "chunk_too_large" ? 413 : code === "overloaded" ? 503 : code === "ended" || code === "wrong_mode" ? 409 : 400);
+    // An engine behind on a track catches up within a second or two: the client sends the chunk again after that.
+    const answer = code === "overloaded" ? { retryAfterSeconds: OVERLOADED_RETRY_AFTER_SECONDS } : {};
+    super(code, message, code === "chunk_too_large" ? 413 : code === "overloaded" ? 503 : code === "ended" || code === "wrong_mode" ? 409 : 400, answer);
     this.name = "IngestError";
   }
 }

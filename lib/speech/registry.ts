@@ -33,7 +33,7 @@ const engineEntries: readonly EngineEntry[] = [
  * creates the engine to learn its packages before it installs them.
  */
 function createPocketSphinx(env: AppEnv): SpeechEngine {
-  const options = { interim: env.VERBATIM_POCKETSPHINX_INTERIM, maxDecoders: env.VERBATIM_ENGINE_POOL_MAX ?? defaultPoolMax() };
+  const options = { interim: env.VERBATIM_POCKETSPHINX_INTERIM, maxDecoders: enginePoolMax(env) };
   const perTrack = createPocketSphinxEngine(options);
   if (env.VERBATIM_POCKETSPHINX_GATE === "off") return perTrack;
   let chosen: SpeechEngine | undefined;
@@ -54,7 +54,12 @@ function createPocketSphinx(env: AppEnv): SpeechEngine {
 
 /** The process's one recognizer budget (VERBATIM_ENGINE_POOL_MAX), shared by the engines that run recognizers here. */
 function recognizerPool(env: AppEnv) {
-  return sharedRecognizerPool(() => ({ max: env.VERBATIM_ENGINE_POOL_MAX ?? defaultPoolMax(), waitMs: env.VERBATIM_ENGINE_POOL_WAIT_MS }));
+  return sharedRecognizerPool(() => ({ max: enginePoolMax(env), waitMs: env.VERBATIM_ENGINE_POOL_WAIT_MS }));
+}
+
+/** The recognizer budget: VERBATIM_ENGINE_POOL_MAX, or the default from cores and memory. */
+export function enginePoolMax(env: Pick<AppEnv, "VERBATIM_ENGINE_POOL_MAX"> = appEnv()): number {
+  return env.VERBATIM_ENGINE_POOL_MAX ?? defaultPoolMax();
 }
 
 const instances = new Map<string, SpeechEngine>();

@@ -2,11 +2,13 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./simulate-args";
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--json] [--url URL --api-key KEY | --database-url URL] [--max-streams N] [--list-rows N] [--only PART]
+export const BENCH_USAGE = `Usage: npm run bench -- [--json] [--url URL --api-key KEY | --database-url URL] [--max-streams N] [--pool-max N] [--list-rows N] [--only PART]
 
 Prints issue 5's figures (latency, real-time streams, pipeline CPU, ready after leave, WER) and the summary and list
 timings. Without --url it starts a private server on a fresh embedded database (or on --database-url).
   --max-streams N   highest number of concurrent speaker streams to try (default 24)
+  --pool-max N      recognizers the capacity part's pool lends at once (default VERBATIM_ENGINE_POOL_MAX, else the
+                    server's default from cores and memory)
   --list-rows N     transcriptions seeded for the list/search timings (default 100000; 0 skips them)
   --only PART       run one part alone: deepgram (the latency the pipeline adds to a local Deepgram protocol server's
                     answers, in this process), openai (the OpenAI-compatible engine's overhead and the VAD's CPU),
@@ -32,6 +34,8 @@ export type BenchOptions = {
   server: { url: string; apiKey: string } | null;
   databaseUrl: string | null;
   maxStreams: number;
+  /** The capacity part's pool size; null: the server's (VERBATIM_ENGINE_POOL_MAX or its default). */
+  poolMax: number | null;
   listRows: number;
   /** Run only this part; null runs everything. */
   only: BenchPart | null;
@@ -58,6 +62,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         "api-key": { type: "string" },
         "database-url": { type: "string" },
         "max-streams": { type: "string" },
+        "pool-max": { type: "string" },
         "list-rows": { type: "string" },
         only: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -81,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     server,
     databaseUrl: values["database-url"] ?? null,
     maxStreams: wholeNumber("max-streams", values["max-streams"], 24, 1, 200),
+    poolMax: values["pool-max"] === undefined ? null : wholeNumber("pool-max", values["pool-max"], 0, 1, 1000),
     listRows: wholeNumber("list-rows", values["list-rows"], 100_000, 0, 10_000_000),
     only: only as BenchPart | null,
     help: Boolean(values.help),

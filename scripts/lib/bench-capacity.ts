@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { gateSpeechEngine } from "@/lib/speech/gated-stream";
 import { PCM_BYTES_PER_SECOND, pcmBytesForMs } from "@/lib/speech/pcm";
 import { createPocketSphinxEngine, pocketSphinxCommandLine, pocketSphinxWorker, WORKER_LINGER_MS, type PocketSphinxWorker } from "@/lib/speech/pocketsphinx/pocketsphinx";
-import { defaultPoolMax, RecognizerPool } from "@/lib/speech/recognizer-pool";
+import { RecognizerPool } from "@/lib/speech/recognizer-pool";
 import type { EngineStream, SpeechEngine } from "@/lib/speech/types";
 import { roomTone, speechBounds, synthesizeSpeech, withRoomTone, writeWav, type ComposedSpeech, type FliteVoice } from "@/lib/testing/speech";
 import { BENCH_SENTENCES, benchTrack } from "./bench-speech";
@@ -50,10 +50,10 @@ function treeRssMb(): number {
 
 let worker: PocketSphinxWorker | undefined;
 
-/** The PocketSphinx decoder worker, one for the whole run as a server has one (its model loads once). */
-async function benchWorker(): Promise<PocketSphinxWorker> {
+/** The PocketSphinx decoder worker, one for the whole run as a server has one (its model loads once), sized as the pool. */
+async function benchWorker(maxDecoders: number): Promise<PocketSphinxWorker> {
   if (worker) return worker;
-  const w = pocketSphinxWorker({ interim: true });
+  const w = pocketSphinxWorker({ interim: true, maxDecoders });
   if ("problem" in w) throw new Error(w.problem);
   const check = await w.check(); // started and loaded now, not in the first measurement
   if (!check.ok) throw new Error(check.problem);
@@ -63,7 +63,7 @@ async function benchWorker(): Promise<PocketSphinxWorker> {
 
 /** The engine as the server runs it by default: speech-gated, decoders lent from the pool, in the worker. */
 export async function gatedPocketSphinx(pool: RecognizerPool): Promise<SpeechEngine> {
-  const w = await benchWorker();
+  const w = await benchWorker(pool.max);
   return gateSpeechEngine(createPocketSphinxEngine({ interim: true }), w.openUtterance, { pool, lingerMs: WORKER_LINGER_MS });
 }
 
@@ -169,14 +169,14 @@ async function meetingRoom(room: number, turns: number): Promise<ComposedSpeech[
   });
 }
 
-export async function capacityFigures(say: Say, opts: { maxStreams: number; maxRooms: number }): Promise<Record<string, number | null>> {
+export async function capacityFigures(say: Say, opts: { maxStreams: number; maxRooms: number; poolMax: number }): Promise<Record<string, number | null>> {
   const figures: Record<string, number | null> = {};
   const cores = os.availableParallelism();
-  say(`Capacity (speech-gated PocketSphinx, interim text on, in this process): load average ${os.loadavg()[0].toFixed(1)}`);
+  say(`Capacity (speech-gated PocketSphinx, interim text on, in this process, pool of ${opts.poolMax}): load average ${os.loadavg()[0].toFixed(1)}`);
 
   // 1. Memory added by silent participants: no recognizer is started for them.
   {
-    const pool = new RecognizerPool({ max: defaultPoolMax(), waitMs: 2000 });
+    const pool = new RecognizerPool({ max: opts.poolMax, waitMs: 2000 });
     const engine = await gatedPocketSphinx(pool);
     const n = 50;
     const tone = roomTone(5000, { amplitude: 80 });
@@ -208,7 +208,7 @@ export async function capacityFigures(say: Say, opts: { maxStreams: number; maxR
   let engineMs = 0;
   let audioMs = 0;
   for (let n = 4; n <= opts.maxStreams; n += 2) {
-    const pool = new RecognizerPool({ max: Math.max(defaultPoolMax(), 2 * n), waitMs: 2000 });
+    const pool = new RecognizerPool({ max: Math.max(opts.poolMax, 2 * n), waitMs: 2000 });
     const result = await runTracks(await gatedPocketSphinx(pool), rampSpeech.slice(0, n));
     const s = summarize(result.tracks);
     const ok = s.missed / s.total <= ALL_SPEAK_MAX_MISSED && s.p95 <= ALL_SPEAK_P95_MS;
@@ -226,11 +226,11 @@ export async function capacityFigures(say: Say, opts: { maxStreams: number; maxR
   // How close the gated pipeline gets to the recognizer's own limit: streams held × offline CPU per stream ÷ cores.
   figures.realtime_efficiency = roundOrNull((held * offlinePerMs) / cores, 2);
 
-  // 3. Meetings: rooms of six taking turns, with the default pool.
+  // 3. Meetings: rooms of six taking turns, with the server's pool (or --pool-max).
   let roomsHeld = 0;
   for (let rooms = 1; rooms <= opts.maxRooms; rooms *= 2) {
     const speeches = (await Promise.all(Array.from({ length: rooms }, (_, r) => meetingRoom(r, 8)))).flat();
-    const pool = new RecognizerPool({ max: defaultPoolMax(), waitMs: 2000 });
+    const pool = new RecognizerPool({ max: opts.poolMax, waitMs: 2000 });
     const result = await runTracks(await gatedPocketSphinx(pool), speeches);
     const s = summarize(result.tracks);
     const ok = s.missed === 0 && s.p95 <= MEETING_P95_MS;
