@@ -1,7 +1,7 @@
 // A room's effective transcription settings: the account defaults overridden field by field by the room's own.
 import type { TranscriptionLanguage } from "@/lib/speech/languages";
-import { transcribesAtAll } from "@/lib/start-triggers";
-import type { Destination, StartTrigger, TranscriptionSettings } from "./types";
+import { transcribesAtAll, type StartTrigger } from "@/lib/start-triggers";
+import type { Destination, TranscriptionSettings } from "./types";
 
 /** What a room itself says; null means "follow the account default", including its later changes. */
 export type RoomOverrides = {

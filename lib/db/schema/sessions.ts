@@ -39,6 +39,7 @@ export const appInstances = pgTable("app_instances", {
 });
 
 export const participantRoles = ["host", "guest"] as const;
+export type ParticipantRole = (typeof participantRoles)[number];
 
 export const sessionParticipants = pgTable(
   "session_participants",

@@ -119,10 +119,6 @@ export function setLiveRelay(relay: LiveRelay | null) {
   bus().relay = relay;
 }
 
-export function liveRelayInstalled(): boolean {
-  return bus().relay !== null;
-}
-
 function enqueueOutgoing(b: Bus, roomId: string, item: Outgoing) {
   let queue = b.outgoing.get(roomId);
   if (!queue) {
