@@ -233,6 +233,11 @@ test("a customer's page embeds a room for a host and a participant, drives the t
     expect(await events(host, "error")).toEqual([]);
     expect(await events(guest, "error")).toEqual([]);
 
+    // A refused command's reason shows in the frame until the transcription moves (here, started from another page).
+    expect((await call(host, "stopTranscription")).rejected?.code).toBe("conflict");
+    const refusal = hostFrame.getByRole("alert").filter({ hasText: "Transcription is not running." });
+    await expect(refusal).toBeVisible();
+
     // The plain room page (no embed) shows the same downloads to the host after a session.
     const plain = await (await hostBrowser.newContext()).newPage();
     await plain.goto(meeting.hostRoomUrl);
@@ -240,6 +245,7 @@ test("a customer's page embeds a room for a host and a participant, drives the t
     await plain.getByRole("button", { name: "Join" }).click();
     await plain.getByRole("button", { name: "Start transcription" }).click();
     await expect(plain.getByTestId("transcription-status")).toHaveText("Transcribing");
+    await expect(refusal).toHaveCount(0);
     // Someone speaks (through a media server, with the API key), so the session has a transcript.
     const name = meeting.roomName.slice(1);
     expect((await request.post(`/api/v1/rooms/${name}/participants`, { headers: auth, data: { participantId: "ben", displayName: "Ben Remote" } })).status()).toBe(201);

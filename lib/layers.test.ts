@@ -41,19 +41,6 @@ const LAYERS: string[][] = [
   ["testing"],
 ];
 
-/**
- * Imports that still run the wrong way, each "from-module -> to-module: file". Remove a line when its import is gone;
- * a new wrong-way import fails.
- */
-const ALLOWED = new Set([
-  // Arrived with the durability merge; to move next: lib/pipeline/lifecycle.ts → lib/transcripts/ with its phase list
-  // (the schema needs it) in lib/db/schema, and the database outage helper beside lib/db/testing.ts.
-  "db -> pipeline: lib/db/schema/sessions.ts",
-  "db -> testing: lib/db/testing.ts",
-  "transcripts -> pipeline: lib/transcripts/list.ts",
-  "transcripts -> pipeline: lib/transcripts/save-status.ts",
-]);
-
 const rank = new Map(LAYERS.flatMap((layer, i) => layer.map((m) => [m, i] as const)));
 
 function sourceFiles(dir: string): string[] {
@@ -113,18 +100,12 @@ describe("layers", () => {
     const upward = libEdges
       .filter((e) => rank.has(e.to) && rank.get(e.to)! > rank.get(e.from)!)
       .map((e) => `${e.from} -> ${e.to}: ${e.file}`);
-    expect([...new Set(upward)].filter((e) => !ALLOWED.has(e))).toEqual([]);
-    // The allow-list only shrinks: an entry whose import is gone must be removed.
-    expect([...ALLOWED].filter((e) => !upward.includes(e))).toEqual([]);
+    expect([...new Set(upward)], "wrong-way imports (from -> to: file): move the imported code down a layer, or the importer up (LAYERS is the order)").toEqual([]);
   });
 
   it("no two lib/ modules import each other, directly or around a loop", () => {
-    // Imports on the allow-list wait for the same moves; every other edge counts.
     const graph = new Map<string, Set<string>>();
-    for (const e of libEdges) {
-      if (ALLOWED.has(`${e.from} -> ${e.to}: ${e.file}`)) continue;
-      graph.set(e.from, (graph.get(e.from) ?? new Set()).add(e.to));
-    }
+    for (const e of libEdges) graph.set(e.from, (graph.get(e.from) ?? new Set()).add(e.to));
     const reachable = (start: string) => {
       const seen = new Set<string>();
       const todo = [start];

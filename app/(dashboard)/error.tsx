@@ -2,7 +2,8 @@
 // What a dashboard page shows when it fails to load: what happened, a retry, and a way back; the navigation stays.
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
-import { Button, buttonClass } from "@/components/ui/button";
+import { buttonClass } from "@/components/ui/button";
+import { RetryButton } from "@/components/ui/retry-button";
 
 export default function DashboardError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
@@ -20,7 +21,7 @@ export default function DashboardError({ error, reset }: { error: Error & { dige
         .
       </Alert>
       <div className="flex gap-3">
-        <Button onClick={reset}>Try again</Button>
+        <RetryButton reset={reset} />
         <Link href="/transcriptions" className={buttonClass("secondary")}>
           Go to transcriptions
         </Link>

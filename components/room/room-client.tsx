@@ -1,8 +1,9 @@
 "use client";
 // The room page's island: join with a name, stream the microphone as numbered chunks, follow the live transcript, leave
 // (keeping the text on screen), download the transcript once saved; in embed mode, the same driven by <verbatim-room>.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { LiveTranscriptionState } from "@/lib/pipeline/live/live-bus";
+import { startedByHost, startsByItself, transcribesAtAll, type AutomaticStartTrigger } from "@/lib/start-triggers";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -18,14 +19,12 @@ import { TranscribingIndicator } from "./transcribing-indicator";
 import { useLiveRoom } from "./use-live-room";
 import { NotTranscribedStatus, OffRecordBanner, OffRecordButton, TranscribeChoice, TranscriptionNotice } from "./privacy-controls";
 import { PARTICIPANT_HEARTBEAT_MS } from "@/lib/session-timing";
-import { EmbedCallError, useEmbedBridge, type EmbedHandlers } from "./embed-bridge";
+import { EmbedCallError, useEmbedBridge, type EmbedEvent, type EmbedHandlers } from "./embed-bridge";
 import { TranscriptDownloads, type DownloadLinks } from "./room-downloads";
+import { initialRoomState, roomReducer, transcriptionChanges, type Ended, type MicState, type Participant, type TranscriptionChange } from "./room-state";
 
 /** Embed mode (<verbatim-room>): the one origin to talk to (already checked against the account's list), and the element's choices. */
 export type EmbedOptions = { parentOrigin: string; displayName: string; hideTranscript: boolean };
-
-type Joined = { participantId: string; participantToken: string; role: "host" | "guest"; displayName: string; transcribed: boolean };
-type MicState = { kind: "off" } | { kind: "starting" } | { kind: "on" } | { kind: "problem"; problem: string; message: string };
 
 const NAME_KEY = "verbatim.displayName";
 /** Well inside the server's idle timeout (lib/session-timing.ts). */
@@ -40,8 +39,27 @@ async function apiError(res: Response): Promise<string> {
   }
 }
 
-/** A notice about the transcription ending, kept until the next join. */
-type Ended = { at: Date; transcriptionId: string | null; byHost: boolean };
+/** What the page says under each trigger that starts the transcription by itself. */
+const automaticTexts: Record<AutomaticStartTrigger, { consent: string; howItRuns: string; waiting: string }> = {
+  automatic: {
+    consent: " when you join",
+    howItRuns: "Transcription starts when the first person joins and stops when the last one leaves.",
+    waiting: "Transcription is not running.",
+  },
+  "automatic-2nd-participant": {
+    consent: " once two people are here",
+    howItRuns: "Transcription starts when two people are present and stops when the last one leaves.",
+    waiting: "Transcription starts when a second person joins.",
+  },
+};
+
+/** What the embedding page hears of each move of the room's transcription. */
+const transcriptionEvents: Record<TranscriptionChange, (before: LiveTranscriptionState, after: LiveTranscriptionState) => [EmbedEvent, unknown]> = {
+  started: (_, after) => ["transcription-started", { transcriptionId: after.transcriptionId }],
+  stopped: (before) => ["transcription-stopped", { transcriptionId: before.transcriptionId }],
+  paused: (_, after) => ["transcription-paused", { transcriptionId: after.transcriptionId, since: after.offTheRecordSince }],
+  resumed: (_, after) => ["transcription-resumed", { transcriptionId: after.transcriptionId }],
+};
 
 /** Thrown by joinAs: why the join did not happen, for the form and for join() of the embed. */
 class JoinRefused extends Error {
@@ -66,37 +84,31 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   embed?: EmbedOptions | null;
 }) {
   const live = useLiveRoom(roomName, initial);
-  const available = live.transcription.startTrigger !== "none";
+  const available = transcribesAtAll(live.transcription.startTrigger);
   const transcribing = live.transcription.state === "in_progress";
   const offRecordSince = transcribing ? live.transcription.offTheRecordSince : null;
   const base = `/api/v1/rooms/${encodeURIComponent(roomName)}`;
 
   const [name, setName] = useState("");
-  const [nameError, setNameError] = useState<string>();
-  const [joining, setJoining] = useState(false);
-  const [joinError, setJoinError] = useState<string>();
-  const [joined, setJoined] = useState<Joined | null>(null);
-  const [left, setLeft] = useState<{ text: string; tone: "success" | "error" } | null>(null);
-  const [mic, setMic] = useState<MicState>({ kind: "off" });
+  const [room, dispatch] = useReducer(roomReducer, initialRoomState);
+  const { phase, ended, finished, lastToken } = room;
+  // What the join form says (before joining, after leaving); this person's side of the room once in it.
+  const form = phase.kind === "outside" ? phase : null;
+  const inside = phase.kind === "inside" ? phase : null;
+  const joined = inside?.me ?? null;
   const [level, setLevel] = useState(0);
   const [upload, setUpload] = useState<UploaderStatus>({ queued: 0, retrying: false, lastError: null });
-  const [commandError, setCommandError] = useState<string>();
-  const [commandBusy, setCommandBusy] = useState(false);
-  const [muted, setMuted] = useState(false);
+  // Read by the audio callback between renders; the reducer's `muted` follows it.
   const mutedRef = useRef(false);
   /** The participant's own choice before joining: not transcribed at all (the microphone is never started). */
   const [optOut, setOptOut] = useState(false);
   /** Off the record: the page sends no audio meanwhile (the server drops any that arrives, before any engine). */
   const offRecordRef = useRef(false);
   offRecordRef.current = offRecordSince !== null;
-  const [ended, setEnded] = useState<Ended | null>(null);
-  const [joinedAt, setJoinedAt] = useState<number | null>(null);
   const controlsRef = useRef<HTMLDivElement>(null);
   const micRef = useRef<Microphone | null>(null);
   const uploaderRef = useRef<ChunkUploader | null>(null);
-  const joinedRef = useRef<Joined | null>(null);
-  // The last participant token of this page, kept after leaving: it still proves presence in that session, for downloads.
-  const [lastToken, setLastToken] = useState<string | null>(null);
+  const joinedRef = useRef<Participant | null>(null);
   // The embedding page's methods, as a table (a new method is one more entry here and in embed-bridge.ts).
   const handlers: EmbedHandlers = {
     // The participant token stays in the frame: the embedding page gets who joined, not the credential.
@@ -120,8 +132,6 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   bridgeRef.current = bridge;
   const nameRef = useRef(name);
   nameRef.current = name;
-  /** Transcriptions that ended while this page was open, newest last: each gets its downloads once saved. */
-  const [finished, setFinished] = useState<{ transcriptionId: string; at: Date }[]>([]);
 
   useEffect(() => {
     // Embedded, the name comes from the element: a framed page's storage may be partitioned or refused.
@@ -142,9 +152,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       const me = joinedRef.current;
       stopAudio();
       joinedRef.current = null;
-      setJoined(null);
-      setMic({ kind: "off" });
-      if (reason !== null) setLeft({ text: reason, tone: "success" });
+      dispatch({ type: "left", left: reason === null ? null : { text: reason, tone: "success" } });
       if (!me) return;
       bridgeRef.current.emit("left", { participantId: me.participantId, reason: reason === null ? "page_closed" : "left" });
       void fetch(`${base}/participants/${encodeURIComponent(me.participantId)}`, {
@@ -157,15 +165,15 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   );
 
   const startAudio = useCallback(
-    async (me: Joined) => {
-      setMic({ kind: "starting" });
+    async (me: Participant) => {
+      dispatch({ type: "micChanged", mic: { kind: "starting" } });
       const uploader = new ChunkUploader({
         chunkUrl: (seq) => `${base}/participants/${encodeURIComponent(me.participantId)}/audio/chunks/${seq}`,
         headers: () => ({ "X-Participant-Token": me.participantToken }),
         onStatus: setUpload,
         onFatal: (message) => {
           stopAudio();
-          setMic({ kind: "problem", problem: "server", message: `Your audio is no longer accepted: ${message}` });
+          dispatch({ type: "micChanged", mic: { kind: "problem", problem: "server", message: `Your audio is no longer accepted: ${message}` } });
           bridgeRef.current.emit("error", { code: "audio_refused", message: `Your audio is no longer accepted: ${message}` });
         },
       });
@@ -183,12 +191,12 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
           return;
         }
         micRef.current = microphone;
-        setMic({ kind: "on" });
+        dispatch({ type: "micChanged", mic: { kind: "on" } });
       } catch (error) {
         uploader.stop();
         uploaderRef.current = null;
         const problem = error instanceof MicrophoneError ? error.problem : "failed";
-        setMic({ kind: "problem", problem, message: (error as Error).message });
+        dispatch({ type: "micChanged", mic: { kind: "problem", problem, message: (error as Error).message } });
         bridgeRef.current.emit("error", { code: `microphone_${problem}`, message: (error as Error).message });
       }
     },
@@ -216,9 +224,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
         if ((res.status === 404 || res.status === 409) && joinedRef.current === joined) {
           stopAudio();
           joinedRef.current = null;
-          setJoined(null);
-          setMic({ kind: "off" });
-          setLeft({ text: "You were disconnected from the room for too long. Join again to continue.", tone: "error" });
+          dispatch({ type: "left", left: { text: "You were disconnected from the room for too long. Join again to continue.", tone: "error" } });
           bridgeRef.current.emit("left", { participantId: joined.participantId, reason: "disconnected" });
         }
       } catch {
@@ -229,20 +235,17 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   }, [joined, base, stopAudio]);
 
   /** Joins under `displayName`; throws JoinRefused with the reason (also shown on the page). */
-  async function joinAs(rawName: string): Promise<Joined> {
+  async function joinAs(rawName: string): Promise<Participant> {
     const displayName = rawName.trim();
     if (!displayName) {
-      setNameError("Enter your name so others know who is speaking");
+      dispatch({ type: "nameRefused", message: "Enter your name so others know who is speaking" });
       throw new JoinRefused("name_missing", "Enter your name so others know who is speaking (or set the display-name attribute)");
     }
     if (displayName.length > 80) {
-      setNameError("Use at most 80 characters");
+      dispatch({ type: "nameRefused", message: "Use at most 80 characters" });
       throw new JoinRefused("name_too_long", "Use at most 80 characters for the name");
     }
-    setNameError(undefined);
-    setJoinError(undefined);
-    setLeft(null);
-    setJoining(true);
+    dispatch({ type: "joinStarted" });
     try {
       let res: Response;
       try {
@@ -257,24 +260,19 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       if (!res.ok) throw new JoinRefused("refused", res.status === 404 ? "This room no longer exists." : await apiError(res));
       const answer = (await res.json()) as { participantId: string; participantToken: string; role: "host" | "guest"; transcribed: boolean };
       if (!embed) localStorage.setItem(NAME_KEY, displayName);
-      const me: Joined = { ...answer, displayName };
+      const me: Participant = { ...answer, displayName };
       joinedRef.current = me;
       mutedRef.current = false;
-      setMuted(false);
-      setEnded(null);
-      setJoinedAt(Date.now());
-      setJoined(me);
-      setLastToken(me.participantToken);
+      dispatch({ type: "joined", me, at: Date.now() });
       // Not transcribed at one's request: the microphone is never opened, so no audio leaves the browser.
       if (available && me.transcribed) void startAudio(me);
       bridgeRef.current.emit("joined", { participantId: me.participantId, role: me.role, displayName });
       return me;
     } catch (error) {
-      // A name problem is shown at the name field; the server's refusals and network trouble under the form.
-      if (error instanceof JoinRefused && (error.code === "refused" || error.code === "unreachable")) setJoinError(error.message);
+      // A name problem is shown at the name field (above); the server's refusals and network trouble under the form.
+      const said = error instanceof JoinRefused && (error.code === "refused" || error.code === "unreachable");
+      dispatch({ type: "joinFailed", message: said ? error.message : null });
       throw error;
-    } finally {
-      setJoining(false);
     }
   }
 
@@ -290,8 +288,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   async function command(action: "start" | "stop" | "pause" | "resume"): Promise<LiveTranscriptionState> {
     const me = joinedRef.current;
     if (!me) throw new EmbedCallError("not_joined", "Join the room first");
-    setCommandBusy(true);
-    setCommandError(undefined);
+    dispatch({ type: "commandStarted" });
     try {
       let res: Response;
       try {
@@ -307,12 +304,12 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
         const code = res.status === 403 ? "not_allowed" : res.status === 409 ? "conflict" : "failed";
         throw new EmbedCallError(code, await apiError(res));
       }
-      return ((await res.json()) as { transcription: LiveTranscriptionState }).transcription;
+      const { transcription } = (await res.json()) as { transcription: LiveTranscriptionState };
+      dispatch({ type: "commandSucceeded" });
+      return transcription;
     } catch (error) {
-      setCommandError((error as Error).message);
+      dispatch({ type: "commandFailed", message: (error as Error).message });
       throw error;
-    } finally {
-      setCommandBusy(false);
     }
   }
 
@@ -321,9 +318,9 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
     const me = joinedRef.current;
     if (!me) throw new EmbedCallError("not_joined", "Join the room first (join())");
     if (me.role !== "host") throw new EmbedCallError("not_host", "Only the host can start and stop the transcription; open the room with the host link (hostRoomUrl)");
-    const current = liveRef.current.transcription;
-    if (current.startTrigger === "none") throw new EmbedCallError("not_available", "Transcription is not available in this room");
-    if (current.startTrigger !== "manual") {
+    const trigger = liveRef.current.transcription.startTrigger;
+    if (!transcribesAtAll(trigger)) throw new EmbedCallError("not_available", "Transcription is not available in this room");
+    if (!startedByHost(trigger)) {
       throw new EmbedCallError("automatic", "This room starts and stops the transcription by itself (its start trigger is automatic), so the host cannot start or stop it");
     }
     return { transcription: await command(action) };
@@ -340,29 +337,22 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   liveRef.current = live;
 
   const trigger = live.transcription.startTrigger;
+  const automatic = startsByItself(trigger) ? automaticTexts[trigger] : null;
   const isHost = joined?.role === "host";
+  const commandBusy = inside?.command.kind === "busy";
+  const commandError = inside?.command.kind === "refused" ? inside.command.message : null;
   const present = usePresentParticipants(base, joined !== null);
-  const clock = useSessionClock(joinedAt);
+  const clock = useSessionClock(inside?.joinedAt ?? null);
 
   // The transcription stopping (the host, or the last person leaving) is said, with when; the text stays on screen.
+  // Any move of it also makes a refused host command's reason stale ("already running"), so that goes.
   const previous = useRef(live.transcription);
   useEffect(() => {
     const before = previous.current;
-    previous.current = live.transcription;
-    if (before.state === "in_progress" && live.transcription.state !== "in_progress") {
-      const at = new Date();
-      setEnded({ at, transcriptionId: before.transcriptionId, byHost: before.startTrigger === "manual" });
-      const id = before.transcriptionId;
-      if (id) setFinished((all) => (all.some((f) => f.transcriptionId === id) ? all : [...all, { transcriptionId: id, at }]));
-      bridgeRef.current.emit("transcription-stopped", { transcriptionId: id });
-    }
-    if (before.state !== "in_progress" && live.transcription.state === "in_progress") {
-      bridgeRef.current.emit("transcription-started", { transcriptionId: live.transcription.transcriptionId });
-    }
-    const wasOff = before.state === "in_progress" && before.offTheRecordSince !== null;
-    const isOff = live.transcription.state === "in_progress" && live.transcription.offTheRecordSince !== null;
-    if (!wasOff && isOff) bridgeRef.current.emit("transcription-paused", { transcriptionId: live.transcription.transcriptionId, since: live.transcription.offTheRecordSince });
-    if (wasOff && !isOff && live.transcription.state === "in_progress") bridgeRef.current.emit("transcription-resumed", { transcriptionId: live.transcription.transcriptionId });
+    const after = live.transcription;
+    previous.current = after;
+    dispatch({ type: "transcriptionChanged", before, after, at: new Date() });
+    for (const change of transcriptionChanges(before, after)) bridgeRef.current.emit(...transcriptionEvents[change](before, after));
   }, [live.transcription]);
 
   // Final lines go to the embedding page as they come (once each; the live stream may replay after a reconnect).
@@ -397,10 +387,9 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
 
   const toggleMute = () => {
     mutedRef.current = !mutedRef.current;
-    setMuted(mutedRef.current);
+    dispatch({ type: "muteSet", muted: mutedRef.current });
     if (mutedRef.current) setLevel(0);
   };
-  const autoStart = available && (trigger === "automatic" || trigger === "automatic-2nd-participant");
 
   return (
     <div className={cn("mx-auto w-full max-w-3xl space-y-5 px-4", embed ? "py-4" : "py-8")}>
@@ -434,7 +423,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
       {live.connection === "reconnecting" && <Alert tone="info">Reconnecting to the live transcript…</Alert>}
       {live.connection === "closed" && <Alert tone="error">The live transcript is not available any more (the room may have been deleted). Reload the page to try again.</Alert>}
 
-      {!joined ? (
+      {!inside ? (
         <Card className="p-6">
           <form onSubmit={join} className="space-y-4" noValidate>
             <div>
@@ -449,25 +438,25 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             </div>
             {roomKey && (
               hostKeyValid ? (
-                <p className="text-sm"><Badge tone="brand">Host</Badge> <span className="text-zinc-600 dark:text-zinc-400">You join with the host link{trigger === "manual" ? " and can start and stop the transcription." : "."}</span></p>
+                <p className="text-sm"><Badge tone="brand">Host</Badge> <span className="text-zinc-600 dark:text-zinc-400">You join with the host link{startedByHost(trigger) ? " and can start and stop the transcription." : "."}</span></p>
               ) : (
                 <Alert tone="error">This host link&apos;s key is not valid for this room; you will join as a guest.</Alert>
               )
             )}
-            {autoStart && (
+            {automatic && (
               <Alert tone="warning" data-testid="consent-notice">
                 <strong>Transcription starts by itself in this room</strong>
-                {trigger === "automatic-2nd-participant" ? " once two people are here" : " when you join"}. By joining you agree that what you say is
+                {automatic.consent}. By joining you agree that what you say is
                 turned into text, shown to the others and saved for the room&apos;s owners, unless you choose not to be transcribed below. Your voice is never recorded.
               </Alert>
             )}
-            {available && !autoStart && <TranscriptionNotice transcription={live.transcription} />}
-            {left && <Alert tone={left.tone}>{left.text}</Alert>}
-            <Field label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoFocus />
+            {available && !automatic && <TranscriptionNotice transcription={live.transcription} />}
+            {form?.left && <Alert tone={form.left.tone}>{form.left.text}</Alert>}
+            <Field label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={form?.nameError ?? undefined} autoFocus />
             {available && <TranscribeChoice optOut={optOut} onChange={setOptOut} />}
-            {joinError && <Alert tone="error">{joinError}</Alert>}
-            <Button type="submit" disabled={joining} className="w-full sm:w-auto">
-              {joining ? "Joining…" : optOut ? "Join without being transcribed" : autoStart ? "Agree and join" : "Join"}
+            {form?.joinError && <Alert tone="error">{form.joinError}</Alert>}
+            <Button type="submit" disabled={phase.kind === "joining"} className="w-full sm:w-auto">
+              {phase.kind === "joining" ? "Joining…" : optOut ? "Join without being transcribed" : automatic ? "Agree and join" : "Join"}
             </Button>
           </form>
         </Card>
@@ -490,7 +479,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
           />
         ))}
 
-      {!joined ? (
+      {!inside ? (
         // After leaving (or being let go), what was said stays readable.
         showTranscript && live.finals.length > 0 && (
           <Card>
@@ -508,24 +497,24 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
         <Card>
           <div className="flex flex-wrap items-center gap-x-4 gap-y-3 border-b border-zinc-200 px-5 py-4 dark:border-zinc-800">
             <div className="flex min-w-0 items-center gap-2">
-              <span className="truncate font-medium" data-testid="me">{joined.displayName}</span>
+              <span className="truncate font-medium" data-testid="me">{inside.me.displayName}</span>
               {isHost ? <Badge tone="brand">Host</Badge> : <Badge>Guest</Badge>}
               <span className="font-mono text-xs tabular-nums text-zinc-600 dark:text-zinc-400" title="Time since you joined" data-testid="session-timer">
                 {clock}
               </span>
             </div>
-            {joined.transcribed ? (
-              <MicStatus mic={mic} level={level} available={available} upload={upload} muted={muted} offRecord={offRecordSince !== null} onRetry={() => void startAudio(joined)} />
+            {inside.me.transcribed ? (
+              <MicStatus mic={inside.mic} level={level} available={available} upload={upload} muted={inside.muted} offRecord={offRecordSince !== null} onRetry={() => void startAudio(inside.me)} />
             ) : (
               available && <NotTranscribedStatus />
             )}
             <div ref={controlsRef} className="ml-auto flex flex-wrap items-center gap-2">
-              {available && mic.kind === "on" && (
-                <Button variant="secondary" aria-pressed={muted} onClick={toggleMute}>
-                  {muted ? "Unmute" : "Mute"}
+              {available && inside.mic.kind === "on" && (
+                <Button variant="secondary" aria-pressed={inside.muted} onClick={toggleMute}>
+                  {inside.muted ? "Unmute" : "Mute"}
                 </Button>
               )}
-              {isHost && trigger === "manual" && (
+              {isHost && startedByHost(trigger) && (
                 transcribing ? (
                   <Button variant="secondary" disabled={commandBusy} onClick={() => void command("stop").catch(() => {})}>Stop transcription</Button>
                 ) : (
@@ -537,24 +526,20 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             </div>
           </div>
           <ParticipantList participants={present} />
-          {(commandError || (isHost && trigger !== "manual" && available)) && (
+          {(commandError || (isHost && automatic)) && (
             <div className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
               {commandError ? (
                 <Alert tone="error">{commandError}</Alert>
               ) : (
-                <p className="text-xs text-zinc-500 dark:text-zinc-400">
-                  {trigger === "automatic"
-                    ? "Transcription starts when the first person joins and stops when the last one leaves."
-                    : "Transcription starts when two people are present and stops when the last one leaves."}
-                </p>
+                <p className="text-xs text-zinc-500 dark:text-zinc-400">{automatic?.howItRuns}</p>
               )}
             </div>
           )}
-          {mic.kind === "problem" && (
+          {inside.mic.kind === "problem" && (
             <div className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
               <Alert tone="error">
-                <span className="font-semibold">{mic.problem === "denied" ? "Microphone denied. " : mic.problem === "server" ? "" : "Microphone problem. "}</span>
-                {mic.message}
+                <span className="font-semibold">{inside.mic.problem === "denied" ? "Microphone denied. " : inside.mic.problem === "server" ? "" : "Microphone problem. "}</span>
+                {inside.mic.message}
               </Alert>
             </div>
           )}
@@ -568,13 +553,11 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
                   ? "Off the record: nothing is transcribed until the host puts it back on the record."
                   : transcribing
                   ? "Listening… the words appear here as people speak."
-                  : trigger === "manual"
-                    ? isHost
+                  : automatic
+                    ? automatic.waiting
+                    : isHost
                       ? "Start the transcription when everyone is ready."
                       : "Waiting for the host to start the transcription."
-                    : trigger === "automatic-2nd-participant"
-                      ? "Transcription starts when a second person joins."
-                      : "Transcription is not running."
             }
           />}
         </Card>

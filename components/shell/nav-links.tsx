@@ -1,4 +1,5 @@
 "use client";
+// The dashboard's navigation links, marking the current page; admin-only items hidden from members.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";

@@ -1,3 +1,4 @@
+// Inline messages: errors (announced as alerts), warnings, successes and notes (announced as status).
 import { cn } from "./cn";
 
 const tones = {

@@ -1,3 +1,4 @@
+// Small coloured labels (states, roles, sources of a setting).
 import { cn } from "./cn";
 
 const tones = {

@@ -1,3 +1,4 @@
+// The button primitive and its class helper (for links styled as buttons): primary, secondary, danger and ghost variants.
 import type { ButtonHTMLAttributes } from "react";
 import { cn } from "./cn";
 

@@ -1,3 +1,4 @@
+// The card surface dashboard sections sit on, and its header row.
 import { cn } from "./cn";
 
 export function Card({ children, className }: { children: React.ReactNode; className?: string }) {

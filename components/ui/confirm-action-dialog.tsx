@@ -1,4 +1,5 @@
 "use client";
+// Confirmation dialogs for destructive server actions.
 import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { ActionState } from "@/lib/auth/action";

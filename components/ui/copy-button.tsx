@@ -1,4 +1,5 @@
 "use client";
+// A button that copies a value (a link, a key) to the clipboard and says so.
 import { useState } from "react";
 import { Button } from "./button";
 

@@ -1,4 +1,5 @@
 "use client";
+// Modal dialogs on Radix, with the close button and the action row they share.
 import * as RadixDialog from "@radix-ui/react-dialog";
 import { Button } from "./button";
 

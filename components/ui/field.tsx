@@ -1,3 +1,4 @@
+// Form fields: a label, the control, and its hint or error, wired for screen readers.
 import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { cn } from "./cn";
 

@@ -1,4 +1,5 @@
 "use client";
+// Dates shown in the viewer's own locale and time zone.
 import { useEffect, useState } from "react";
 
 /** A date in the viewer's locale and time zone; the ISO value until hydrated, so server and client agree. */

@@ -1,3 +1,4 @@
+// The title line of a dashboard page: heading, one-line description, and the page's main action.
 export function PageHeader({ title, description, action }: { title: string; description?: string; action?: React.ReactNode }) {
   return (
     <header className="mb-6 flex flex-wrap items-end justify-between gap-4">

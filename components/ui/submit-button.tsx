@@ -1,4 +1,5 @@
 "use client";
+// The submit button of server-action forms, pending while the action runs.
 import { useFormStatus } from "react-dom";
 import { Button } from "./button";
 

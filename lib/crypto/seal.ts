@@ -38,11 +38,6 @@ export function sealSecret(plaintext: string, keyring: Keyring, aad?: string): s
   return [version, kid, iv.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(".");
 }
 
-/** The key id a sealed value was sealed with, so callers can re-seal values that are not under the current key. */
-export function sealedKeyId(sealed: string): string {
-  return parseSealed(sealed).kid;
-}
-
 /** Opens a value from sealSecret; the same `aad` must be given. Throws SealError, never returns garbage. */
 export function openSecret(sealed: string, keyring: Keyring, aad?: string): string {
   const { kid, iv, tag, ciphertext } = parseSealed(sealed);

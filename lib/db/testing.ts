@@ -3,7 +3,6 @@ import { randomBytes } from "node:crypto";
 import { describe, beforeAll, afterAll } from "vitest";
 import { openDatabase, useDatabase, type DbHandle, type DbKind } from "./client";
 import { runMigrations } from "./migrate";
-import { cuttablePglite, cuttablePostgres, type Outage } from "@/lib/testing/db-outage";
 
 export const TEST_POSTGRES_URL = process.env.VERBATIM_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -56,34 +55,6 @@ export function describeEachDatabase(name: string, suite: (handle: () => DbHandl
         await handle?.close();
       });
       suite(() => handle);
-    });
-  }
-}
-
-/**
- * Like describeEachDatabase, but the app's database can be taken away: on PostgreSQL through a TCP proxy the test cuts
- * (open connections killed, new ones refused), on PGlite by a client that fails every query while cut. `handle()` is
- * the app's handle; read results after `restore()`.
- */
-export function describeEachDatabaseWithOutage(name: string, suite: (ctx: () => { handle: DbHandle } & Outage) => void) {
-  for (const kind of ["pglite", "postgres"] as const) {
-    describe(`${name} [${kind}]`, () => {
-      let ctx: { handle: DbHandle; close?: () => Promise<void> } & Outage;
-      beforeAll(async () => {
-        if (kind === "pglite") {
-          ctx = await cuttablePglite();
-        } else {
-          const base = await createTestDatabase("postgres");
-          const proxied = await cuttablePostgres(base.url!);
-          ctx = { ...proxied, close: async () => (await proxied.close(), await base.close()) };
-        }
-        useDatabase(ctx.handle);
-      });
-      afterAll(async () => {
-        ctx?.restore();
-        await (ctx?.close ? ctx.close() : ctx?.handle.close());
-      });
-      suite(() => ctx);
     });
   }
 }

@@ -1,5 +1,5 @@
 // One HTTP client for OpenAI-compatible APIs (summaries, transcription): per-attempt timeouts, retries on 429/5xx with backoff, JSON and multipart bodies.
-import { backoffMs } from "@/lib/retry/backoff";
+import { backoffMs, sleep } from "@/lib/retry/backoff";
 
 export type OpenAiClientOptions = {
   /** Requests go to `baseUrl + path` (e.g. https://api.openai.com/v1 + /audio/transcriptions). */
@@ -97,9 +97,8 @@ export function createOpenAiClient(options: OpenAiClientOptions): OpenAiClient {
         const timedOut = timeout.aborted;
         const code = timedOut ? undefined : networkErrorCode(error);
         if (attempt < maxRetries && (!timedOut || settings.retryTimeouts)) {
-          await sleep(backoff(settings.retryDelayMs, attempt, settings.maxRetryDelayMs), signal).catch((e) => {
-            throw fail("aborted", "The request was cancelled", {}, e);
-          });
+          await sleep(backoff(settings.retryDelayMs, attempt, settings.maxRetryDelayMs), signal);
+          if (signal?.aborted) throw fail("aborted", "The request was cancelled", {}, signal.reason);
           continue;
         }
         if (timedOut) {
@@ -110,9 +109,8 @@ export function createOpenAiClient(options: OpenAiClientOptions): OpenAiClient {
       if (response.ok) return { status: response.status, headers: response.headers, text };
       if (RETRYABLE_STATUS(response.status) && attempt < maxRetries) {
         const wait = retryAfterMs(response.headers) ?? backoff(settings.retryDelayMs, attempt, settings.maxRetryDelayMs);
-        await sleep(Math.min(wait, settings.maxRetryDelayMs), signal).catch((e) => {
-          throw fail("aborted", "The request was cancelled", {}, e);
-        });
+        await sleep(Math.min(wait, settings.maxRetryDelayMs), signal);
+        if (signal?.aborted) throw fail("aborted", "The request was cancelled", {}, signal.reason);
         continue;
       }
       const detail = redact(errorDetail(text));
@@ -175,19 +173,4 @@ function networkErrorCode(error: unknown): string {
 
 function formatSeconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

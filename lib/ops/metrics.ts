@@ -4,7 +4,7 @@ import { and, count, eq, gt } from "drizzle-orm";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Db } from "@/lib/db/client";
 import { transcriptions, webhookDeliveries } from "@/lib/db/schema";
-import { ownedRuntimes } from "@/lib/pipeline/service";
+import { ownedRuntimes } from "@/lib/pipeline/runtime-registry";
 import { engineMetrics, onFinalLatency, speakingTracks } from "@/lib/speech/engine-metrics";
 import { currentRecognizerPool } from "@/lib/speech/recognizer-pool";
 

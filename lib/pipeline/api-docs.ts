@@ -9,6 +9,7 @@ import {
   hostCommandBodySchema,
   joinBodySchema,
   joinResponseSchema,
+  offRecordActions,
   participantParamsSchema,
   roomParamsSchema,
   roomStateSchema,
@@ -132,7 +133,7 @@ for (const action of ["start", "stop"] as const) {
   });
 }
 
-for (const action of ["pause", "resume"] as const) {
+for (const action of offRecordActions) {
   registerApiRoute({
     method: "post",
     path: `/rooms/{roomName}/transcription/${action}`,

@@ -4,7 +4,8 @@ import { getDbHandle } from "@/lib/db/client";
 import { startSweep } from "@/lib/jobs/sweep";
 import { reportSpeechEngineAtStartup } from "@/lib/speech/status";
 import { leaseRenewMs } from "@/lib/pipeline/lease";
-import { pipelineSweep, recoverOpenSessions } from "@/lib/pipeline/recovery";
+import { pipelineSweep } from "@/lib/pipeline/lease-sweep";
+import { recoverOpenSessions } from "@/lib/pipeline/session-recovery";
 import { startUploadRetryWorker } from "@/lib/pipeline/upload-retry-worker";
 
 const key = Symbol.for("verbatim.pipeline-jobs");

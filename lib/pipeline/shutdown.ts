@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { roomSessions } from "@/lib/db/schema";
 import { instanceId } from "@/lib/pipeline/lease";
 import { forgetInstance } from "@/lib/pipeline/instances";
-import { beginPipelineShutdown, ownedRuntimes } from "@/lib/pipeline/service";
+import { beginPipelineShutdown, ownedRuntimes } from "@/lib/pipeline/runtime-registry";
 
 export type ShutdownReport = { sessions: number; flushed: number; released: number; timedOut: boolean };
 

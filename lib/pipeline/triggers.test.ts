@@ -2,13 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   decideTrigger,
   REFUSALS,
-  START_TRIGGERS,
   TRIGGER_EVENT_TYPES,
-  type StartTrigger,
   type TranscriptionRunState,
   type TriggerDecision,
   type TriggerEvent,
 } from "@/lib/pipeline/triggers";
+import { startTriggers, type StartTrigger } from "@/lib/start-triggers";
 
 // Every trigger × event × state, written out by hand from api.md and issue 5 rather than derived from the code.
 // Cells are [when stopped, when running, when cut]: "start", "stop", "-" (nothing) or the key of a refusal.
@@ -111,7 +110,7 @@ const cases = Object.entries(TABLE).flatMap(([trigger, rows]) =>
 
 describe("decideTrigger", () => {
   it("the hand-written table covers every trigger, event type and state", () => {
-    expect(Object.keys(TABLE).sort()).toEqual([...START_TRIGGERS, "disabled"].sort());
+    expect(Object.keys(TABLE).sort()).toEqual([...startTriggers, "disabled"].sort());
     const covered = new Set(Object.values(EVENTS).map((e) => e.type));
     expect([...covered].sort()).toEqual([...TRIGGER_EVENT_TYPES].sort());
     expect(cases).toHaveLength(5 * Object.keys(EVENTS).length * 3);
@@ -126,7 +125,7 @@ describe("decideTrigger", () => {
   });
 
   it("transcription turned off wins over every trigger", () => {
-    for (const trigger of START_TRIGGERS) {
+    for (const trigger of startTriggers) {
       expect(decideTrigger({ enabled: false, trigger }, "stopped", { type: "join", participants: 2 })).toEqual({
         action: "none",
       });

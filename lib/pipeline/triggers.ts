@@ -1,8 +1,6 @@
 // When transcription starts and stops: the trigger state machine, as a table of rules plus one function.
 
-import { automaticStartTriggers, startTriggers, type StartTrigger } from "@/lib/start-triggers";
-export type { StartTrigger };
-export const START_TRIGGERS: readonly StartTrigger[] = startTriggers;
+import { automaticStartTriggers, type StartTrigger } from "@/lib/start-triggers";
 
 /** Where a room session's transcription is: not running (never started, or stopped by the host), running, or cut at 12 h. */
 export type TranscriptionRunState = "stopped" | "running" | "cut";
@@ -69,7 +67,6 @@ type Rule = {
   decision: TriggerDecision;
 };
 
-const AUTOMATIC = automaticStartTriggers;
 const NOTHING: TriggerDecision = { action: "none" };
 
 /** Read top to bottom; the first matching rule decides. Anything unmatched is "none". */
@@ -93,7 +90,7 @@ export const TRIGGER_RULES: readonly Rule[] = [
   ...(["host-start", "host-stop", "non-host-start", "non-host-stop"] as const).flatMap((event): Rule[] => [
     { triggers: ["disabled"], event, state: "any", decision: { action: "none", refused: "disabled" } },
     { triggers: ["none"], event, state: "any", decision: { action: "none", refused: "none" } },
-    { triggers: AUTOMATIC, event, state: "any", decision: { action: "none", refused: "automatic" } },
+    { triggers: automaticStartTriggers, event, state: "any", decision: { action: "none", refused: "automatic" } },
   ]),
   { triggers: ["manual"], event: "non-host-start", state: "any", decision: { action: "none", refused: "notHost" } },
   { triggers: ["manual"], event: "non-host-stop", state: "any", decision: { action: "none", refused: "notHost" } },

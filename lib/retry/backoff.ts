@@ -1,6 +1,7 @@
 // The one backoff schedule: capped exponential waits, with "equal jitter" or none. Used by the segment queue (database
-// outages), the OpenAI-compatible client, webhook deliveries and the browser's chunk uploader; Deepgram's reconnect
-// runs the exponential-backoff package's loop, and upload retries follow the operator's list (VERBATIM_UPLOAD_RETRY_DELAYS_MS).
+// outages), the OpenAI-compatible client, webhook deliveries, the browser's chunk uploader and the failover scenario's
+// client; Deepgram's reconnect runs the exponential-backoff package's loop, and upload retries follow the operator's
+// list (VERBATIM_UPLOAD_RETRY_DELAYS_MS).
 
 export type BackoffOptions = {
   /** The wait after the first failure. */

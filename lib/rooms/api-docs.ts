@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { registerApiRoute } from "@/lib/api/openapi";
 import { transcriptionLanguages } from "@/lib/speech/languages";
-import { startTriggers } from "@/lib/settings/types";
+import { startTriggers } from "@/lib/start-triggers";
 import { roomModes } from "@/lib/db/schema/rooms";
 import { createMeetingSchema, getMeetingQuerySchema, listMeetingsQuerySchema, meetingParamsSchema, updateMeetingSchema } from "./validation";
 import { s3ChecksumModes } from "@/lib/s3-checksum-modes";

@@ -1,7 +1,7 @@
 // Zod schemas for rooms: the POST /meetings body (also the Rooms page form), list and read queries; one source for routes and the OpenAPI doc.
 import { z } from "zod";
 import { transcriptionLanguages } from "@/lib/speech/languages";
-import { startTriggers } from "@/lib/settings/types";
+import { startTriggers } from "@/lib/start-triggers";
 import { s3FieldProblems } from "@/lib/settings/settings.validation";
 import { roomModes } from "@/lib/db/schema/rooms";
 import { vocabularyFromText, vocabularySchema } from "@/lib/speech/vocabulary";

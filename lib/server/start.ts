@@ -11,7 +11,7 @@ import { startSummaryWorker } from "@/lib/summaries/worker";
 
 // On globalThis: Next.js may load this module more than once in one process, and the workers must start once.
 const key = Symbol.for("verbatim.background-work");
-type Holder = { [key]?: Promise<{ stop(): Promise<void> }> };
+type Holder = { [key]?: Promise<void> };
 
 /** This instance must not serve (another is live on the database and this one would keep per-host state): the reason. */
 export class StartRefusedError extends Error {}
@@ -37,17 +37,8 @@ export async function startBackgroundWork(): Promise<void> {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => void shutDown(handle.db, stop, signal));
     }
-    return { stop };
   })();
   await holder[key];
-}
-
-/** Stops what startBackgroundWork started (tests and scripts that run it in-process). */
-export async function stopBackgroundWork(): Promise<void> {
-  const holder = globalThis as Holder;
-  const running = holder[key];
-  delete holder[key];
-  if (running) await (await running).stop();
 }
 
 /** The graceful exit: live sessions first (they hold words not yet stored), then the workers; forced at the grace period's end. */

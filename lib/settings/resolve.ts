@@ -1,6 +1,7 @@
 // A room's effective transcription settings: the account defaults overridden field by field by the room's own.
 import type { TranscriptionLanguage } from "@/lib/speech/languages";
-import type { Destination, StartTrigger, TranscriptionSettings } from "./types";
+import { transcribesAtAll, type StartTrigger } from "@/lib/start-triggers";
+import type { Destination, TranscriptionSettings } from "./types";
 
 /** What a room itself says; null means "follow the account default", including its later changes. */
 export type RoomOverrides = {
@@ -35,7 +36,8 @@ export type ResolvedRoomSettings = {
 export function resolveRoomSettings(account: TranscriptionSettings, room: RoomOverrides): ResolvedRoomSettings {
   const triggerFromRoom = room.startTrigger !== null;
   const startTrigger = room.startTrigger ?? account.startTrigger;
-  const enabled = triggerFromRoom ? room.startTrigger !== "none" : account.enabled && account.startTrigger !== "none";
+  // A room's own trigger decides alone; one that follows the account also follows its on/off.
+  const enabled = transcribesAtAll(startTrigger) && (triggerFromRoom || account.enabled);
   return {
     effective: {
       enabled,

@@ -11,8 +11,8 @@ import { assertLanguageSupported } from "@/lib/speech/engine-languages";
 import { languageLabel } from "@/lib/speech/languages";
 import { settingsFormSchema, s3FieldProblems } from "./settings.validation";
 import { s3ChecksumModeLabels, type S3ChecksumMode } from "@/lib/s3-checksum-modes";
-import { startTriggerLabels } from "@/lib/start-triggers";
-import { defaultTranscriptionSettings, type StartTrigger } from "./types";
+import { startTriggerLabels, type StartTrigger } from "@/lib/start-triggers";
+import { defaultTranscriptionSettings } from "./types";
 
 export const settingsAuditAction = "settings.transcription_updated";
 

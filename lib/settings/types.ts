@@ -3,7 +3,6 @@ import type { TranscriptionLanguage } from "@/lib/speech/languages";
 
 import type { StartTrigger } from "@/lib/start-triggers";
 import type { S3ChecksumMode } from "@/lib/s3-checksum-modes";
-export { startTriggers, type StartTrigger } from "@/lib/start-triggers";
 
 /** Where a transcript is stored. Secrets are kept sealed (lib/crypto) and only opened to talk to the bucket. */
 export type Destination =

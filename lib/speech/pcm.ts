@@ -10,8 +10,6 @@ export const PCM_BYTES_PER_SECOND = PCM_SAMPLE_RATE * 2;
 /** Default cap on one raw PCM chunk: 10 s of audio (a browser sends ~100 ms chunks). */
 export const DEFAULT_MAX_CHUNK_BYTES = 10 * PCM_BYTES_PER_SECOND;
 
-export type AudioErrorCode = AudioFormatErrorCode;
-
 /** Bad audio from a client. `status` is the HTTP status a route handler answers with. */
 export class AudioFormatError extends CodedError<AudioFormatErrorCode> {
   declare readonly status: 400 | 413;

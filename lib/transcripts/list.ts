@@ -1,8 +1,7 @@
 // Lists an account's transcriptions: full-text search, filters, three sort orders and keyset paging on (sort key, id).
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import type { TranscriptionPhase } from "@/lib/pipeline/lifecycle";
-import { transcriptions, type TranscriptionState } from "@/lib/db/schema";
+import { transcriptions, type TranscriptionPhase, type TranscriptionState } from "@/lib/db/schema";
 import { decodeTranscriptionCursor, encodeTranscriptionCursor } from "./transcription-cursor";
 import { toPrefixTsQuery } from "./search-query";
 import { defaultTranscriptionSort, type TranscriptionSort } from "./validation";

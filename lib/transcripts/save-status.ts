@@ -1,5 +1,5 @@
 // What the dashboard says about a transcript's save while it is not simply running or saved: retrying after a failed upload, or failed.
-import type { TranscriptionPhase } from "@/lib/pipeline/lifecycle";
+import type { TranscriptionPhase } from "@/lib/db/schema";
 
 export type SaveStatus =
   | { kind: "saving" }

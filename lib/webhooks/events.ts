@@ -120,7 +120,7 @@ function envelopeOf<T extends WebhookEventType>(type: T) {
   return z.strictObject({ ...envelopeFields, type: z.literal(type), data: webhookEventDataSchemas[type] });
 }
 
-/** The whole envelope a receiver gets, discriminated on `type` (for parsing, tests and the OpenAPI document). */
+/** The whole envelope a receiver gets, discriminated on `type`: the contract the tests check every sent envelope against. */
 export const webhookEnvelopeSchema = z.discriminatedUnion("type", [
   envelopeOf("room.client.joined"),
   envelopeOf("room.client.left"),

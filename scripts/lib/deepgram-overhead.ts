@@ -45,7 +45,9 @@ export async function measureDeepgramOverhead(speeches: ComposedSpeech[], log: (
   const { createMeetingSchema } = await import("@/lib/rooms/validation");
   const { speechEngineStatus } = await import("@/lib/speech/status");
   const { subscribeLive } = await import("@/lib/pipeline/live/live-bus");
-  const service = await import("@/lib/pipeline/service");
+  const { joinParticipant, leaveParticipant } = await import("@/lib/pipeline/participants");
+  const { acceptAudioStream, openSessionFor } = await import("@/lib/pipeline/participant-audio");
+  const { settlePipelineTasks } = await import("@/lib/pipeline/tasks");
 
   const handle = await openDatabase({ pgliteMemory: true });
   try {
@@ -107,12 +109,12 @@ export async function measureDeepgramOverhead(speeches: ComposedSpeech[], log: (
     });
 
     const ids = speeches.map((_, i) => `bench-dg-${i}`);
-    for (const id of ids) await service.joinParticipant(db, room, { participantId: id, displayName: id }, { apiKey: true });
-    const session = await service.openSessionFor(db, room);
+    for (const id of ids) await joinParticipant(db, room, { participantId: id, displayName: id }, { apiKey: true });
+    const session = await openSessionFor(db, room);
     log(`  ${speeches.length} tracks at real time (${Math.round(Math.max(...speeches.map((s) => s.pcm.length)) / 32_000)} s)…`);
-    await Promise.all(speeches.map((speech, i) => service.acceptAudioStream(db, session, ids[i], pacedPcmStream(speech.pcm))));
-    for (const id of ids) await service.leaveParticipant(db, room, id);
-    await service.settlePipelineTasks();
+    await Promise.all(speeches.map((speech, i) => acceptAudioStream(db, session, ids[i], pacedPcmStream(speech.pcm))));
+    for (const id of ids) await leaveParticipant(db, room, id);
+    await settlePipelineTasks();
     unsubscribe();
 
     // Each final the server sent, matched to the first not yet matched publication and row with its text.

@@ -1,5 +1,6 @@
 // An instance dies mid-session (kill -9) in a cluster behind the proxy: browser-like participants buffer and retry their audio chunks; how long until each of the dead owner's rooms takes audio again, and which words are missing from the transcripts.
 import postgres from "postgres";
+import { backoffMs, sleep } from "@/lib/retry/backoff";
 import { TONE_WORDS, toneSpeech } from "@/lib/testing/fake-engine";
 import type { Cluster, ClusterInstance } from "./cluster";
 import { VerbatimClient, type LiveEvent } from "./verbatim-client";
@@ -134,7 +135,7 @@ class BrowserLikeSender {
       }
       this.refused.push(Date.now());
       failures++;
-      await new Promise((r) => setTimeout(r, Math.max(retryAfterMs, Math.min(1000, 250 * 2 ** (failures - 1)))));
+      await sleep(Math.max(retryAfterMs, backoffMs(failures, { firstMs: 250, maxMs: 1000, jitter: "none" })));
     }
   }
 }

@@ -1,6 +1,8 @@
 // The simulator's live line on a terminal: each speaker's interim text, redrawn in place until their final line prints.
+import type { LiveSegment } from "@/lib/pipeline/live/live-bus";
 
-export type InterimSegment = { participantId: string; displayName: string; text: string; final: boolean };
+/** What the line needs of a live segment. */
+type InterimSegment = Pick<LiveSegment, "participantId" | "displayName" | "text" | "final">;
 
 export class InterimLine {
   private readonly texts = new Map<string, string>();

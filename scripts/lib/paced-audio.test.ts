@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pacedPcmStream, pieceSchedule, splitIntoChunks, type PacingClock } from "./paced-audio";
+import { pacedPcmStream, pieceSchedule, type PacingClock } from "./paced-audio";
 
 /** A clock that only moves when the stream sleeps, so pacing is checked exactly and instantly. */
 function testClock(): PacingClock & { sleeps: number[] } {
@@ -100,11 +100,5 @@ describe("WAV streaming pacing", () => {
     const pcm = pcmOfMs(300);
     const res = new Response(pacedPcmStream(pcm, { speed: 10 }));
     expect(Buffer.from(await res.arrayBuffer()).equals(pcm)).toBe(true);
-  });
-
-  it("splits audio into 250 ms numbered chunks of 8000 bytes, the last shorter", () => {
-    const chunks = splitIntoChunks(pcmOfMs(600));
-    expect(chunks.map((c) => c.length)).toEqual([8000, 8000, 3200]);
-    expect(() => splitIntoChunks(pcmOfMs(10), 0)).toThrow(RangeError);
   });
 });

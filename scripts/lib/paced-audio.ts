@@ -82,12 +82,3 @@ export function pacedPcmStream(pcm: Buffer, opts: PacingOptions = {}): ReadableS
     },
   }, { highWaterMark: 0 });
 }
-
-/** Numbered chunks for the browser-style endpoint: `chunkMs` of audio each (250 ms by convention), the last may be shorter. */
-export function splitIntoChunks(pcm: Buffer, chunkMs = 250): Buffer[] {
-  const chunkBytes = Math.round((chunkMs / 1000) * PCM_BYTES_PER_SECOND) & ~1;
-  if (chunkBytes <= 0) throw new RangeError(`chunkMs must be at least one sample, got ${chunkMs}`);
-  const chunks: Buffer[] = [];
-  for (let offset = 0; offset < pcm.length; offset += chunkBytes) chunks.push(pcm.subarray(offset, offset + chunkBytes));
-  return chunks;
-}

@@ -1,6 +1,6 @@
 // Command-line options of `npm run simulate`: parsed and checked once, with messages that say what to type instead.
 import { parseArgs } from "node:util";
-import { startTriggers, type StartTrigger } from "@/lib/settings/types";
+import { startTriggers, type StartTrigger } from "@/lib/start-triggers";
 import { transcriptionLanguages } from "@/lib/speech/languages";
 
 export const SIMULATE_USAGE = `Usage: npm run simulate -- --participant "Ana=a.wav" [--participant "Ben=b.wav" ...] [options]

@@ -1,12 +1,13 @@
 // A small HTTP client of Verbatim's public API and live-session contract, for the simulator and the benchmark.
 import { readSse, type SseEvent } from "./sse";
+import type { ParticipantRole } from "@/lib/db/schema";
 import type { LiveSegment } from "@/lib/pipeline/live/live-bus";
 
 export const PCM_CONTENT_TYPE = "audio/L16;rate=16000;channels=1";
 
 export type TranscriptionState = { state: "idle" | "in_progress"; transcriptionId: string | null; startTrigger: string; language: string };
 export type RoomState = { roomName: string; transcription: TranscriptionState; participants: { participantId: string; displayName: string; role: string }[] };
-export type JoinAnswer = { participantId: string; participantToken: string; roomSessionId: string; role: "host" | "guest"; transcription: TranscriptionState };
+export type JoinAnswer = { participantId: string; participantToken: string; roomSessionId: string; role: ParticipantRole; transcription: TranscriptionState };
 export type Meeting = { meetingId: string; roomName: string; roomUrl: string; startDate: string; endDate: string; hostRoomUrl?: string };
 export type Transcription = {
   transcriptionId: string;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { createRoom, deleteRoom, renameRoom } from "@/lib/rooms/rooms";
 import { createRoomFormSchema, renameRoomFormSchema } from "@/lib/rooms/validation";
-import { endSessionOfDeletedRoom } from "@/lib/pipeline/service";
+import { endSessionOfDeletedRoom } from "@/lib/pipeline/participants";
 
 // The same schema and lib function as POST /api/v1/meetings: the page and the API accept exactly the same rooms.
 export const createRoomAction = adminAction(createRoomFormSchema, async (input, { db, actor }) => {

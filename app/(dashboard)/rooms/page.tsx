@@ -7,14 +7,14 @@ import { AppError } from "@/lib/errors";
 import { getAccountRoomPageSettings, getAccountTranscriptionSettings, resolveParticipantDownloads } from "@/lib/settings/account-settings";
 import { configuredEngineLanguages, supportedLanguages } from "@/lib/speech/engine-languages";
 import { languageName } from "@/lib/speech/languages";
-import type { Destination, StartTrigger } from "@/lib/settings/types";
+import type { Destination } from "@/lib/settings/types";
 import { effectiveRoomSettingsFrom, isRoomOpen, listRooms, roomLinksFor } from "@/lib/rooms/rooms";
 import { countSessionsByRoom, liveRoomIds } from "@/lib/rooms/session-counts";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { RoomsClient, type RoomView, type CreateOptions } from "./rooms-client";
-import { startTriggerLabels as triggerLabels } from "@/lib/start-triggers";
+import { startTriggerLabels, type StartTrigger } from "@/lib/start-triggers";
 
 export const metadata = { title: "Rooms" };
 
@@ -60,7 +60,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
       isLocked: room.isLocked,
       settings: [
         { field: "enabled", label: "Transcription", value: effective.enabled ? "On" : "Off", source: source.enabled },
-        { field: "startTrigger", label: "Start", value: triggerLabels[effective.startTrigger], source: source.startTrigger },
+        { field: "startTrigger", label: "Start", value: startTriggerLabels[effective.startTrigger], source: source.startTrigger },
         { field: "language", label: "Language", value: languageName(effective.language), source: source.language },
         { field: "vocabulary", label: "Vocabulary", value: vocabularyLabel(effective.vocabulary) || "None", source: source.vocabulary },
         { field: "destination", label: "Storage", value: storageLabel(effective.destination), source: source.destination },
@@ -75,7 +75,7 @@ export default async function RoomsPage({ searchParams }: { searchParams: Promis
     languages: supportedLanguages(engines).map((code) => ({ code, name: languageName(code) })),
     accountDefaults: {
       language: languageName(account.language),
-      startTrigger: account.enabled ? triggerLabels[account.startTrigger] : "Off",
+      startTrigger: account.enabled ? startTriggerLabels[account.startTrigger] : "Off",
       vocabulary: vocabularyLabel(account.vocabulary),
       storage: storageLabel(account.destination),
     },

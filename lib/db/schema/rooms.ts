@@ -5,7 +5,6 @@ import { s3ChecksumModes } from "../../s3-checksum-modes";
 import { startTriggers } from "../../start-triggers";
 
 export const roomModes = ["normal", "group"] as const;
-export type RoomMode = (typeof roomModes)[number];
 
 export const rooms = pgTable(
   "rooms",

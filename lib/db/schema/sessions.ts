@@ -1,7 +1,6 @@
 // Live sessions: room sessions with their participants, transcriptions and the final segments they are made of.
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { STATE_FROM_PHASE_SQL, TRANSCRIPTION_PHASES } from "../../pipeline/lifecycle";
 import { accounts } from "./core";
 import { rooms } from "./rooms";
 
@@ -40,6 +39,7 @@ export const appInstances = pgTable("app_instances", {
 });
 
 export const participantRoles = ["host", "guest"] as const;
+export type ParticipantRole = (typeof participantRoles)[number];
 
 export const sessionParticipants = pgTable(
   "session_participants",
@@ -64,6 +64,25 @@ export const sessionParticipants = pgTable(
 export const transcriptionStates = ["in_progress", "ready", "failed"] as const;
 export type TranscriptionState = (typeof transcriptionStates)[number];
 
+/** Where a transcription is in its lifecycle; the moves between phases are lib/transcripts/lifecycle.ts. */
+export const TRANSCRIPTION_PHASES = ["running", "saving", "upload_retrying", "ready", "start_failed", "upload_failed"] as const;
+export type TranscriptionPhase = (typeof TRANSCRIPTION_PHASES)[number];
+
+/** api.md's `state` for each phase. */
+export const STATE_OF_PHASE = {
+  running: "in_progress",
+  saving: "in_progress",
+  upload_retrying: "in_progress",
+  ready: "ready",
+  start_failed: "failed",
+  upload_failed: "failed",
+} as const satisfies Record<TranscriptionPhase, TranscriptionState>;
+
+/** SQL for the `state` column, derived from `phase` by the database. */
+const STATE_FROM_PHASE_SQL = `CASE phase ${Object.entries(STATE_OF_PHASE)
+  .map(([phase, state]) => `WHEN '${phase}' THEN '${state}'`)
+  .join(" ")} END`;
+
 export const transcriptions = pgTable(
   "transcriptions",
   {
@@ -81,7 +100,7 @@ export const transcriptions = pgTable(
     engineId: text("engine_id"),
     // The room's effective vocabulary when the transcription started: what its engine streams are opened with.
     vocabulary: jsonb("vocabulary").$type<string[]>().notNull().default([]),
-    // Where the transcription is in its lifecycle (lib/pipeline/lifecycle.ts); the only column a move writes.
+    // Where the transcription is in its lifecycle (lib/transcripts/lifecycle.ts); the only column a move writes.
     phase: text("phase", { enum: TRANSCRIPTION_PHASES }).notNull().default("running"),
     // api.md's state, derived from the phase by the database, for reading and filtering.
     state: text("state", { enum: transcriptionStates })

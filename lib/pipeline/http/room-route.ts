@@ -11,7 +11,7 @@ import { wrapRoute, type ApiResult, type Out, type RawParams } from "@/lib/api/r
 import type { RateCost } from "@/lib/api/rate-limit";
 import { forwardToOwner, isForwarded, ownerAddressElsewhere, OWNER_UNREACHABLE_RETRY_AFTER_SECONDS } from "@/lib/pipeline/forward";
 import { OwnedElsewhereError } from "@/lib/pipeline/session/sessions";
-import { participantIsHost } from "@/lib/pipeline/service";
+import { participantIsHost } from "@/lib/pipeline/participants";
 import { verifyParticipantToken, type ParticipantClaims } from "@/lib/pipeline/session/participant-token";
 
 /**

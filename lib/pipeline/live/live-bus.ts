@@ -2,6 +2,7 @@
 // handed to the cross-instance relay (PostgreSQL NOTIFY) in the order they happened, each final once it is stored.
 import type { SessionDegraded } from "@/lib/pipeline/session/runtime";
 import type { EngineSegment } from "@/lib/speech/types";
+import type { StartTrigger } from "@/lib/start-triggers";
 import type { TranscriptSegment } from "@/lib/transcripts/render";
 
 /** A segment as the room's listeners get it: a transcript segment, interim (replaced by later ones) or final. */
@@ -11,7 +12,7 @@ export type LiveTranscriptionState = {
   transcriptionId: string | null;
   /** When the host took the running transcription off the record; null while it is on the record (or not running). */
   offTheRecordSince: string | null;
-  startTrigger: string;
+  startTrigger: StartTrigger;
   language: string;
   /** Null while the session takes audio; else why new audio is refused for now. */
   degraded: SessionDegraded | null;
@@ -116,10 +117,6 @@ export function unstoredFinals(roomId: string): LiveSegmentEvent[] {
 /** Installs (or removes) the relay to the other instances. */
 export function setLiveRelay(relay: LiveRelay | null) {
   bus().relay = relay;
-}
-
-export function liveRelayInstalled(): boolean {
-  return bus().relay !== null;
 }
 
 function enqueueOutgoing(b: Bus, roomId: string, item: Outgoing) {

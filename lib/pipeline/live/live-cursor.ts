@@ -1,12 +1,11 @@
 // The live stream's event ids: "<transcription id>:<live seq>" names the last final a client has, or "0" before any.
 import { invalid } from "@/lib/errors";
+import { uuidPattern } from "@/lib/validation/uuid";
 
 /** Where a client is in a room's live stream: every final up to `seq` of `transcriptionId` (and of those before it). */
 export type LiveCursor = { transcriptionId: string; seq: number } | { transcriptionId: null; seq: 0 };
 
 export const START_CURSOR: LiveCursor = { transcriptionId: null, seq: 0 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function formatCursor(cursor: LiveCursor): string {
   return cursor.transcriptionId === null ? "0" : `${cursor.transcriptionId}:${cursor.seq}`;
@@ -19,7 +18,7 @@ export function parseCursor(value: string): LiveCursor {
   const at = text.lastIndexOf(":");
   const transcriptionId = text.slice(0, at);
   const seqText = text.slice(at + 1);
-  if (at < 0 || !UUID.test(transcriptionId) || !/^\d{1,16}$/.test(seqText)) {
+  if (at < 0 || !uuidPattern.test(transcriptionId) || !/^\d{1,16}$/.test(seqText)) {
     throw invalid(
       "Last-Event-ID",
       `Last-Event-ID "${text.slice(0, 80)}" is not an id of this stream: send back the last "id:" you received ("<transcriptionId>:<n>" or "0"), or none to start from now.`,

@@ -1,21 +1,21 @@
 // Room sessions in the database: join and leave, the triggers, and transcription records, each change with its webhook events in one transaction.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { offRecordSpans, rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments } from "@/lib/db/schema";
+import { offRecordSpans, rooms, roomSessions, sessionParticipants, transcriptions, transcriptSegments, type ParticipantRole } from "@/lib/db/schema";
 import { AppError, conflict, forbidden, RetryLaterError } from "@/lib/errors";
 import { assertRoomOpen, getEffectiveRoomSettings, type EffectiveRoomSettings, type Room } from "@/lib/rooms/rooms";
 import { decideTrigger, REFUSAL_KIND, REFUSALS, type TranscriptionRunState, type TriggerEvent, type TriggerRefusal } from "@/lib/pipeline/triggers";
 import { instanceId, internalUrl, leaseExpiry, leaseMs, mayOwn } from "@/lib/pipeline/lease";
-import { mayMove, moveTo } from "@/lib/pipeline/lifecycle-store";
+import { mayMove, moveTo } from "@/lib/transcripts/lifecycle-store";
 import { transcriptFilename } from "@/lib/transcripts/render";
 import { enqueueEvent } from "@/lib/webhooks/outbox";
 import type { Destination } from "@/lib/settings/types";
+import type { OffRecordAction } from "./validation";
 
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type SessionRow = typeof roomSessions.$inferSelect;
 export type ParticipantRow = typeof sessionParticipants.$inferSelect;
 export type TranscriptionRow = typeof transcriptions.$inferSelect;
-export type ParticipantRole = "host" | "guest";
 
 /** A session is transcribed for at most this long, then cut and saved (product.md). */
 export const MAX_TRANSCRIPTION_MS = 12 * 3600_000;
@@ -408,7 +408,7 @@ export type OffRecordChange = { kind: "paused" | "resumed"; transcription: Trans
  */
 export async function commandOffRecord(
   db: Db,
-  input: { room: Room; isHost: boolean; action: "pause" | "resume"; now?: Date },
+  input: { room: Room; isHost: boolean; action: OffRecordAction; now?: Date },
 ): Promise<{ session: SessionRow; change: OffRecordChange }> {
   const now = input.now ?? new Date();
   const { room } = input;

@@ -1,5 +1,6 @@
 // Zod schemas of the live-session routes (/api/v1/rooms/{roomName}/...): the single source for validation and the OpenAPI document.
 import { z } from "zod";
+import { participantRoles } from "@/lib/db/schema";
 import { startTriggers } from "@/lib/start-triggers";
 import { toSingleLine } from "@/lib/transcripts/render";
 
@@ -41,11 +42,12 @@ export const joinBodySchema = z.object({
       "false: join with your own audio not transcribed, at your request. It is dropped by the server before any speech engine (send none at all if you can), and the transcript's header names you under \"Not transcribed at their request\". Default true at a first join; a later join of the same participant keeps the earlier choice unless it sends the field again",
     ),
 });
-export type JoinBody = z.infer<typeof joinBodySchema>;
 
 export const hostCommandBodySchema = z.object({ roomKey: z.string().max(200).optional() });
 
+/** The host commands that take a running transcription off the record and back on it. */
 export const offRecordActions = ["pause", "resume"] as const;
+export type OffRecordAction = (typeof offRecordActions)[number];
 
 export const transcriptionStateSchema = z.object({
   state: z.enum(["idle", "in_progress"]),
@@ -76,7 +78,7 @@ export const roomStateSchema = z.object({
     z.object({
       participantId: z.string().optional().describe("Only for the account's API key: with the room link alone, participant ids are not shown"),
       displayName: z.string(),
-      role: z.enum(["host", "guest"]),
+      role: z.enum(participantRoles),
       transcribed: z.boolean().describe("False for a participant who joined not transcribed, at their request"),
     }),
   ),
@@ -86,7 +88,7 @@ export const joinResponseSchema = z.object({
   participantId: z.string(),
   participantToken: z.string().describe("Send as X-Participant-Token on this participant's later calls"),
   roomSessionId: z.string(),
-  role: z.enum(["host", "guest"]),
+  role: z.enum(participantRoles),
   transcribed: z.boolean().describe("False when this participant joined with `transcribe: false`: their audio is never transcribed"),
   transcription: transcriptionStateSchema,
 });

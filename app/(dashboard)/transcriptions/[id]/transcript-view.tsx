@@ -17,7 +17,8 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { FormattedDate } from "@/components/ui/formatted-date";
 import { cn } from "@/components/ui/cn";
 import { useDialogAction } from "@/components/ui/use-dialog-action";
-import type { TranscriptionPhase } from "@/lib/pipeline/lifecycle";
+import type { TranscriptionPhase } from "@/lib/transcripts/lifecycle";
+import type { LiveSegment } from "@/lib/pipeline/live/live-bus";
 import type { SaveStatus } from "@/lib/transcripts/save-status";
 import { deleteTranscriptionsAction, renameTranscriptionAction, shareLinkAction } from "../actions";
 import { retryUploadAction } from "./upload-actions";
@@ -57,15 +58,13 @@ type Meta = {
 
 const LIVE_POLL_MS = 2000;
 
-type Interim = { participantId: string; displayName: string; text: string; final: boolean };
-
 /**
  * Each speaker's interim text while the transcription runs, from its live events (Server-Sent Events). The events have
  * ids: after a dropped connection EventSource resumes with Last-Event-ID, and the finals said meanwhile arrive first
  * (each one fetches the stored lines, so none is missed even between two polls).
  */
-function useInterims(transcriptionId: string, inProgress: boolean, onFinal: () => void): Interim[] {
-  const [interims, setInterims] = useState<Record<string, Interim>>({});
+function useInterims(transcriptionId: string, inProgress: boolean, onFinal: () => void): LiveSegment[] {
+  const [interims, setInterims] = useState<Record<string, LiveSegment>>({});
   const onFinalRef = useRef(onFinal);
   useEffect(() => {
     onFinalRef.current = onFinal;
@@ -74,7 +73,7 @@ function useInterims(transcriptionId: string, inProgress: boolean, onFinal: () =
     if (!inProgress) return;
     const source = new EventSource(`/transcriptions/${transcriptionId}/live-events`);
     source.addEventListener("segment", (event) => {
-      const s = JSON.parse((event as MessageEvent<string>).data) as Interim;
+      const s = JSON.parse((event as MessageEvent<string>).data) as LiveSegment;
       setInterims((all) => {
         const next = { ...all };
         if (s.final || !s.text) delete next[s.participantId];

@@ -4,7 +4,7 @@
 import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
 import { getRoomByName, isRoomOpen, verifyRoomKey } from "@/lib/rooms/rooms";
-import { roomTranscriptionState } from "@/lib/pipeline/service";
+import { roomTranscriptionState } from "@/lib/pipeline/room-state";
 import { participantsMayDownload } from "@/lib/pipeline/room-downloads";
 import { getAccountRoomPageSettings } from "@/lib/settings/account-settings";
 import { isEmbedOriginAllowed } from "@/lib/settings/embed-origins";

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { resetAppEnvForTests } from "@/lib/config/env";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { engineMetrics } from "@/lib/speech/engine-metrics";
 import { RecognizerPool, type PoolLease } from "@/lib/speech/recognizer-pool";
 import * as health from "@/app/api/health/route";

@@ -12,7 +12,7 @@ import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { createS3Storage } from "@/lib/storage/s3";
 import { retryDueUploads, retryTranscriptUpload } from "@/lib/pipeline/finalize";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { startUploadRetryWorker } from "@/lib/pipeline/upload-retry-worker";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { startLocalS3Server } from "@/lib/storage/local-s3-server";

@@ -2,11 +2,12 @@
 // its client), with real PocketSphinx on flite speech: nothing accepted is lost, and a full queue refuses new audio.
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
-import { describeEachDatabaseWithOutage } from "@/lib/db/testing";
+import { describeEachDatabaseWithOutage } from "@/lib/testing/db-outage-suite";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { subscribeLive, type LiveEvent } from "@/lib/pipeline/live/live-bus";
 import { finalizeTranscription } from "@/lib/pipeline/finalize";
-import { ownedRuntimes, setSegmentQueueLimitsForTests, settlePipelineTasks } from "@/lib/pipeline/service";
+import { ownedRuntimes, setSegmentQueueLimitsForTests } from "@/lib/pipeline/runtime-registry";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { unwrittenSegments } from "@/lib/pipeline/session/segment-queue";
 import { composeSpeech, MEETING_SENTENCES, normalizeWords } from "@/lib/testing/speech";
 import { callRoute, newAccount, newRoom, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";

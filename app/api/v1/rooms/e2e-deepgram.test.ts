@@ -8,7 +8,7 @@ import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { speechEngineStatus } from "@/lib/speech/status";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { startDeepgramServer, type DeepgramContractServer } from "@/lib/testing/deepgram-server";
 import { composeSpeech } from "@/lib/testing/speech";
 import { callRoute, newAccount, newRoom, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { composeSpeech } from "@/lib/testing/speech";
 import { transcriptDownload } from "@/lib/transcripts/transcript-content";
 import * as transcriptionRoute from "@/app/api/v1/transcriptions/[transcriptionId]/route";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions } from "@/lib/db/schema";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { createFakeEngine, toneSpeech } from "@/lib/testing/fake-engine";
 import { readSse } from "@/scripts/lib/sse";
 import { callRoute, newAccount, newRoom, openRoute, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";

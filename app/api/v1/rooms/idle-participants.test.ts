@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { roomSessions, transcriptions } from "@/lib/db/schema";
-import { expireIdleParticipants } from "@/lib/pipeline/recovery";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { expireIdleParticipants } from "@/lib/pipeline/presence";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { callRoute, newAccount, newRoom, outboxOf, PCM_TYPE, setUpPipelineEnv, someoneSpoke, type TestAccount } from "./rooms-api-harness";
 
 const IDLE_MS = 90_000;

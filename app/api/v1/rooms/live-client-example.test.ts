@@ -9,7 +9,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { createFakeEngine, toneSpeech } from "@/lib/testing/fake-engine";
 import * as liveRoute from "./[roomName]/live/route";
 import { callRoute, newAccount, newRoom, PCM_TYPE, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";

@@ -3,7 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { abandonAllRuntimesForTests, settlePipelineTasks } from "@/lib/pipeline/service";
+import { abandonAllRuntimesForTests } from "@/lib/pipeline/runtime-registry";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { createFakeEngine, toneSpeech } from "@/lib/testing/fake-engine";
 import { readSse, type SseEvent } from "@/scripts/lib/sse";
 import { callRoute, newAccount, newRoom, openRoute, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";

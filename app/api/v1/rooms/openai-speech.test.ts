@@ -6,7 +6,7 @@ import { resetAppEnvForTests } from "@/lib/config/env";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { speechEngineStatus } from "@/lib/speech/status";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { startTranscribeServer, type TranscribeServer } from "@/lib/testing/openai-transcribe-server";
 import { composeSpeech } from "@/lib/testing/speech";
 import { callRoute, newAccount, newRoom, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { offRecordSpans, transcriptions, transcriptSegments } from "@/lib/db/schema";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { createFakeEngine, toneSpeech } from "@/lib/testing/fake-engine";
 import type { SpeechEngine } from "@/lib/speech/types";
 import { transcriptDownload } from "@/lib/transcripts/transcript-content";

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { roomSessions, transcriptions, transcriptSegments } from "@/lib/db/schema";
-import { abandonAllRuntimesForTests, settlePipelineTasks } from "@/lib/pipeline/service";
-import { recoverOpenSessions } from "@/lib/pipeline/recovery";
+import { abandonAllRuntimesForTests } from "@/lib/pipeline/runtime-registry";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
+import { recoverOpenSessions } from "@/lib/pipeline/session-recovery";
 import { composeSpeech } from "@/lib/testing/speech";
 import { callRoute, newAccount, newRoom, outboxOf, PCM_TYPE, pcmStream, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 

@@ -2,7 +2,7 @@
 // opens (the file), an altered one (403) and an expired one (410).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { saveAccountSettings } from "@/lib/settings/save-settings";
 import { downloadLinkKey, signDownloadLink } from "@/lib/transcripts/download-links";
 import * as downloadRoute from "../downloads/[transcriptionId]/[format]/route";

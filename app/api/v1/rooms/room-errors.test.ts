@@ -2,7 +2,7 @@
 // 401 and 403 say what to send instead, audio errors keep their own code, and a refusal that passes says when.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "@/lib/db/testing";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { callRoute, newAccount, newRoom, PCM_TYPE, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
 let env: ReturnType<typeof setUpPipelineEnv>;

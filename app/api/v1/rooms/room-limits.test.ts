@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { ADDRESS_JOIN_BUDGET, AUDIO_REALTIME_FACTOR, AUDIO_WINDOW_SECONDS, ROOM_JOIN_BUDGET } from "@/lib/api/room-limits";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { callRoute, newAccount, newRoom, PCM_TYPE, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
 let env: ReturnType<typeof setUpPipelineEnv>;

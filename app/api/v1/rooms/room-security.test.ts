@@ -5,7 +5,7 @@ import { describeEachDatabase } from "@/lib/db/testing";
 import { rooms, sessionParticipants } from "@/lib/db/schema";
 import { loadSegments } from "@/lib/transcripts/segments";
 import { createTestTranscript } from "@/lib/transcripts/testing";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { callRoute, newAccount, newRoom, setUpPipelineEnv, type TestAccount } from "./rooms-api-harness";
 
 let env: ReturnType<typeof setUpPipelineEnv>;

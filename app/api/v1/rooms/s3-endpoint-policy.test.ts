@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { transcriptions, transcriptSegments } from "@/lib/db/schema";
 import { resetAppEnvForTests } from "@/lib/config/env";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { testConnectionForForm } from "@/lib/settings/test-connection-form";
 import { saveAccountSettings } from "@/lib/settings/save-settings";
 import { createS3Storage } from "@/lib/storage/s3";

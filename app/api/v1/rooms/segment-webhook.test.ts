@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { describeEachDatabase } from "@/lib/db/testing";
 import { outboxEvents, transcriptions, transcriptSegments } from "@/lib/db/schema";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { SEGMENT_EVENT_INTERVAL_MS } from "@/lib/pipeline/segment-events";
 import { createFakeEngine, toneSpeech } from "@/lib/testing/fake-engine";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";

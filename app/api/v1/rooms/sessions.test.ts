@@ -7,8 +7,8 @@ import { describeEachDatabase } from "@/lib/db/testing";
 import { rooms, roomSessions, transcriptions } from "@/lib/db/schema";
 import { resetAppEnvForTests } from "@/lib/config/env";
 import { configuredSpeechEngineStatuses } from "@/lib/speech/status";
-import { cutOverdueTranscriptions } from "@/lib/pipeline/recovery";
-import { settlePipelineTasks } from "@/lib/pipeline/service";
+import { cutOverdueTranscriptions } from "@/lib/pipeline/overdue-cut";
+import { settlePipelineTasks } from "@/lib/pipeline/tasks";
 import { callRoute, newAccount, newRoom, openRoute, outboxOf, PCM_TYPE, setUpPipelineEnv, someoneSpoke, type TestAccount } from "./rooms-api-harness";
 import { NO_SPEECH_ERROR } from "@/lib/pipeline/finalize";
 

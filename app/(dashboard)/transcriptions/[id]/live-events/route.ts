@@ -5,7 +5,7 @@ import { dashboardRoute } from "@/lib/auth/dashboard-route";
 import { AppError } from "@/lib/errors";
 import { requestedCursor } from "@/lib/pipeline/live/live-cursor";
 import { openLiveStream } from "@/lib/pipeline/live/live-stream";
-import { roomTranscriptionState } from "@/lib/pipeline/service";
+import { roomTranscriptionState } from "@/lib/pipeline/room-state";
 import { findRoom } from "@/lib/rooms/rooms";
 import { getTranscription } from "@/lib/transcripts/transcriptions";
 

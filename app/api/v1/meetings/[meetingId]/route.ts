@@ -2,7 +2,7 @@
 import { apiRoute } from "@/lib/api/route";
 import { deleteRoom, getRoom, renameRoom } from "@/lib/rooms/rooms";
 import { meetingJson } from "@/lib/rooms/meeting-resource";
-import { endSessionOfDeletedRoom } from "@/lib/pipeline/service";
+import { endSessionOfDeletedRoom } from "@/lib/pipeline/participants";
 import { getMeetingQuerySchema, meetingParamsSchema, updateMeetingSchema } from "@/lib/rooms/validation";
 
 export const GET = apiRoute({ cost: "read", params: meetingParamsSchema, query: getMeetingQuerySchema }, async ({ actor, db, params, query }) => {

@@ -3,7 +3,7 @@
 import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { requestedCursor } from "@/lib/pipeline/live/live-cursor";
 import { openLiveStream } from "@/lib/pipeline/live/live-stream";
-import { roomTranscriptionState } from "@/lib/pipeline/service";
+import { roomTranscriptionState } from "@/lib/pipeline/room-state";
 import { roomParamsSchema } from "@/lib/pipeline/session/validation";
 
 export const dynamic = "force-dynamic";

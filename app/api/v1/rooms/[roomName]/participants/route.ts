@@ -1,7 +1,7 @@
 // POST /api/v1/rooms/{roomName}/participants: join (the first join opens the session; the room key grants the host role; a taken participantId needs its own token).
 import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { assertAnonymousJoinAllowed } from "@/lib/api/room-limits";
-import { joinParticipant } from "@/lib/pipeline/service";
+import { joinParticipant } from "@/lib/pipeline/participants";
 import { joinBodySchema, roomParamsSchema } from "@/lib/pipeline/session/validation";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 // DELETE /api/v1/rooms/{roomName}/participants/{participantId}: leave (idempotent); the last leave ends the session.
 import { roomRoute } from "@/lib/pipeline/http/room-route";
-import { leaveParticipant } from "@/lib/pipeline/service";
+import { leaveParticipant } from "@/lib/pipeline/participants";
 import { participantParamsSchema } from "@/lib/pipeline/session/validation";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 // POST /api/v1/rooms/{roomName}/transcription/start: the host starts a manual transcription (host token, room key in the body, or API key).
 import { callerIsHost, roomRoute } from "@/lib/pipeline/http/room-route";
-import { commandRoomTranscription } from "@/lib/pipeline/service";
+import { commandRoomTranscription } from "@/lib/pipeline/host-commands";
 import { hostCommandBodySchema, roomParamsSchema } from "@/lib/pipeline/session/validation";
 
 export const dynamic = "force-dynamic";

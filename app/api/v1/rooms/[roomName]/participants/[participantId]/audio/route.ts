@@ -2,7 +2,7 @@
 import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { pacedAudio } from "@/lib/api/room-limits";
 import { assertPcmContentType } from "@/lib/pipeline/http/audio-request";
-import { acceptAudioStream, openSessionFor } from "@/lib/pipeline/service";
+import { acceptAudioStream, openSessionFor } from "@/lib/pipeline/participant-audio";
 import { participantParamsSchema } from "@/lib/pipeline/session/validation";
 import { AppError } from "@/lib/errors";
 

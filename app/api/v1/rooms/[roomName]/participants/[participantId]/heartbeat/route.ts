@@ -1,6 +1,6 @@
 // POST /api/v1/rooms/{roomName}/participants/{participantId}/heartbeat: "still here" from a participant sending no audio.
 import { roomRoute } from "@/lib/pipeline/http/room-route";
-import { openSessionFor, participantHeartbeat } from "@/lib/pipeline/service";
+import { openSessionFor, participantHeartbeat } from "@/lib/pipeline/participant-audio";
 import { participantParamsSchema } from "@/lib/pipeline/session/validation";
 
 export const dynamic = "force-dynamic";

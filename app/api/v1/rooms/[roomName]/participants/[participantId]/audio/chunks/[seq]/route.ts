@@ -2,7 +2,7 @@
 import { roomRoute } from "@/lib/pipeline/http/room-route";
 import { assertAudioChunkAllowed } from "@/lib/api/room-limits";
 import { assertPcmContentType, readChunkBody } from "@/lib/pipeline/http/audio-request";
-import { acceptAudioChunk, openSessionFor } from "@/lib/pipeline/service";
+import { acceptAudioChunk, openSessionFor } from "@/lib/pipeline/participant-audio";
 import { MAX_CHUNK_BYTES } from "@/lib/pipeline/session/runtime";
 import { chunkParamsSchema, parseSeq } from "@/lib/pipeline/session/validation";
 import { AppError } from "@/lib/errors";

@@ -1,4 +1,8 @@
 // The transcription lifecycle: one phase per transcription and the moves between phases, as a table of rules plus one function.
+import type { TranscriptionPhase } from "@/lib/db/schema";
+
+// The phase type for pages and islands, which do not import the schema.
+export type { TranscriptionPhase };
 
 /*
  *   running ──stop──▶ saving ──saved──▶ ready
@@ -9,21 +13,9 @@
  *      └──engine_unavailable──▶ start_failed ◀──nothing_said── saving (no segment was ever transcribed: no empty file)
  *
  * `saving` is held by one saver at a time through `claimed_until`; `upload_retrying` waits for `upload_due_at`.
- * The REST `state` of api.md is a plain function of the phase (the database derives the `state` column from it).
+ * The phases, and the REST `state` of api.md as a plain function of them, are the `phase` column's values in
+ * lib/db/schema/sessions.ts (the database derives the `state` column from the phase).
  */
-
-export const TRANSCRIPTION_PHASES = ["running", "saving", "upload_retrying", "ready", "start_failed", "upload_failed"] as const;
-export type TranscriptionPhase = (typeof TRANSCRIPTION_PHASES)[number];
-
-/** api.md's `state` for each phase. */
-export const STATE_OF_PHASE = {
-  running: "in_progress",
-  saving: "in_progress",
-  upload_retrying: "in_progress",
-  ready: "ready",
-  start_failed: "failed",
-  upload_failed: "failed",
-} as const satisfies Record<TranscriptionPhase, "in_progress" | "ready" | "failed">;
 
 export type LifecycleEvent =
   /** The speech engine cannot take it: it fails at once, with nothing to save. */
@@ -94,8 +86,3 @@ export function phaseAfter(event: LifecycleEvent): TranscriptionPhase {
   if (!rule) throw new Error(`No lifecycle rule for ${event}`);
   return rule.to;
 }
-
-/** SQL for the `state` column, derived from `phase` by the database. */
-export const STATE_FROM_PHASE_SQL = `CASE phase ${Object.entries(STATE_OF_PHASE)
-  .map(([phase, state]) => `WHEN '${phase}' THEN '${state}'`)
-  .join(" ")} END`;

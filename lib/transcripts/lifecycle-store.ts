@@ -2,7 +2,7 @@
 import { inArray } from "drizzle-orm";
 import { transcriptions } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { LIFECYCLE_REFUSALS, phaseAfter, phasesAllowing, type LifecycleEvent, type LifecycleRefusal } from "@/lib/pipeline/lifecycle";
+import { LIFECYCLE_REFUSALS, phaseAfter, phasesAllowing, type LifecycleEvent, type LifecycleRefusal } from "@/lib/transcripts/lifecycle";
 
 /** The `set` part of a move. */
 export const moveTo = (event: LifecycleEvent) => ({ phase: phaseAfter(event) });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { STATE_OF_PHASE, TRANSCRIPTION_PHASES, transition, type LifecycleEvent, type TranscriptionPhase } from "./lifecycle";
+import { STATE_OF_PHASE, TRANSCRIPTION_PHASES, type TranscriptionPhase } from "@/lib/db/schema";
+import { transition, type LifecycleEvent } from "./lifecycle";
 
 const EVENTS: LifecycleEvent[] = ["engine_unavailable", "stop", "claim", "saved", "nothing_said", "upload_failed", "gave_up", "admin_retry"];
 
