@@ -104,7 +104,11 @@ test("one recognizer, two speakers at once: the dashboard warns, health says ove
     await expect(alert).toBeVisible();
     await expect(alert).toContainText("This server is transcribing as many people as it can.");
     await expect(alert).toContainText("sessions already running go on");
-    await expect(alert).toContainText("All 1 recognizers are busy (1 utterance waiting). Raise VERBATIM_ENGINE_POOL_MAX");
+    await expect(alert).toContainText("had to wait longer than VERBATIM_ENGINE_POOL_WAIT_MS for a recognizer (1 in all; now 1 in use, 1 waiting). Raise VERBATIM_ENGINE_POOL_MAX");
+    // The only transcription is in progress: there is nothing to select, so "select all" is neither checked nor usable.
+    const selectAll = page.getByRole("checkbox", { name: "Select all shown" });
+    await expect(selectAll).not.toBeChecked();
+    await expect(selectAll).toBeDisabled();
     await page.screenshot({ path: "/tmp/capacity-alert.png" });
 
     // Ana goes on: both sentences are transcribed, Ben's from the audio kept while it waited.

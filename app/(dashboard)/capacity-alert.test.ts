@@ -23,7 +23,7 @@ describe("the over-capacity alert", () => {
     await new Promise((r) => setTimeout(r, 80));
     const admin = html(pool, true);
     expect(admin).toContain("This server is transcribing as many people as it can.");
-    expect(admin).toContain("All 2 recognizers are busy (1 utterance waiting). Raise VERBATIM_ENGINE_POOL_MAX");
+    expect(admin).toContain("had to wait longer than VERBATIM_ENGINE_POOL_WAIT_MS for a recognizer (2 in all; now 2 in use, 1 waiting). Raise VERBATIM_ENGINE_POOL_MAX");
     const staff = html(pool, false);
     expect(staff).toContain("New sessions cannot start here for now");
     expect(staff).toContain("Try again in a minute.");

@@ -10,7 +10,7 @@ export function CapacityAlert({ pool, isAdmin }: { pool: PoolStats | null; isAdm
       <strong>This server is transcribing as many people as it can.</strong> New sessions cannot start here for now;
       sessions already running go on and keep every word.{" "}
       {isAdmin
-        ? `All ${pool.max} recognizers are busy (${pool.queued} utterance${pool.queued === 1 ? "" : "s"} waiting). Raise VERBATIM_ENGINE_POOL_MAX if the machine has spare CPU, or add an instance.`
+        ? `Utterances had to wait longer than VERBATIM_ENGINE_POOL_WAIT_MS for a recognizer (${pool.max} in all; now ${pool.inUse} in use, ${pool.queued} waiting). Raise VERBATIM_ENGINE_POOL_MAX if the machine has spare CPU, or add an instance.`
         : "Try again in a minute."}
     </Alert>
   );

@@ -96,7 +96,10 @@ export function TranscriptionsClient({
 
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const visibleSelected = items.filter((i) => selected.has(i.id));
-  const allSelected = items.length > 0 && items.every((i) => selected.has(i.id) || i.state === "in_progress");
+  // A transcription still in progress cannot be selected: "all" means all the others, and there are none to select
+  // while every row shown is in progress.
+  const selectable = items.filter((i) => i.state !== "in_progress");
+  const allSelected = selectable.length > 0 && selectable.every((i) => selected.has(i.id));
   const toggle = (id: string) =>
     setSelected((prev) => {
       const next = new Set(prev);
@@ -219,16 +222,16 @@ export function TranscriptionsClient({
                       aria-label="Select all shown"
                       className="size-4 accent-brand-600"
                       checked={allSelected}
-                      onChange={() =>
-                        setSelected(allSelected ? new Set() : new Set(items.filter((i) => i.state !== "in_progress").map((i) => i.id)))
-                      }
+                      disabled={selectable.length === 0}
+                      onChange={() => setSelected(allSelected ? new Set() : new Set(selectable.map((i) => i.id)))}
                     />
                   </th>
                   <th className="px-2.5 py-2.5 font-medium">Room</th>
                   <th className="px-2.5 py-2.5 font-medium">Started</th>
                   <th className="px-2.5 py-2.5 font-medium">Duration</th>
                   <th className="px-2.5 py-2.5 font-medium">Participants</th>
-                  <th className="px-2.5 py-2.5 font-medium">Language</th>
+                  {/* The language column gives way first on narrower screens, so the table fits without scrolling. */}
+                  <th className="px-2.5 py-2.5 font-medium max-2xl:hidden">Language</th>
                   <th className="px-2.5 py-2.5 font-medium">Storage</th>
                   <th className="px-2.5 py-2.5 font-medium">State</th>
                   <th className="py-2.5 pl-2.5 pr-5 font-medium">Summary</th>
@@ -296,7 +299,7 @@ function Row({ t, q, checked, onToggle }: { t: DashboardTranscription; q: string
           {t.participants.length ? t.participants.join(", ") : "—"}
         </span>
       </td>
-      <td className={`whitespace-nowrap text-zinc-600 max-md:hidden dark:text-zinc-400 ${cell}`}>{languageName(t.language)}</td>
+      <td className={`whitespace-nowrap text-zinc-600 max-2xl:hidden dark:text-zinc-400 ${cell}`}>{languageName(t.language)}</td>
       <td className={`whitespace-nowrap text-zinc-600 max-md:hidden dark:text-zinc-400 ${cell}`}>{storageLabel[t.storageType]}</td>
       <td className={cell}>
         <Badge tone={stateTone[t.state]}>
