@@ -63,6 +63,8 @@ export type PocketSphinxOptions = {
    * one, the next loads, so each utterance finds its model loaded (default: the pool's default size).
    */
   maxDecoders?: number;
+  /** Decoders in the worker decoding at once, taking turns (default: the machine's cores). */
+  decodeThreads?: number;
 };
 
 const FRAME_MS = 10; // pocketsphinx's default -frate 100
@@ -195,6 +197,7 @@ export function pocketSphinxWorker(options: PocketSphinxOptions = {}): PocketSph
     warm: resolved.warm,
     maxDecoders: options.maxDecoders ?? defaultPoolMax(),
     partialMs: resolved.interimEveryMs,
+    decodeThreads: options.decodeThreads,
   });
   const streamOptions = { interim: resolved.interim, maxRestartsPerMinute: resolved.maxRestartsPerMinute, replayLimitMs: resolved.replayLimitMs };
   return {

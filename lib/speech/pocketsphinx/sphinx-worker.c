@@ -6,9 +6,15 @@
  * voice) is handed back when the stream ends and handed in again when that track's next utterance opens a stream, on
  * whatever decoder it gets. Interim text is the decoder's own partial hypothesis: nothing is decoded twice.
  *
- * Usage: sphinx-worker [--warm N] [--max-decoders N] [--partial-ms MS] -- POCKETSPHINX_FLAGS...
+ * Usage: sphinx-worker [--warm N] [--max-decoders N] [--partial-ms MS] [--decode-threads N] -- POCKETSPHINX_FLAGS...
  *   --warm: decoders loaded at start; --max-decoders: while fewer exist, one more is loaded ahead whenever the last
- *   free one is lent (the pool's size); the rest are the flags of pocketsphinx_continuous.
+ *   free one is lent (the pool's size); --decode-threads: how many decoders decode at once (0: no bound); the rest
+ *   are the flags of pocketsphinx_continuous.
+ *
+ * Decoders take turns on the cores: with more decoders busy than cores, each decodes what it was sent in its turn,
+ * in the order they asked (first come, first served, so none starves). Twelve decoders all runnable at once would
+ * share two cores in the kernel's short time slices, each evicting the others' models from the caches: measured on
+ * 2 cores with 12 speaking streams, about 20% of a core per stream that way against 12-14% taking turns.
  *
  * Input (stdin), frames: u8 type, u32le stream id, u32le payload length, payload.
  *   'O' open a stream (payload: the track's cepstral mean state as float32le values — mean[n], sum[n], frames —
@@ -312,6 +318,28 @@ static void on_end(slot_t *s, msg_t *m) {
     free(l.buf);
 }
 
+static int decode_threads = 0; /* decoders decoding at once (0: no bound) */
+static pthread_mutex_t turn_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t turn_cond = PTHREAD_COND_INITIALIZER;
+static unsigned long turns_asked = 0, turns_done = 0;
+
+/* Waits for a turn to decode: turns are granted in the order asked, at most decode_threads at once. */
+static void take_turn(void) {
+    if (decode_threads <= 0) return;
+    pthread_mutex_lock(&turn_lock);
+    unsigned long mine = turns_asked++;
+    while (mine >= turns_done + (unsigned long)decode_threads) pthread_cond_wait(&turn_cond, &turn_lock);
+    pthread_mutex_unlock(&turn_lock);
+}
+
+static void end_turn(void) {
+    if (decode_threads <= 0) return;
+    pthread_mutex_lock(&turn_lock);
+    turns_done++;
+    pthread_cond_broadcast(&turn_cond);
+    pthread_mutex_unlock(&turn_lock);
+}
+
 static void *slot_main(void *arg) {
     slot_t *s = arg;
     for (;;) {
@@ -327,9 +355,15 @@ static void *slot_main(void *arg) {
             s->busy = 0;
             s->warming = 0;
             pthread_mutex_unlock(&slots_lock);
-        } else if (m->type == 'O') on_open(s, m);
-        else if (m->type == 'A') on_audio(s, m);
-        else on_end(s, m);
+        } else {
+            /* A model loads outside the turns: it is not decoding, and it must not hold up those who are. */
+            if (m->type == 'O' && !s->ps) s->ps = new_decoder();
+            take_turn();
+            if (m->type == 'O') on_open(s, m);
+            else if (m->type == 'A') on_audio(s, m);
+            else on_end(s, m);
+            end_turn();
+        }
         free(m);
     }
     return NULL;
@@ -428,6 +462,7 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--warm") && i + 1 < argc) warm = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--partial-ms") && i + 1 < argc) partial_samples = atol(argv[++i]) * 16;
         else if (!strcmp(argv[i], "--max-decoders") && i + 1 < argc) max_decoders = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--decode-threads") && i + 1 < argc) decode_threads = atoi(argv[++i]);
         else { fprintf(stderr, "sphinx-worker: unknown option %s\n", argv[i]); return 2; }
     }
     err_set_callback(log_cb, NULL);

@@ -17,8 +17,8 @@ const SENTENCES = [
   { text: "Please send me the report by Friday.", keys: ["send", "report", "friday"] },
 ];
 
-function worker(opts: { warm?: number } = {}): PocketSphinxWorker {
-  const w = pocketSphinxWorker({ warm: opts.warm ?? 1 });
+function worker(opts: { warm?: number; decodeThreads?: number } = {}): PocketSphinxWorker {
+  const w = pocketSphinxWorker({ warm: opts.warm ?? 1, decodeThreads: opts.decodeThreads });
   if ("problem" in w) throw new Error(w.problem);
   return w;
 }
@@ -121,6 +121,24 @@ describe("PocketSphinx worker", () => {
     expect(new Set(decoders).size, `decoders used: ${decoders.join(", ")}`).toBe(1);
     // Each track's mean is its own voice's, not the other's.
     expect(voices[0].cmn).not.toEqual(voices[1].cmn);
+  }, 180_000);
+
+  it("lets decoders take turns: three tracks speaking at once with one decoding at a time are each heard in full", async () => {
+    const w = worker({ warm: 3, decodeThreads: 1 });
+    const voices = ["slt", "rms", "awb"] as const;
+    const speeches = await Promise.all(
+      voices.map((voice, i) => composeSpeech([{ text: SENTENCES[i % 2].text, voice, pauseAfterMs: 800 }], { leadMs: 300 + 200 * i })),
+    );
+    const runs = speeches.map(async (speech) => {
+      const stream = new WorkerEngineStream(w.host, {}, { interim: false });
+      const segments: EngineSegment[] = [];
+      stream.onSegment((s) => segments.push(s));
+      await feed(stream, speech.pcm);
+      await stream.end();
+      return segments;
+    });
+    const heardBy = await Promise.all(runs);
+    heardBy.forEach((segments, i) => heard(segments, speeches[i], 0, SENTENCES[i % 2].keys));
   }, 180_000);
 
   it("recovers when the worker crashes mid-utterance: restarted, the utterance is recognized from its audio again", async () => {

@@ -1,6 +1,7 @@
 // One long-lived sphinx-worker process (lib/speech/pocketsphinx/sphinx-worker.c) hosting the pool's PocketSphinx decoders, and the framed protocol spoken to it.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { countEngineRestart } from "@/lib/speech/engine-metrics";
 import type { EngineCheck } from "@/lib/speech/types";
@@ -41,6 +42,8 @@ export type WorkerHostOptions = {
   maxDecoders?: number;
   /** How often, in ms of an utterance's audio, its partial hypothesis is sent (only when it changed); 0 for none. */
   partialMs?: number;
+  /** Decoders decoding at once, taking turns in order (sphinx-worker.c); default the machine's cores, 0 for no bound. */
+  decodeThreads?: number;
 };
 
 /** One stream on the worker: audio in, hypotheses out (to its listener). */
@@ -180,7 +183,7 @@ export class SphinxWorkerHost {
   private ensureStarted(): WorkerProcess {
     if (this.proc && !this.proc.exited) return this.proc;
     if (this.crashedBefore) countEngineRestart();
-    const args = ["--warm", String(this.opts.warm ?? 2), "--max-decoders", String(this.opts.maxDecoders ?? 0), "--partial-ms", String(this.opts.partialMs ?? 500), "--", ...this.opts.decoderArgs];
+    const args = ["--warm", String(this.opts.warm ?? 2), "--max-decoders", String(this.opts.maxDecoders ?? 0), "--partial-ms", String(this.opts.partialMs ?? 500), "--decode-threads", String(this.opts.decodeThreads ?? os.availableParallelism()), "--", ...this.opts.decoderArgs];
     const child = spawn(this.opts.binary, args, { stdio: ["pipe", "pipe", "pipe"] });
     let markReady!: (ready: boolean) => void;
     const proc: WorkerProcess = { child, stdin: child.stdin!, rest: "", stderrTail: "", exited: false, ready: new Promise((r) => (markReady = r)) };
