@@ -90,7 +90,7 @@ const envSchema = z.object({
   VERBATIM_DEEPGRAM_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
   // How long the end of a track waits for Deepgram's last results (a self-hosted Deepgram on slow hardware may need more).
   VERBATIM_DEEPGRAM_FINISH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
-  // Recognizers lent to utterances at once (lib/speech/recognizer-pool.ts); unset: 4 per core, within half the memory.
+  // Recognizers lent to utterances at once (lib/speech/recognizer-pool.ts); unset: 8 per core, within half the memory.
   VERBATIM_ENGINE_POOL_MAX: z.coerce.number().int().min(1).max(1000).optional().or(z.literal("").transform(() => undefined)),
   // How long an utterance waits for a recognizer before the instance is over capacity (new sessions get 503).
   VERBATIM_ENGINE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(2000),

@@ -35,9 +35,9 @@ describe("recognizer pool", () => {
     expect(pool.stats()).toMatchObject({ inUse: 0, queued: 0, overCapacity: false, overCapacityEvents: 0 });
   });
 
-  it("sizes itself from cores and memory: four per core, within half the memory at 100 MB each, at least two", () => {
+  it("sizes itself from cores and memory: eight per core, within half the memory at 100 MB each, at least two", () => {
     const gib = 1024 ** 3;
-    expect(defaultPoolMax(2, 24 * gib)).toBe(8);
+    expect(defaultPoolMax(2, 24 * gib)).toBe(16);
     expect(defaultPoolMax(16, 2 * gib)).toBe(10);
     expect(defaultPoolMax(1, 0.1 * gib)).toBe(2);
   });

@@ -7,12 +7,17 @@ import { engineMetrics } from "@/lib/speech/engine-metrics";
  * dictionary and language model), a pocketsphinx_continuous process about 93 MB; the larger, to be safe.
  */
 const RECOGNIZER_MB = 100;
-/** Decoding one speaking stream in real time takes about a fifth of a core; a core carries a few more than that. */
-const RECOGNIZERS_PER_CORE = 4;
+/**
+ * A core decodes about five speaking streams in real time, and the worker's decoders take turns on the cores, so
+ * lent decoders cost threads no CPU while they wait. But a lending lasts longer than the speech: through the second
+ * after it and the turn overlaps of a meeting (rooms of six taking turns lend about two decoders per room at the
+ * turn changes). Eight per core leaves room for that; with four, eight rooms overflowed the pool 34 times.
+ */
+const RECOGNIZERS_PER_CORE = 8;
 
 /**
- * The default VERBATIM_ENGINE_POOL_MAX: four recognizers per core, and no more than half the memory holds at
- * RECOGNIZER_MB each, at least 2. Past this many simultaneous utterances, decoding falls behind anyway.
+ * The default VERBATIM_ENGINE_POOL_MAX: eight recognizers per core, and no more than half the memory holds at
+ * RECOGNIZER_MB each, at least 2.
  */
 export function defaultPoolMax(cores = os.availableParallelism(), totalMemBytes = os.totalmem()): number {
   const byMemory = Math.floor(totalMemBytes / 2 / (RECOGNIZER_MB * 1024 * 1024));

@@ -24,6 +24,8 @@ const ALL_SPEAK_MAX_MISSED = 0.1;
 /** Meetings: held while finals come p95 within this, and none is missed. */
 const MEETING_P95_MS = 1500;
 const CHUNK_MS = 100;
+/** Rooms of six tried in turn, until one level falls behind: 6 to 48 participants. */
+const MEETING_ROOMS = [1, 2, 4, 6, 8];
 
 /** CPU of this process's exited children (the recognizers, which exit at the end of their utterance), in ms. */
 function childrenCpuMs(): number {
@@ -228,7 +230,7 @@ export async function capacityFigures(say: Say, opts: { maxStreams: number; maxR
 
   // 3. Meetings: rooms of six taking turns, with the server's pool (or --pool-max).
   let roomsHeld = 0;
-  for (let rooms = 1; rooms <= opts.maxRooms; rooms *= 2) {
+  for (const rooms of MEETING_ROOMS.filter((r) => r <= opts.maxRooms)) {
     const speeches = (await Promise.all(Array.from({ length: rooms }, (_, r) => meetingRoom(r, 8)))).flat();
     const pool = new RecognizerPool({ max: opts.poolMax, waitMs: 2000 });
     const result = await runTracks(await gatedPocketSphinx(pool), speeches);
