@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
-import { RetryButton } from "@/components/ui/retry-button";
+import { RetryButton, TellReference } from "@/components/ui/retry-button";
 
 export default function DashboardError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
@@ -11,14 +11,7 @@ export default function DashboardError({ error, reset }: { error: Error & { dige
       <h1 className="mb-2 text-2xl font-semibold tracking-tight">This page could not be loaded</h1>
       <Alert tone="error" className="mb-5">
         Something went wrong on the server, often for a moment only (the database busy or restarting). Nothing you saved
-        was lost. Try again; if it keeps happening, tell your Verbatim operator
-        {error.digest ? (
-          <>
-            {" "}
-            the reference <code className="font-mono">{error.digest}</code>
-          </>
-        ) : null}
-        .
+        was lost. <TellReference whom="your Verbatim operator" digest={error.digest} />
       </Alert>
       <div className="flex gap-3">
         <RetryButton reset={reset} />

@@ -115,6 +115,11 @@ describe("the transcription ending", () => {
     expect(state.finished).toEqual([{ transcriptionId: "t1", at }]);
   });
 
+  it("is seen when another transcription is running by the next state: the first is listed for download", () => {
+    const state = run({ type: "transcriptionChanged", before: running, after: { ...running, transcriptionId: "t2" }, at });
+    expect(state.finished).toEqual([{ transcriptionId: "t1", at }]);
+  });
+
   it("under an automatic trigger is not the host's doing", () => {
     const auto = { ...running, startTrigger: "automatic" as const };
     expect(run({ type: "transcriptionChanged", before: auto, after: { ...idle, startTrigger: "automatic" }, at }).ended?.byHost).toBe(false);
@@ -126,6 +131,10 @@ describe("transcriptionChanges", () => {
     expect(transcriptionChanges(idle, running)).toEqual(["started"]);
     expect(transcriptionChanges(running, idle)).toEqual(["stopped"]);
     expect(transcriptionChanges(running, offRecord)).toEqual(["paused"]);
+    // Another transcription running: the first stopped and the second started, even with no idle state seen between.
+    const second: LiveTranscriptionState = { ...running, transcriptionId: "t2" };
+    expect(transcriptionChanges(running, second)).toEqual(["stopped", "started"]);
+    expect(transcriptionChanges(offRecord, second)).toEqual(["stopped", "started"]);
     expect(transcriptionChanges(offRecord, running)).toEqual(["resumed"]);
     expect(transcriptionChanges(idle, offRecord)).toEqual(["started", "paused"]);
     expect(transcriptionChanges(offRecord, idle)).toEqual(["stopped"]);

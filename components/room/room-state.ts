@@ -64,11 +64,14 @@ export function transcriptionChanges(before: LiveTranscriptionState, after: Live
   const isRunning = after.state === "in_progress";
   const wasOff = wasRunning && before.offTheRecordSince !== null;
   const isOff = isRunning && after.offTheRecordSince !== null;
+  // Running before and after, but another transcription: the first stopped and a second started in between (a quick
+  // stop and start, or a reconnect that missed both).
+  const replaced = wasRunning && isRunning && before.transcriptionId !== after.transcriptionId;
   const changes: TranscriptionChange[] = [];
-  if (wasRunning && !isRunning) changes.push("stopped");
-  if (!wasRunning && isRunning) changes.push("started");
-  if (!wasOff && isOff) changes.push("paused");
-  if (wasOff && !isOff && isRunning) changes.push("resumed");
+  if ((wasRunning && !isRunning) || replaced) changes.push("stopped");
+  if ((!wasRunning && isRunning) || replaced) changes.push("started");
+  if ((!wasOff || replaced) && isOff) changes.push("paused");
+  if (wasOff && !isOff && isRunning && !replaced) changes.push("resumed");
   return changes;
 }
 

@@ -1,5 +1,6 @@
 "use client";
-// The "Try again" of an error page: fetches the failed server components again, then re-renders the segment.
+// The parts of an error page: "Try again" (fetches the failed server components again, then re-renders the segment) and
+// the sentence asking to pass on the error's reference.
 import { startTransition } from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "./button";
@@ -18,5 +19,21 @@ export function RetryButton({ reset }: { reset: () => void }) {
     >
       Try again
     </Button>
+  );
+}
+
+/** "Try again; if it keeps happening, tell {whom} the reference …." — the reference only when the server gave one. */
+export function TellReference({ whom, digest }: { whom: string; digest?: string }) {
+  return (
+    <>
+      Try again; if it keeps happening, tell {whom}
+      {digest ? (
+        <>
+          {" "}
+          the reference <code className="font-mono">{digest}</code>
+        </>
+      ) : null}
+      .
+    </>
   );
 }

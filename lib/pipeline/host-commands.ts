@@ -6,6 +6,7 @@ import { publishState } from "@/lib/pipeline/live/published-state";
 import { roomTranscriptionState } from "@/lib/pipeline/room-state";
 import { ownedRuntimes, runtimeFor } from "@/lib/pipeline/runtime-registry";
 import { commandOffRecord, commandTranscription, getOpenSession } from "@/lib/pipeline/session/sessions";
+import type { OffRecordAction } from "@/lib/pipeline/session/validation";
 import { applyChange, engineReadiness } from "@/lib/pipeline/transcription-changes";
 
 /** The host starts or stops a manual transcription. */
@@ -30,7 +31,7 @@ export async function commandRoomTranscription(db: Db, room: Room, input: { isHo
  * first, so what was said before it is kept; audio in between is dropped before any engine; a resume opens new
  * streams at their true time. Resolves after the words before a pause are stored.
  */
-export async function commandRoomOffRecord(db: Db, room: Room, input: { isHost: boolean; action: "pause" | "resume" }) {
+export async function commandRoomOffRecord(db: Db, room: Room, input: { isHost: boolean; action: OffRecordAction }) {
   const open = input.action === "pause" && input.isHost ? await getOpenSession(db, room.id) : undefined;
   const undo = (open && ownedRuntimes().get(open.id)?.holdForPause()) || (() => {});
   let result: Awaited<ReturnType<typeof commandOffRecord>>;

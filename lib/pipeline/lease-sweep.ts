@@ -5,25 +5,21 @@ import { heartbeatInstance } from "@/lib/pipeline/instances";
 import { renewLeases } from "@/lib/pipeline/lease";
 import { cutOverdueTranscriptions } from "@/lib/pipeline/overdue-cut";
 import { expireIdleParticipants } from "@/lib/pipeline/presence";
-import { ownedRuntimes } from "@/lib/pipeline/runtime-registry";
+import { abandonRuntimes, ownedRuntimes } from "@/lib/pipeline/runtime-registry";
 import { recoverOpenSessions } from "@/lib/pipeline/session-recovery";
 
 /** One sweep: renew this instance's leases (and its app_instances row), let idle participants go, cut 12-hour transcriptions, take over orphaned sessions. */
 export async function pipelineSweep(db: Db, opts: { graceMs?: number; now?: Date; idleMs?: number } = {}) {
   const now = opts.now ?? new Date();
-  const owned = ownedRuntimes();
   // Only the sessions asked about: one opened while the renewal ran has a fresh lease of its own.
-  const ids = [...owned.keys()];
+  const ids = [...ownedRuntimes().keys()];
   const held = new Set(await renewLeases(db, ids, now));
   await heartbeatInstance(db, now);
-  for (const id of ids) {
-    const rt = owned.get(id);
-    // Lost the lease (a long pause let another instance take over): stop driving that session here.
-    if (rt && !held.has(id)) {
-      rt.abandon({ keepQueuedSegments: true });
-      owned.delete(id);
-    }
-  }
+  // Lost the lease (a long pause let another instance take over): stop driving that session here.
+  abandonRuntimes(
+    ids.filter((id) => !held.has(id)),
+    { keepQueuedSegments: true },
+  );
   await expireIdleParticipants(db, opts.idleMs ?? appEnv().VERBATIM_PARTICIPANT_IDLE_SECONDS * 1000);
   await cutOverdueTranscriptions(db, now);
   return recoverOpenSessions(db, opts);

@@ -2,11 +2,10 @@
 import { and, eq, lte } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { roomSessions, transcriptions } from "@/lib/db/schema";
-import { finalizeTranscription } from "@/lib/pipeline/finalize";
 import { mayOwn } from "@/lib/pipeline/lease";
 import { ownedRuntimes } from "@/lib/pipeline/runtime-registry";
 import { MAX_TRANSCRIPTION_MS, cutTranscription } from "@/lib/pipeline/session/sessions";
-import { trackTask } from "@/lib/pipeline/tasks";
+import { applyChange } from "@/lib/pipeline/transcription-changes";
 
 /** Cuts this instance's transcriptions that reached 12 hours; each is saved like any stopped one. */
 export async function cutOverdueTranscriptions(db: Db, now = new Date()): Promise<string[]> {
@@ -23,13 +22,8 @@ export async function cutOverdueTranscriptions(db: Db, now = new Date()): Promis
     const change = await cutTranscription(db, t.id, now);
     if (!change) continue;
     cut.push(t.id);
-    const rt = ownedRuntimes().get(session.id);
-    trackTask(
-      (async () => {
-        await rt?.stopRunning(t.id);
-        await finalizeTranscription(db, t.id, { force: true });
-      })(),
-    );
+    // As any stop: the finalize claim is held while the tracks flush, so no other instance saves it without them.
+    applyChange(ownedRuntimes().get(session.id), db, change);
   }
   return cut;
 }

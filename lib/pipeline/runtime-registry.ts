@@ -52,9 +52,21 @@ export function setSegmentQueueLimitsForTests(limits: SegmentQueueLimits | undef
   state().queueLimits = limits;
 }
 
-/** The runtimes this instance holds, by session id (the lease loop renews them). */
-export function ownedRuntimes(): Map<string, SessionRuntime> {
+/** The runtimes this instance holds, by session id (the lease loop renews them); changed only through this module. */
+export function ownedRuntimes(): ReadonlyMap<string, SessionRuntime> {
   return state().runtimes;
+}
+
+/**
+ * Stops driving sessions here without saving: their lease went to another instance, or this one is stopping. What is
+ * stored stays (and, with `keepQueuedSegments`, final segments still waiting for the database are written).
+ */
+export function abandonRuntimes(sessionIds: Iterable<string>, opts?: { keepQueuedSegments?: boolean }) {
+  for (const id of sessionIds) {
+    state().runtimes.get(id)?.abandon(opts);
+    state().runtimes.delete(id);
+    state().loading.delete(id);
+  }
 }
 
 /** Drops every runtime without flushing, as a crash would: tests use it to simulate a restart. */

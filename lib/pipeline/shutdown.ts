@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { roomSessions } from "@/lib/db/schema";
 import { instanceId } from "@/lib/pipeline/lease";
 import { forgetInstance } from "@/lib/pipeline/instances";
-import { beginPipelineShutdown, ownedRuntimes } from "@/lib/pipeline/runtime-registry";
+import { abandonRuntimes, beginPipelineShutdown, ownedRuntimes } from "@/lib/pipeline/runtime-registry";
 
 export type ShutdownReport = { sessions: number; flushed: number; released: number; timedOut: boolean };
 
@@ -45,7 +45,6 @@ export async function shutdownPipeline(db: Db, opts: { graceMs: number }): Promi
     }
   }
   await forgetInstance(db).catch((error) => console.error("Removing this instance from app_instances failed:", error));
-  for (const [, rt] of runtimes) rt.abandon();
-  ownedRuntimes().clear();
+  abandonRuntimes(ids);
   return { sessions: runtimes.length, flushed, released, timedOut: outcome === "timeout" };
 }

@@ -70,6 +70,10 @@ typedef struct slot_s {
     int fill;
     long since_partial;
     char last_partial[4096];
+    /* waiting for a turn to decode (take_turn) */
+    pthread_cond_t turn_ready;
+    int granted;
+    struct slot_s *turn_next;
 } slot_t;
 
 static int ps_argc;
@@ -228,8 +232,8 @@ static void release_slot(slot_t *s) {
     pthread_mutex_unlock(&slots_lock);
 }
 
+/* Called in a turn; its decoder was loaded before the turn (slot_main), or could not be. */
 static void on_open(slot_t *s, msg_t *m) {
-    if (!s->ps) s->ps = new_decoder();
     if (!s->ps) {
         s->active = 0;
         release_slot(s);
@@ -320,23 +324,40 @@ static void on_end(slot_t *s, msg_t *m) {
 
 static int decode_threads = 0; /* decoders decoding at once (0: no bound) */
 static pthread_mutex_t turn_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t turn_cond = PTHREAD_COND_INITIALIZER;
-static unsigned long turns_asked = 0, turns_done = 0;
+static int decoding = 0; /* slots in a turn now */
+static slot_t *turn_head, *turn_tail; /* slots waiting for a turn, first come first */
 
-/* Waits for a turn to decode: turns are granted in the order asked, at most decode_threads at once. */
-static void take_turn(void) {
+/* Waits for a turn to decode: at most decode_threads at once, granted in the order asked; only the slot whose turn
+ * comes is woken. */
+static void take_turn(slot_t *s) {
     if (decode_threads <= 0) return;
     pthread_mutex_lock(&turn_lock);
-    unsigned long mine = turns_asked++;
-    while (mine >= turns_done + (unsigned long)decode_threads) pthread_cond_wait(&turn_cond, &turn_lock);
+    if (decoding < decode_threads && !turn_head) {
+        decoding++;
+    } else {
+        s->granted = 0;
+        s->turn_next = NULL;
+        if (turn_tail) turn_tail->turn_next = s;
+        else turn_head = s;
+        turn_tail = s;
+        while (!s->granted) pthread_cond_wait(&s->turn_ready, &turn_lock);
+    }
     pthread_mutex_unlock(&turn_lock);
 }
 
+/* Hands the turn to the first slot waiting, or frees it. */
 static void end_turn(void) {
     if (decode_threads <= 0) return;
     pthread_mutex_lock(&turn_lock);
-    turns_done++;
-    pthread_cond_broadcast(&turn_cond);
+    slot_t *next = turn_head;
+    if (next) {
+        turn_head = next->turn_next;
+        if (!turn_head) turn_tail = NULL;
+        next->granted = 1;
+        pthread_cond_signal(&next->turn_ready);
+    } else {
+        decoding--;
+    }
     pthread_mutex_unlock(&turn_lock);
 }
 
@@ -358,7 +379,7 @@ static void *slot_main(void *arg) {
         } else {
             /* A model loads outside the turns: it is not decoding, and it must not hold up those who are. */
             if (m->type == 'O' && !s->ps) s->ps = new_decoder();
-            take_turn();
+            take_turn(s);
             if (m->type == 'O') on_open(s, m);
             else if (m->type == 'A') on_audio(s, m);
             else on_end(s, m);
@@ -387,6 +408,7 @@ static slot_t *new_slot(void) {
     slot_t *s = calloc(1, sizeof *s);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->ready, NULL);
+    pthread_cond_init(&s->turn_ready, NULL);
     s->index = n_slots++;
     s->busy = 1;
     s->next = slots;

@@ -4,7 +4,7 @@
 import { useSearchParams } from "next/navigation";
 import { RoomFrame } from "@/components/room/room-frame";
 import { RoomUnavailable } from "@/components/room/room-unavailable";
-import { RetryButton } from "@/components/ui/retry-button";
+import { RetryButton, TellReference } from "@/components/ui/retry-button";
 
 export default function RoomError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   const embedded = useSearchParams().get("embed") === "1";
@@ -12,14 +12,7 @@ export default function RoomError({ error, reset }: { error: Error & { digest?: 
     <RoomFrame embed={embedded ? { theme: "auto", lang: "en" } : null}>
       <RoomUnavailable title="This room could not be loaded">
         <p>
-          Something went wrong on the server, often for a moment only. Try again; if it keeps happening, tell the organizer
-          {error.digest ? (
-            <>
-              {" "}
-              the reference <code className="font-mono">{error.digest}</code>
-            </>
-          ) : null}
-          .
+          Something went wrong on the server, often for a moment only. <TellReference whom="the organizer" digest={error.digest} />
         </p>
         <div className="mt-5">
           <RetryButton reset={reset} />
