@@ -85,6 +85,31 @@ describe("speech-gated PocketSphinx", () => {
     expect(pool.stats().inUse).toBe(0);
   }, 120_000);
 
+  it("tells the recognizer when its speaker stops and starts again, so an engine can serve the awaited final first", async () => {
+    const pool = new RecognizerPool({ max: 2, waitMs: 60_000 });
+    const opener = pocketSphinxUtteranceOpener({ interim: false });
+    const said: string[] = [];
+    let finals = 0;
+    const engine = gateSpeechEngine(
+      createPocketSphinxEngine({ interim: false }),
+      (opts) => {
+        const k = said.length;
+        said.push("");
+        return { ...opener(opts), speakerStopped: (stopped) => (said[k] += stopped ? `stopped@${finals} ` : "speaks ") };
+      },
+      { pool },
+    );
+    // Two sentences 1.2 s apart: one recognizer (the gate lingers 3 s), told twice that the speaker stopped.
+    const speech = await composeSpeech(SCRIPT.map((s, i) => ({ text: s.text, voice: "slt" as const, pauseAfterMs: i === 0 ? 1200 : 2000 })));
+    const stream = engine.open({ language: "en" });
+    stream.onSegment((s) => s.final && s.text && finals++);
+    await feed(stream, speech.pcm);
+    await stream.end();
+    expect(said).toHaveLength(1);
+    // Each stop is said before that sentence's final came (the final is what the stop hurries).
+    expect(said[0].trim()).toBe("stopped@0 speaks stopped@1");
+  }, 120_000);
+
   it("a silent participant starts no recognizer", async () => {
     const pool = new RecognizerPool({ max: 4, waitMs: 60_000 });
     const { engine, opened } = gatedEngine(pool);

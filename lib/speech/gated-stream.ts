@@ -18,7 +18,11 @@ const DEFAULT_LINGER_MS = 3000;
 const QUEUE_LIMIT_MS = 10_000;
 
 /** A recognizer stream for one utterance; `dropInterim` stops its interim preview (when the pool needs it back). */
-export type UtteranceStream = { stream: EngineStream; dropInterim?: () => void };
+/**
+ * `speakerStopped`: the gate's voice activity detector heard the speaker stop (true) or go on (false) within the
+ * utterance; an engine that schedules its work can serve the final now awaited first.
+ */
+export type UtteranceStream = { stream: EngineStream; dropInterim?: () => void; speakerStopped?: (stopped: boolean) => void };
 /**
  * `interim`: whether a spare recognizer was lent for an interim preview. `track`: the track's own object, the same for
  * each of its utterances, where the engine keeps what it learned about the voice (PocketSphinx's cepstral mean).
@@ -113,9 +117,10 @@ export class GatedEngineStream extends SerialEngineStream {
         if (!this.current) {
           this.current = this.startUtterance(event.sample);
           fedFrom = event.sample;
-        }
+        } else this.current.speakerStopped(false);
       } else {
         this.setSpeaking(false);
+        this.current?.speakerStopped(true);
         this.lingerUntil = event.sample + (this.opts.lingerMs ?? DEFAULT_LINGER_MS) * SAMPLES_PER_MS;
       }
     }
@@ -202,6 +207,8 @@ class Utterance {
   private fedSamples = 0;
   /** Audio fed and not yet taken by the recognizer. */
   private queuedSamples = 0;
+  /** The gate heard the speaker stop (and not start again) within this utterance. */
+  private stopped = false;
   done: Promise<void> = Promise.resolve();
 
   constructor(
@@ -219,6 +226,7 @@ class Utterance {
       });
       const inner = this.open({ interim: this.interimLease !== null });
       this.inner = inner;
+      if (this.stopped) inner.speakerStopped?.(true);
       if (!inner.dropInterim) this.releaseInterim();
       inner.stream.onSegment((s) => this.onSegment(s));
       inner.stream.onError((e) => this.sinks.error(e));
@@ -239,6 +247,13 @@ class Utterance {
     const next = this.chain.then(() => this.inner?.stream.write(pcm)).finally(() => (this.queuedSamples -= pcm.length / 2));
     this.chain = next.catch((e: Error) => this.sinks.error(e));
     return this.queuedSamples > QUEUE_LIMIT_MS * SAMPLES_PER_MS ? this.chain : Promise.resolve();
+  }
+
+  /** Passed on to the recognizer once it is lent (sphinx-worker.c serves a stopped speaker's final first). */
+  speakerStopped(stopped: boolean) {
+    if (stopped === this.stopped) return;
+    this.stopped = stopped;
+    this.inner?.speakerStopped?.(stopped);
   }
 
   end(): Promise<void> {

@@ -203,7 +203,10 @@ export function pocketSphinxWorker(options: PocketSphinxOptions = {}): PocketSph
   return {
     host,
     // Interim text costs the decoder nothing more, so it does not wait for a spare recognizer (no dropInterim).
-    openUtterance: ({ track }) => ({ stream: new WorkerEngineStream(host, track as TrackVoice, streamOptions) }),
+    openUtterance: ({ track }) => {
+      const stream = new WorkerEngineStream(host, track as TrackVoice, streamOptions);
+      return { stream, speakerStopped: (stopped) => stream.speakerStopped(stopped) };
+    },
     async check() {
       const files = await checkModelFiles(resolved.modelDir);
       return files.ok ? host.check() : files;

@@ -12,7 +12,9 @@
  *   are the flags of pocketsphinx_continuous.
  *
  * Decoders take turns on the cores: with more decoders busy than cores, each decodes what it was sent in its turn (all
- * it has queued, up to a second of audio), in the order they asked (first come, first served, so none starves).
+ * it has queued, up to a second of audio), in the order they asked (first come, first served, so none starves), except
+ * that a stream whose speaker stopped ('Q') goes first and decodes all it has: its final is what someone waits for,
+ * while the others' words are not due yet. Measured on 2 cores: 14 speaking streams held against 12 without it.
  * Twelve decoders all runnable at once would share two cores in the kernel's short time slices, each evicting the
  * others' models from the caches: measured on 2 cores with 12 speaking streams, about 20% of a core per stream that
  * way against 12-14% taking turns a message each, and 11-13% draining the queue in a turn.
@@ -21,6 +23,7 @@
  *   'O' open a stream (payload: the track's cepstral mean state as float32le values — mean[n], sum[n], frames —
  *       as a 'D' line gave it, or empty for a fresh decoder's)
  *   'A' audio (16 kHz mono s16le)     'E' end (flush: last final, then 'D')     'X' abort (no more output)
+ *   'Q' the speaker stopped (payload 1) or speaks again (payload 0): while stopped, the stream's turns come first
  * Output (stdout), one line each, tab-separated:
  *   R <decoders>                          ready (after the warm decoders loaded)
  *   K <id> <samples>                      audio taken by the decoder (backpressure)
@@ -76,7 +79,9 @@ typedef struct slot_s {
     /* waiting for a turn to decode (take_turn) */
     pthread_cond_t turn_ready;
     int granted;
+    int finishing; /* the speaker stopped: its final comes next (set_finishing) */
     struct slot_s *turn_next;
+    void *waiting_in; /* the turn queue it waits in, if any */
 } slot_t;
 
 static int ps_argc;
@@ -116,6 +121,8 @@ static void log_cb(void *user_data, err_lvl_t level, const char *fmt, ...) {
     vfprintf(stderr, fmt, ap);
     va_end(ap);
 }
+
+static void set_finishing(slot_t *s, int finishing);
 
 static ps_decoder_t *new_decoder(void) {
     pthread_mutex_lock(&init_lock);
@@ -296,6 +303,7 @@ static void on_end(slot_t *s, msg_t *m) {
         if (m->type == 'E') emitf("D\t%u\t\t%d\n", m->id, s->index);
         return;
     }
+    set_finishing(s, 0);
     if (s->fill > 0 && m->type == 'E') decode_block(s, s->block, s->fill);
     s->fill = 0;
     ps_end_utt(s->ps);
@@ -328,38 +336,70 @@ static void on_end(slot_t *s, msg_t *m) {
 static int decode_threads = 0; /* decoders decoding at once (0: no bound) */
 static pthread_mutex_t turn_lock = PTHREAD_MUTEX_INITIALIZER;
 static int decoding = 0; /* slots in a turn now */
-static slot_t *turn_head, *turn_tail; /* slots waiting for a turn, first come first */
 
-/* Waits for a turn to decode: at most decode_threads at once, granted in the order asked; only the slot whose turn
- * comes is woken. */
+/* Slots waiting for a turn, first come first: those whose speaker stopped (their final is next) ahead of the rest. */
+typedef struct { slot_t *head, *tail; } turn_queue_t;
+static turn_queue_t finishing_queue, speaking_queue;
+
+static void queue_push(turn_queue_t *q, slot_t *s) {
+    s->turn_next = NULL;
+    if (q->tail) q->tail->turn_next = s;
+    else q->head = s;
+    q->tail = s;
+    s->waiting_in = q;
+}
+
+static void queue_remove(turn_queue_t *q, slot_t *s) {
+    slot_t *prev = NULL;
+    for (slot_t *it = q->head; it; prev = it, it = it->turn_next) {
+        if (it != s) continue;
+        if (prev) prev->turn_next = s->turn_next;
+        else q->head = s->turn_next;
+        if (q->tail == s) q->tail = prev;
+        break;
+    }
+    s->waiting_in = NULL;
+}
+
+/* Waits for a turn to decode: at most decode_threads at once, granted in the order asked (finishing slots first); only
+ * the slot whose turn comes is woken. */
 static void take_turn(slot_t *s) {
     if (decode_threads <= 0) return;
     pthread_mutex_lock(&turn_lock);
-    if (decoding < decode_threads && !turn_head) {
+    if (decoding < decode_threads && !finishing_queue.head && !speaking_queue.head) {
         decoding++;
     } else {
         s->granted = 0;
-        s->turn_next = NULL;
-        if (turn_tail) turn_tail->turn_next = s;
-        else turn_head = s;
-        turn_tail = s;
+        queue_push(s->finishing ? &finishing_queue : &speaking_queue, s);
         while (!s->granted) pthread_cond_wait(&s->turn_ready, &turn_lock);
     }
     pthread_mutex_unlock(&turn_lock);
 }
 
-/* Hands the turn to the first slot waiting, or frees it. */
+/* Hands the turn to the first slot waiting (finishing ones first), or frees it. */
 static void end_turn(void) {
     if (decode_threads <= 0) return;
     pthread_mutex_lock(&turn_lock);
-    slot_t *next = turn_head;
+    turn_queue_t *q = finishing_queue.head ? &finishing_queue : &speaking_queue;
+    slot_t *next = q->head;
     if (next) {
-        turn_head = next->turn_next;
-        if (!turn_head) turn_tail = NULL;
+        queue_remove(q, next);
         next->granted = 1;
         pthread_cond_signal(&next->turn_ready);
     } else {
         decoding--;
+    }
+    pthread_mutex_unlock(&turn_lock);
+}
+
+/* The speaker stopped ('Q', from the server's voice activity detector): this slot's final is what is waited for now,
+ * so its turns come before those of slots still hearing speech, until that final is out. */
+static void set_finishing(slot_t *s, int finishing) {
+    pthread_mutex_lock(&turn_lock);
+    s->finishing = finishing;
+    if (finishing && s->waiting_in == &speaking_queue) {
+        queue_remove(&speaking_queue, s);
+        queue_push(&finishing_queue, s);
     }
     pthread_mutex_unlock(&turn_lock);
 }
@@ -398,9 +438,10 @@ static void *slot_main(void *arg) {
         /* A model loads outside the turns: it is not decoding, and it must not hold up those who are. */
         if (m->type == 'O' && !s->ps) s->ps = new_decoder();
         take_turn(s);
-        /* The turn goes on through what else this stream has queued meanwhile (up to TURN_SAMPLES of audio): blocks
-         * decoded one after another find the model in the caches, where one block a turn finds it evicted by the
-         * others' turns. Under load the queues grow, so the turns do too. */
+        /* The turn goes on through what else this stream has queued meanwhile (up to TURN_SAMPLES of audio, or all of
+         * it once the speaker stopped: its final is what is waited for): blocks decoded one after another find the
+         * model in the caches, where one block a turn finds it evicted by the others' turns. Under load the queues
+         * grow, so the turns do too. */
         long taken = 0;
         while (m) {
             if (m->type == 'O') on_open(s, m);
@@ -409,7 +450,7 @@ static void *slot_main(void *arg) {
                 taken += m->len / 2;
             } else on_end(s, m);
             free(m);
-            m = taken < TURN_SAMPLES ? next_in_turn(s) : NULL;
+            m = taken < TURN_SAMPLES || s->finishing ? next_in_turn(s) : NULL;
         }
         end_turn();
     }
@@ -542,6 +583,7 @@ int main(int argc, char **argv) {
         case 'O':
             if (route_of(id, 0)) { emitf("!\t%u\tstream id already open\n", id); free(m); break; }
             s = lend_slot();
+            set_finishing(s, 0); /* here, not in the slot's thread: a 'Q' may follow the 'O' at once */
             route_t *r = malloc(sizeof *r);
             r->id = id;
             r->slot = s;
@@ -552,6 +594,10 @@ int main(int argc, char **argv) {
         case 'A':
             if ((s = route_of(id, 0))) enqueue(s, m);
             else { emitf("!\t%u\tno such stream\n", id); free(m); }
+            break;
+        case 'Q':
+            if ((s = route_of(id, 0))) set_finishing(s, len > 0 && m->data[0] == 1);
+            free(m);
             break;
         case 'E':
         case 'X':

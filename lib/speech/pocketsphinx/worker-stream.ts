@@ -73,6 +73,11 @@ export class WorkerEngineStream extends SerialEngineStream {
     if (this.failure) throw this.failure;
   }
 
+  /** The track's voice activity detector says its speaker stopped (or speaks again): the decoder's final is what counts now. */
+  speakerStopped(stopped: boolean): void {
+    void this.opened.then(() => this.lending?.channel.speakerStopped(stopped));
+  }
+
   protected async finish(): Promise<void> {
     await this.opened;
     // A worker that dies while flushing is restarted (with the replay) and flushed again.

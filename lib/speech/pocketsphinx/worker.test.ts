@@ -141,6 +141,50 @@ describe("PocketSphinx worker", () => {
     heardBy.forEach((segments, i) => heard(segments, speeches[i], 0, SENTENCES[i % 2].keys));
   }, 180_000);
 
+  it("serves first the stream whose speaker stopped ('Q'): with one decoding at a time, its final comes before the others'", async () => {
+    const built = ensureSphinxWorker();
+    if (!built.ok) throw new Error(built.problem);
+    // Streams 1 and 2 say a short sentence, then go on; stream 3 says one long utterance, and its speaker has stopped.
+    const talking = await Promise.all(
+      (["rms", "awb"] as const).map((voice) => composeSpeech([SENTENCES[0], SENTENCES[1]].map((s) => ({ text: s.text, voice, pauseAfterMs: 700 })), { leadMs: 200 })),
+    );
+    const stopped = await composeSpeech([{ text: `${SENTENCES[1].text} ${SENTENCES[0].text}`, voice: "slt", pauseAfterMs: 700 }], { leadMs: 200 });
+    const finalsInOrder = async (withStop: boolean) => {
+      const child = spawn(built.binary, ["--warm", "3", "--decode-threads", "1", "--", ...pocketSphinxDecoderArgs()], { stdio: ["pipe", "pipe", "ignore"] });
+      let out = "";
+      const finals: number[] = [];
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const lines = out.split("\n");
+        out = lines.pop()!;
+        for (const line of lines) if (line.startsWith("F\t") && line.split("\t")[2]) finals.push(Number(line.split("\t")[1]));
+      });
+      const closed = new Promise((r) => child.on("close", r));
+      const frame = (type: string, id: number, payload: Buffer = Buffer.alloc(0)) => {
+        const head = Buffer.alloc(9);
+        head.write(type, 0, "latin1");
+        head.writeUInt32LE(id, 1);
+        head.writeUInt32LE(payload.length, 5);
+        return Buffer.concat([head, payload]);
+      };
+      await new Promise((r) => setTimeout(r, 3000)); // the three decoders are loaded
+      const tracks = [talking[0].pcm, talking[1].pcm, stopped.pcm];
+      const frames: Buffer[] = [frame("O", 1), frame("O", 2), frame("O", 3)];
+      if (withStop) frames.push(frame("Q", 3, Buffer.from([1])));
+      const chunk = pcmBytesForMs(100);
+      for (let at = 0; at < Math.max(...tracks.map((t) => t.length)); at += chunk) {
+        tracks.forEach((pcm, i) => at < pcm.length && frames.push(frame("A", i + 1, pcm.subarray(at, at + chunk))));
+      }
+      frames.push(frame("E", 1), frame("E", 2), frame("E", 3));
+      child.stdin.end(Buffer.concat(frames));
+      await closed;
+      return finals;
+    };
+    // In the order asked, the short sentences end first; with stream 3's speaker stopped, its final is out first.
+    expect((await finalsInOrder(false))[0]).not.toBe(3);
+    expect((await finalsInOrder(true))[0]).toBe(3);
+  }, 180_000);
+
   it("recovers when the worker crashes mid-utterance: restarted, the utterance is recognized from its audio again", async () => {
     const w = worker();
     const restartsBefore = engineMetrics().restarts;

@@ -68,6 +68,11 @@ export class WorkerChannel {
     }
   }
 
+  /** The speaker stopped (or speaks again): while stopped, this stream's turns on the cores come first, its final being next. */
+  speakerStopped(stopped: boolean): void {
+    if (!this.closed) this.host.frame("Q", this.id, Buffer.from([stopped ? 1 : 0]));
+  }
+
   /** Flushes: the last final (if any) comes, then done(). */
   end(): void {
     if (!this.closed) this.host.frame("E", this.id);
@@ -157,7 +162,7 @@ export class SphinxWorkerHost {
   }
 
   /** @internal Writes one frame: type, stream id, payload length (little-endian), payload. */
-  frame(type: "O" | "A" | "E" | "X", id: number, payload: Buffer = Buffer.alloc(0)): void {
+  frame(type: "O" | "A" | "Q" | "E" | "X", id: number, payload: Buffer = Buffer.alloc(0)): void {
     const proc = this.proc;
     if (!proc || proc.exited) return;
     const head = Buffer.alloc(9);
