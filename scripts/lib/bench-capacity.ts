@@ -199,7 +199,8 @@ export async function capacityFigures(say: Say, opts: { maxStreams: number; maxR
 
   // 2. Everyone speaking at once (interim on): streams held, engine CPU per speaking stream, and the offline limit.
   const rampSpeech = await Promise.all(Array.from({ length: opts.maxStreams }, (_, i) => benchTrack(i + 2, 4)));
-  const offlinePerMs = await offlineCpuPerAudioMs(rampSpeech.slice(0, 2));
+  // Four tracks: every voice of the ramp (they cost differently), each with its own model load as offline has.
+  const offlinePerMs = await offlineCpuPerAudioMs(rampSpeech.slice(0, 4));
   figures.engine_offline_cpu_pct = roundOrNull(offlinePerMs * 100, 1);
   say(`  Offline (pocketsphinx_continuous -infile): ${figures.engine_offline_cpu_pct}% of a core per second of audio → at most ${(cores / offlinePerMs).toFixed(1)} streams on ${cores} cores`);
   // The same first level with the engine ungated (a recognizer per track for the whole track), in the same load: the
