@@ -90,6 +90,12 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const base = `/api/v1/rooms/${encodeURIComponent(roomName)}`;
 
   const [name, setName] = useState("");
+  const nameInput = useRef<HTMLInputElement>(null);
+  // A name typed before the page came alive (hydration) is in the input but not in the state: keep it.
+  useEffect(() => {
+    const typed = nameInput.current?.value;
+    if (typed) setName((current) => current || typed);
+  }, []);
   const [room, dispatch] = useReducer(roomReducer, initialRoomState);
   const { phase, ended, finished, lastToken } = room;
   // What the join form says (before joining, after leaving); this person's side of the room once in it.
@@ -452,7 +458,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             )}
             {available && !automatic && <TranscriptionNotice transcription={live.transcription} />}
             {form?.left && <Alert tone={form.left.tone}>{form.left.text}</Alert>}
-            <Field label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={form?.nameError ?? undefined} autoFocus />
+            <Field ref={nameInput} label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={form?.nameError ?? undefined} autoFocus />
             {available && <TranscribeChoice optOut={optOut} onChange={setOptOut} />}
             {form?.joinError && <Alert tone="error">{form.joinError}</Alert>}
             <Button type="submit" disabled={phase.kind === "joining"} className="w-full sm:w-auto">
