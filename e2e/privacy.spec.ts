@@ -129,3 +129,41 @@ test("in a room that transcribes by itself, a participant can still join without
   expect((await request.delete(`/api/v1/rooms/${name}/participants/pat`, { headers: auth })).status()).toBe(204);
   await context.close();
 });
+
+test("a name typed and 'Don't transcribe me' ticked before the page came alive are kept: the guest joins under that name, not transcribed", async ({ page, request, browser, baseURL }) => {
+  const key = await createApiKeyInDashboard(page, "Privacy early e2e");
+  const created = await request.post("/api/v1/meetings", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: { endDate: new Date(Date.now() + 3600_000).toISOString(), roomNamePrefix: "e2e", liveTranscription: { startTrigger: "automatic" } },
+  });
+  const meeting = (await created.json()) as { roomName: string; roomUrl: string };
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  // A name remembered from an earlier visit: the one typed now wins over it.
+  await context.addInitScript(() => localStorage.setItem("verbatim.displayName", "Remembered Name"));
+  const room = await context.newPage();
+  const audio: string[] = [];
+  room.on("request", (r) => {
+    if (r.url().includes("/audio")) audio.push(r.url());
+  });
+  // A slow network: the page's scripts arrive only after the guest has typed and ticked in the server-rendered form.
+  let scriptsMayLoad!: () => void;
+  const held = new Promise<void>((resolve) => (scriptsMayLoad = resolve));
+  await room.route("**/_next/static/**/*.js", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await room.goto(meeting.roomUrl, { waitUntil: "domcontentloaded" });
+  await room.getByLabel("Your name").fill("Early Eve");
+  await room.getByLabel("Don't transcribe me").check();
+  await expect(room.getByRole("button", { name: "Agree and join" })).toBeVisible(); // not alive yet: the label is the server's
+  scriptsMayLoad();
+  await expect(room.getByRole("button", { name: "Join without being transcribed" })).toBeVisible();
+  await expect(room.getByLabel("Your name")).toHaveValue("Early Eve");
+  await expect(room.getByLabel("Don't transcribe me")).toBeChecked();
+  await room.getByRole("button", { name: "Join without being transcribed" }).click();
+  await expect(room.getByTestId("not-transcribed")).toHaveText("Not transcribed, at your request: your microphone is off");
+  await expect(room.getByRole("list", { name: "People in the room" })).toContainText("Early Eve · not transcribed");
+  expect(audio).toEqual([]);
+  await room.getByRole("button", { name: "Leave" }).click();
+  await context.close();
+});

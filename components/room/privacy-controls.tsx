@@ -35,6 +35,7 @@ export function TranscribeChoice({ optOut, onChange }: { optOut: boolean; onChan
       <label className="flex items-start gap-3 text-sm">
         <input
           type="checkbox"
+          name="optOut"
           className="mt-0.5 size-4 shrink-0 accent-brand-600"
           checked={optOut}
           onChange={(e) => onChange(e.target.checked)}

@@ -90,12 +90,8 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
   const base = `/api/v1/rooms/${encodeURIComponent(roomName)}`;
 
   const [name, setName] = useState("");
-  const nameInput = useRef<HTMLInputElement>(null);
-  // A name typed before the page came alive (hydration) is in the input but not in the state: keep it.
-  useEffect(() => {
-    const typed = nameInput.current?.value;
-    if (typed) setName((current) => current || typed);
-  }, []);
+  /** The join form: what was typed or ticked in it before the page came alive is read from it on mount. */
+  const joinForm = useRef<HTMLFormElement>(null);
   const [room, dispatch] = useReducer(roomReducer, initialRoomState);
   const { phase, ended, finished, lastToken } = room;
   // What the join form says (before joining, after leaving); this person's side of the room once in it.
@@ -141,7 +137,16 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
 
   useEffect(() => {
     // Embedded, the name comes from the element: a framed page's storage may be partitioned or refused.
-    setName(embed ? embed.displayName : (localStorage.getItem(NAME_KEY) ?? ""));
+    // A name typed and a choice ticked before the page came alive (hydration) are in the form but not in the state, and
+    // the next render would undo them: take them in. A typed name wins over the one remembered from the last visit.
+    const early = joinForm.current ? new FormData(joinForm.current) : null;
+    if (early?.get("optOut")) setOptOut(true);
+    if (embed) {
+      setName(embed.displayName);
+      return;
+    }
+    const typed = String(early?.get("displayName") ?? "");
+    setName((current) => current || typed || (localStorage.getItem(NAME_KEY) ?? ""));
   }, [embed]);
 
   const stopAudio = useCallback(() => {
@@ -431,7 +436,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
 
       {!inside ? (
         <Card className="p-6">
-          <form onSubmit={join} className="space-y-4" noValidate>
+          <form ref={joinForm} onSubmit={join} className="space-y-4" noValidate>
             <div>
               <h2 className="text-base font-semibold">Join the room</h2>
               <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
@@ -458,7 +463,7 @@ export function RoomClient({ roomName, displayRoomName, roomTitle, roomKey, host
             )}
             {available && !automatic && <TranscriptionNotice transcription={live.transcription} />}
             {form?.left && <Alert tone={form.left.tone}>{form.left.text}</Alert>}
-            <Field ref={nameInput} label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={form?.nameError ?? undefined} autoFocus />
+            <Field label="Your name" name="displayName" autoComplete="name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={form?.nameError ?? undefined} autoFocus />
             {available && <TranscribeChoice optOut={optOut} onChange={setOptOut} />}
             {form?.joinError && <Alert tone="error">{form.joinError}</Alert>}
             <Button type="submit" disabled={phase.kind === "joining"} className="w-full sm:w-auto">

@@ -1,5 +1,5 @@
 // Form fields: a label, the control, and its hint or error, wired for screen readers.
-import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes, Ref } from "react";
+import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { cn } from "./cn";
 
 export const inputClass =
@@ -32,7 +32,7 @@ function FieldFrame({ id, label, error, hint, className, children }: { id: strin
 const describedBy = (id: string, hint?: string, error?: string) => (error ? `${id}-error` : hint ? `${id}-hint` : undefined);
 
 /** A labelled input with its hint and inline error, wired for screen readers. */
-export function Field({ label, name, error, hint, className, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
+export function Field({ label, name, error, hint, className, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const id = props.id ?? `field-${name}`;
   return (
     <FieldFrame id={id} label={label} error={error} hint={hint} className={className}>

@@ -8,13 +8,14 @@ import { Alert } from "@/components/ui/alert";
 
 export function SignInForm({ next }: { next?: string }) {
   const [state, action] = useActionState(signInAction, null);
-  // Controlled, so a refused sign-in keeps the email (React resets a form after its action).
+  // React resets a form after its action: a refused sign-in keeps the email as the reset's default. The field is not
+  // controlled, so what is typed before the page came alive (hydration) is not undone either.
   const [email, setEmail] = useState("");
   return (
-    <form action={action} className="space-y-4">
+    <form action={action} onSubmit={(e) => setEmail(String(new FormData(e.currentTarget).get("email") ?? ""))} className="space-y-4">
       {state && !state.ok && <Alert tone="error">{state.error}</Alert>}
       <input type="hidden" name="next" value={next ?? ""} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+      <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus defaultValue={email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       <div className="pt-1 [&>button]:w-full">
         <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
