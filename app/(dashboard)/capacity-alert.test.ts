@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { RecognizerPool } from "@/lib/speech/recognizer-pool";
 import { CapacityAlert } from "./capacity-alert";
 
-const html = (pool: RecognizerPool | null, isAdmin: boolean) => renderToStaticMarkup(createElement(CapacityAlert, { pool: pool?.stats() ?? null, isAdmin }));
+const html = (pool: RecognizerPool | null, isAdmin: boolean, others: string[] = []) =>
+  renderToStaticMarkup(createElement(CapacityAlert, { pool: pool?.stats() ?? null, others, isAdmin }));
 
 describe("the over-capacity alert", () => {
   it("says nothing while the pool keeps up, or before any engine built one", async () => {
@@ -32,5 +33,16 @@ describe("the over-capacity alert", () => {
     (await waiting).release();
     await new Promise((r) => setTimeout(r, 250));
     expect(html(pool, true)).toBe("");
+  });
+
+  it("names the cluster's other instances over capacity to admins, and tells staff a new session may have to wait", () => {
+    const admin = html(null, true, ["b:3000", "c:3000"]);
+    expect(admin).toContain("2 other Verbatim servers are transcribing as many people as they can.");
+    expect(admin).toContain("Over capacity: b:3000, c:3000. Raise VERBATIM_ENGINE_POOL_MAX there");
+    expect(admin).not.toContain("This server is transcribing");
+    const staff = html(null, false, ["b:3000"]);
+    expect(staff).toContain("Another Verbatim server is transcribing as many people as it can.");
+    expect(staff).toContain("If a session does not start, try again in a minute.");
+    expect(staff).not.toContain("b:3000");
   });
 });

@@ -9,6 +9,8 @@ import { Alert } from "@/components/ui/alert";
 import { signOutAction } from "./actions";
 import { currentRecognizerPool } from "@/lib/speech/recognizer-pool";
 import { CapacityAlert } from "./capacity-alert";
+import { getDb } from "@/lib/db/client";
+import { otherInstancesOverCapacity } from "@/lib/pipeline/instances";
 import { EngineAlerts } from "./engine-alerts";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
@@ -31,7 +33,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <Suspense fallback={null}>
             <EngineAlerts isAdmin={user.role === "admin"} />
           </Suspense>
-          <CapacityAlert pool={currentRecognizerPool()?.stats() ?? null} isAdmin={user.role === "admin"} />
+          <CapacityAlert pool={currentRecognizerPool()?.stats() ?? null} others={await othersOverCapacity()} isAdmin={user.role === "admin"} />
           {localLinks && (
             <Alert tone="warning" className="mb-6" data-testid="public-url-warning">
               <strong>Room and invite links point to {env.publicUrl}</strong>, which only this computer can open. Set{" "}
@@ -44,4 +46,14 @@ export default async function DashboardLayout({ children }: { children: React.Re
       </main>
     </div>
   );
+}
+
+/** The cluster's other instances over capacity; the alert is extra, so a failed lookup shows none rather than no page. */
+async function othersOverCapacity(): Promise<string[]> {
+  try {
+    return await otherInstancesOverCapacity(await getDb());
+  } catch (error) {
+    console.error("Reading the other instances' capacity failed:", error);
+    return [];
+  }
 }

@@ -10,7 +10,7 @@ import { appInstances } from "@/lib/db/schema";
 import { createTestDatabase, describeEachDatabase } from "@/lib/db/testing";
 import type { DbHandle } from "@/lib/db/client";
 import { setInstanceIdForTests } from "@/lib/pipeline/lease";
-import { clusterStartRefusal, forgetInstance, otherLiveInstances, perHostState } from "@/lib/pipeline/instances";
+import { clusterStartRefusal, forgetInstance, heartbeatInstance, otherInstancesOverCapacity, otherLiveInstances, perHostState } from "@/lib/pipeline/instances";
 
 const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verbatim-instances-"));
@@ -70,6 +70,33 @@ describeEachDatabase("the start-up check on a shared database", (handle) => {
     await db().update(appInstances).set({ lastSeenAt: new Date(Date.now() - 3600_000) });
     expect(await otherLiveInstances(db())).toEqual([]);
     expect(await clusterStartRefusal(db(), { ...shared, VERBATIM_ENCRYPTION_KEYS: undefined })).toBeUndefined();
+  });
+});
+
+describeEachDatabase("the cluster's capacity, as each instance renews its row", (handle) => {
+  const db = () => handle().db;
+
+  it("an instance over capacity is seen by the others until it renews as keeping up, or stops renewing; never by itself", async () => {
+    const full = `full-${randomBytes(3).toString("hex")}:3000`;
+    const fine = `fine-${randomBytes(3).toString("hex")}:3000`;
+    setInstanceIdForTests(full);
+    await heartbeatInstance(db(), new Date(), true);
+    expect(await otherInstancesOverCapacity(db())).toEqual([]); // its own state it knows first-hand
+    setInstanceIdForTests(fine);
+    await heartbeatInstance(db(), new Date(), false);
+    expect(await otherInstancesOverCapacity(db())).toEqual([full]);
+
+    setInstanceIdForTests(full);
+    expect(await otherInstancesOverCapacity(db())).toEqual([]); // the other one keeps up
+    await heartbeatInstance(db(), new Date(), false);
+    setInstanceIdForTests(fine);
+    expect(await otherInstancesOverCapacity(db())).toEqual([]);
+
+    // Over capacity at its last renewal, long ago: it stopped (or lost the database), and is not counted.
+    setInstanceIdForTests(full);
+    await heartbeatInstance(db(), new Date(Date.now() - 3600_000), true);
+    setInstanceIdForTests(fine);
+    expect(await otherInstancesOverCapacity(db())).toEqual([]);
   });
 });
 

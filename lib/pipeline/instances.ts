@@ -7,16 +7,31 @@ import type { Db } from "@/lib/db/client";
 import { appInstances } from "@/lib/db/schema";
 import { hostedS3FromEnv } from "@/lib/storage/hosted";
 import { instanceId, internalUrl, leaseMs } from "@/lib/pipeline/lease";
+import { overCapacity } from "@/lib/speech/recognizer-pool";
 
 /** Another instance counts as live when its row was renewed this recently (it renews with every lease sweep). */
 export const instanceLiveWindowMs = () => Math.max(60_000, 3 * leaseMs());
 
-/** Records (or renews) this instance's row; called at start and with every sweep. */
-export async function heartbeatInstance(db: Pick<Db, "insert">, now = new Date()): Promise<void> {
+/** Records (or renews) this instance's row, with whether it is over capacity; called at start and with every sweep. */
+export async function heartbeatInstance(db: Pick<Db, "insert">, now = new Date(), full = overCapacity()): Promise<void> {
   await db
     .insert(appInstances)
-    .values({ id: instanceId(), address: internalUrl(), startedAt: now, lastSeenAt: now })
-    .onConflictDoUpdate({ target: appInstances.id, set: { address: internalUrl(), lastSeenAt: now } });
+    .values({ id: instanceId(), address: internalUrl(), startedAt: now, lastSeenAt: now, overCapacity: full })
+    .onConflictDoUpdate({ target: appInstances.id, set: { address: internalUrl(), lastSeenAt: now, overCapacity: full } });
+}
+
+/**
+ * The other live instances that said at their last renewal that they are over capacity (refusing new sessions), by
+ * id: this instance's dashboard shows them beside its own state, which it knows first-hand.
+ */
+export async function otherInstancesOverCapacity(db: Pick<Db, "select">, now = new Date()): Promise<string[]> {
+  const since = new Date(now.getTime() - instanceLiveWindowMs());
+  const rows = await db
+    .select({ id: appInstances.id })
+    .from(appInstances)
+    .where(and(ne(appInstances.id, instanceId()), gt(appInstances.lastSeenAt, since), eq(appInstances.overCapacity, true)))
+    .orderBy(sql`${appInstances.id}`);
+  return rows.map((r) => r.id);
 }
 
 /** The other instances renewed within the live window, by id. */

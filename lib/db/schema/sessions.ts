@@ -30,12 +30,14 @@ export const roomSessions = pgTable(
 /**
  * The app instances sharing this database, each renewing its row while it runs: an instance that would use per-host
  * state (generated secrets, the directory storage) refuses to start while another is live (lib/pipeline/instances.ts).
+ * Each also says there whether it is over capacity, so every instance's dashboard can show the whole cluster's.
  */
 export const appInstances = pgTable("app_instances", {
   id: text("id").primaryKey(),
   address: text("address").notNull(),
   startedAt: ts("started_at").notNull(),
   lastSeenAt: ts("last_seen_at").notNull(),
+  overCapacity: boolean("over_capacity").notNull().default(false),
 });
 
 export const participantRoles = ["host", "guest"] as const;

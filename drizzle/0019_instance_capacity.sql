@@ -1,0 +1,1 @@
+ALTER TABLE "app_instances" ADD COLUMN "over_capacity" boolean DEFAULT false NOT NULL;
