@@ -41,6 +41,8 @@ export class WorkerEngineStream extends SerialEngineStream {
   private samplesIn = 0;
   private replay: Buffer[] = [];
   private replayStartSample = 0;
+  /** What the track's voice activity detector last said (speakerStopped), told again to a restarted worker. */
+  private stopped = false;
   private deaths: number[] = [];
   private failure: Error | undefined;
   private interimShown = false;
@@ -75,6 +77,7 @@ export class WorkerEngineStream extends SerialEngineStream {
 
   /** The track's voice activity detector says its speaker stopped (or speaks again): the decoder's final is what counts now. */
   speakerStopped(stopped: boolean): void {
+    this.stopped = stopped;
     void this.opened.then(() => this.lending?.channel.speakerStopped(stopped));
   }
 
@@ -139,6 +142,8 @@ export class WorkerEngineStream extends SerialEngineStream {
     // The utterance in flight is recognized again from the audio since the last final segment.
     this.withdrawInterim();
     this.lending = this.lend(this.replayStartSample);
+    // A restarted worker knows nothing of the speaker having stopped: its final is still the one waited for.
+    if (this.stopped) this.lending.channel.speakerStopped(true);
     const audio = Buffer.concat(this.replay);
     if (audio.length > 0) void this.lending.channel.send(audio);
   }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { engineMetrics } from "@/lib/speech/engine-metrics";
 import { gateSpeechEngine } from "@/lib/speech/gated-stream";
 import { pcmBytesForMs } from "@/lib/speech/pcm";
@@ -213,6 +213,34 @@ describe("PocketSphinx worker", () => {
     expect(errors).toEqual([]);
     heard(segments, speech, 0, SENTENCES[1].keys);
     expect(engineMetrics().restarts).toBeGreaterThan(restartsBefore);
+  }, 120_000);
+
+  it("tells a restarted worker again that the stream's speaker stopped, so its final still comes first", async () => {
+    const w = worker();
+    const speech = await composeSpeech([{ text: SENTENCES[0].text, voice: "slt", pauseAfterMs: 500 }], { leadMs: 300 });
+    const stream = new WorkerEngineStream(w.host, {}, { interim: true });
+    const errors: Error[] = [];
+    stream.onError((e) => errors.push(e));
+    // The frames the stream has the worker send, as they go (recorded on their way, and sent as ever).
+    const frames: string[] = [];
+    const frame = w.host.frame.bind(w.host);
+    w.host.frame = (type, id, payload) => {
+      frames.push(type === "Q" ? `Q${payload?.[0]}` : type);
+      frame(type, id, payload);
+    };
+    await stream.write(speech.pcm.subarray(0, pcmBytesForMs(speech.utterances[0].endMs)));
+    stream.speakerStopped(true);
+    await vi.waitFor(() => expect(frames).toContain("Q1"));
+    const killed = w.host.pid;
+    const sentBefore = frames.length;
+    process.kill(killed!, "SIGKILL");
+    await vi.waitFor(() => expect(frames.slice(sentBefore)).toContain("A"), { timeout: 30_000 });
+    // Opened again, told at once, then the audio since the last final replayed.
+    expect(frames.slice(sentBefore, sentBefore + 2)).toEqual(["O", "Q1"]);
+    await stream.write(speech.pcm.subarray(pcmBytesForMs(speech.utterances[0].endMs)));
+    await stream.end();
+    expect(w.host.pid).not.toBe(killed);
+    expect(errors).toEqual([]);
   }, 120_000);
 
   it("holds a writer back while its decoder is more than a second behind, and lets it go when the decoder catches up", async () => {
