@@ -20,29 +20,29 @@ export async function heartbeatInstance(db: Pick<Db, "insert">, now = new Date()
     .onConflictDoUpdate({ target: appInstances.id, set: { address: internalUrl(), lastSeenAt: now, overCapacity: full } });
 }
 
-/**
- * The other live instances that said at their last renewal that they are over capacity (refusing new sessions), by
- * id: this instance's dashboard shows them beside its own state, which it knows first-hand.
- */
-export async function otherInstancesOverCapacity(db: Pick<Db, "select">, now = new Date()): Promise<string[]> {
+
+/** The other instances renewed within the live window, by id (only those over capacity at their last renewal, if asked). */
+async function liveOthers(db: Pick<Db, "select">, now: Date, opts: { overCapacity?: boolean } = {}): Promise<string[]> {
   const since = new Date(now.getTime() - instanceLiveWindowMs());
   const rows = await db
     .select({ id: appInstances.id })
     .from(appInstances)
-    .where(and(ne(appInstances.id, instanceId()), gt(appInstances.lastSeenAt, since), eq(appInstances.overCapacity, true)))
+    .where(and(ne(appInstances.id, instanceId()), gt(appInstances.lastSeenAt, since), opts.overCapacity ? eq(appInstances.overCapacity, true) : undefined))
     .orderBy(sql`${appInstances.id}`);
   return rows.map((r) => r.id);
 }
 
 /** The other instances renewed within the live window, by id. */
-export async function otherLiveInstances(db: Pick<Db, "select">, now = new Date()): Promise<string[]> {
-  const since = new Date(now.getTime() - instanceLiveWindowMs());
-  const rows = await db
-    .select({ id: appInstances.id })
-    .from(appInstances)
-    .where(and(ne(appInstances.id, instanceId()), gt(appInstances.lastSeenAt, since)))
-    .orderBy(sql`${appInstances.id}`);
-  return rows.map((r) => r.id);
+export function otherLiveInstances(db: Pick<Db, "select">, now = new Date()): Promise<string[]> {
+  return liveOthers(db, now);
+}
+
+/**
+ * The other live instances that said at their last renewal that they are over capacity (refusing new sessions), by
+ * id: this instance's dashboard shows them beside its own state, which it knows first-hand.
+ */
+export function otherInstancesOverCapacity(db: Pick<Db, "select">, now = new Date()): Promise<string[]> {
+  return liveOthers(db, now, { overCapacity: true });
 }
 
 type StateEnv = Pick<AppEnv, "AUTH_SECRET" | "VERBATIM_ENCRYPTION_KEYS" | "dataDir"> & Parameters<typeof hostedS3FromEnv>[0];
